@@ -1,0 +1,111 @@
+/* cs_net.h - a small CNN built from a text spec: layers, parameters, forward and backward.
+ *
+ * Spec grammar (tokens separated by ',' or '|' or '->' or newlines; case-insensitive):
+ *   input HxWxC                first token, e.g. "input 28x28x1"
+ *   conv OC@K [stride S] [pad P]   e.g. "conv 8@5 pad 2" (also "conv 8@5x5 pad 2"); square kernels
+ *   relu | tanh | sigmoid
+ *   maxpool K [stride S]       stride defaults to K; also "pool K" (= maxpool)
+ *   avgpool K [stride S]
+ *   fc OUT                     fully connected (flattens its input)
+ *   softmax                    optional last layer
+ * Presets: "mnist", "cifar", "article" (see cs_net_preset_spec).
+ *
+ * Memory: all parameters live in one block (params) and all gradients in a parallel
+ * block (grads); each layer's w/b/dw/db point into them. Activations, deltas and
+ * scratch are sized for max_batch when the net is built: forward/backward never allocate.
+ */
+#ifndef CS_NET_H
+#define CS_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cs_error.h"
+#include "cs_rng.h"
+
+typedef enum {
+    CS_LAYER_CONV,
+    CS_LAYER_RELU,
+    CS_LAYER_TANH,
+    CS_LAYER_SIGMOID,
+    CS_LAYER_MAXPOOL,
+    CS_LAYER_AVGPOOL,
+    CS_LAYER_FC,
+    CS_LAYER_SOFTMAX
+} cs_layer_kind;
+
+typedef enum { CS_LOSS_XENT, CS_LOSS_MSE } cs_loss_kind;
+
+typedef struct {
+    cs_layer_kind kind;
+    char name[16];            /* "conv1", "relu1", "pool2", "fc1", "softmax" */
+    int in_c, in_h, in_w;     /* per-sample input shape */
+    int out_c, out_h, out_w;  /* per-sample output shape (fc: out_c = OUT, out_h = out_w = 1) */
+    int k, stride, pad;       /* conv and pool */
+    float *w;                 /* conv: (OC, C, K, K); fc: (OUT, IN). Points into net->params, or NULL */
+    float *b;                 /* (OC) or (OUT), into net->params, or NULL */
+    float *dw, *db;           /* same shapes, into net->grads */
+    size_t w_count, b_count;  /* element counts of w and b */
+    float *out;               /* (max_batch, out_c, out_h, out_w), owned by the net */
+    float *dout;              /* same shape: d loss / d out, owned by the net */
+    int *argmax;              /* maxpool only: (max_batch, out_c, out_h, out_w), owned by the net */
+} cs_layer;
+
+typedef struct {
+    char *spec;               /* normalised spec text, owned */
+    int in_c, in_h, in_w;     /* input shape per sample */
+    int max_batch;
+    int n_layers;
+    cs_layer *layers;         /* owned, n_layers entries */
+    float *params;            /* owned block of n_params floats */
+    float *grads;             /* owned block of n_params floats, parallel to params */
+    size_t n_params;
+    float *input;             /* (max_batch, in_c, in_h, in_w), owned; callers fill it */
+    float *scratch;           /* owned workspace for the conv kernels */
+    size_t scratch_floats;
+    int n_classes;            /* output width of the last layer */
+} cs_net;
+
+/* Preset specs by name ("mnist", "cifar", "article"); NULL if unknown. Static strings. */
+const char *cs_net_preset_spec(const char *name);
+/* Comma-separated list of the preset names (static). */
+const char *cs_net_preset_names(void);
+
+/* Builds a network from a preset name or a spec. Parameters are zero until
+ * cs_net_init_params. On failure *out is NULL and cs_last_error() names the token
+ * or layer and the shapes. The caller owns *out: free with cs_net_destroy. */
+cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch);
+void cs_net_destroy(cs_net *net);
+
+/* He initialisation (normal, std sqrt(2/fan_in)) for layers followed by ReLU, Xavier
+ * (std sqrt(1/fan_in)) otherwise; biases zero. Deterministic for a given rng state. */
+void cs_net_init_params(cs_net *net, cs_rng *rng);
+
+/* Forward pass over the first n samples of net->input (n <= max_batch). Returns the
+ * output of the last layer: (n, n_classes), owned by the net. */
+const float *cs_net_forward(cs_net *net, int n);
+
+/* Zeroes net->grads. */
+void cs_net_zero_grads(cs_net *net);
+
+/* After cs_net_forward(net, n): computes the loss against labels (n entries), backprops
+ * it, and ACCUMULATES parameter gradients into net->grads. Returns the mean loss. */
+float cs_net_backward(cs_net *net, const int *labels, int n, cs_loss_kind loss);
+
+/* The loss of the last forward pass without backprop. */
+float cs_net_loss(cs_net *net, const int *labels, int n, cs_loss_kind loss);
+
+/* Class probabilities of sample i after a forward pass: writes n_classes floats to
+ * probs (softmax of the output if the net has no softmax layer). */
+void cs_net_probs(const cs_net *net, int i, float *probs);
+
+/* Pointer to sample i's output maps of layer l: (out_c, out_h, out_w). Borrowed. */
+const float *cs_net_layer_output(const cs_net *net, int l, int i);
+
+/* Index of the last layer with a given kind before layer l, or -1. */
+int cs_net_find_prev(const cs_net *net, int l, cs_layer_kind kind);
+
+/* One-line human description of layer l, e.g. "conv1 8@28x28 (5x5, pad 2)". */
+void cs_net_describe_layer(const cs_net *net, int l, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,64 @@
+/* cs_train.h - the training loop's state: a net, its optimizer, the data order and the counters.
+ *
+ * One trainer is driven by one thread (the CLI's, or the window's training thread).
+ * The same seed and configuration on one thread give bit-identical weights. */
+#ifndef CS_TRAIN_H
+#define CS_TRAIN_H
+
+#include <stdint.h>
+
+#include "cs_dataset.h"
+#include "cs_net.h"
+#include "cs_optim.h"
+#include "cs_rng.h"
+
+typedef struct {
+    int batch;                /* minibatch size, default 20 */
+    float lr;                 /* <= 0: the optimizer's default */
+    cs_optim_kind optimizer;
+    float momentum;           /* SGD, default 0.9 */
+    float weight_decay;       /* default 0 */
+    cs_loss_kind loss;
+    uint64_t seed;
+} cs_train_config;
+
+/* Defaults: batch 20, SGD lr 0.01 momentum 0.9, cross-entropy, seed 1. */
+void cs_train_config_defaults(cs_train_config *cfg);
+
+typedef struct {
+    cs_train_config cfg;
+    cs_net *net;              /* owned */
+    cs_optim opt;             /* owned state */
+    const cs_dataset *train;  /* borrowed; must match the net's input shape */
+    cs_rng rng;               /* shuffling; also seeds the weights at create/reset */
+    int *order;               /* (train->n) shuffled indices, owned */
+    int pos;                  /* next index into order */
+    long step;                /* batches trained */
+    int epoch;                /* completed epochs */
+    long images_seen;
+    int *batch_idx;           /* (batch) scratch, owned */
+    int *batch_labels;        /* (batch) labels of the last batch, owned */
+    float last_loss;
+    float last_accuracy;      /* on the last batch */
+} cs_trainer;
+
+/* Builds the net from spec_or_preset, initialises weights from cfg->seed and shuffles
+ * the first epoch. train is borrowed and must outlive the trainer; its shape must equal
+ * the net's input (adapt it first with cs_dataset_adapt). Free with cs_trainer_destroy. */
+cs_status cs_trainer_create(cs_trainer **out, const char *spec_or_preset, const cs_train_config *cfg,
+                            const cs_dataset *train);
+void cs_trainer_destroy(cs_trainer *tr);
+
+/* New random weights from seed, optimizer state cleared, counters to zero. */
+void cs_trainer_reset(cs_trainer *tr, uint64_t seed);
+
+/* Trains one minibatch. Returns CS_ERR_DIVERGED (with the step in the message) when
+ * the loss or any output is NaN or Inf; the weights are then not updated. Sets
+ * epoch_done to 1 when this batch completed an epoch (may be NULL). */
+cs_status cs_trainer_step(cs_trainer *tr, int *epoch_done);
+
+/* Accuracy and mean loss over the first `limit` images of ds (all if limit <= 0).
+ * Uses the net's buffers: call from the thread that trains. */
+void cs_trainer_evaluate(cs_trainer *tr, const cs_dataset *ds, int limit, float *accuracy, float *loss);
+
+#endif
