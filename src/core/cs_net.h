@@ -38,7 +38,7 @@ typedef enum { CS_LOSS_XENT, CS_LOSS_MSE } cs_loss_kind;
 
 typedef struct {
     cs_layer_kind kind;
-    char name[16];            /* "conv1", "relu1", "pool2", "fc1", "softmax" */
+    char name[32];            /* "conv1", "relu1", "pool2", "fc1", "softmax" */
     int in_c, in_h, in_w;     /* per-sample input shape */
     int out_c, out_h, out_w;  /* per-sample output shape (fc: out_c = OUT, out_h = out_w = 1) */
     int k, stride, pad;       /* conv and pool */

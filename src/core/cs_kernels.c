@@ -1,0 +1,400 @@
+/* cs_kernels.c - the layer kernels on raw NCHW pointers: convolution, pooling, activations,
+ * fully connected, softmax and losses. The *_ref functions are the plain loops every
+ * optimised kernel is tested against; the others are what the network calls. */
+#include "cs_tensor.h"
+
+#include <assert.h>
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+/* ---- convolution ---------------------------------------------------------------- */
+
+float cs_conv2d_dot_at(const float *in, const float *w, int C, int H, int W, int K, int S, int P, int oy, int ox)
+{
+    const int iy0 = oy * S - P, ix0 = ox * S - P;
+    float sum = 0.0f;
+    for (int c = 0; c < C; c++) {
+        const float *plane = in + (size_t)c * H * W;
+        const float *wc = w + (size_t)c * K * K;
+        for (int ky = 0; ky < K; ky++) {
+            const int iy = iy0 + ky;
+            if (iy < 0 || iy >= H) continue;
+            for (int kx = 0; kx < K; kx++) {
+                const int ix = ix0 + kx;
+                if (ix < 0 || ix >= W) continue;
+                sum += plane[iy * W + ix] * wc[ky * K + kx];
+            }
+        }
+    }
+    return sum;
+}
+
+void cs_conv2d_forward_ref(float *out, const float *in, const float *w, const float *b,
+                           int N, int C, int H, int W, int OC, int K, int S, int P)
+{
+    const int OH = cs_out_size(H, K, S, P), OW = cs_out_size(W, K, S, P);
+    assert(OH > 0 && OW > 0 && S > 0);
+    for (int n = 0; n < N; n++) {
+        const float *x = in + (size_t)n * C * H * W;
+        for (int oc = 0; oc < OC; oc++) {
+            float *o = out + ((size_t)n * OC + oc) * OH * OW;
+            const float *f = w + (size_t)oc * C * K * K;
+            const float bias = b ? b[oc] : 0.0f;
+            for (int oy = 0; oy < OH; oy++)
+                for (int ox = 0; ox < OW; ox++)
+                    o[oy * OW + ox] = cs_conv2d_dot_at(x, f, C, H, W, K, S, P, oy, ox) + bias;
+        }
+    }
+}
+
+void cs_conv2d_backward_ref(float *din, float *dw, float *db, const float *dout, const float *in, const float *w,
+                            int N, int C, int H, int W, int OC, int K, int S, int P)
+{
+    const int OH = cs_out_size(H, K, S, P), OW = cs_out_size(W, K, S, P);
+    assert(OH > 0 && OW > 0 && S > 0);
+    if (din) memset(din, 0, sizeof(float) * (size_t)N * C * H * W);
+    for (int n = 0; n < N; n++) {
+        const float *x = in + (size_t)n * C * H * W;
+        float *dx = din ? din + (size_t)n * C * H * W : NULL;
+        for (int oc = 0; oc < OC; oc++) {
+            const float *g = dout + ((size_t)n * OC + oc) * OH * OW;
+            const float *f = w + (size_t)oc * C * K * K;
+            float *df = dw + (size_t)oc * C * K * K;
+            for (int oy = 0; oy < OH; oy++)
+                for (int ox = 0; ox < OW; ox++) {
+                    const float go = g[oy * OW + ox];
+                    if (db) db[oc] += go;
+                    for (int c = 0; c < C; c++)
+                        for (int ky = 0; ky < K; ky++) {
+                            const int iy = oy * S - P + ky;
+                            if (iy < 0 || iy >= H) continue;
+                            for (int kx = 0; kx < K; kx++) {
+                                const int ix = ox * S - P + kx;
+                                if (ix < 0 || ix >= W) continue;
+                                const size_t xi = ((size_t)c * H + iy) * W + ix;
+                                const size_t wi = ((size_t)c * K + ky) * K + kx;
+                                df[wi] += go * x[xi];
+                                if (dx) dx[xi] += go * f[wi];
+                            }
+                        }
+                }
+        }
+    }
+}
+
+/* The fast path: im2col of one sample into scratch (C*K*K rows of OH*OW columns), then a
+ * cache-friendly matrix product. Rows are (c, ky, kx) in the same order as the weights. */
+size_t cs_conv2d_scratch_floats(int C, int H, int W, int OC, int K, int S, int P)
+{
+    (void)OC;
+    const int OH = cs_out_size(H, K, S, P), OW = cs_out_size(W, K, S, P);
+    if (OH <= 0 || OW <= 0) return 0;
+    return (size_t)C * K * K * OH * OW * 2;
+}
+
+static void im2col(float *col, const float *x, int C, int H, int W, int K, int S, int P, int OH, int OW)
+{
+    for (int c = 0; c < C; c++)
+        for (int ky = 0; ky < K; ky++)
+            for (int kx = 0; kx < K; kx++) {
+                float *row = col + (((size_t)c * K + ky) * K + kx) * OH * OW;
+                for (int oy = 0; oy < OH; oy++) {
+                    const int iy = oy * S - P + ky;
+                    float *r = row + (size_t)oy * OW;
+                    if (iy < 0 || iy >= H) {
+                        memset(r, 0, sizeof(float) * (size_t)OW);
+                        continue;
+                    }
+                    const float *xr = x + ((size_t)c * H + iy) * W;
+                    for (int ox = 0; ox < OW; ox++) {
+                        const int ix = ox * S - P + kx;
+                        r[ox] = (ix >= 0 && ix < W) ? xr[ix] : 0.0f;
+                    }
+                }
+            }
+}
+
+static void col2im_add(float *dx, const float *col, int C, int H, int W, int K, int S, int P, int OH, int OW)
+{
+    for (int c = 0; c < C; c++)
+        for (int ky = 0; ky < K; ky++)
+            for (int kx = 0; kx < K; kx++) {
+                const float *row = col + (((size_t)c * K + ky) * K + kx) * OH * OW;
+                for (int oy = 0; oy < OH; oy++) {
+                    const int iy = oy * S - P + ky;
+                    if (iy < 0 || iy >= H) continue;
+                    float *dr = dx + ((size_t)c * H + iy) * W;
+                    const float *r = row + (size_t)oy * OW;
+                    for (int ox = 0; ox < OW; ox++) {
+                        const int ix = ox * S - P + kx;
+                        if (ix >= 0 && ix < W) dr[ix] += r[ox];
+                    }
+                }
+            }
+}
+
+void cs_conv2d_forward(float *out, const float *in, const float *w, const float *b,
+                       int N, int C, int H, int W, int OC, int K, int S, int P, float *scratch)
+{
+    const int OH = cs_out_size(H, K, S, P), OW = cs_out_size(W, K, S, P);
+    assert(OH > 0 && OW > 0 && S > 0);
+    const int R = C * K * K, M = OH * OW;
+    for (int n = 0; n < N; n++) {
+        im2col(scratch, in + (size_t)n * C * H * W, C, H, W, K, S, P, OH, OW);
+        float *o = out + (size_t)n * OC * M;
+        for (int oc = 0; oc < OC; oc++) {
+            float *orow = o + (size_t)oc * M;
+            const float bias = b ? b[oc] : 0.0f;
+            for (int m = 0; m < M; m++) orow[m] = bias;
+            const float *f = w + (size_t)oc * R;
+            for (int r = 0; r < R; r++) {
+                const float wv = f[r];
+                const float *col = scratch + (size_t)r * M;
+                for (int m = 0; m < M; m++) orow[m] += wv * col[m];
+            }
+        }
+    }
+}
+
+void cs_conv2d_backward(float *din, float *dw, float *db, const float *dout, const float *in, const float *w,
+                        int N, int C, int H, int W, int OC, int K, int S, int P, float *scratch)
+{
+    const int OH = cs_out_size(H, K, S, P), OW = cs_out_size(W, K, S, P);
+    assert(OH > 0 && OW > 0 && S > 0);
+    const int R = C * K * K, M = OH * OW;
+    float *col = scratch, *dcol = scratch + (size_t)R * M;
+    for (int n = 0; n < N; n++) {
+        const float *g = dout + (size_t)n * OC * M;
+        im2col(col, in + (size_t)n * C * H * W, C, H, W, K, S, P, OH, OW);
+        for (int oc = 0; oc < OC; oc++) {
+            const float *grow = g + (size_t)oc * M;
+            float *df = dw + (size_t)oc * R;
+            if (db) {
+                float s = 0.0f;
+                for (int m = 0; m < M; m++) s += grow[m];
+                db[oc] += s;
+            }
+            for (int r = 0; r < R; r++) {
+                const float *c = col + (size_t)r * M;
+                float s = 0.0f;
+                for (int m = 0; m < M; m++) s += grow[m] * c[m];
+                df[r] += s;
+            }
+        }
+        if (!din) continue;
+        memset(dcol, 0, sizeof(float) * (size_t)R * M);
+        for (int oc = 0; oc < OC; oc++) {
+            const float *grow = g + (size_t)oc * M;
+            const float *f = w + (size_t)oc * R;
+            for (int r = 0; r < R; r++) {
+                const float wv = f[r];
+                float *dc = dcol + (size_t)r * M;
+                for (int m = 0; m < M; m++) dc[m] += wv * grow[m];
+            }
+        }
+        float *dx = din + (size_t)n * C * H * W;
+        memset(dx, 0, sizeof(float) * (size_t)C * H * W);
+        col2im_add(dx, dcol, C, H, W, K, S, P, OH, OW);
+    }
+}
+
+/* ---- pooling ----------------------------------------------------------------------- */
+
+void cs_maxpool_forward(float *out, int *argmax, const float *in, int N, int C, int H, int W, int K, int S)
+{
+    const int OH = cs_out_size(H, K, S, 0), OW = cs_out_size(W, K, S, 0);
+    assert(OH > 0 && OW > 0);
+    for (int p = 0; p < N * C; p++) {
+        const float *x = in + (size_t)p * H * W;
+        float *o = out + (size_t)p * OH * OW;
+        int *am = argmax + (size_t)p * OH * OW;
+        for (int oy = 0; oy < OH; oy++)
+            for (int ox = 0; ox < OW; ox++) {
+                int best = (oy * S) * W + ox * S;
+                float bv = x[best];
+                for (int ky = 0; ky < K; ky++)
+                    for (int kx = 0; kx < K; kx++) {
+                        const int i = (oy * S + ky) * W + ox * S + kx;
+                        if (x[i] > bv) { /* first maximum wins ties, as PyTorch */
+                            bv = x[i];
+                            best = i;
+                        }
+                    }
+                o[oy * OW + ox] = bv;
+                am[oy * OW + ox] = best;
+            }
+    }
+}
+
+void cs_maxpool_backward(float *din, const float *dout, const int *argmax, int N, int C, int H, int W, int K, int S)
+{
+    const int OH = cs_out_size(H, K, S, 0), OW = cs_out_size(W, K, S, 0);
+    memset(din, 0, sizeof(float) * (size_t)N * C * H * W);
+    for (int p = 0; p < N * C; p++) {
+        float *dx = din + (size_t)p * H * W;
+        const float *g = dout + (size_t)p * OH * OW;
+        const int *am = argmax + (size_t)p * OH * OW;
+        for (int i = 0; i < OH * OW; i++) dx[am[i]] += g[i];
+    }
+}
+
+void cs_avgpool_forward(float *out, const float *in, int N, int C, int H, int W, int K, int S)
+{
+    const int OH = cs_out_size(H, K, S, 0), OW = cs_out_size(W, K, S, 0);
+    assert(OH > 0 && OW > 0);
+    const float inv = 1.0f / (float)(K * K);
+    for (int p = 0; p < N * C; p++) {
+        const float *x = in + (size_t)p * H * W;
+        float *o = out + (size_t)p * OH * OW;
+        for (int oy = 0; oy < OH; oy++)
+            for (int ox = 0; ox < OW; ox++) {
+                float s = 0.0f;
+                for (int ky = 0; ky < K; ky++)
+                    for (int kx = 0; kx < K; kx++) s += x[(oy * S + ky) * W + ox * S + kx];
+                o[oy * OW + ox] = s * inv;
+            }
+    }
+}
+
+void cs_avgpool_backward(float *din, const float *dout, int N, int C, int H, int W, int K, int S)
+{
+    const int OH = cs_out_size(H, K, S, 0), OW = cs_out_size(W, K, S, 0);
+    const float inv = 1.0f / (float)(K * K);
+    memset(din, 0, sizeof(float) * (size_t)N * C * H * W);
+    for (int p = 0; p < N * C; p++) {
+        float *dx = din + (size_t)p * H * W;
+        const float *g = dout + (size_t)p * OH * OW;
+        for (int oy = 0; oy < OH; oy++)
+            for (int ox = 0; ox < OW; ox++) {
+                const float v = g[oy * OW + ox] * inv;
+                for (int ky = 0; ky < K; ky++)
+                    for (int kx = 0; kx < K; kx++) dx[(oy * S + ky) * W + ox * S + kx] += v;
+            }
+    }
+}
+
+/* ---- activations ----------------------------------------------------------------- */
+
+void cs_relu_forward(float *out, const float *in, size_t n)
+{
+    for (size_t i = 0; i < n; i++) out[i] = in[i] > 0.0f ? in[i] : 0.0f;
+}
+
+void cs_relu_backward(float *din, const float *dout, const float *out, size_t n)
+{
+    for (size_t i = 0; i < n; i++) din[i] = out[i] > 0.0f ? dout[i] : 0.0f;
+}
+
+void cs_tanh_forward(float *out, const float *in, size_t n)
+{
+    for (size_t i = 0; i < n; i++) out[i] = tanhf(in[i]);
+}
+
+void cs_tanh_backward(float *din, const float *dout, const float *out, size_t n)
+{
+    for (size_t i = 0; i < n; i++) din[i] = dout[i] * (1.0f - out[i] * out[i]);
+}
+
+void cs_sigmoid_forward(float *out, const float *in, size_t n)
+{
+    for (size_t i = 0; i < n; i++) out[i] = 1.0f / (1.0f + expf(-in[i]));
+}
+
+void cs_sigmoid_backward(float *din, const float *dout, const float *out, size_t n)
+{
+    for (size_t i = 0; i < n; i++) din[i] = dout[i] * out[i] * (1.0f - out[i]);
+}
+
+/* ---- fully connected -------------------------------------------------------------- */
+
+void cs_fc_forward(float *out, const float *in, const float *w, const float *b, int N, int IN, int OUT)
+{
+    for (int n = 0; n < N; n++) {
+        const float *x = in + (size_t)n * IN;
+        for (int o = 0; o < OUT; o++) {
+            const float *wr = w + (size_t)o * IN;
+            float s = b ? b[o] : 0.0f;
+            for (int i = 0; i < IN; i++) s += wr[i] * x[i];
+            out[(size_t)n * OUT + o] = s;
+        }
+    }
+}
+
+void cs_fc_backward(float *din, float *dw, float *db, const float *dout, const float *in, const float *w,
+                    int N, int IN, int OUT)
+{
+    if (din) memset(din, 0, sizeof(float) * (size_t)N * IN);
+    for (int n = 0; n < N; n++) {
+        const float *x = in + (size_t)n * IN;
+        const float *g = dout + (size_t)n * OUT;
+        float *dx = din ? din + (size_t)n * IN : NULL;
+        for (int o = 0; o < OUT; o++) {
+            const float go = g[o];
+            float *dwr = dw + (size_t)o * IN;
+            const float *wr = w + (size_t)o * IN;
+            if (db) db[o] += go;
+            for (int i = 0; i < IN; i++) dwr[i] += go * x[i];
+            if (dx)
+                for (int i = 0; i < IN; i++) dx[i] += go * wr[i];
+        }
+    }
+}
+
+/* ---- softmax and losses ---------------------------------------------------------- */
+
+void cs_softmax_forward(float *out, const float *in, int N, int D)
+{
+    for (int n = 0; n < N; n++) {
+        const float *x = in + (size_t)n * D;
+        float *p = out + (size_t)n * D;
+        float mx = -FLT_MAX;
+        for (int d = 0; d < D; d++) mx = x[d] > mx ? x[d] : mx;
+        float s = 0.0f;
+        for (int d = 0; d < D; d++) s += (p[d] = expf(x[d] - mx));
+        for (int d = 0; d < D; d++) p[d] /= s;
+    }
+}
+
+void cs_softmax_backward(float *din, const float *dout, const float *p, int N, int D)
+{
+    for (int n = 0; n < N; n++) {
+        const float *g = dout + (size_t)n * D, *pr = p + (size_t)n * D;
+        float *dx = din + (size_t)n * D;
+        float dot = 0.0f;
+        for (int d = 0; d < D; d++) dot += g[d] * pr[d];
+        for (int d = 0; d < D; d++) dx[d] = pr[d] * (g[d] - dot);
+    }
+}
+
+float cs_loss_xent(float *dlogits, const float *logits, const int *labels, int N, int D)
+{
+    double total = 0.0;
+    for (int n = 0; n < N; n++) {
+        const float *x = logits + (size_t)n * D;
+        float mx = -FLT_MAX;
+        for (int d = 0; d < D; d++) mx = x[d] > mx ? x[d] : mx;
+        double s = 0.0;
+        for (int d = 0; d < D; d++) s += exp((double)x[d] - mx);
+        const double logz = log(s) + mx;
+        assert(labels[n] >= 0 && labels[n] < D);
+        total += logz - x[labels[n]];
+        if (dlogits)
+            for (int d = 0; d < D; d++)
+                dlogits[(size_t)n * D + d] =
+                    (float)((exp((double)x[d] - logz) - (d == labels[n] ? 1.0 : 0.0)) / N);
+    }
+    return (float)(total / N);
+}
+
+float cs_loss_mse(float *dx, const float *x, const int *labels, int N, int D)
+{
+    double total = 0.0;
+    for (int n = 0; n < N; n++)
+        for (int d = 0; d < D; d++) {
+            const float diff = x[(size_t)n * D + d] - (d == labels[n] ? 1.0f : 0.0f);
+            total += (double)diff * diff;
+            if (dx) dx[(size_t)n * D + d] = 2.0f * diff / (float)(N * D);
+        }
+    return (float)(total / ((double)N * D));
+}

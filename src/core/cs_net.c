@@ -1,0 +1,521 @@
+/* cs_net.c - network construction from a text spec, shape checking, parameter layout,
+ * forward and backward passes, and introspection for the window and exports. */
+#include "cs_net.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cs_tensor.h"
+
+static const struct {
+    const char *name, *spec;
+} presets[] = {
+    /* ConvNetJS's MNIST demo net (benchmark workload W1). */
+    {"mnist", "input 28x28x1, conv 8@5 pad 2, relu, maxpool 2, conv 16@5 pad 2, relu, maxpool 3 stride 3, fc 10, softmax"},
+    /* ConvNetJS's CIFAR-10 net (workload W2). */
+    {"cifar", "input 32x32x3, conv 16@5 pad 2, relu, maxpool 2, conv 20@5 pad 2, relu, maxpool 2, "
+              "conv 20@5 pad 2, relu, maxpool 2, fc 10, softmax"},
+    /* The explainer article's example: 12 filters on a 32x32x3 image give 32x32x12. */
+    {"article", "input 32x32x3, conv 12@5 pad 2, relu, maxpool 2, conv 16@5 pad 2, relu, maxpool 2, fc 10, softmax"},
+};
+
+const char *cs_net_preset_spec(const char *name)
+{
+    for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
+        if (strcmp(presets[i].name, name) == 0) return presets[i].spec;
+    return NULL;
+}
+
+const char *cs_net_preset_names(void) { return "mnist, cifar, article"; }
+
+/* ---- parsing ------------------------------------------------------------------------ */
+
+#define MAX_LAYERS 64
+#define MAX_WORDS 8
+
+typedef struct {
+    cs_layer_kind kind;
+    int a, k, stride, pad; /* a: conv OC or fc OUT */
+} layer_desc;
+
+/* Parses a positive integer word; returns -1 if it is not one. */
+static int parse_int(const char *w)
+{
+    if (!*w) return -1;
+    long v = 0;
+    for (const char *p = w; *p; p++) {
+        if (!isdigit((unsigned char)*p)) return -1;
+        v = v * 10 + (*p - '0');
+        if (v > 1000000) return -1;
+    }
+    return (int)v;
+}
+
+/* Parses "A@K" or "A@KxK" (conv) into a and k. */
+static int parse_conv_shape(const char *w, int *a, int *k)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", w);
+    char *at = strchr(buf, '@');
+    if (!at) return 0;
+    *at = 0;
+    char *ks = at + 1, *x = strchr(ks, 'x');
+    if (x) {
+        *x = 0;
+        if (strcmp(ks, x + 1) != 0) return 0; /* square kernels only */
+    }
+    *a = parse_int(buf);
+    *k = parse_int(ks);
+    return *a > 0 && *k > 0;
+}
+
+/* Parses optional "stride S" / "pad P" pairs from words[i..n). */
+static cs_status parse_options(char **words, int i, int n, int idx, const char *item, layer_desc *d, int allow_pad)
+{
+    for (; i < n; i += 2) {
+        int is_stride = strcmp(words[i], "stride") == 0, is_pad = strcmp(words[i], "pad") == 0;
+        if (!is_stride && !(is_pad && allow_pad))
+            return cs_fail(CS_ERR_SPEC, "spec item %d '%s': unexpected '%s' (expected %s)", idx, item, words[i],
+                           allow_pad ? "'stride S' or 'pad P'" : "'stride S'");
+        int v = i + 1 < n ? parse_int(words[i + 1]) : -1;
+        if (v < 0 || (is_stride && v == 0))
+            return cs_fail(CS_ERR_SPEC, "spec item %d '%s': '%s' needs a %s number after it", idx, item, words[i],
+                           is_stride ? "positive" : "non-negative");
+        if (is_stride) d->stride = v;
+        else d->pad = v;
+    }
+    return CS_OK;
+}
+
+/* Splits spec into items and parses them; fills input shape and descs. */
+static cs_status parse_spec(const char *spec, int *in_h, int *in_w, int *in_c, layer_desc *descs, int *n_descs)
+{
+    size_t len = strlen(spec);
+    char *text = malloc(len + 1);
+    if (!text) return cs_fail(CS_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i <= len; i++) text[i] = (char)tolower((unsigned char)spec[i]);
+    /* "->" and '|' and newlines are separators like ',' */
+    for (char *p = text; *p; p++) {
+        if (p[0] == '-' && p[1] == '>') p[0] = p[1] = ',';
+        if (*p == '|' || *p == '\n' || *p == ';') *p = ',';
+    }
+    cs_status st = CS_OK;
+    int idx = 0, n = 0, have_input = 0;
+    char *save = NULL;
+    for (char *item = strtok_r(text, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        char *words[MAX_WORDS];
+        int nw = 0;
+        char *wsave = NULL;
+        char original[128];
+        while (isspace((unsigned char)*item)) item++;
+        if (!*item) continue;
+        idx++;
+        snprintf(original, sizeof original, "%s", item);
+        size_t ol = strlen(original);
+        while (ol > 0 && isspace((unsigned char)original[ol - 1])) original[--ol] = 0;
+        for (char *w = strtok_r(item, " \t\r", &wsave); w; w = strtok_r(NULL, " \t\r", &wsave)) {
+            if (nw == MAX_WORDS) {
+        st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': too many words", idx, original);
+                goto done;
+            }
+            words[nw++] = w;
+        }
+        if (!have_input) {
+            int h, w, c;
+            char extra;
+            if (strcmp(words[0], "input") != 0 || nw != 2 || sscanf(words[1], "%dx%dx%d%c", &h, &w, &c, &extra) != 3 ||
+                h <= 0 || w <= 0 || c <= 0) {
+        st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': a spec starts with the input shape, like 'input 28x28x1' "
+                             "(height x width x channels)", idx, original);
+                goto done;
+            }
+            *in_h = h, *in_w = w, *in_c = c;
+            have_input = 1;
+            continue;
+        }
+        if (n == MAX_LAYERS) {
+        st = cs_fail(CS_ERR_SPEC, "spec has more than %d layers", MAX_LAYERS);
+            goto done;
+        }
+        layer_desc d = {0};
+        d.stride = 1;
+        const char *kw = words[0];
+        if (strcmp(kw, "conv") == 0) {
+            d.kind = CS_LAYER_CONV;
+            if (nw < 2 || !parse_conv_shape(words[1], &d.a, &d.k)) {
+        st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': expected 'conv FILTERS@SIZE' like 'conv 8@5 pad 2'", idx,
+                             original);
+                goto done;
+            }
+            if ((st = parse_options(words, 2, nw, idx, original, &d, 1))) goto done;
+        } else if (strcmp(kw, "maxpool") == 0 || strcmp(kw, "pool") == 0 || strcmp(kw, "avgpool") == 0) {
+            d.kind = strcmp(kw, "avgpool") == 0 ? CS_LAYER_AVGPOOL : CS_LAYER_MAXPOOL;
+            d.k = nw >= 2 ? parse_int(words[1]) : -1;
+            if (d.k <= 0) {
+        st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': expected '%s SIZE [stride S]' like '%s 2'", idx, original,
+                             kw, kw);
+                goto done;
+            }
+            d.stride = d.k;
+            if ((st = parse_options(words, 2, nw, idx, original, &d, 0))) goto done;
+        } else if (strcmp(kw, "fc") == 0 || strcmp(kw, "dense") == 0) {
+            d.kind = CS_LAYER_FC;
+            d.a = nw == 2 ? parse_int(words[1]) : -1;
+            if (d.a <= 0) {
+        st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': expected 'fc OUTPUTS' like 'fc 10'", idx, original);
+                goto done;
+            }
+        } else if (strcmp(kw, "relu") == 0 || strcmp(kw, "tanh") == 0 || strcmp(kw, "sigmoid") == 0 ||
+                   strcmp(kw, "softmax") == 0) {
+            d.kind = kw[0] == 'r' ? CS_LAYER_RELU : kw[0] == 't' ? CS_LAYER_TANH
+                   : kw[1] == 'i' ? CS_LAYER_SIGMOID : CS_LAYER_SOFTMAX;
+            if (nw != 1) {
+        st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': '%s' takes no arguments", idx, original, kw);
+                goto done;
+            }
+        } else if (strcmp(kw, "input") == 0) {
+        st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': 'input' may only be the first item", idx, original);
+            goto done;
+        } else {
+        st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': unknown layer '%s' (expected conv, relu, tanh, sigmoid, "
+                         "maxpool, avgpool, fc or softmax)", idx, original, kw);
+            goto done;
+        }
+        descs[n++] = d;
+    }
+    if (!have_input) st = cs_fail(CS_ERR_SPEC, "empty spec: expected e.g. 'input 28x28x1, conv 8@5, relu, fc 10' or "
+                                  "a preset (%s)", cs_net_preset_names());
+    else if (n == 0) st = cs_fail(CS_ERR_SPEC, "spec has an input but no layers");
+done:
+    *n_descs = n;
+    free(text);
+    return st;
+}
+
+/* ---- building ---------------------------------------------------------------------- */
+
+static const char *kind_word(cs_layer_kind k)
+{
+    switch (k) {
+    case CS_LAYER_CONV: return "conv";
+    case CS_LAYER_RELU: return "relu";
+    case CS_LAYER_TANH: return "tanh";
+    case CS_LAYER_SIGMOID: return "sigmoid";
+    case CS_LAYER_MAXPOOL: return "maxpool";
+    case CS_LAYER_AVGPOOL: return "avgpool";
+    case CS_LAYER_FC: return "fc";
+    case CS_LAYER_SOFTMAX: return "softmax";
+    }
+    return "?";
+}
+
+static size_t out_count(const cs_layer *L) { return (size_t)L->out_c * L->out_h * L->out_w; }
+
+cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch)
+{
+    *out = NULL;
+    if (max_batch <= 0) return cs_fail(CS_ERR_ARG, "batch size must be positive (got %d)", max_batch);
+    const char *preset = cs_net_preset_spec(spec_or_preset);
+    const char *spec = preset ? preset : spec_or_preset;
+    layer_desc descs[MAX_LAYERS];
+    int n = 0, c = 0, h = 0, w = 0;
+    cs_status st = parse_spec(spec, &h, &w, &c, descs, &n);
+    if (st) return st;
+
+    cs_net *net = calloc(1, sizeof *net);
+    if (!net) return cs_fail(CS_ERR_NOMEM, "out of memory");
+    net->layers = calloc((size_t)n, sizeof *net->layers);
+    net->spec = malloc(strlen(spec) + 1);
+    if (!net->layers || !net->spec) {
+        st = cs_fail(CS_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    strcpy(net->spec, spec);
+    net->n_layers = n;
+    net->in_c = c, net->in_h = h, net->in_w = w;
+    net->max_batch = max_batch;
+
+    /* First pass: shapes, names and parameter counts. */
+    int n_conv = 0, n_pool = 0, n_fc = 0, n_act = 0;
+    size_t n_params = 0, scratch = 0;
+    for (int l = 0; l < n; l++) {
+        cs_layer *L = &net->layers[l];
+        const layer_desc *d = &descs[l];
+        L->kind = d->kind;
+        L->in_c = c, L->in_h = h, L->in_w = w;
+        L->k = d->k, L->stride = d->stride, L->pad = d->pad;
+        switch (d->kind) {
+        case CS_LAYER_CONV:
+        case CS_LAYER_MAXPOOL:
+        case CS_LAYER_AVGPOOL: {
+            int is_conv = d->kind == CS_LAYER_CONV;
+            if (is_conv) snprintf(L->name, sizeof L->name, "conv%d", ++n_conv);
+            else snprintf(L->name, sizeof L->name, "pool%d", ++n_pool);
+            if (h == 1 && w == 1 && c > 1 && l > 0 && net->layers[l - 1].kind == CS_LAYER_FC) {
+                st = cs_fail(CS_ERR_SHAPE, "layer %d (%s): a %s cannot follow a fully connected layer", l + 1,
+                               L->name, kind_word(d->kind));
+                goto fail;
+            }
+            if (d->k > h + 2 * d->pad || d->k > w + 2 * d->pad) {
+                st = cs_fail(CS_ERR_SHAPE, "layer %d (%s: %s %dx%d%s): the %dx%d window does not fit the %dx%dx%d "
+                               "input%s", l + 1, L->name, kind_word(d->kind), d->k, d->k, is_conv && d->pad ? ", padded" : "",
+                               d->k, d->k, h, w, c, is_conv ? " plus its padding" : "");
+                goto fail;
+            }
+            if (is_conv && d->pad >= d->k) {
+                st = cs_fail(CS_ERR_SHAPE, "layer %d (%s): padding %d is not smaller than the kernel size %d", l + 1,
+                               L->name, d->pad, d->k);
+                goto fail;
+            }
+            L->out_h = cs_out_size(h, d->k, d->stride, d->pad);
+            L->out_w = cs_out_size(w, d->k, d->stride, d->pad);
+            L->out_c = is_conv ? d->a : c;
+            if (is_conv) {
+                L->w_count = (size_t)d->a * c * d->k * d->k;
+                L->b_count = (size_t)d->a;
+                size_t s = cs_conv2d_scratch_floats(c, h, w, d->a, d->k, d->stride, d->pad);
+                if (s > scratch) scratch = s;
+            }
+            break;
+        }
+        case CS_LAYER_FC:
+            snprintf(L->name, sizeof L->name, "fc%d", ++n_fc);
+            L->out_c = d->a, L->out_h = 1, L->out_w = 1;
+            L->w_count = (size_t)d->a * c * h * w;
+            L->b_count = (size_t)d->a;
+            break;
+        case CS_LAYER_SOFTMAX:
+            snprintf(L->name, sizeof L->name, "softmax");
+            if (l != n - 1) {
+                st = cs_fail(CS_ERR_SHAPE, "layer %d (softmax): softmax may only be the last layer", l + 1);
+                goto fail;
+            }
+            if (h != 1 || w != 1) {
+                st = cs_fail(CS_ERR_SHAPE, "layer %d (softmax): expects a flat input (after fc), got %dx%dx%d", l + 1,
+                               h, w, c);
+                goto fail;
+            }
+            L->out_c = c, L->out_h = 1, L->out_w = 1;
+            break;
+        default:
+            /* activations are named after the layer they follow */
+            snprintf(L->name, sizeof L->name, "%s%d", kind_word(d->kind), ++n_act);
+            if (l > 0 && net->layers[l - 1].kind == CS_LAYER_CONV)
+                snprintf(L->name, sizeof L->name, "%s%d", kind_word(d->kind), n_conv);
+            else if (l > 0 && net->layers[l - 1].kind == CS_LAYER_FC)
+                snprintf(L->name, sizeof L->name, "%s_fc%d", kind_word(d->kind), n_fc);
+            L->out_c = c, L->out_h = h, L->out_w = w;
+            break;
+        }
+        L->name[sizeof L->name - 1] = 0;
+        n_params += L->w_count + L->b_count;
+        c = L->out_c, h = L->out_h, w = L->out_w;
+    }
+    net->n_classes = c * h * w;
+
+    /* Second pass: one parameter block, one gradient block, per-layer buffers. */
+    net->n_params = n_params;
+    net->params = calloc(n_params ? n_params : 1, sizeof(float));
+    net->grads = calloc(n_params ? n_params : 1, sizeof(float));
+    net->input = calloc((size_t)max_batch * net->in_c * net->in_h * net->in_w, sizeof(float));
+    net->scratch_floats = scratch;
+    net->scratch = calloc(scratch ? scratch : 1, sizeof(float));
+    if (!net->params || !net->grads || !net->input || !net->scratch) {
+        st = cs_fail(CS_ERR_NOMEM, "out of memory for %zu parameters", n_params);
+        goto fail;
+    }
+    size_t off = 0;
+    for (int l = 0; l < n; l++) {
+        cs_layer *L = &net->layers[l];
+        if (L->w_count) {
+            L->w = net->params + off, L->dw = net->grads + off;
+            off += L->w_count;
+            L->b = net->params + off, L->db = net->grads + off;
+            off += L->b_count;
+        }
+        size_t count = (size_t)max_batch * out_count(L);
+        L->out = calloc(count, sizeof(float));
+        L->dout = calloc(count, sizeof(float));
+        if (L->kind == CS_LAYER_MAXPOOL) L->argmax = calloc(count, sizeof(int));
+        if (!L->out || !L->dout || (L->kind == CS_LAYER_MAXPOOL && !L->argmax)) {
+            st = cs_fail(CS_ERR_NOMEM, "out of memory for activations of %s", L->name);
+            goto fail;
+        }
+    }
+    *out = net;
+    return CS_OK;
+fail:
+    /* the message was formatted before the layers it names are freed */
+    cs_net_destroy(net);
+    return st;
+}
+
+void cs_net_destroy(cs_net *net)
+{
+    if (!net) return;
+    if (net->layers)
+        for (int l = 0; l < net->n_layers; l++) {
+            free(net->layers[l].out);
+            free(net->layers[l].dout);
+            free(net->layers[l].argmax);
+        }
+    free(net->layers);
+    free(net->spec);
+    free(net->params);
+    free(net->grads);
+    free(net->input);
+    free(net->scratch);
+    free(net);
+}
+
+void cs_net_init_params(cs_net *net, cs_rng *rng)
+{
+    for (int l = 0; l < net->n_layers; l++) {
+        cs_layer *L = &net->layers[l];
+        if (!L->w_count) continue;
+        size_t fan_in = L->w_count / L->b_count;
+        int relu_next = l + 1 < net->n_layers && net->layers[l + 1].kind == CS_LAYER_RELU;
+        float std = sqrtf((relu_next ? 2.0f : 1.0f) / (float)fan_in);
+        for (size_t i = 0; i < L->w_count; i++) L->w[i] = std * cs_rng_normal(rng);
+        memset(L->b, 0, L->b_count * sizeof(float));
+    }
+}
+
+/* ---- forward and backward ---------------------------------------------------------- */
+
+static const float *layer_input(const cs_net *net, int l) { return l == 0 ? net->input : net->layers[l - 1].out; }
+
+const float *cs_net_forward(cs_net *net, int n)
+{
+    for (int l = 0; l < net->n_layers; l++) {
+        cs_layer *L = &net->layers[l];
+        const float *x = layer_input(net, l);
+        const size_t count = (size_t)n * out_count(L);
+        switch (L->kind) {
+        case CS_LAYER_CONV:
+            cs_conv2d_forward(L->out, x, L->w, L->b, n, L->in_c, L->in_h, L->in_w, L->out_c, L->k, L->stride, L->pad,
+                              net->scratch);
+            break;
+        case CS_LAYER_RELU: cs_relu_forward(L->out, x, count); break;
+        case CS_LAYER_TANH: cs_tanh_forward(L->out, x, count); break;
+        case CS_LAYER_SIGMOID: cs_sigmoid_forward(L->out, x, count); break;
+        case CS_LAYER_MAXPOOL:
+            cs_maxpool_forward(L->out, L->argmax, x, n, L->in_c, L->in_h, L->in_w, L->k, L->stride);
+            break;
+        case CS_LAYER_AVGPOOL: cs_avgpool_forward(L->out, x, n, L->in_c, L->in_h, L->in_w, L->k, L->stride); break;
+        case CS_LAYER_FC:
+            cs_fc_forward(L->out, x, L->w, L->b, n, L->in_c * L->in_h * L->in_w, L->out_c);
+            break;
+        case CS_LAYER_SOFTMAX: cs_softmax_forward(L->out, x, n, L->out_c); break;
+        }
+    }
+    return net->layers[net->n_layers - 1].out;
+}
+
+void cs_net_zero_grads(cs_net *net) { memset(net->grads, 0, net->n_params * sizeof(float)); }
+
+/* Loss of the last forward pass; when dlast is non-NULL also writes the gradient and
+ * returns the index of the first layer whose dout was set (for the fused softmax). */
+static float compute_loss(cs_net *net, const int *labels, int n, cs_loss_kind loss, int want_grad, int *start)
+{
+    const int last = net->n_layers - 1;
+    const cs_layer *L = &net->layers[last];
+    const int D = net->n_classes;
+    if (L->kind == CS_LAYER_SOFTMAX && loss == CS_LOSS_XENT && last > 0) {
+        /* fused softmax + cross-entropy on the logits: stable, gradient p - y */
+        cs_layer *prev = &net->layers[last - 1];
+        *start = last - 1;
+        return cs_loss_xent(want_grad ? prev->dout : NULL, prev->out, labels, n, D);
+    }
+    *start = last;
+    if (loss == CS_LOSS_XENT) return cs_loss_xent(want_grad ? L->dout : NULL, L->out, labels, n, D);
+    return cs_loss_mse(want_grad ? L->dout : NULL, L->out, labels, n, D);
+}
+
+float cs_net_loss(cs_net *net, const int *labels, int n, cs_loss_kind loss)
+{
+    int start;
+    return compute_loss(net, labels, n, loss, 0, &start);
+}
+
+float cs_net_backward(cs_net *net, const int *labels, int n, cs_loss_kind loss)
+{
+    int start;
+    float value = compute_loss(net, labels, n, loss, 1, &start);
+    for (int l = start; l >= 0; l--) {
+        cs_layer *L = &net->layers[l];
+        const float *x = layer_input(net, l);
+        float *dx = l > 0 ? net->layers[l - 1].dout : NULL;
+        const size_t count = (size_t)n * out_count(L);
+        switch (L->kind) {
+        case CS_LAYER_CONV:
+            cs_conv2d_backward(dx, L->dw, L->db, L->dout, x, L->w, n, L->in_c, L->in_h, L->in_w, L->out_c, L->k,
+                               L->stride, L->pad, net->scratch);
+            break;
+        case CS_LAYER_FC:
+            cs_fc_backward(dx, L->dw, L->db, L->dout, x, L->w, n, L->in_c * L->in_h * L->in_w, L->out_c);
+            break;
+        default:
+            if (!dx) break; /* a parameter-free first layer has nothing to pass back */
+            switch (L->kind) {
+            case CS_LAYER_RELU: cs_relu_backward(dx, L->dout, L->out, count); break;
+            case CS_LAYER_TANH: cs_tanh_backward(dx, L->dout, L->out, count); break;
+            case CS_LAYER_SIGMOID: cs_sigmoid_backward(dx, L->dout, L->out, count); break;
+            case CS_LAYER_MAXPOOL:
+                cs_maxpool_backward(dx, L->dout, L->argmax, n, L->in_c, L->in_h, L->in_w, L->k, L->stride);
+                break;
+            case CS_LAYER_AVGPOOL:
+                cs_avgpool_backward(dx, L->dout, n, L->in_c, L->in_h, L->in_w, L->k, L->stride);
+                break;
+            case CS_LAYER_SOFTMAX: cs_softmax_backward(dx, L->dout, L->out, n, L->out_c); break;
+            default: break;
+            }
+        }
+    }
+    return value;
+}
+
+/* ---- introspection ----------------------------------------------------------------- */
+
+void cs_net_probs(const cs_net *net, int i, float *probs)
+{
+    const cs_layer *L = &net->layers[net->n_layers - 1];
+    const int D = net->n_classes;
+    const float *o = L->out + (size_t)i * D;
+    if (L->kind == CS_LAYER_SOFTMAX) memcpy(probs, o, (size_t)D * sizeof(float));
+    else cs_softmax_forward(probs, o, 1, D);
+}
+
+const float *cs_net_layer_output(const cs_net *net, int l, int i)
+{
+    const cs_layer *L = &net->layers[l];
+    return L->out + (size_t)i * out_count(L);
+}
+
+int cs_net_find_prev(const cs_net *net, int l, cs_layer_kind kind)
+{
+    for (int j = l - 1; j >= 0; j--)
+        if (net->layers[j].kind == kind) return j;
+    return -1;
+}
+
+void cs_net_describe_layer(const cs_net *net, int l, char *buf, size_t size)
+{
+    const cs_layer *L = &net->layers[l];
+    switch (L->kind) {
+    case CS_LAYER_CONV:
+        snprintf(buf, size, "%s %d@%dx%d (%dx%d%s%.0d%s%.0d)", L->name, L->out_c, L->out_h, L->out_w, L->k, L->k,
+                 L->stride > 1 ? ", stride " : "", L->stride > 1 ? L->stride : 0, L->pad ? ", pad " : "", L->pad);
+        break;
+    case CS_LAYER_MAXPOOL:
+    case CS_LAYER_AVGPOOL:
+        snprintf(buf, size, "%s %d@%dx%d (%s %d)", L->name, L->out_c, L->out_h, L->out_w, kind_word(L->kind), L->k);
+        break;
+    case CS_LAYER_FC:
+    case CS_LAYER_SOFTMAX: snprintf(buf, size, "%s %d", L->name, L->out_c); break;
+    default: snprintf(buf, size, "%s %d@%dx%d", L->name, L->out_c, L->out_h, L->out_w); break;
+    }
+}

@@ -1,0 +1,183 @@
+/* test_net.c - spec parsing, shape checks, presets, and whole-network gradient checks. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cs_net.h"
+
+static void expect_error(const char *spec, cs_status code, const char *fragment)
+{
+    cs_net *net = (cs_net *)1;
+    cs_status st = cs_net_create(&net, spec, 4);
+    if (st != code) fail_msg("spec '%s': status %d, want %d (%s)", spec, st, code, cs_last_error());
+    assert_null(net);
+    if (!strstr(cs_last_error(), fragment))
+        fail_msg("spec '%s': message '%s' lacks '%s'", spec, cs_last_error(), fragment);
+}
+
+static void test_spec_errors(void **state)
+{
+    (void)state;
+    expect_error("", CS_ERR_SPEC, "empty spec");
+    expect_error("conv 8@5", CS_ERR_SPEC, "starts with the input shape");
+    expect_error("input 28x28", CS_ERR_SPEC, "input 28x28");
+    expect_error("input 28x28x1, conv 8", CS_ERR_SPEC, "conv FILTERS@SIZE");
+    expect_error("input 28x28x1, conv 8@5x3", CS_ERR_SPEC, "item 2");
+    expect_error("input 28x28x1, conv 8@5 pad", CS_ERR_SPEC, "'pad' needs");
+    expect_error("input 28x28x1, conv 8@5 stride 0", CS_ERR_SPEC, "'stride' needs a positive");
+    expect_error("input 28x28x1, conv 8@5 padding 2", CS_ERR_SPEC, "unexpected 'padding'");
+    expect_error("input 28x28x1, convolution 8@5", CS_ERR_SPEC, "unknown layer 'convolution'");
+    expect_error("input 28x28x1, relu 3", CS_ERR_SPEC, "takes no arguments");
+    expect_error("input 28x28x1, fc", CS_ERR_SPEC, "'fc OUTPUTS'");
+    expect_error("input 28x28x1, maxpool x", CS_ERR_SPEC, "maxpool SIZE");
+    expect_error("input 28x28x1, maxpool 2 pad 1", CS_ERR_SPEC, "expected 'stride S'");
+    expect_error("input 28x28x1", CS_ERR_SPEC, "no layers");
+    expect_error("input 28x28x1, fc 10, input 3x3x1", CS_ERR_SPEC, "only be the first");
+}
+
+static void test_shape_errors(void **state)
+{
+    (void)state;
+    /* a 5x5 pool on a 3x3 map */
+    expect_error("input 6x6x1, maxpool 2, maxpool 5", CS_ERR_SHAPE, "pool2");
+    expect_error("input 6x6x1, maxpool 2, maxpool 5", CS_ERR_SHAPE, "3x3x1");
+    /* a kernel bigger than the padded input */
+    expect_error("input 4x4x1, conv 2@7 pad 1", CS_ERR_SHAPE, "conv1");
+    expect_error("input 28x28x1, fc 10, softmax, relu", CS_ERR_SHAPE, "softmax may only be the last");
+    expect_error("input 28x28x1, conv 2@3 pad 3", CS_ERR_SHAPE, "padding 3");
+    expect_error("input 8x8x1, softmax", CS_ERR_SHAPE, "flat input");
+}
+
+static void test_presets(void **state)
+{
+    (void)state;
+    cs_net *net;
+    assert_int_equal(cs_net_create(&net, "mnist", 20), CS_OK);
+    assert_int_equal(net->n_layers, 8);
+    char buf[128];
+    cs_net_describe_layer(net, 0, buf, sizeof buf);
+    assert_string_equal(buf, "conv1 8@28x28 (5x5, pad 2)");
+    cs_net_describe_layer(net, 5, buf, sizeof buf);
+    assert_string_equal(buf, "pool2 16@4x4 (maxpool 3)");
+    assert_int_equal(net->n_classes, 10);
+    /* conv1 8*25+8, conv2 16*8*25+16, fc 10*256+10 */
+    assert_int_equal(net->n_params, 208 + 3216 + 2570);
+    assert_string_equal(net->layers[1].name, "relu1");
+    cs_net_destroy(net);
+
+    assert_int_equal(cs_net_create(&net, "cifar", 20), CS_OK);
+    assert_int_equal(net->layers[8].out_c, 20);
+    assert_int_equal(net->layers[8].out_h, 4);
+    cs_net_destroy(net);
+
+    /* the article: 12 filters on 32x32x3 give 32x32x12 */
+    assert_int_equal(cs_net_create(&net, "article", 20), CS_OK);
+    assert_int_equal(net->layers[0].out_c, 12);
+    assert_int_equal(net->layers[0].out_h, 32);
+    assert_int_equal(net->layers[0].out_w, 32);
+    assert_int_equal(net->in_c, 3);
+    cs_net_destroy(net);
+
+    /* separators and case */
+    assert_int_equal(cs_net_create(&net, "INPUT 8x8x1 -> Conv 2@3 | relu\navgpool 2 stride 1; fc 3", 2), CS_OK);
+    assert_int_equal(net->layers[2].out_h, 5);
+    assert_int_equal(net->n_classes, 3);
+    cs_net_destroy(net);
+}
+
+/* Finite-difference check of every parameter and both losses through a small net. */
+static void check_net_gradients(const char *spec, cs_loss_kind loss)
+{
+    cs_net *net;
+    const int N = 3;
+    if (cs_net_create(&net, spec, N) != CS_OK) fail_msg("%s: %s", spec, cs_last_error());
+    cs_rng rng;
+    cs_rng_seed(&rng, 3);
+    cs_net_init_params(net, &rng);
+    for (size_t i = 0; i < net->n_params; i++) net->params[i] += 0.05f * cs_rng_normal(&rng); /* non-zero biases */
+    const size_t nin = (size_t)N * net->in_c * net->in_h * net->in_w;
+    for (size_t i = 0; i < nin; i++) net->input[i] = cs_rng_uniform(&rng);
+    int labels[3] = {1, 0, 2};
+    cs_net_zero_grads(net);
+    cs_net_forward(net, N);
+    cs_net_backward(net, labels, N, loss);
+    float *analytic = malloc(net->n_params * sizeof(float));
+    memcpy(analytic, net->grads, net->n_params * sizeof(float));
+    const float h = 1e-3f; /* small: ReLU and max-pool kinks must not be crossed */
+    int bad = 0;
+    for (size_t i = 0; i < net->n_params; i++) {
+        float keep = net->params[i];
+        net->params[i] = keep + h;
+        cs_net_forward(net, N);
+        double fp = cs_net_loss(net, labels, N, loss);
+        net->params[i] = keep - h;
+        cs_net_forward(net, N);
+        double fm = cs_net_loss(net, labels, N, loss);
+        net->params[i] = keep;
+        double numeric = (fp - fm) / (2 * h);
+        double denom = fmax(1e-3, fabs(numeric) + fabs(analytic[i]));
+        if (fabs(numeric - analytic[i]) / denom > 5e-2 && fabs(numeric - analytic[i]) > 2e-4) {
+            if (bad++ < 5) print_error("%s param %zu: analytic %g numeric %g\n", spec, i, analytic[i], numeric);
+        }
+    }
+    free(analytic);
+    cs_net_destroy(net);
+    if (bad) fail_msg("%s: %d gradients disagree", spec, bad);
+}
+
+static void test_net_gradients(void **state)
+{
+    (void)state;
+    const char *specs[] = {
+        "input 7x6x2, conv 3@3 pad 1, tanh, avgpool 2, fc 3, softmax",
+        "input 9x9x1, conv 2@4 stride 2 pad 1, sigmoid, conv 3@2, relu, fc 4",
+        "input 8x8x3, conv 2@5 pad 2, relu, maxpool 3 stride 2, fc 3, tanh, fc 3",
+    };
+    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+        check_net_gradients(specs[i], CS_LOSS_XENT);
+        check_net_gradients(specs[i], CS_LOSS_MSE);
+    }
+}
+
+static void test_probs_and_introspection(void **state)
+{
+    (void)state;
+    cs_net *net;
+    assert_int_equal(cs_net_create(&net, "input 4x4x1, conv 2@3 pad 1, relu, fc 3", 2), CS_OK);
+    cs_rng rng;
+    cs_rng_seed(&rng, 1);
+    cs_net_init_params(net, &rng);
+    for (int i = 0; i < 32; i++) net->input[i] = (float)i / 32.0f;
+    cs_net_forward(net, 2);
+    float p[3];
+    cs_net_probs(net, 1, p);
+    assert_float_equal(p[0] + p[1] + p[2], 1.0f, 1e-5f);
+    /* layer outputs of sample 1 start after sample 0's maps */
+    assert_ptr_equal(cs_net_layer_output(net, 0, 1), net->layers[0].out + 2 * 16);
+    assert_int_equal(cs_net_find_prev(net, 2, CS_LAYER_CONV), 0);
+    assert_int_equal(cs_net_find_prev(net, 0, CS_LAYER_CONV), -1);
+    /* conv weights live inside the one parameter block */
+    assert_ptr_equal(net->layers[0].w, net->params);
+    assert_ptr_equal(net->layers[0].b, net->params + 18);
+    assert_ptr_equal(net->layers[2].w, net->params + 20);
+    cs_net_destroy(net);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_spec_errors),
+        cmocka_unit_test(test_shape_errors),
+        cmocka_unit_test(test_presets),
+        cmocka_unit_test(test_net_gradients),
+        cmocka_unit_test(test_probs_and_introspection),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
