@@ -1,0 +1,64 @@
+/* cli.c - helpers shared by the subcommands (see cli.h). */
+#define _DEFAULT_SOURCE
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <time.h>
+
+int cs_cli_int(const char *s, long lo, long hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi) return 0;
+    *out = (int)v;
+    return 1;
+}
+
+int cs_cli_double(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi) return 0;
+    *out = v;
+    return 1;
+}
+
+int cs_cli_bad_option(const char *cmd, int argc, char **argv, int ch, void (*usage)(FILE *))
+{
+    const char *opt = optind - 1 < argc ? argv[optind - 1] : "?";
+    if (ch == ':') fprintf(stderr, "convscope %s: option '%s' needs a value\n\n", cmd, opt);
+    else fprintf(stderr, "convscope %s: unknown option '%s'\n\n", cmd, opt);
+    usage(stderr);
+    return 2;
+}
+
+int cs_cli_bad_value(const char *cmd, const char *option, const char *value, void (*usage)(FILE *))
+{
+    fprintf(stderr, "convscope %s: bad value '%s' for %s\n\n", cmd, value, option);
+    usage(stderr);
+    return 2;
+}
+
+void cs_cli_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') fprintf(f, "\\%c", *p);
+        else if (*p == '\n') fputs("\\n", f);
+        else if (*p < 0x20) fprintf(f, "\\u%04x", *p);
+        else fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+double cs_cli_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}

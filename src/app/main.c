@@ -1,0 +1,51 @@
+/* main.c - the convscope command line: dispatches to the subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+#ifndef CS_VERSION
+#define CS_VERSION "unknown"
+#endif
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"bench", cs_cmd_bench, "measure training and inference speed on random data"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: convscope [COMMAND] [OPTIONS]\n\n"
+               "Watch convolutional neural networks learn.\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n'convscope COMMAND --help' describes a command's options.\n"
+               "  -h, --help     this help\n  -V, --version  print the version\n");
+}
+
+int main(int argc, char **argv)
+{
+    const char *name = argc > 1 ? argv[1] : NULL;
+    if (name && (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "help") == 0)) {
+        usage(stdout);
+        return 0;
+    }
+    if (name && (strcmp(name, "-V") == 0 || strcmp(name, "--version") == 0)) {
+        printf("convscope %s\n", CS_VERSION);
+        return 0;
+    }
+    if (!name) {
+        usage(stderr);
+        return 2;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(name, commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "convscope: unknown command '%s'\n\n", name);
+    usage(stderr);
+    return 2;
+}
