@@ -145,6 +145,8 @@ static void test_parse_errors(void **state)
     expect_parse_error("scale 1/16\nscale 2\n1\n", "k.txt:2:1:", "second scale line");
     expect_parse_error("scale\n1\n", "k.txt:1:1:", "expected one number after 'scale'");
     expect_parse_error("scale one\n1\n", "k.txt:1:7:", "scale 'one' is not a number");
+    expect_parse_error("1e39 1\n1 1\n", "k.txt: channel 1, row 1, column 1", "too large for a float");
+    expect_parse_error("scale 1e30\n1e10\n", "too large for a float", NULL);
     /* too big: 32 numbers on one line, and 17 channels */
     char big[256] = "";
     for (int i = 0; i < 32; i++)

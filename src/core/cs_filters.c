@@ -282,13 +282,19 @@ cs_status cs_filter_parse(cs_filter *f, const char *text, const char *source)
         s = cs_fail(CS_ERR_SPEC, "%s:%d:1: empty kernel: no rows of numbers", ps.src, line > 0 ? line : 1);
     if (s == CS_OK)
         s = cs_filter_init(f, ps.src, ps.n_channels, ps.k);
-    if (s == CS_OK) {
-        for (int c = 0; c < f->c; c++)
-            for (int y = 0; y < f->k; y++)
-                for (int x = 0; x < f->k; x++)
-                    f->w[(c * f->k + y) * f->k + x] =
-                        (float)(ps.buf[((size_t)c * CS_FILTER_MAX_K + y) * CS_FILTER_MAX_K + x] * scale);
-    }
+    for (int c = 0; s == CS_OK && c < f->c; c++)
+        for (int y = 0; s == CS_OK && y < f->k; y++)
+            for (int x = 0; x < f->k; x++) {
+                float v = (float)(ps.buf[((size_t)c * CS_FILTER_MAX_K + y) * CS_FILTER_MAX_K + x] * scale);
+                if (!isfinite(v)) {
+                    /* float range: 3e38; a huge entry or scale would make every sum infinite */
+                    s = cs_fail(CS_ERR_SPEC, "%s: channel %d, row %d, column %d is too large for a float after "
+                                "scaling", ps.src, c + 1, y + 1, x + 1);
+                    cs_filter_free(f);
+                    break;
+                }
+                f->w[(c * f->k + y) * f->k + x] = v;
+            }
     free(ps.buf);
     return s;
 }
