@@ -113,7 +113,7 @@ static void print_explanation(const cs_stepper *st, const char *image_name, cons
            image_name, kernel_name, st->S, st->P);
     printf("window: input columns %d..%d, rows %d..%d%s\n", st->ix0, st->ix0 + K - 1, st->iy0, st->iy0 + K - 1,
            any_pad ? " ('.' = zero padding)" : "");
-    static const char *rgb[3] = {"red", "green", "blue"};
+    static const char *const rgb[3] = {"red", "green", "blue"};
     for (int c = 0; c < C; c++) {
         char label[64] = "";
         if (C > 1)

@@ -81,7 +81,7 @@ static void draw_checker(float *p)
 
 static void draw_letter(float *p)
 {
-    static const char *glyph[7] = {
+    static const char *const glyph[7] = {
         ".###.",
         "#...#",
         "#...#",
