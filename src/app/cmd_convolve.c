@@ -331,7 +331,7 @@ int cs_cmd_convolve(int argc, char **argv)
     };
     optind = 1;
     opterr = 0;
-    int ch, li = -1;
+    int ch, li = 0;
     while ((ch = getopt_long(argc, argv, ":h", longopts, &li)) != -1) {
         int ok = 1;
         switch (ch) {
@@ -352,12 +352,8 @@ int cs_cmd_convolve(int argc, char **argv)
         case 'h': convolve_usage(stdout); return 0;
         default: return cs_cli_bad_option("convolve", argc, argv, ch, convolve_usage);
         }
-        if (!ok) {
-            char name[32];
-            snprintf(name, sizeof name, "--%s", li >= 0 ? longopts[li].name : "?");
-            return cs_cli_bad_value("convolve", name, optarg, convolve_usage);
-        }
-        li = -1;
+        if (!ok)
+            return cs_cli_bad_value("convolve", longopts[li].name, optarg, convolve_usage);
     }
     if (optind < argc)
         return cs_cli_bad_value("convolve", "argument", argv[optind], convolve_usage);
