@@ -3,7 +3,7 @@
 // colormap), with nearest-neighbour cells and a faint grid once cells are large enough to need one.
 in vec2 v_uv;
 flat in vec4 v_map;
-flat in float v_plane;
+flat in vec2 v_extra;                  // v offset between RGB planes; pixels per cell
 uniform sampler2D u_values;            // R32F, nearest filtering
 uniform sampler2D u_cmap;              // 256 x rows RGB8, nearest filtering
 uniform float u_cmap_rows;
@@ -27,15 +27,13 @@ void main()
 {
     vec3 rgb;
     if (v_map.w > 0.5) {
-        rgb = vec3(norm(texture(u_values, v_uv).r), norm(texture(u_values, v_uv + vec2(0.0, v_plane)).r),
-                   norm(texture(u_values, v_uv + vec2(0.0, 2.0 * v_plane)).r));
+        rgb = vec3(norm(texture(u_values, v_uv).r), norm(texture(u_values, v_uv + vec2(0.0, v_extra.x)).r),
+                   norm(texture(u_values, v_uv + vec2(0.0, 2.0 * v_extra.x)).r));
     } else {
         rgb = cmap(norm(texture(u_values, v_uv).r));
     }
-    vec2 cell = v_uv * vec2(textureSize(u_values, 0));
-    vec2 px = 1.0 / max(fwidth(cell), vec2(1e-6));
-    if (min(px.x, px.y) >= 10.0) {
-        vec2 f = fract(cell) * px;
+    if (v_extra.y >= 10.0) {
+        vec2 f = fract(v_uv * vec2(textureSize(u_values, 0))) * v_extra.y;
         if (min(f.x, f.y) < 1.0) rgb *= 0.8;
     }
     o_color = vec4(rgb, 1.0);

@@ -3,16 +3,16 @@
 layout(location = 0) in vec2 a_pos;    // window pixels
 layout(location = 1) in vec2 a_uv;     // texture coordinates into the value texture
 layout(location = 2) in vec4 a_map;    // lo, hi, colormap row, mode (0 colormap, 1 RGB from 3 planes)
-layout(location = 3) in float a_plane; // RGB mode: v offset from one channel plane to the next
+layout(location = 3) in vec2 a_extra;  // RGB mode: v offset between channel planes; pixels per cell
 uniform vec2 u_viewport;
 out vec2 v_uv;
 flat out vec4 v_map;
-flat out float v_plane;
+flat out vec2 v_extra;
 void main()
 {
     vec2 ndc = a_pos / u_viewport * 2.0 - 1.0;
     gl_Position = vec4(ndc.x, -ndc.y, 0.0, 1.0);
     v_uv = a_uv;
     v_map = a_map;
-    v_plane = a_plane;
+    v_extra = a_extra;
 }

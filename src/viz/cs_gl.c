@@ -12,7 +12,7 @@
 
 #include "cs_shaders.h"
 
-enum { UI_FLOATS = 8, HEAT_FLOATS = 9 }; /* per vertex: see ui.vert and heat.vert */
+enum { UI_FLOATS = 8, HEAT_FLOATS = 10 }; /* per vertex: see ui.vert and heat.vert */
 
 typedef struct {
     float *v;          /* UI_FLOATS per vertex, owned */
@@ -189,7 +189,7 @@ cs_gl *cs_gl_create(void)
     attrib(0, 2, HEAT_FLOATS, 0);
     attrib(1, 2, HEAT_FLOATS, 2);
     attrib(2, 4, HEAT_FLOATS, 4);
-    attrib(3, 1, HEAT_FLOATS, 8);
+    attrib(3, 2, HEAT_FLOATS, 8);
     glBindVertexArray(0);
 
     /* the glyph atlas, with a fully covered corner for flat fills */
@@ -335,8 +335,9 @@ void cs_gl_glyph(cs_gl *gl, int layer, cs_rect r, float u0, float v0, float u1, 
 
 void cs_gl_rect(cs_gl *gl, int layer, cs_rect r, cs_rgba c)
 {
-    const float t = 0.5f * CS_GL_ATLAS_RESERVED;
-    cs_gl_glyph(gl, layer, r, t, t, t, t, c);
+    /* u < 0: a flat fill, no texture fetch */
+    const float xy[8] = {r.x, r.y, r.x + r.w, r.y, r.x + r.w, r.y + r.h, r.x, r.y + r.h};
+    ui_quad(gl, layer, xy, -1, -1, -1, -1, c);
 }
 
 void cs_gl_frame(cs_gl *gl, int layer, cs_rect r, float t, cs_rgba c)
@@ -354,8 +355,7 @@ void cs_gl_line(cs_gl *gl, int layer, float x0, float y0, float x1, float y1, fl
     if (len <= 0) return;
     float nx = -dy / len * 0.5f * width, ny = dx / len * 0.5f * width;
     const float xy[8] = {x0 + nx, y0 + ny, x1 + nx, y1 + ny, x1 - nx, y1 - ny, x0 - nx, y0 - ny};
-    const float t = 0.5f * CS_GL_ATLAS_RESERVED / CS_GL_ATLAS_SIZE;
-    ui_quad(gl, layer, xy, t, t, t, t, c);
+    ui_quad(gl, layer, xy, -1, -1, -1, -1, c);
 }
 
 void cs_gl_heat(cs_gl *gl, unsigned tex, int tex_w, int tex_h, cs_rect dst, int sx, int sy, int sw, int sh,
@@ -381,6 +381,7 @@ void cs_gl_heat(cs_gl *gl, unsigned tex, int tex_w, int tex_h, cs_rect dst, int 
         float *p = q->v + i * HEAT_FLOATS;
         p[0] = corner[i][0], p[1] = corner[i][1], p[2] = corner[i][2], p[3] = corner[i][3];
         p[4] = r.lo, p[5] = r.hi, p[6] = (float)cmap, p[7] = rgb_plane > 0 ? 1.0f : 0.0f, p[8] = plane;
+        p[9] = sw > 0 ? fminf(dst.w / (float)sw, dst.h / (float)(sh > 0 ? sh : 1)) : 0; /* pixels per cell */
     }
 }
 
@@ -408,9 +409,11 @@ static void draw_ui_layer(cs_gl *gl, int layer)
 
 void cs_gl_end(cs_gl *gl)
 {
+    /* the bottom layer is opaque panels: no blending, which is costly on software rasterisers */
+    glDisable(GL_BLEND);
+    draw_ui_layer(gl, CS_GL_UNDER);
     glEnable(GL_BLEND);
     glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
-    draw_ui_layer(gl, CS_GL_UNDER);
     if (gl->n_heat && gl->heat_prog) {
         qsort(gl->heat, gl->n_heat, sizeof *gl->heat, cmp_heat);
         const size_t floats = gl->n_heat * 6 * HEAT_FLOATS;

@@ -18,8 +18,8 @@ typedef struct {
     float r, g, b, a;
 } cs_rgba;
 
-/* Flat drawing goes to one of three layers: under the heat maps, over them, and on top of
- * everything (tooltips, the help overlay). */
+/* Flat drawing goes to one of three layers: under the heat maps (opaque: drawn without
+ * blending), over them, and on top of everything (tooltips, the help overlay). */
 enum { CS_GL_UNDER, CS_GL_OVER, CS_GL_TOP, CS_GL_LAYERS };
 
 #define CS_GL_ATLAS_SIZE 1024 /* the glyph atlas is CS_GL_ATLAS_SIZE^2 R8 texels */
@@ -45,7 +45,7 @@ void cs_gl_texture_destroy(unsigned tex);
 
 /* Uploads an 8-bit coverage block into the glyph atlas at (x, y). */
 void cs_gl_atlas_upload(cs_gl *gl, int x, int y, int w, int h, const uint8_t *coverage);
-/* The atlas coordinates of a fully covered texel (for flat fills). Reserved: atlas (0..3, 0..3). */
+/* Texels at the atlas origin kept out of the glyph packing. */
 #define CS_GL_ATLAS_RESERVED 4
 
 /* Starts a frame of w x h pixels: clears to `clear` and empties the batches. */

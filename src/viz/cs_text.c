@@ -14,6 +14,9 @@
 #ifndef CS_DATADIR
 #define CS_DATADIR ""
 #endif
+#ifndef CS_SOURCE_DATADIR
+#define CS_SOURCE_DATADIR ""
+#endif
 
 enum { GLYPH_SLOTS = 1024 };
 
@@ -51,7 +54,7 @@ static int has_fonts(const char *dir)
 
 cs_status cs_text_find_fonts(const char *base_dir, char *dir, size_t size)
 {
-    char cand[5][1024];
+    char cand[6][1024];
     int n = 0;
     const char *env = getenv("CONVSCOPE_DATA_DIR");
     if (env && *env) snprintf(cand[n++], sizeof cand[0], "%s/fonts", env);
@@ -61,6 +64,7 @@ cs_status cs_text_find_fonts(const char *base_dir, char *dir, size_t size)
         snprintf(cand[n++], sizeof cand[0], "%s../share/convscope/fonts", base_dir);
     }
     if (*CS_DATADIR) snprintf(cand[n++], sizeof cand[0], "%s/fonts", CS_DATADIR);
+    if (*CS_SOURCE_DATADIR) snprintf(cand[n++], sizeof cand[0], "%s/fonts", CS_SOURCE_DATADIR);
     snprintf(cand[n++], sizeof cand[0], "%s", "/usr/share/fonts/truetype/dejavu");
     for (int i = 0; i < n; i++) {
         if (has_fonts(cand[i])) {

@@ -16,7 +16,8 @@ typedef struct cs_text cs_text;
 
 /* Finds the directory holding DejaVuSans.ttf and DejaVuSansMono.ttf: $CONVSCOPE_DATA_DIR/fonts,
  * then `fonts` and `../share/convscope/fonts` next to the executable (base_dir, may be NULL),
- * then the installed data dir (compiled in), then the system's DejaVu directory. Writes it to
+ * then the installed data dir and the source tree's assets/ (both compiled in, the latter for a
+ * build run uninstalled), then the system's DejaVu directory. Writes it to
  * dir; CS_ERR_IO naming every place tried if none has both fonts. */
 cs_status cs_text_find_fonts(const char *base_dir, char *dir, size_t size);
 

@@ -8,7 +8,6 @@
 #include <string.h>
 
 /* Palette: dark, so the colormaps carry the colour. */
-static const cs_rgba BG = {0.102f, 0.106f, 0.122f, 1};
 static const cs_rgba PANEL = {0.152f, 0.160f, 0.184f, 1};
 static const cs_rgba BAR = {0.125f, 0.133f, 0.153f, 1};
 static const cs_rgba TEXT = {0.91f, 0.92f, 0.93f, 1};
@@ -142,6 +141,8 @@ void cs_view_train_upload(cs_view_train *v, const cs_snapshot *s)
     cs_gl_texture_update(v->probe_tex, v->probe_tw, v->probe_th, s->probe);
     v->uploaded_seq = s->data_seq;
 }
+
+cs_rgba cs_view_train_background(void) { return (cs_rgba){0.102f, 0.106f, 0.122f, 1}; }
 
 const char *cs_view_train_hover(const cs_view_train *v) { return v->hover; }
 
@@ -629,7 +630,6 @@ void cs_view_train_draw(cs_view_train *v, const cs_snapshot *s, const cs_layout 
 {
     v->hover[0] = '\0';
     v->scale = L->scale;
-    cs_gl_rect(v->gl, CS_GL_UNDER, (cs_rect){0, 0, (float)L->win_w, (float)L->win_h}, BG);
     draw_top(v, s, L, ui);
     if (v->have_data) {
         draw_probe(v, s, L, ui);

@@ -50,6 +50,8 @@ void cs_view_train_destroy(cs_view_train *v);
 void cs_view_train_upload(cs_view_train *v, const cs_snapshot *s);
 /* Batches the whole view (cs_gl_begin/cs_gl_end are the caller's). */
 void cs_view_train_draw(cs_view_train *v, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *ui);
+/* The colour the frame is cleared to before a draw. */
+cs_rgba cs_view_train_background(void);
 /* The hover readout of the last draw ("" when nothing is hovered). Borrowed. */
 const char *cs_view_train_hover(const cs_view_train *v);
 
