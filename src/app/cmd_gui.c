@@ -600,6 +600,16 @@ int cs_cmd_gui(int argc, char **argv)
     /* the display first: without one there is nothing to do, and loading data takes a moment */
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     if (SDL_Init(SDL_INIT_VIDEO) != 0) return gui_error("cannot open a window (is there a display?)", SDL_GetError());
+    /* with no display SDL falls back to drivers that draw nowhere; only take them when asked for */
+    const char *driver = SDL_GetCurrentVideoDriver();
+    const char *asked = getenv("SDL_VIDEODRIVER");
+    if (driver && (strcmp(driver, "offscreen") == 0 || strcmp(driver, "dummy") == 0 || strcmp(driver, "evdev") == 0) &&
+        !(asked && *asked)) {
+        SDL_Quit();
+        char msg[200];
+        snprintf(msg, sizeof msg, "SDL found only its '%s' video driver; set DISPLAY (X11) or WAYLAND_DISPLAY", driver);
+        return gui_error("no display to open a window on", msg);
+    }
     int status = 1;
     cs_run run;
     int have_run = 0, ttf = 0, thread_started = 0, have_snaps = 0;

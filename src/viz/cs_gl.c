@@ -26,11 +26,11 @@ typedef struct {
 } heat_quad;
 
 struct cs_gl {
-    GLuint ui_prog, heat_prog;         /* 0 when the shader did not compile */
-    GLint ui_viewport, heat_viewport, heat_cmap_rows, ui_atlas, heat_values, heat_cmap;
+    GLuint ui_prog, flat_prog, heat_prog; /* 0 when the shader did not compile */
+    GLint ui_viewport, flat_viewport, heat_viewport, heat_cmap_rows, ui_atlas, heat_values, heat_cmap;
     GLuint ui_vao, ui_vbo, heat_vao, heat_vbo;
     GLuint atlas, cmap;
-    ui_batch layer[CS_GL_LAYERS];
+    ui_batch layer[CS_GL_LAYERS][2];  /* per layer: flat fills (drawn first), then glyphs */
     heat_quad *heat;                   /* owned */
     size_t n_heat, cap_heat;
     float *heat_verts;                 /* owned scratch for the sorted upload */
@@ -127,24 +127,35 @@ static GLuint link_program(const char *vs_name, const char *fs_name, char *err, 
     return p;
 }
 
+/* Links vs + fs; on failure appends the log to gl->err and returns 0. */
+static GLuint build(cs_gl *gl, const char *vs, const char *fs)
+{
+    char err[2048] = "";
+    GLuint p = link_program(vs, fs, err, sizeof err);
+    if (!p) {
+        size_t n = strlen(gl->err);
+        snprintf(gl->err + n, sizeof gl->err - n, "%s%.2000s", n ? "; " : "", err);
+    }
+    return p;
+}
+
 int cs_gl_reload(cs_gl *gl)
 {
     gl->err[0] = '\0';
-    char err[2048] = "";
-    GLuint ui = link_program("ui.vert", "ui.frag", err, sizeof err);
-    if (!ui) snprintf(gl->err, sizeof gl->err, "%s", err);
-    err[0] = '\0';
-    GLuint heat = link_program("heat.vert", "heat.frag", err, sizeof err);
-    if (!heat) {
-        size_t n = strlen(gl->err);
-        snprintf(gl->err + n, sizeof gl->err - n, "%s%s", n ? "; " : "", err);
-    }
+    GLuint ui = build(gl, "ui.vert", "ui.frag");
+    GLuint flat = build(gl, "ui.vert", "flat.frag");
+    GLuint heat = build(gl, "heat.vert", "heat.frag");
     /* keep a working program rather than replace it with a broken one */
     if (ui) {
         if (gl->ui_prog) glDeleteProgram(gl->ui_prog);
         gl->ui_prog = ui;
         gl->ui_viewport = glGetUniformLocation(ui, "u_viewport");
         gl->ui_atlas = glGetUniformLocation(ui, "u_atlas");
+    }
+    if (flat) {
+        if (gl->flat_prog) glDeleteProgram(gl->flat_prog);
+        gl->flat_prog = flat;
+        gl->flat_viewport = glGetUniformLocation(flat, "u_viewport");
     }
     if (heat) {
         if (gl->heat_prog) glDeleteProgram(gl->heat_prog);
@@ -154,7 +165,7 @@ int cs_gl_reload(cs_gl *gl)
         gl->heat_values = glGetUniformLocation(heat, "u_values");
         gl->heat_cmap = glGetUniformLocation(heat, "u_cmap");
     }
-    return ui && heat;
+    return ui && flat && heat;
 }
 
 const char *cs_gl_error(const cs_gl *gl) { return gl->err; }
@@ -232,6 +243,7 @@ void cs_gl_destroy(cs_gl *gl)
 {
     if (!gl) return;
     if (gl->ui_prog) glDeleteProgram(gl->ui_prog);
+    if (gl->flat_prog) glDeleteProgram(gl->flat_prog);
     if (gl->heat_prog) glDeleteProgram(gl->heat_prog);
     glDeleteBuffers(1, &gl->ui_vbo);
     glDeleteBuffers(1, &gl->heat_vbo);
@@ -239,7 +251,7 @@ void cs_gl_destroy(cs_gl *gl)
     glDeleteVertexArrays(1, &gl->heat_vao);
     glDeleteTextures(1, &gl->atlas);
     glDeleteTextures(1, &gl->cmap);
-    for (int i = 0; i < CS_GL_LAYERS; i++) free(gl->layer[i].v);
+    for (int i = 0; i < CS_GL_LAYERS; i++) free(gl->layer[i][0].v), free(gl->layer[i][1].v);
     free(gl->heat);
     free(gl->heat_verts);
     free(gl);
@@ -286,7 +298,7 @@ void cs_gl_atlas_upload(cs_gl *gl, int x, int y, int w, int h, const uint8_t *co
 void cs_gl_begin(cs_gl *gl, int w, int h, cs_rgba clear)
 {
     gl->w = w, gl->h = h;
-    for (int i = 0; i < CS_GL_LAYERS; i++) gl->layer[i].n = 0;
+    for (int i = 0; i < CS_GL_LAYERS; i++) gl->layer[i][0].n = gl->layer[i][1].n = 0;
     gl->n_heat = 0;
     glViewport(0, 0, w, h);
     glClearColor(clear.r, clear.g, clear.b, clear.a);
@@ -313,10 +325,11 @@ static float *put_ui(float *p, float x, float y, float u, float v, cs_rgba c)
     return p + UI_FLOATS;
 }
 
-/* A quad from its four corners (a b / d c, clockwise from top left) and atlas coordinates. */
+/* A quad from its four corners (a b / d c, clockwise from top left) and atlas coordinates
+ * (u0 < 0: a flat fill). */
 static void ui_quad(cs_gl *gl, int layer, const float xy[8], float u0, float v0, float u1, float v1, cs_rgba c)
 {
-    float *p = ui_reserve(&gl->layer[layer], 6);
+    float *p = ui_reserve(&gl->layer[layer][u0 >= 0], 6);
     if (!p) return;
     p = put_ui(p, xy[0], xy[1], u0, v0, c);
     p = put_ui(p, xy[2], xy[3], u1, v0, c);
@@ -335,7 +348,7 @@ void cs_gl_glyph(cs_gl *gl, int layer, cs_rect r, float u0, float v0, float u1, 
 
 void cs_gl_rect(cs_gl *gl, int layer, cs_rect r, cs_rgba c)
 {
-    /* u < 0: a flat fill, no texture fetch */
+    /* u < 0: a flat fill, drawn by the flat shader */
     const float xy[8] = {r.x, r.y, r.x + r.w, r.y, r.x + r.w, r.y + r.h, r.x, r.y + r.h};
     ui_quad(gl, layer, xy, -1, -1, -1, -1, c);
 }
@@ -392,19 +405,27 @@ static int cmp_heat(const void *a, const void *b)
     return (x->order > y->order) - (x->order < y->order);
 }
 
-static void draw_ui_layer(cs_gl *gl, int layer)
+static void draw_batch(cs_gl *gl, const ui_batch *b, int glyphs)
 {
-    ui_batch *b = &gl->layer[layer];
-    if (!b->n || !gl->ui_prog) return;
-    glUseProgram(gl->ui_prog);
-    glUniform2f(gl->ui_viewport, (float)gl->w, (float)gl->h);
-    glUniform1i(gl->ui_atlas, 0);
-    glActiveTexture(GL_TEXTURE0);
-    glBindTexture(GL_TEXTURE_2D, gl->atlas);
+    const GLuint prog = glyphs ? gl->ui_prog : gl->flat_prog;
+    if (!b->n || !prog) return;
+    glUseProgram(prog);
+    glUniform2f(glyphs ? gl->ui_viewport : gl->flat_viewport, (float)gl->w, (float)gl->h);
+    if (glyphs) {
+        glUniform1i(gl->ui_atlas, 0);
+        glActiveTexture(GL_TEXTURE0);
+        glBindTexture(GL_TEXTURE_2D, gl->atlas);
+    }
     glBindVertexArray(gl->ui_vao);
     glBindBuffer(GL_ARRAY_BUFFER, gl->ui_vbo);
     glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(b->n * UI_FLOATS * sizeof(float)), b->v, GL_STREAM_DRAW);
     glDrawArrays(GL_TRIANGLES, 0, (GLsizei)b->n);
+}
+
+static void draw_ui_layer(cs_gl *gl, int layer)
+{
+    draw_batch(gl, &gl->layer[layer][0], 0);
+    draw_batch(gl, &gl->layer[layer][1], 1);
 }
 
 void cs_gl_end(cs_gl *gl)

@@ -242,9 +242,9 @@ void cs_layout_compute(cs_layout *L, int win_w, int win_h, float user_scale, con
     for (int l = 0; l < n_layers; l++) {
         cs_rect c = {floorf(mid_x + pad + (float)l * (col_w + col_gap)), col_top, floorf(col_w), col_bottom - col_top};
         L->col[l] = c;
-        L->col_range[l] = (cs_rect){c.x, c.y + c.h - small, c.w, small};
+        L->col_range[l] = (cs_rect){c.x, c.y + c.h - 2 * small, c.w, 2 * small};
         L->col_maps[l] = (cs_rect){c.x + roundf(2 * s), c.y + line + small + roundf(4 * s), c.w - roundf(4 * s),
-                                   c.h - line - 2 * small - roundf(8 * s)};
+                                   c.h - line - 3 * small - roundf(8 * s)};
         int n, mh, mw;
         cs_viz_layer_maps(&layers[l], &n, &mh, &mw);
         float g = n > 12 ? fmaxf(1, roundf(2 * s)) : roundf(3 * s);

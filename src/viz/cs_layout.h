@@ -104,7 +104,7 @@ typedef struct {
     cs_rect col[CS_VIZ_MAX_LAYERS];      /* column, header (name, shape) on top, range at the bottom */
     cs_rect col_maps[CS_VIZ_MAX_LAYERS]; /* area of the maps */
     cs_grid col_grid[CS_VIZ_MAX_LAYERS]; /* tiles of the layer's maps */
-    cs_rect col_range[CS_VIZ_MAX_LAYERS];
+    cs_rect col_range[CS_VIZ_MAX_LAYERS];   /* two lines: the range in use, max over min */
     cs_rect strip_cbar;             /* colour bar of the activation colormap (labels beside it) */
 
     cs_rect kernels;                /* kernel panel: every conv layer */

@@ -9,6 +9,7 @@
 
 /* Palette: dark, so the colormaps carry the colour. */
 static const cs_rgba PANEL = {0.152f, 0.160f, 0.184f, 1};
+static const cs_rgba GUTTER = {0.102f, 0.106f, 0.122f, 1};
 static const cs_rgba BAR = {0.125f, 0.133f, 0.153f, 1};
 static const cs_rgba TEXT = {0.91f, 0.92f, 0.93f, 1};
 static const cs_rgba DIM = {0.62f, 0.65f, 0.69f, 1};
@@ -142,7 +143,7 @@ void cs_view_train_upload(cs_view_train *v, const cs_snapshot *s)
     v->uploaded_seq = s->data_seq;
 }
 
-cs_rgba cs_view_train_background(void) { return (cs_rgba){0.102f, 0.106f, 0.122f, 1}; }
+cs_rgba cs_view_train_background(void) { return PANEL; }
 
 const char *cs_view_train_hover(const cs_view_train *v) { return v->hover; }
 
@@ -156,14 +157,6 @@ static void fmt_num(char *buf, size_t size, float x)
     snprintf(tmp, sizeof tmp, "%.3g", (double)x);
     if (tmp[0] == '-') snprintf(buf, size, "\u2212%.16s", tmp + 1);
     else snprintf(buf, size, "%.16s", tmp);
-}
-
-static void fmt_range(char *buf, size_t size, cs_value_range r)
-{
-    char a[32], b[32];
-    fmt_num(a, sizeof a, r.lo);
-    fmt_num(b, sizeof b, r.hi);
-    snprintf(buf, size, "%s\u2026%s", a, b);
 }
 
 /* 12345678 -> "12,345,678" */
@@ -182,7 +175,10 @@ static void fmt_count(char *buf, size_t size, long n)
 
 static void panel(cs_view_train *v, cs_rect r, const char *title, float s)
 {
-    cs_gl_rect(v->gl, CS_GL_UNDER, r, PANEL);
+    /* the frame is cleared to the panel colour; only the gutters around panels are painted,
+     * which keeps the filled area (the cost on software rasterisers) small */
+    const float g = roundf(6 * s);
+    cs_gl_frame(v->gl, CS_GL_UNDER, cs_rect_inset(r, -g), g, GUTTER);
     if (title) cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, r.x + roundf(6 * s), r.y + roundf(3 * s), TEXT, title);
 }
 
@@ -314,9 +310,20 @@ static void draw_strip(cs_view_train *v, const cs_snapshot *s, const cs_layout *
             cs_gl_heat(v->gl, v->act_tex[l], v->act_tw[l], v->act_th[l], t, 0, m * mh, mw, mh, act_range(v, ui, l, m),
                        CS_CMAP_VIRIDIS, 0);
         }
-        if (ui->maps_norm == CS_NORM_PER_MAP && n > 1) snprintf(buf, sizeof buf, "per map");
-        else fmt_range(buf, sizeof buf, act_range(v, ui, l, 0));
-        cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, c.x + 1, L->col_range[l].y, DIM, buf);
+        /* the range in use, max above min so it fits a narrow column */
+        const float sl = cs_layout_line_h(CS_FONT_SMALL, sc);
+        if (ui->maps_norm == CS_NORM_PER_MAP && n > 1) {
+            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, c.x + 1, L->col_range[l].y, DIM, "per map");
+        } else {
+            cs_value_range r = act_range(v, ui, l, 0);
+            char num[32];
+            fmt_num(num, sizeof num, r.hi);
+            snprintf(buf, sizeof buf, "max %s", num);
+            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, c.x + 1, L->col_range[l].y, DIM, buf);
+            fmt_num(num, sizeof num, r.lo);
+            snprintf(buf, sizeof buf, "min %s", num);
+            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, c.x + 1, L->col_range[l].y + sl, DIM, buf);
+        }
         if (ui->mouse_in && !ui->show_help) {
             int cy, cx, m = cs_grid_hit(g, ui->mouse_x, ui->mouse_y, mw, mh, &cy, &cx);
             if (m >= 0) hover_act(v, s, L, l, m, cy, cx);
