@@ -65,8 +65,12 @@ cs_grid cs_grid_fit(cs_rect area, int n, int cell_w, int cell_h, float gap, int 
     g.tile_w = best * (float)cell_w;
     g.tile_h = best * (float)cell_h;
     float used_w = g.tile_w * (float)g.cols + gap * (float)(g.cols - 1);
-    g.x = floorf(area.x + 0.5f * (area.w - used_w));
-    g.y = floorf(area.y);
+    float used_h = g.tile_h * (float)g.rows + gap * (float)(g.rows - 1);
+    /* whole-pixel corners keep the cells crisp, unless rounding would leave the area */
+    g.x = ceilf(area.x + 0.5f * (area.w - used_w));
+    if (g.x + used_w > area.x + area.w) g.x = area.x + 0.5f * (area.w - used_w);
+    g.y = ceilf(area.y);
+    if (g.y + used_h > area.y + area.h) g.y = area.y;
     return g;
 }
 
@@ -113,39 +117,76 @@ float cs_layout_scale(int win_w, int win_h, float user_scale)
     return s * (user_scale > 0 ? user_scale : 1.0f);
 }
 
-/* Places a button of width w (in unscaled pixels) at *x on the bar and advances *x. */
-static cs_rect bar_item(float *x, float y, float w, float h, float s)
+/* The control bar's pen: items flow left to right and wrap to a new row when the window is
+ * too narrow for them at this scale (a projector with --scale). */
+typedef struct {
+    float x, y, h, s, pad, right;
+} bar_pen;
+
+/* Places an item of width w (unscaled pixels) and advances the pen. */
+static cs_rect bar_item(bar_pen *p, float w)
 {
-    cs_rect r = {*x, y, roundf(w * s), h};
-    *x += r.w + roundf(6 * s);
+    const float sw = roundf(w * p->s);
+    if (p->x + sw > p->right && p->x > p->pad) p->x = p->pad, p->y += p->h + roundf(4 * p->s);
+    cs_rect r = {p->x, p->y, sw, p->h};
+    p->x += sw + roundf(6 * p->s);
     return r;
+}
+
+/* Height a kernel section needs at px pixels per weight: its header and the rows of tiles. */
+static float kern_need(const cs_viz_layer *C, int single, float width, float head, float gap, float px)
+{
+    const float tile = (float)C->k * px;
+    const int per_row = (int)((width + gap) / (tile + gap));
+    if (per_row < 1) return 1e9f;
+    int rows;
+    if (single) {
+        rows = (C->out_c + per_row - 1) / per_row;
+    } else {
+        /* a row per filter, or a row per input channel: whichever fits in fewer rows */
+        int a = C->in_c <= per_row ? C->out_c : 1 << 30, b = C->out_c <= per_row ? C->in_c : 1 << 30;
+        rows = a < b ? a : b;
+        if (rows == 1 << 30) return 1e9f;
+    }
+    return head + (float)rows * (tile + gap);
 }
 
 static void layout_kernels(cs_layout *L, const cs_viz_layer *layers, int n_layers, cs_rect inner)
 {
     const float s = L->scale;
     const float head = cs_layout_line_h(CS_FONT_SMALL, s);
-    const float cbar_w = roundf(10 * s), cbar_label_w = roundf(46 * s);
+    const float cbar_w = roundf(10 * s), cbar_label_w = roundf(46 * s), sep = roundf(6 * s);
+    const float grid_w = inner.w - cbar_w - cbar_label_w - sep;
     L->n_kern = 0;
-    float weight_sum = 0;
-    float weight[CS_VIZ_MAX_LAYERS];
     for (int l = 0; l < n_layers && L->n_kern < CS_VIZ_MAX_LAYERS; l++) {
         if (layers[l].kind != CS_LAYER_CONV) continue;
         int k = L->n_kern++;
         L->kern_layer[k] = l;
         /* the first conv layer of an RGB net shows each filter as one colour tile, like AlexNet's */
         L->kern_rgb[k] = layers[l].in_c == 3 && k == 0;
-        weight[k] = (layers[l].in_c == 1 || L->kern_rgb[k]) ? 1.0f : 2.0f;
-        weight_sum += weight[k];
+    }
+    /* the largest whole number of pixels per weight at which every section fits; the height
+     * left over is shared in proportion to what each section needs */
+    float need[CS_VIZ_MAX_LAYERS], total = 0;
+    for (float px = 12; px >= 1; px--) {
+        total = 0;
+        for (int k = 0; k < L->n_kern; k++) {
+            const cs_viz_layer *C = &layers[L->kern_layer[k]];
+            const int single = C->in_c == 1 || L->kern_rgb[k];
+            const float gap = single || C->out_c * C->in_c <= 64 ? roundf(3 * s) : fmaxf(1, roundf(s));
+            need[k] = kern_need(C, single, grid_w, head, gap, px) + sep;
+            total += need[k];
+        }
+        if (total <= inner.h) break;
     }
     float y = inner.y;
     for (int k = 0; k < L->n_kern; k++) {
         const cs_viz_layer *C = &layers[L->kern_layer[k]];
-        float h = roundf(inner.h * weight[k] / weight_sum);
+        float h = total <= inner.h ? floorf(need[k] + (inner.h - total) * need[k] / total) : floorf(inner.h / (float)L->n_kern);
         L->kern_header[k] = (cs_rect){inner.x, y, inner.w, head};
-        cs_rect area = {inner.x, y + head, inner.w - cbar_w - cbar_label_w - roundf(6 * s), h - head - roundf(6 * s)};
+        cs_rect area = {inner.x, y + head, grid_w, h - head - sep};
         L->kern_area[k] = area;
-        L->kern_cbar[k] = (cs_rect){area.x + area.w + roundf(6 * s), area.y + roundf(2 * s), cbar_w,
+        L->kern_cbar[k] = (cs_rect){area.x + area.w + sep, area.y + roundf(2 * s), cbar_w,
                                     fminf(area.h - roundf(4 * s), roundf(120 * s))};
         if (C->in_c == 1 || L->kern_rgb[k]) {
             L->kern_grid[k] = cs_grid_fit(area, C->out_c, C->k, C->k, roundf(3 * s), 0);
@@ -174,23 +215,23 @@ void cs_layout_compute(cs_layout *L, int win_w, int win_h, float user_scale, con
 
     /* control bar: buttons on the first line, title and counters on the second */
     const float bh = roundf(26 * s);
-    float x = pad;
-    L->buttons[CS_BTN_PAUSE] = bar_item(&x, pad, 74, bh, s);
-    L->buttons[CS_BTN_STEP] = bar_item(&x, pad, 56, bh, s);
-    x += roundf(8 * s);
-    L->buttons[CS_BTN_SLOWER] = bar_item(&x, pad, 28, bh, s);
-    L->speed_label = bar_item(&x, pad, 112, bh, s);
-    L->buttons[CS_BTN_FASTER] = bar_item(&x, pad, 28, bh, s);
-    x += roundf(8 * s);
-    L->lr_label = bar_item(&x, pad, 92, bh, s);
-    L->lr_slider = bar_item(&x, pad, 150, bh, s);
-    x += roundf(8 * s);
-    L->buttons[CS_BTN_RESTART] = bar_item(&x, pad, 74, bh, s);
-    x += roundf(8 * s);
-    L->buttons[CS_BTN_MAPS_NORM] = bar_item(&x, pad, 146, bh, s);
-    L->buttons[CS_BTN_KERNELS_NORM] = bar_item(&x, pad, 160, bh, s);
-    L->buttons[CS_BTN_HELP] = bar_item(&x, pad, 64, bh, s);
-    L->counters = (cs_rect){pad, pad + bh + roundf(4 * s), (float)win_w - 2 * pad, line};
+    bar_pen pen = {pad, pad, bh, s, pad, (float)win_w - pad};
+    L->buttons[CS_BTN_PAUSE] = bar_item(&pen, 74);
+    L->buttons[CS_BTN_STEP] = bar_item(&pen, 56);
+    pen.x += roundf(8 * s);
+    L->buttons[CS_BTN_SLOWER] = bar_item(&pen, 28);
+    L->speed_label = bar_item(&pen, 112);
+    L->buttons[CS_BTN_FASTER] = bar_item(&pen, 28);
+    pen.x += roundf(8 * s);
+    L->lr_label = bar_item(&pen, 92);
+    L->lr_slider = bar_item(&pen, 150);
+    pen.x += roundf(8 * s);
+    L->buttons[CS_BTN_RESTART] = bar_item(&pen, 74);
+    pen.x += roundf(8 * s);
+    L->buttons[CS_BTN_MAPS_NORM] = bar_item(&pen, 146);
+    L->buttons[CS_BTN_KERNELS_NORM] = bar_item(&pen, 160);
+    L->buttons[CS_BTN_HELP] = bar_item(&pen, 64);
+    L->counters = (cs_rect){pad, pen.y + bh + roundf(4 * s), (float)win_w - 2 * pad, line};
     L->top = (cs_rect){0, 0, (float)win_w, L->counters.y + L->counters.h + roundf(4 * s)};
 
     L->status = (cs_rect){0, (float)win_h - line - roundf(6 * s), (float)win_w, line + roundf(6 * s)};
