@@ -1,6 +1,8 @@
 #version 330 core
 // heat.frag - one job: a float texture through the shared colormap table (a 256-texel row per
 // colormap), with nearest-neighbour cells and a faint grid once cells are large enough to need one.
+// Compiled twice: as is, and with CS_HEAT_RGB defined (three planes as red, green, blue), because
+// software rasterisers run both sides of a branch.
 in vec2 v_uv;
 flat in vec4 v_map;
 flat in vec2 v_extra;                  // v offset between RGB planes; pixels per cell
@@ -25,13 +27,12 @@ vec3 cmap(float t)
 
 void main()
 {
-    vec3 rgb;
-    if (v_map.w > 0.5) {
-        rgb = vec3(norm(texture(u_values, v_uv).r), norm(texture(u_values, v_uv + vec2(0.0, v_extra.x)).r),
-                   norm(texture(u_values, v_uv + vec2(0.0, 2.0 * v_extra.x)).r));
-    } else {
-        rgb = cmap(norm(texture(u_values, v_uv).r));
-    }
+#ifdef CS_HEAT_RGB
+    vec3 rgb = vec3(norm(texture(u_values, v_uv).r), norm(texture(u_values, v_uv + vec2(0.0, v_extra.x)).r),
+                    norm(texture(u_values, v_uv + vec2(0.0, 2.0 * v_extra.x)).r));
+#else
+    vec3 rgb = cmap(norm(texture(u_values, v_uv).r));
+#endif
     if (v_extra.y >= 10.0) {
         vec2 f = fract(v_uv * vec2(textureSize(u_values, 0))) * v_extra.y;
         if (min(f.x, f.y) < 1.0) rgb *= 0.8;

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -640,10 +641,23 @@ int cs_cmd_gui(int argc, char **argv)
     }
     have_snaps = 1;
 
+    /* Mesa's software rasteriser starts a thread per core unless told otherwise; leave the
+     * training threads their cores (hardware drivers ignore this; a user's setting wins) */
+    {
+        char lp[16];
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        long spare = cores - o.threads - 1;
+        snprintf(lp, sizeof lp, "%ld", spare < 1 ? 1 : spare);
+        setenv("LP_NUM_THREADS", lp, 0);
+    }
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 3);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
     SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+    /* no depth or stencil buffer: everything is drawn in order, and a software rasteriser would
+     * clear and store them for nothing */
+    SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
+    SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
     char title[256];
     snprintf(title, sizeof title, "convscope: %s net on %s", run.net_name, run.dataset_name);
     win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, win_w, win_h,

@@ -21,13 +21,16 @@ typedef struct {
 
 typedef struct {
     unsigned tex;
+    int rgb;           /* drawn by the RGB variant of the heat shader */
     int order;         /* submission order, to keep the sort stable */
     float v[6 * HEAT_FLOATS];
 } heat_quad;
 
 struct cs_gl {
-    GLuint ui_prog, flat_prog, heat_prog; /* 0 when the shader did not compile */
-    GLint ui_viewport, flat_viewport, heat_viewport, heat_cmap_rows, ui_atlas, heat_values, heat_cmap;
+    GLuint ui_prog, flat_prog;         /* 0 when the shader did not compile */
+    GLuint heat_prog[2];               /* colormap, and the RGB variant */
+    GLint ui_viewport, flat_viewport, ui_atlas;
+    GLint heat_viewport[2], heat_cmap_rows[2], heat_values[2], heat_cmap[2];
     GLuint ui_vao, ui_vbo, heat_vao, heat_vbo;
     GLuint atlas, cmap;
     ui_batch layer[CS_GL_LAYERS][2];  /* per layer: flat fills (drawn first), then glyphs */
@@ -80,13 +83,19 @@ static const char *shader_text(const char *name, char **owned, char *err, size_t
     return NULL;
 }
 
-static GLuint compile(GLenum type, const char *name, char *err, size_t err_size)
+/* Compiles shader file `name`; define (may be NULL) is a "#define ..." line put right after the
+ * #version line, for a variant of the same file. */
+static GLuint compile(GLenum type, const char *name, const char *define, char *err, size_t err_size)
 {
     char *owned;
     const char *text = shader_text(name, &owned, err, err_size);
     if (!text) return 0;
+    const char *nl = strchr(text, '\n');
+    const size_t head = nl ? (size_t)(nl - text) + 1 : strlen(text);
+    const char *parts[3] = {text, define ? define : "", text + head};
+    const GLint lens[3] = {(GLint)head, (GLint)strlen(parts[1]), (GLint)strlen(parts[2])};
     GLuint sh = glCreateShader(type);
-    glShaderSource(sh, 1, &text, NULL);
+    glShaderSource(sh, 3, parts, lens);
     glCompileShader(sh);
     free(owned);
     GLint ok = 0;
@@ -101,10 +110,11 @@ static GLuint compile(GLenum type, const char *name, char *err, size_t err_size)
     return sh;
 }
 
-static GLuint link_program(const char *vs_name, const char *fs_name, char *err, size_t err_size)
+static GLuint link_program(const char *vs_name, const char *fs_name, const char *define, char *err,
+                           size_t err_size)
 {
-    GLuint vs = compile(GL_VERTEX_SHADER, vs_name, err, err_size);
-    GLuint fs = vs ? compile(GL_FRAGMENT_SHADER, fs_name, err, err_size) : 0;
+    GLuint vs = compile(GL_VERTEX_SHADER, vs_name, NULL, err, err_size);
+    GLuint fs = vs ? compile(GL_FRAGMENT_SHADER, fs_name, define, err, err_size) : 0;
     if (!vs || !fs) {
         if (vs) glDeleteShader(vs);
         return 0;
@@ -128,10 +138,10 @@ static GLuint link_program(const char *vs_name, const char *fs_name, char *err, 
 }
 
 /* Links vs + fs; on failure appends the log to gl->err and returns 0. */
-static GLuint build(cs_gl *gl, const char *vs, const char *fs)
+static GLuint build(cs_gl *gl, const char *vs, const char *fs, const char *define)
 {
     char err[2048] = "";
-    GLuint p = link_program(vs, fs, err, sizeof err);
+    GLuint p = link_program(vs, fs, define, err, sizeof err);
     if (!p) {
         size_t n = strlen(gl->err);
         snprintf(gl->err + n, sizeof gl->err - n, "%s%.2000s", n ? "; " : "", err);
@@ -142,9 +152,9 @@ static GLuint build(cs_gl *gl, const char *vs, const char *fs)
 int cs_gl_reload(cs_gl *gl)
 {
     gl->err[0] = '\0';
-    GLuint ui = build(gl, "ui.vert", "ui.frag");
-    GLuint flat = build(gl, "ui.vert", "flat.frag");
-    GLuint heat = build(gl, "heat.vert", "heat.frag");
+    GLuint ui = build(gl, "ui.vert", "ui.frag", NULL);
+    GLuint flat = build(gl, "ui.vert", "flat.frag", NULL);
+    GLuint heat[2] = {build(gl, "heat.vert", "heat.frag", NULL), build(gl, "heat.vert", "heat.frag", "#define CS_HEAT_RGB 1\n")};
     /* keep a working program rather than replace it with a broken one */
     if (ui) {
         if (gl->ui_prog) glDeleteProgram(gl->ui_prog);
@@ -157,15 +167,16 @@ int cs_gl_reload(cs_gl *gl)
         gl->flat_prog = flat;
         gl->flat_viewport = glGetUniformLocation(flat, "u_viewport");
     }
-    if (heat) {
-        if (gl->heat_prog) glDeleteProgram(gl->heat_prog);
-        gl->heat_prog = heat;
-        gl->heat_viewport = glGetUniformLocation(heat, "u_viewport");
-        gl->heat_cmap_rows = glGetUniformLocation(heat, "u_cmap_rows");
-        gl->heat_values = glGetUniformLocation(heat, "u_values");
-        gl->heat_cmap = glGetUniformLocation(heat, "u_cmap");
+    for (int i = 0; i < 2; i++) {
+        if (!heat[i]) continue;
+        if (gl->heat_prog[i]) glDeleteProgram(gl->heat_prog[i]);
+        gl->heat_prog[i] = heat[i];
+        gl->heat_viewport[i] = glGetUniformLocation(heat[i], "u_viewport");
+        gl->heat_cmap_rows[i] = glGetUniformLocation(heat[i], "u_cmap_rows");
+        gl->heat_values[i] = glGetUniformLocation(heat[i], "u_values");
+        gl->heat_cmap[i] = glGetUniformLocation(heat[i], "u_cmap");
     }
-    return ui && flat && heat;
+    return ui && flat && heat[0] && heat[1];
 }
 
 const char *cs_gl_error(const cs_gl *gl) { return gl->err; }
@@ -244,7 +255,8 @@ void cs_gl_destroy(cs_gl *gl)
     if (!gl) return;
     if (gl->ui_prog) glDeleteProgram(gl->ui_prog);
     if (gl->flat_prog) glDeleteProgram(gl->flat_prog);
-    if (gl->heat_prog) glDeleteProgram(gl->heat_prog);
+    for (int i = 0; i < 2; i++)
+        if (gl->heat_prog[i]) glDeleteProgram(gl->heat_prog[i]);
     glDeleteBuffers(1, &gl->ui_vbo);
     glDeleteBuffers(1, &gl->heat_vbo);
     glDeleteVertexArrays(1, &gl->ui_vao);
@@ -382,6 +394,7 @@ void cs_gl_heat(cs_gl *gl, unsigned tex, int tex_w, int tex_h, cs_rect dst, int 
     }
     heat_quad *q = &gl->heat[gl->n_heat];
     q->tex = tex;
+    q->rgb = rgb_plane > 0;
     q->order = (int)gl->n_heat++;
     const float u0 = (float)sx / (float)tex_w, u1 = (float)(sx + sw) / (float)tex_w;
     const float v0 = (float)sy / (float)tex_h, v1 = (float)(sy + sh) / (float)tex_h;
@@ -401,6 +414,7 @@ void cs_gl_heat(cs_gl *gl, unsigned tex, int tex_w, int tex_h, cs_rect dst, int 
 static int cmp_heat(const void *a, const void *b)
 {
     const heat_quad *x = a, *y = b;
+    if (x->rgb != y->rgb) return x->rgb - y->rgb;
     if (x->tex != y->tex) return x->tex < y->tex ? -1 : 1;
     return (x->order > y->order) - (x->order < y->order);
 }
@@ -435,7 +449,7 @@ void cs_gl_end(cs_gl *gl)
     draw_ui_layer(gl, CS_GL_UNDER);
     glEnable(GL_BLEND);
     glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
-    if (gl->n_heat && gl->heat_prog) {
+    if (gl->n_heat) {
         qsort(gl->heat, gl->n_heat, sizeof *gl->heat, cmp_heat);
         const size_t floats = gl->n_heat * 6 * HEAT_FLOATS;
         if (floats > gl->cap_heat_verts) {
@@ -446,23 +460,31 @@ void cs_gl_end(cs_gl *gl)
             for (size_t i = 0; i < gl->n_heat; i++)
                 memcpy(gl->heat_verts + i * 6 * HEAT_FLOATS, gl->heat[i].v, sizeof gl->heat[i].v);
             glDisable(GL_BLEND);
-            glUseProgram(gl->heat_prog);
-            glUniform2f(gl->heat_viewport, (float)gl->w, (float)gl->h);
-            glUniform1f(gl->heat_cmap_rows, (float)CS_CMAP_COUNT);
-            glUniform1i(gl->heat_values, 0);
-            glUniform1i(gl->heat_cmap, 1);
             glActiveTexture(GL_TEXTURE1);
             glBindTexture(GL_TEXTURE_2D, gl->cmap);
             glActiveTexture(GL_TEXTURE0);
             glBindVertexArray(gl->heat_vao);
             glBindBuffer(GL_ARRAY_BUFFER, gl->heat_vbo);
             glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(floats * sizeof(float)), gl->heat_verts, GL_STREAM_DRAW);
+            int bound = -1;
             size_t first = 0;
             while (first < gl->n_heat) {
                 size_t end = first;
-                while (end < gl->n_heat && gl->heat[end].tex == gl->heat[first].tex) end++;
-                glBindTexture(GL_TEXTURE_2D, gl->heat[first].tex);
-                glDrawArrays(GL_TRIANGLES, (GLint)(first * 6), (GLsizei)((end - first) * 6));
+                while (end < gl->n_heat && gl->heat[end].tex == gl->heat[first].tex && gl->heat[end].rgb == gl->heat[first].rgb)
+                    end++;
+                const int v = gl->heat[first].rgb;
+                if (gl->heat_prog[v]) {
+                    if (bound != v) {
+                        glUseProgram(gl->heat_prog[v]);
+                        glUniform2f(gl->heat_viewport[v], (float)gl->w, (float)gl->h);
+                        glUniform1f(gl->heat_cmap_rows[v], (float)CS_CMAP_COUNT);
+                        glUniform1i(gl->heat_values[v], 0);
+                        glUniform1i(gl->heat_cmap[v], 1);
+                        bound = v;
+                    }
+                    glBindTexture(GL_TEXTURE_2D, gl->heat[first].tex);
+                    glDrawArrays(GL_TRIANGLES, (GLint)(first * 6), (GLsizei)((end - first) * 6));
+                }
                 first = end;
             }
             glEnable(GL_BLEND);

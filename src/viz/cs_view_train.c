@@ -149,12 +149,18 @@ const char *cs_view_train_hover(const cs_view_train *v) { return v->hover; }
 
 /* ---- small drawing helpers -------------------------------------------------------------- */
 
-/* Compact number: 3 significant digits, a real minus sign. */
+/* Compact number for narrow places: 3 significant digits, k/M/G for large values (a diverging
+ * net's activations reach 1e8), a real minus sign. */
 static void fmt_num(char *buf, size_t size, float x)
 {
     char tmp[24];
-    if (fabsf(x) < 5e-4f) x = 0.0f;
-    snprintf(tmp, sizeof tmp, "%.3g", (double)x);
+    const double a = fabs((double)x);
+    if (a < 5e-4) x = 0.0f;
+    if (!isfinite(x)) snprintf(tmp, sizeof tmp, "%s", isnan(x) ? "NaN" : x > 0 ? "inf" : "-inf");
+    else if (a >= 1e9) snprintf(tmp, sizeof tmp, "%.3gG", (double)x / 1e9);
+    else if (a >= 1e6) snprintf(tmp, sizeof tmp, "%.3gM", (double)x / 1e6);
+    else if (a >= 1e4) snprintf(tmp, sizeof tmp, "%.3gk", (double)x / 1e3);
+    else snprintf(tmp, sizeof tmp, "%.3g", (double)x);
     if (tmp[0] == '-') snprintf(buf, size, "\u2212%.16s", tmp + 1);
     else snprintf(buf, size, "%.16s", tmp);
 }
@@ -628,7 +634,7 @@ static void draw_help(cs_view_train *v, const cs_layout *L, const cs_view_ui *ui
         memcpy(key, row, n);
         key[n] = '\0';
         cs_text_draw(v->text, CS_GL_TOP, CS_FONT_NORMAL, L->help.x + 24 * sc, y, HILITE, key);
-        if (tab) cs_text_draw(v->text, CS_GL_TOP, CS_FONT_NORMAL, L->help.x + 190 * sc, y, TEXT, tab + 1);
+        if (tab) cs_text_draw(v->text, CS_GL_TOP, CS_FONT_NORMAL, L->help.x + 220 * sc, y, TEXT, tab + 1);
         y += lh;
     }
 }
@@ -652,6 +658,8 @@ void cs_view_train_draw(cs_view_train *v, const cs_snapshot *s, const cs_layout 
     if (s->diverged) {
         /* a banner nobody can miss; training is paused and nothing is drawn from the NaN data */
         cs_rect b = {L->strip.x + 20 * sc, L->strip.y + L->strip.h * 0.35f, L->strip.w - 40 * sc, 90 * sc};
+        const float need = cs_text_width(v->text, CS_FONT_SMALL, s->message) + 28 * sc;
+        if (need > b.w) b.w = fminf(need, (float)L->win_w - b.x - 4);
         cs_gl_rect(v->gl, CS_GL_TOP, b, (cs_rgba){0.45f, 0.06f, 0.06f, 0.95f});
         cs_gl_frame(v->gl, CS_GL_TOP, b, 2, BADC);
         cs_text_draw(v->text, CS_GL_TOP, CS_FONT_BIG, b.x + 14 * sc, b.y + 10 * sc, TEXT,
