@@ -644,7 +644,7 @@ int cs_cmd_gui(int argc, char **argv)
     /* Mesa's software rasteriser starts a thread per core unless told otherwise; leave the
      * training threads their cores (hardware drivers ignore this; a user's setting wins) */
     {
-        char lp[16];
+        char lp[24];
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         long spare = cores - o.threads - 1;
         snprintf(lp, sizeof lp, "%ld", spare < 1 ? 1 : spare);
