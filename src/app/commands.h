@@ -4,6 +4,9 @@
 #ifndef CS_COMMANDS_H
 #define CS_COMMANDS_H
 
+int cs_cmd_train(int argc, char **argv);
 int cs_cmd_bench(int argc, char **argv);
+/* One kernel over one image: the response map, or one window worked out (--at). */
+int cs_cmd_convolve(int argc, char **argv);
 
 #endif

@@ -15,7 +15,9 @@ typedef struct {
 } command;
 
 static const command commands[] = {
+    {"train", cs_cmd_train, "train a network headless and print progress"},
     {"bench", cs_cmd_bench, "measure training and inference speed on random data"},
+    {"convolve", cs_cmd_convolve, "slide one kernel over one image; explain one window (--at)"},
 };
 
 static void usage(FILE *f)
