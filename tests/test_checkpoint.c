@@ -147,7 +147,16 @@ static void test_round_trip(void **state)
         /* stop mid-epoch so the order position matters */
         train_to(tr, h, 3);
         for (int i = 0; i < 4; i++) assert_int_equal(cs_trainer_step(tr, NULL), CS_OK);
-        assert_int_equal(cs_checkpoint_save(f->path, tr, h), CS_OK);
+        const cs_checkpoint_source src = {"bars", "some/dir", 70};
+        assert_int_equal(cs_checkpoint_save(f->path, tr, h, &src), CS_OK);
+        cs_checkpoint ck;
+        assert_int_equal(cs_checkpoint_read(f->path, &ck), CS_OK);
+        assert_string_equal(ck.source_dataset, "bars");
+        assert_string_equal(ck.source_data_dir, "some/dir");
+        assert_int_equal(ck.source_limit, 70);
+        assert_string_equal(ck.dataset_name, "bars");
+        assert_int_equal(ck.dataset_crc, cs_checkpoint_dataset_crc(&f->train));
+        cs_checkpoint_free(&ck);
         assert_int_equal(cs_checkpoint_load(f->path, &f->train, bars_net, &back, &hback), CS_OK);
         assert_same_trainer(tr, back);
         assert_same_history(h, hback);
@@ -156,7 +165,7 @@ static void test_round_trip(void **state)
         /* without a history the file has none */
         cs_trainer_destroy(back);
         cs_history_destroy(hback);
-        assert_int_equal(cs_checkpoint_save(f->path, tr, NULL), CS_OK);
+        assert_int_equal(cs_checkpoint_save(f->path, tr, NULL, NULL), CS_OK);
         assert_int_equal(cs_checkpoint_load(f->path, &f->train, NULL, &back, &hback), CS_OK);
         assert_null(hback);
         assert_same_trainer(tr, back);
@@ -179,7 +188,7 @@ static void test_resume_equals_uninterrupted(void **state)
 
         make_run(f, (cs_optim_kind)optk, &first, &h_first, 12);
         train_to(first, h_first, 3);
-        assert_int_equal(cs_checkpoint_save(f->path, first, h_first), CS_OK);
+        assert_int_equal(cs_checkpoint_save(f->path, first, h_first, NULL), CS_OK);
         cs_trainer_destroy(first);
         cs_history_destroy(h_first);
         assert_int_equal(cs_checkpoint_load(f->path, &f->train, bars_net, &resumed, &h_resumed), CS_OK);
@@ -262,7 +271,8 @@ static void test_corruption_refused(void **state)
     cs_history *h;
     make_run(f, CS_OPTIM_ADAM, &tr, &h, 6);
     train_to(tr, h, 2);
-    assert_int_equal(cs_checkpoint_save(f->path, tr, h), CS_OK);
+    const cs_checkpoint_source src = {"bars", NULL, 0};
+    assert_int_equal(cs_checkpoint_save(f->path, tr, h, &src), CS_OK);
     size_t len;
     unsigned char *good = slurp(f->path, &len);
     unsigned char *bad = malloc(len);
@@ -340,7 +350,7 @@ static void test_other_spec_or_data_refused(void **state)
     cs_history *h, *hback = NULL;
     make_run(f, CS_OPTIM_SGD, &tr, &h, 6);
     train_to(tr, h, 1);
-    assert_int_equal(cs_checkpoint_save(f->path, tr, h), CS_OK);
+    assert_int_equal(cs_checkpoint_save(f->path, tr, h, NULL), CS_OK);
     /* a different net */
     const char *other = "input 8x8x1, conv 5@3 pad 1, relu, maxpool 2, conv 4@3 pad 1, relu, fc 2, softmax";
     assert_int_equal(cs_checkpoint_load(f->path, &f->train, other, &back, &hback), CS_ERR_SPEC);
@@ -360,6 +370,11 @@ static void test_other_spec_or_data_refused(void **state)
     assert_int_equal(cs_checkpoint_load(f->path, &other_set, NULL, &back, &hback), CS_ERR_ARG);
     assert_null(back);
     assert_non_null(strstr(cs_last_error(), "71 images"));
+    cs_dataset_free(&other_set);
+    /* same name and size, other pixels */
+    make_bars(&other_set, 70, 4);
+    assert_int_equal(cs_checkpoint_load(f->path, &other_set, NULL, &back, &hback), CS_ERR_ARG);
+    assert_non_null(strstr(cs_last_error(), "other images"));
     cs_dataset_free(&other_set);
     cs_trainer_destroy(tr);
     cs_history_destroy(h);
@@ -396,9 +411,9 @@ static void test_killed_save_keeps_previous(void **state)
     }
     const long base_step = (long)cs_history_capacity(h);
     tr->step = base_step;
-    assert_int_equal(cs_checkpoint_save(f->path, tr, h), CS_OK);
+    assert_int_equal(cs_checkpoint_save(f->path, tr, h, NULL), CS_OK);
     const double t0 = now();
-    assert_int_equal(cs_checkpoint_save(f->path, tr, h), CS_OK);
+    assert_int_equal(cs_checkpoint_save(f->path, tr, h, NULL), CS_OK);
     const double save_seconds = now() - t0;
 
     int kills_mid_save = 0;
@@ -408,7 +423,7 @@ static void test_killed_save_keeps_previous(void **state)
         if (pid == 0) {
             for (long i = 1;; i++) {
                 tr->step = base_step + i; /* each save differs */
-                if (cs_checkpoint_save(f->path, tr, h) != CS_OK) _exit(3);
+                if (cs_checkpoint_save(f->path, tr, h, NULL) != CS_OK) _exit(3);
             }
         }
         /* random moments spread over a few saves */

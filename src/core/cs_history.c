@@ -156,6 +156,25 @@ void cs_history_record(cs_history *h, const cs_net *net, const cs_history_meta *
     append(h, net, meta);
 }
 
+cs_history_meta cs_history_meta_of(const cs_trainer *tr)
+{
+    cs_history_meta m;
+    memset(&m, 0, sizeof m); /* padding too: records are compared and saved bytewise elsewhere */
+    m.step = tr->step;
+    m.epoch = tr->epoch;
+    m.images_seen = tr->images_seen;
+    m.loss = tr->last_loss;
+    m.accuracy = tr->last_accuracy;
+    return m;
+}
+
+void cs_history_after_step(cs_history *h, const cs_trainer *tr, int epoch_done)
+{
+    const cs_history_meta m = cs_history_meta_of(tr);
+    if (epoch_done) cs_history_record(h, tr->net, &m);
+    else cs_history_observe(h, tr->net, &m);
+}
+
 void cs_history_set_every(cs_history *h, long every)
 {
     if (every < 1) every = 1;

@@ -25,6 +25,7 @@
 
 #include "cs_error.h"
 #include "cs_net.h"
+#include "cs_train.h"
 
 typedef struct {
     int64_t step;         /* batches trained when the record was taken */
@@ -67,6 +68,15 @@ int cs_history_observe(cs_history *h, const cs_net *net, const cs_history_meta *
 /* Records unconditionally (e.g. the state before the first step or at the end of a run),
  * thinning first if full. A record for the same step as the last one replaces it. */
 void cs_history_record(cs_history *h, const cs_net *net, const cs_history_meta *meta);
+
+/* The recording rule of a training loop, shared by the CLI and the window so their
+ * histories agree: call once before training (records the starting state when it is on
+ * the grid) and after every step with the step's epoch_done; records on the grid, and
+ * always at the end of an epoch. Deterministic, so a replayed or resumed run records the
+ * same history. */
+void cs_history_after_step(cs_history *h, const cs_trainer *tr, int epoch_done);
+/* The trainer's counters as a record's meta. */
+cs_history_meta cs_history_meta_of(const cs_trainer *tr);
 
 /* Thins once: doubles the interval and keeps the first, the last and the on-grid records. */
 void cs_history_thin(cs_history *h);

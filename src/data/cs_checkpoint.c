@@ -24,9 +24,10 @@ enum { HEADER_BYTES = 32, ENTRY_BYTES = 24, MAX_SECTIONS = 64 };
 #define SEC_PARM FOURCC('P', 'A', 'R', 'M')
 #define SEC_OPTM FOURCC('O', 'P', 'T', 'M')
 #define SEC_HIST FOURCC('H', 'I', 'S', 'T')
+#define SEC_DSRC FOURCC('D', 'S', 'R', 'C')
 
 /* Bytes of the fixed-size sections, checked exactly on load. */
-#define TRNR_BYTES (4 + 4 + 4 + 4 + 4 + 4 + 8 + 8 + 4 + 8 + 4 + 4 + 4 + 16 + 64 + 5 * 4)
+#define TRNR_BYTES (4 + 4 + 4 + 4 + 4 + 4 + 8 + 4 + 8 + 4 + 8 + 4 + 4 + 4 + 16 + 64 + 5 * 4 + 4)
 #define HIST_META_BYTES (8 + 4 + 8 + 4 + 4)
 
 /* ---- little-endian byte buffers ------------------------------------------------------ */
@@ -148,6 +149,7 @@ static void build_trnr(wbuf *b, const cs_trainer *tr)
     put_f32(b, c->weight_decay);
     put_u32(b, (uint32_t)c->loss);
     put_u64(b, c->seed);
+    put_f32(b, c->divergence_loss);
     put_i64(b, tr->step);
     put_i32(b, tr->epoch);
     put_i64(b, tr->images_seen);
@@ -163,6 +165,33 @@ static void build_trnr(wbuf *b, const cs_trainer *tr)
     put_i32(b, tr->train->h);
     put_i32(b, tr->train->w);
     put_i32(b, tr->train->n_classes);
+    put_u32(b, cs_checkpoint_dataset_crc(tr->train));
+}
+
+uint32_t cs_checkpoint_dataset_crc(const cs_dataset *ds)
+{
+    uLong crc = crc32_z(0L, ds->pixels, (size_t)ds->n * ds->c * ds->h * ds->w);
+    for (int i = 0; i < ds->n; i++) {
+        const uint32_t v = (uint32_t)ds->labels[i];
+        const unsigned char x[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+                                    (unsigned char)(v >> 24)};
+        crc = crc32_z(crc, x, 4);
+    }
+    return (uint32_t)crc;
+}
+
+static void put_string(wbuf *b, const char *s)
+{
+    const size_t n = s ? strlen(s) : 0;
+    put_u32(b, s ? (uint32_t)n : UINT32_MAX);
+    if (s) put_bytes(b, s, n);
+}
+
+static void build_dsrc(wbuf *b, const cs_checkpoint_source *src)
+{
+    put_i32(b, src->limit);
+    put_string(b, src->dataset);
+    put_string(b, src->data_dir);
 }
 
 static void build_optm(wbuf *b, const cs_optim *o)
@@ -228,11 +257,12 @@ static cs_status sync_dir(const char *path)
     return CS_OK;
 }
 
-cs_status cs_checkpoint_save(const char *path, const cs_trainer *tr, const cs_history *hist)
+cs_status cs_checkpoint_save(const char *path, const cs_trainer *tr, const cs_history *hist,
+                             const cs_checkpoint_source *src)
 {
     const cs_net *net = tr->net;
-    wbuf sec[6] = {{0}};
-    uint32_t ids[6];
+    wbuf sec[7] = {{0}};
+    uint32_t ids[7];
     int ns = 0;
     ids[ns] = SEC_SPEC;
     put_bytes(&sec[ns++], net->spec, strlen(net->spec));
@@ -245,6 +275,10 @@ cs_status cs_checkpoint_save(const char *path, const cs_trainer *tr, const cs_hi
     put_f32s(&sec[ns++], net->params, net->n_params);
     ids[ns] = SEC_OPTM;
     build_optm(&sec[ns++], &tr->opt);
+    if (src) {
+        ids[ns] = SEC_DSRC;
+        build_dsrc(&sec[ns++], src);
+    }
     if (hist) {
         ids[ns] = SEC_HIST;
         build_hist(&sec[ns++], hist);
@@ -318,6 +352,8 @@ void cs_checkpoint_free(cs_checkpoint *ck)
     if (!ck) return;
     free(ck->spec);
     free(ck->order);
+    free(ck->source_dataset);
+    free(ck->source_data_dir);
     cs_net_destroy(ck->net);
     cs_optim_free(&ck->opt);
     cs_history_destroy(ck->history);
@@ -448,6 +484,7 @@ static cs_status parse_trnr(const char *path, rbuf *r, cs_checkpoint *ck)
     c->weight_decay = get_f32(r);
     const uint32_t lossk = get_u32(r);
     c->seed = get_u64(r);
+    c->divergence_loss = get_f32(r);
     ck->step = get_i64(r);
     ck->epoch = get_i32(r);
     ck->images_seen = get_i64(r);
@@ -463,6 +500,7 @@ static cs_status parse_trnr(const char *path, rbuf *r, cs_checkpoint *ck)
     ck->dataset_h = get_i32(r);
     ck->dataset_w = get_i32(r);
     ck->dataset_classes = get_i32(r);
+    ck->dataset_crc = get_u32(r);
     if (optk > CS_OPTIM_ADAM || lossk > CS_LOSS_MSE)
         return cs_fail(CS_ERR_FORMAT, "%s: unknown optimizer %u or loss %u", path, optk, lossk);
     c->optimizer = (cs_optim_kind)optk;
@@ -470,7 +508,7 @@ static cs_status parse_trnr(const char *path, rbuf *r, cs_checkpoint *ck)
     if (c->batch <= 0 || c->batch > 1 << 20 || ck->step < 0 || ck->epoch < 0 || ck->images_seen < 0 ||
         ck->dataset_n <= 0 || ck->pos < 0 || ck->pos >= ck->dataset_n || ck->dataset_c <= 0 || ck->dataset_h <= 0 ||
         ck->dataset_w <= 0 || ck->dataset_classes <= 0 || !isfinite(c->lr) || !isfinite(c->momentum) ||
-        !isfinite(c->weight_decay))
+        !isfinite(c->weight_decay) || !isfinite(c->divergence_loss))
         return cs_fail(CS_ERR_FORMAT, "%s: trainer state out of range (batch %d, step %lld, epoch %d, position %d of "
                        "%d images)", path, c->batch, (long long)ck->step, ck->epoch, ck->pos, ck->dataset_n);
     if ((ck->rng.s[0] | ck->rng.s[1] | ck->rng.s[2] | ck->rng.s[3]) == 0)
@@ -579,6 +617,29 @@ static cs_status parse_hist(const char *path, rbuf *r, cs_checkpoint *ck)
     return check_consumed(path, r, "HIST");
 }
 
+/* A u32 length (UINT32_MAX: absent) and that many bytes without NUL; *out owned. */
+static cs_status get_string(const char *path, rbuf *r, char **out)
+{
+    *out = NULL;
+    const uint32_t n = get_u32(r);
+    if (n == UINT32_MAX) return CS_OK;
+    if (!have(r, n) || memchr(r->p + r->off, 0, n))
+        return cs_fail(CS_ERR_FORMAT, "%s: section DSRC holds a bad string", path);
+    if (!(*out = malloc((size_t)n + 1))) return cs_fail(CS_ERR_NOMEM, "%s: out of memory", path);
+    memcpy(*out, r->p + r->off, n);
+    (*out)[n] = 0;
+    r->off += n;
+    return CS_OK;
+}
+
+static cs_status parse_dsrc(const char *path, rbuf *r, cs_checkpoint *ck)
+{
+    ck->source_limit = get_i32(r);
+    cs_status st = get_string(path, r, &ck->source_dataset);
+    if (!st) st = get_string(path, r, &ck->source_data_dir);
+    return st ? st : check_consumed(path, r, "DSRC");
+}
+
 cs_status cs_checkpoint_read(const char *path, cs_checkpoint *ck)
 {
     memset(ck, 0, sizeof *ck);
@@ -625,6 +686,11 @@ cs_status cs_checkpoint_read(const char *path, cs_checkpoint *ck)
     get_f32s(&r, ck->net->params, ck->net->n_params);
     r = section(p, find(e, n, SEC_OPTM));
     if ((st = parse_optm(path, &r, ck))) goto done;
+    const entry *dsrc = find(e, n, SEC_DSRC);
+    if (dsrc) {
+        r = section(p, dsrc);
+        if ((st = parse_dsrc(path, &r, ck))) goto done;
+    }
     const entry *hist = find(e, n, SEC_HIST);
     if (hist) {
         r = section(p, hist);
@@ -671,6 +737,9 @@ cs_status cs_checkpoint_restore(cs_checkpoint *ck, const cs_dataset *train, cons
                        "(%d images of %dx%dx%d, %d classes)", ck->dataset_name, ck->dataset_n, ck->dataset_h,
                        ck->dataset_w, ck->dataset_c, ck->dataset_classes, train->name, train->n, train->h, train->w,
                        train->c, train->n_classes);
+    if (cs_checkpoint_dataset_crc(train) != ck->dataset_crc)
+        return cs_fail(CS_ERR_ARG, "the checkpoint was made on other images than those of '%s' (same name and size, "
+                       "different contents: another seed, limit or version of the data?)", train->name);
     cs_trainer *tr;
     cs_status st = cs_trainer_create(&tr, ck->spec, &ck->cfg, train);
     if (st) return st;

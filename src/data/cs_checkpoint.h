@@ -20,6 +20,7 @@
  *     ORDR  the data order permutation, n x i32
  *     PARM  the parameter block, n_params x f32
  *     OPTM  the optimizer: kind, hyperparameters, t, n, m[n] (and v[n] for Adam)
+ *     DSRC  how to load the training set again (optional): limit, dataset, data dir
  *     HIST  the history (optional): budget, intervals, layout, then records
  *           (meta + floats)
  * Unknown section ids are skipped (their CRC is still checked), so later versions can add
@@ -60,15 +61,31 @@ typedef struct {
     cs_rng rng;
     char dataset_name[64];     /* identity of the training set the order is for */
     int32_t dataset_n, dataset_c, dataset_h, dataset_w, dataset_classes;
+    uint32_t dataset_crc;      /* cs_checkpoint_dataset_crc of that set */
+    char *source_dataset;      /* DSRC: dataset name or folder, owned; NULL if the file has none */
+    char *source_data_dir;     /* DSRC: data dir, owned; NULL if none */
+    int32_t source_limit;      /* DSRC: image limit, <= 0 for all */
     int *order;                /* (dataset_n), owned */
     cs_net *net;               /* built from spec with max_batch cfg.batch, parameters loaded; owned */
     cs_optim opt;              /* owned state */
     cs_history *history;       /* owned, NULL when the file has none */
 } cs_checkpoint;
 
-/* Writes the trainer's state and hist (may be NULL) to path atomically (see the top of
- * this file). On failure path is unchanged and the temporary file removed. */
-cs_status cs_checkpoint_save(const char *path, const cs_trainer *tr, const cs_history *hist);
+/* How the training set was loaded, so a checkpoint can load it again (strings borrowed). */
+typedef struct {
+    const char *dataset;      /* a dataset name or folder; NULL: not recorded */
+    const char *data_dir;     /* may be NULL */
+    int limit;                /* <= 0 for all */
+} cs_checkpoint_source;
+
+/* Writes the trainer's state, hist (may be NULL) and src (may be NULL) to path atomically
+ * (see the top of this file). On failure path is unchanged and the temporary file removed. */
+cs_status cs_checkpoint_save(const char *path, const cs_trainer *tr, const cs_history *hist,
+                             const cs_checkpoint_source *src);
+
+/* CRC-32 of a dataset's pixels and labels: tells a training set from one with the same
+ * name and size but other images (e.g. synthetic data drawn from another seed). */
+uint32_t cs_checkpoint_dataset_crc(const cs_dataset *ds);
 
 /* Reads and validates path into ck (initialised here, zeroed on failure; free with
  * cs_checkpoint_free). CS_ERR_IO when it cannot be read, CS_ERR_FORMAT when it is
@@ -79,8 +96,8 @@ void cs_checkpoint_free(cs_checkpoint *ck);
 /* Turns a read checkpoint into a trainer on train (borrowed, must outlive the trainer)
  * and its history, ready to continue exactly where the saved run stopped. expect_spec
  * (a preset or spec; NULL for any) must describe the same layers as the stored spec,
- * else CS_ERR_SPEC naming both. train must be the same dataset (name, count, shape) the
- * checkpoint was made on, else CS_ERR_ARG naming both. On success the trainer and the
+ * else CS_ERR_SPEC naming both. train must be the same dataset (name, count, shape,
+ * contents) the checkpoint was made on, else CS_ERR_ARG naming both. On success the trainer and the
  * history are moved out of ck (ck can still be freed) and *tr_out, *hist_out are owned by
  * the caller (*hist_out NULL when the file had no history; hist_out may be NULL to drop
  * it). On failure nothing is created and ck is unchanged. */
