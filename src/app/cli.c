@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 int cs_cli_int(const char *s, long lo, long hi, int *out)
@@ -39,7 +40,8 @@ int cs_cli_bad_option(const char *cmd, int argc, char **argv, int ch, void (*usa
 
 int cs_cli_bad_value(const char *cmd, const char *option, const char *value, void (*usage)(FILE *))
 {
-    fprintf(stderr, "convscope %s: bad value '%s' for %s\n\n", cmd, value, option);
+    if (strcmp(option, "argument") == 0) fprintf(stderr, "convscope %s: unexpected argument '%s'\n\n", cmd, value);
+    else fprintf(stderr, "convscope %s: bad value '%s' for --%s\n\n", cmd, value, option);
     usage(stderr);
     return 2;
 }

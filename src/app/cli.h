@@ -12,7 +12,8 @@ int cs_cli_double(const char *s, double lo, double hi, double *out);
 /* Report an unknown option or a missing argument (getopt_long's '?' or ':'), print the
  * usage to stderr and return 2. */
 int cs_cli_bad_option(const char *cmd, int argc, char **argv, int ch, void (*usage)(FILE *));
-/* Report a bad value for an option, print the usage to stderr and return 2. */
+/* Report a bad value for an option (its long name), or a stray argument when option is
+ * "argument"; print the usage to stderr and return 2. */
 int cs_cli_bad_value(const char *cmd, const char *option, const char *value, void (*usage)(FILE *));
 
 /* Writes s as a JSON string literal (quoted, escaped). */

@@ -119,8 +119,8 @@ int cs_cmd_bench(int argc, char **argv)
     };
     optind = 1;
     opterr = 0;
-    int ch;
-    while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    int ch, longindex = 0;
+    while ((ch = getopt_long(argc, argv, ":h", longopts, &longindex)) != -1) {
         int ok = 1;
         switch (ch) {
         case 'n': net_name = optarg; break;
@@ -132,7 +132,7 @@ int cs_cmd_bench(int argc, char **argv)
         case 'h': bench_usage(stdout); return 0;
         default: return cs_cli_bad_option("bench", argc, argv, ch, bench_usage);
         }
-        if (!ok) return cs_cli_bad_value("bench", argv[optind - 1], optarg, bench_usage);
+        if (!ok) return cs_cli_bad_value("bench", longopts[longindex].name, optarg, bench_usage);
     }
     if (optind < argc) return cs_cli_bad_value("bench", "argument", argv[optind], bench_usage);
 #ifdef _OPENMP

@@ -4,6 +4,7 @@
 #ifndef CS_COMMANDS_H
 #define CS_COMMANDS_H
 
+int cs_cmd_train(int argc, char **argv);
 int cs_cmd_bench(int argc, char **argv);
 
 #endif

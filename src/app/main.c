@@ -15,6 +15,7 @@ typedef struct {
 } command;
 
 static const command commands[] = {
+    {"train", cs_cmd_train, "train a network headless and print progress"},
     {"bench", cs_cmd_bench, "measure training and inference speed on random data"},
 };
 

@@ -16,6 +16,7 @@ void cs_train_config_defaults(cs_train_config *cfg)
     cfg->weight_decay = 0.0f;
     cfg->loss = CS_LOSS_XENT;
     cfg->seed = 1;
+    cfg->divergence_loss = 1000.0f;
 }
 
 static void start_epoch(cs_trainer *tr)
@@ -127,6 +128,10 @@ cs_status cs_trainer_step(cs_trainer *tr, int *epoch_done)
         return cs_fail(CS_ERR_DIVERGED, "training diverged at step %ld (epoch %d): the loss is %s; try a smaller "
                        "learning rate than %g", tr->step + 1, tr->epoch + 1, isfinite(loss) ? "finite but the "
                        "gradients are not" : "not a finite number", (double)tr->opt.lr);
+    if (tr->cfg.divergence_loss > 0 && loss > tr->cfg.divergence_loss)
+        return cs_fail(CS_ERR_DIVERGED, "training diverged at step %ld (epoch %d): the loss %.4g exceeds %g, the "
+                       "weights are exploding; try a smaller learning rate than %g", tr->step + 1, tr->epoch + 1,
+                       (double)loss, (double)tr->cfg.divergence_loss, (double)tr->opt.lr);
     cs_optim_step(&tr->opt, net->params, net->grads);
 
     int correct = 0;

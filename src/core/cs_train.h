@@ -20,6 +20,7 @@ typedef struct {
     float weight_decay;       /* default 0 */
     cs_loss_kind loss;
     uint64_t seed;
+    float divergence_loss;    /* a batch loss above this counts as diverged (default 1000; 0: only NaN/Inf) */
 } cs_train_config;
 
 /* Defaults: batch 20, SGD lr 0.01 momentum 0.9, cross-entropy, seed 1. */
@@ -53,7 +54,9 @@ void cs_trainer_destroy(cs_trainer *tr);
 void cs_trainer_reset(cs_trainer *tr, uint64_t seed);
 
 /* Trains one minibatch. Returns CS_ERR_DIVERGED (with the step in the message) when
- * the loss or any output is NaN or Inf; the weights are then not updated. Sets
+ * the loss, an output or a gradient is NaN or Inf, or the loss exceeds
+ * cfg.divergence_loss (a cross-entropy of 1000 means logits apart by 1000: the weights
+ * are exploding, as with a learning rate of 100); the weights are then not updated. Sets
  * epoch_done to 1 when this batch completed an epoch (may be NULL). */
 cs_status cs_trainer_step(cs_trainer *tr, int *epoch_done);
 

@@ -1,0 +1,69 @@
+/* cs_colormap.c - colormap tables and value-range normalisation (see cs_colormap.h). */
+#include "cs_colormap.h"
+
+#include <math.h>
+
+#include "cs_colormap_tables.inc"
+
+const uint8_t *cs_colormap_table(cs_colormap_id id)
+{
+    switch (id) {
+    case CS_CMAP_RDBU: return &rdbu_table[0][0];
+    case CS_CMAP_GRAY: return &gray_table[0][0];
+    default: return &viridis_table[0][0];
+    }
+}
+
+const char *cs_colormap_name(cs_colormap_id id)
+{
+    switch (id) {
+    case CS_CMAP_RDBU: return "rdbu";
+    case CS_CMAP_GRAY: return "gray";
+    default: return "viridis";
+    }
+}
+
+cs_value_range cs_value_range_of(const float *x, size_t n, int symmetric)
+{
+    float lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(x[i])) continue;
+        if (x[i] < lo) lo = x[i];
+        if (x[i] > hi) hi = x[i];
+    }
+    if (lo > hi) lo = hi = 0.0f; /* nothing finite */
+    if (symmetric) {
+        float m = fmaxf(fabsf(lo), fabsf(hi));
+        lo = -m, hi = m;
+    }
+    if (hi - lo < 1e-6f) {
+        float mid = 0.5f * (lo + hi);
+        lo = mid - 5e-7f, hi = mid + 5e-7f;
+    }
+    return (cs_value_range){lo, hi};
+}
+
+cs_value_range cs_value_range_union(cs_value_range a, cs_value_range b)
+{
+    return (cs_value_range){fminf(a.lo, b.lo), fmaxf(a.hi, b.hi)};
+}
+
+float cs_value_range_normalize(cs_value_range r, float v)
+{
+    if (isnan(v)) return 0.0f;
+    float t = (v - r.lo) / (r.hi - r.lo);
+    return t < 0.0f ? 0.0f : t > 1.0f ? 1.0f : t;
+}
+
+void cs_colormap_rgb(cs_colormap_id id, cs_value_range r, float v, uint8_t rgb[3])
+{
+    const uint8_t *t = cs_colormap_table(id);
+    /* same rounding as a nearest-filtered 256-texel texture lookup */
+    int i = (int)(cs_value_range_normalize(r, v) * 255.0f + 0.5f);
+    rgb[0] = t[3 * i], rgb[1] = t[3 * i + 1], rgb[2] = t[3 * i + 2];
+}
+
+void cs_colormap_plane(uint8_t *rgb, const float *x, int h, int w, cs_colormap_id id, cs_value_range r)
+{
+    for (size_t i = 0; i < (size_t)h * w; i++) cs_colormap_rgb(id, r, x[i], rgb + 3 * i);
+}

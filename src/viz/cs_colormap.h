@@ -1,0 +1,41 @@
+/* cs_colormap.h - the one colormap table of convscope, shared by the GPU (uploaded as a
+ * 256x1 texture) and by PNG/GIF export, so what the window shows and what is exported
+ * cannot disagree. Also value ranges (normalisation) for maps and kernels. */
+#ifndef CS_COLORMAP_H
+#define CS_COLORMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    CS_CMAP_VIRIDIS, /* perceptual sequential, colour-blind safe: activations */
+    CS_CMAP_RDBU,    /* diverging blue (negative) - white (0) - red (positive): weights */
+    CS_CMAP_GRAY,    /* input images */
+    CS_CMAP_COUNT
+} cs_colormap_id;
+
+/* 256 RGB triples (768 bytes), static. */
+const uint8_t *cs_colormap_table(cs_colormap_id id);
+/* Short name ("viridis", "rdbu", "gray"). */
+const char *cs_colormap_name(cs_colormap_id id);
+
+/* The value range that maps to the two ends of a colormap. */
+typedef struct {
+    float lo, hi;
+} cs_value_range;
+
+/* min..max of the finite values of x (NaN and Inf ignored); symmetric: -m..m with
+ * m = max |x|, so zero sits in the middle of a diverging map. A constant input gives a
+ * range of width 1e-6 around its value. */
+cs_value_range cs_value_range_of(const float *x, size_t n, int symmetric);
+/* The union of two ranges. */
+cs_value_range cs_value_range_union(cs_value_range a, cs_value_range b);
+/* v mapped to [0, 1] by r, clamped; NaN maps to 0. */
+float cs_value_range_normalize(cs_value_range r, float v);
+
+/* Colour of one value. */
+void cs_colormap_rgb(cs_colormap_id id, cs_value_range r, float v, uint8_t rgb[3]);
+/* A whole plane: rgb (h*w*3) from x (h*w). */
+void cs_colormap_plane(uint8_t *rgb, const float *x, int h, int w, cs_colormap_id id, cs_value_range r);
+
+#endif
