@@ -38,8 +38,8 @@ static void make_bars(cs_dataset *ds, int n, uint64_t seed)
 }
 
 typedef struct {
-    char dir[64];
-    char path[128];
+    char dir[200];
+    char path[300];
     cs_dataset train;
 } fixture;
 
@@ -47,7 +47,8 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     if (!f) return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/cs_ckpt_XXXXXX");
+    const char *tmp = getenv("TMPDIR");
+    snprintf(f->dir, sizeof f->dir, "%s/cs-ckpt-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(f->dir)) return -1;
     snprintf(f->path, sizeof f->path, "%s/run.ckpt", f->dir);
     make_bars(&f->train, 70, 3); /* 70 is not a multiple of the batch: the last batch is short */
@@ -277,7 +278,7 @@ static void test_corruption_refused(void **state)
     unsigned char *good = slurp(f->path, &len);
     unsigned char *bad = malloc(len);
     assert_non_null(bad);
-    char path[256];
+    char path[512];
     snprintf(path, sizeof path, "%s/bad.ckpt", f->dir);
     char why[128];
 
@@ -439,7 +440,7 @@ static void test_killed_save_keeps_previous(void **state)
         assert_int_equal(cs_history_count(ck.history), cs_history_count(h));
         cs_checkpoint_free(&ck);
         /* the killed save's temporary file (if any) is what was interrupted */
-        char tmp[300];
+        char tmp[400];
         snprintf(tmp, sizeof tmp, "%s.tmp.%ld", f->path, (long)pid);
         if (access(tmp, F_OK) == 0) {
             kills_mid_save++;

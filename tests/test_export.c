@@ -20,15 +20,16 @@
 #include "cs_imageio.h"
 
 typedef struct {
-    char dir[64];
-    char path[128];
+    char dir[200];
+    char path[300];
 } fixture;
 
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     if (!f) return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/cs_export_XXXXXX");
+    const char *tmp = getenv("TMPDIR");
+    snprintf(f->dir, sizeof f->dir, "%s/cs-export-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(f->dir)) return -1;
     *state = f;
     return 0;
@@ -38,7 +39,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     static const char *const names[] = {"k.png", "a.gif", "many.gif", "in.png", "strip.png"};
-    char p[256];
+    char p[512];
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         snprintf(p, sizeof p, "%s/%s", f->dir, names[i]);
         remove(p);
