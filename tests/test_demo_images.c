@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "cs_demo_images.h"
+#include "cs_imageio.h"
 #include "cs_filters.h"
 #include "cs_stepper.h"
 
@@ -106,7 +107,7 @@ static void test_load_files(void **state)
             p[0] = 255;
             p[1] = p[2] = x < W / 2 ? 0 : 255;
         }
-    assert_int_equal(cs_demo_write_png("test_demo_images.png", rgb, W, H), CS_OK);
+    assert_int_equal(cs_image_write_png("test_demo_images.png", rgb, W, H), CS_OK);
     free(rgb);
 
     cs_demo_image img;

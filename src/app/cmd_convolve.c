@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "cs_colormap.h"
 #include "cs_demo_images.h"
+#include "cs_imageio.h"
 #include "cs_filters.h"
 #include "cs_stepper.h"
 
@@ -307,7 +308,7 @@ static cs_status write_map_png(const cs_stepper *st, const char *path, int *scal
     for (int y = 0; y < OH * f; y++)
         for (int x = 0; x < OW * f; x++)
             memcpy(big + ((size_t)y * OW * f + x) * 3, small + ((size_t)(y / f) * OW + x / f) * 3, 3);
-    cs_status s = cs_demo_write_png(path, big, OW * f, OH * f);
+    cs_status s = cs_image_write_png(path, big, OW * f, OH * f);
     free(small);
     free(big);
     *scale_out = f;

@@ -21,11 +21,11 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-#include <stb_image_write.h>
 
 #include "cli.h"
 #include "commands.h"
 #include "cs_gl.h"
+#include "cs_imageio.h"
 #include "cs_layout.h"
 #include "cs_snapshot.h"
 #include "cs_text.h"
@@ -484,14 +484,15 @@ static void run_script(gui_window *w, const script_item *it)
     }
 }
 
+/* The frame just drawn as a PNG; 0 with cs_last_error() set on failure. */
 static int write_png(const char *path, int width, int height)
 {
     uint8_t *rgb = malloc((size_t)width * height * 3);
-    if (!rgb) return 0;
+    if (!rgb) return cs_fail(CS_ERR_NOMEM, "out of memory for a %dx%d screenshot", width, height), 0;
     cs_gl_read_pixels(width, height, rgb);
-    int ok = stbi_write_png(path, width, height, 3, rgb, width * 3);
+    cs_status st = cs_image_write_png(path, rgb, width, height);
     free(rgb);
-    return ok;
+    return st == CS_OK;
 }
 
 /* Sleeps until the next frame is due, 60 per second: the rest of the time belongs to the trainer. */
@@ -821,7 +822,7 @@ int cs_cmd_gui(int argc, char **argv)
                 snprintf(m, sizeof m, "screenshot written to %s", path);
                 set_message(&w, m);
             } else {
-                fprintf(stderr, "convscope gui: cannot write the screenshot %s\n", path);
+                fprintf(stderr, "convscope gui: cannot write the screenshot: %s\n", cs_last_error());
                 if (last) status = 1;
                 set_message(&w, "the screenshot could not be written");
             }

@@ -19,6 +19,7 @@ static const command commands[] = {
     {"gui", cs_cmd_gui, "open the live window: train a network and watch it learn (the default)"},
 #endif
     {"train", cs_cmd_train, "train a network headless and print progress"},
+    {"export", cs_cmd_export, "write kernels, activation maps and kernel evolution of a checkpoint"},
     {"bench", cs_cmd_bench, "measure training and inference speed on random data"},
     {"convolve", cs_cmd_convolve, "slide one kernel over one image; explain one window (--at)"},
 };

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include <stb/stb_image.h>
-#include <stb/stb_image_write.h>
 
 #define DEMO_SIDE 24
 
@@ -181,9 +180,3 @@ cs_status cs_demo_open(cs_demo_image *img, const char *spec, int c, int max_side
     return cs_demo_load_file(img, spec, c, max_side);
 }
 
-cs_status cs_demo_write_png(const char *path, const unsigned char *rgb, int w, int h)
-{
-    if (!stbi_write_png(path, w, h, 3, rgb, w * 3))
-        return cs_fail(CS_ERR_IO, "%s: cannot write PNG", path);
-    return CS_OK;
-}

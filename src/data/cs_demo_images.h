@@ -51,7 +51,5 @@ cs_status cs_demo_open(cs_demo_image *img, const char *spec, int c, int max_side
 
 void cs_demo_image_free(cs_demo_image *img);
 
-/* Writes an 8-bit RGB image, rgb: (h, w, 3) interleaved, as PNG. */
-cs_status cs_demo_write_png(const char *path, const unsigned char *rgb, int w, int h);
 
 #endif
