@@ -1,9 +1,9 @@
 #version 330 core
 // heat.vert - quads of float-valued maps: position, texel coordinates and the per-quad value range.
 layout(location = 0) in vec2 a_pos;    // window pixels
-layout(location = 1) in vec2 a_uv;     // texture coordinates into the value texture
+layout(location = 1) in vec2 a_uv;     // texel coordinates into the value texture
 layout(location = 2) in vec4 a_map;    // lo, hi, colormap row, RGB (1) or colormap (0)
-layout(location = 3) in vec2 a_extra;  // RGB mode: v offset between channel planes; pixels per cell
+layout(location = 3) in vec2 a_extra;  // RGB: texel rows between channel planes; pixels per cell
 uniform vec2 u_viewport;
 out vec2 v_uv;
 flat out vec4 v_map;

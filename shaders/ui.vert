@@ -1,7 +1,7 @@
 #version 330 core
 // ui.vert - flat quads for panels, lines and text: window pixels (origin top left) to clip space.
 layout(location = 0) in vec2 a_pos;    // window pixels
-layout(location = 1) in vec2 a_uv;     // atlas texture coordinates
+layout(location = 1) in vec2 a_uv;     // atlas texel coordinates
 layout(location = 2) in vec4 a_color;  // straight (not premultiplied) RGBA
 uniform vec2 u_viewport;               // window size in pixels
 out vec2 v_uv;

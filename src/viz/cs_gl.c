@@ -30,7 +30,7 @@ struct cs_gl {
     GLuint ui_prog, flat_prog;         /* 0 when the shader did not compile */
     GLuint heat_prog[2];               /* colormap, and the RGB variant */
     GLint ui_viewport, flat_viewport, ui_atlas;
-    GLint heat_viewport[2], heat_cmap_rows[2], heat_values[2], heat_cmap[2];
+    GLint heat_viewport[2], heat_values[2], heat_cmap[2];
     GLuint ui_vao, ui_vbo, heat_vao, heat_vbo;
     GLuint atlas, cmap;
     ui_batch layer[CS_GL_LAYERS][2];  /* per layer: flat fills (drawn first), then glyphs */
@@ -172,7 +172,6 @@ int cs_gl_reload(cs_gl *gl)
         if (gl->heat_prog[i]) glDeleteProgram(gl->heat_prog[i]);
         gl->heat_prog[i] = heat[i];
         gl->heat_viewport[i] = glGetUniformLocation(heat[i], "u_viewport");
-        gl->heat_cmap_rows[i] = glGetUniformLocation(heat[i], "u_cmap_rows");
         gl->heat_values[i] = glGetUniformLocation(heat[i], "u_values");
         gl->heat_cmap[i] = glGetUniformLocation(heat[i], "u_cmap");
     }
@@ -353,9 +352,8 @@ static void ui_quad(cs_gl *gl, int layer, const float xy[8], float u0, float v0,
 
 void cs_gl_glyph(cs_gl *gl, int layer, cs_rect r, float u0, float v0, float u1, float v1, cs_rgba c)
 {
-    const float s = 1.0f / CS_GL_ATLAS_SIZE;
     const float xy[8] = {r.x, r.y, r.x + r.w, r.y, r.x + r.w, r.y + r.h, r.x, r.y + r.h};
-    ui_quad(gl, layer, xy, u0 * s, v0 * s, u1 * s, v1 * s, c);
+    ui_quad(gl, layer, xy, u0, v0, u1, v1, c); /* texel units: the shader uses texelFetch */
 }
 
 void cs_gl_rect(cs_gl *gl, int layer, cs_rect r, cs_rgba c)
@@ -396,9 +394,9 @@ void cs_gl_heat(cs_gl *gl, unsigned tex, int tex_w, int tex_h, cs_rect dst, int 
     q->tex = tex;
     q->rgb = rgb_plane > 0;
     q->order = (int)gl->n_heat++;
-    const float u0 = (float)sx / (float)tex_w, u1 = (float)(sx + sw) / (float)tex_w;
-    const float v0 = (float)sy / (float)tex_h, v1 = (float)(sy + sh) / (float)tex_h;
-    const float plane = (float)rgb_plane / (float)tex_h;
+    (void)tex_w, (void)tex_h; /* texel units: the shader uses texelFetch */
+    const float u0 = (float)sx, u1 = (float)(sx + sw), v0 = (float)sy, v1 = (float)(sy + sh);
+    const float plane = (float)rgb_plane;
     const float corner[6][4] = {
         {dst.x, dst.y, u0, v0}, {dst.x + dst.w, dst.y, u1, v0}, {dst.x + dst.w, dst.y + dst.h, u1, v1},
         {dst.x, dst.y, u0, v0}, {dst.x + dst.w, dst.y + dst.h, u1, v1}, {dst.x, dst.y + dst.h, u0, v1},
@@ -477,7 +475,6 @@ void cs_gl_end(cs_gl *gl)
                     if (bound != v) {
                         glUseProgram(gl->heat_prog[v]);
                         glUniform2f(gl->heat_viewport[v], (float)gl->w, (float)gl->h);
-                        glUniform1f(gl->heat_cmap_rows[v], (float)CS_CMAP_COUNT);
                         glUniform1i(gl->heat_values[v], 0);
                         glUniform1i(gl->heat_cmap[v], 1);
                         bound = v;
