@@ -218,7 +218,9 @@ static cs_value_range w_range(const cs_view_train *v, const cs_view_ui *ui, int 
 static void draw_top(cs_view_train *v, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *ui)
 {
     const float sc = L->scale;
-    cs_gl_rect(v->gl, CS_GL_UNDER, L->top, BAR);
+    /* bars and plots sit on the cleared panel colour with thin rules: filled area is what a
+     * software rasteriser pays for */
+    cs_gl_rect(v->gl, CS_GL_UNDER, (cs_rect){0, L->top.y + L->top.h - 2, L->top.w, 2}, GUTTER);
     button(v, ui, L->buttons[CS_BTN_PAUSE], ui->paused ? "\u25B6 Run" : "Pause", ui->paused);
     button(v, ui, L->buttons[CS_BTN_STEP], "Step", 0);
     button(v, ui, L->buttons[CS_BTN_SLOWER], "\u2212", 0);
@@ -552,7 +554,7 @@ static void plot(cs_view_train *v, const cs_snapshot *s, cs_rect r, int use_acc,
         ymax *= 1.05f;
     }
     long xmax = s->step > 1 ? s->step : 1;
-    cs_gl_rect(v->gl, CS_GL_UNDER, r, BAR);
+    cs_gl_frame(v->gl, CS_GL_UNDER, cs_rect_inset(r, -1), 1, GRIDC);
     for (int i = 1; i <= 3; i++) {
         float gy = r.y + r.h * (1.0f - (float)i / 4.0f);
         cs_gl_line(v->gl, CS_GL_OVER, r.x, gy, r.x + r.w, gy, 1, GRIDC);
@@ -653,7 +655,7 @@ void cs_view_train_draw(cs_view_train *v, const cs_snapshot *s, const cs_layout 
     draw_curves(v, s, L);
 
     const float sc = L->scale;
-    cs_gl_rect(v->gl, CS_GL_UNDER, L->status, BAR);
+    cs_gl_rect(v->gl, CS_GL_UNDER, (cs_rect){0, L->status.y, L->status.w, 2}, GUTTER);
     const float ty = L->status.y + roundf(3 * sc);
     if (s->diverged) {
         /* a banner nobody can miss; training is paused and nothing is drawn from the NaN data */
