@@ -738,6 +738,7 @@ int cs_cmd_gui(int argc, char **argv)
     w.maps_norm = CS_NORM_PER_LAYER, w.kernels_norm = CS_NORM_PER_LAYER;
     w.paused = start_paused, w.speed = N_SPEEDS - 1, w.probe = probe0 % run.test.n, w.n_probes = run.test.n;
     w.lr = tr->opt.lr;
+    if (*cs_gl_error(gl)) set_message(&w, cs_gl_error(gl)); /* a broken shader: say so on screen too */
     const char *class_names[CS_MAX_CLASSES];
     const int n_names = run.test.n_classes < CS_MAX_CLASSES ? run.test.n_classes : CS_MAX_CLASSES;
     for (int i = 0; i < n_names; i++) class_names[i] = run.test.class_names[i];

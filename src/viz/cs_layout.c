@@ -167,7 +167,11 @@ static void layout_kernels(cs_layout *L, const cs_viz_layer *layers, int n_layer
     }
     /* the largest whole number of pixels per weight at which every section fits; the height
      * left over is shared in proportion to what each section needs */
-    float need[CS_VIZ_MAX_LAYERS], total = 0;
+    float need[CS_VIZ_MAX_LAYERS], total = 0, share[CS_VIZ_MAX_LAYERS], share_sum = 0;
+    for (int k = 0; k < L->n_kern; k++) {
+        share[k] = layers[L->kern_layer[k]].in_c == 1 || L->kern_rgb[k] ? 2.0f : 1.0f;
+        share_sum += share[k];
+    }
     for (float px = 12; px >= 1; px--) {
         total = 0;
         for (int k = 0; k < L->n_kern; k++) {
@@ -182,7 +186,10 @@ static void layout_kernels(cs_layout *L, const cs_viz_layer *layers, int n_layer
     float y = inner.y;
     for (int k = 0; k < L->n_kern; k++) {
         const cs_viz_layer *C = &layers[L->kern_layer[k]];
-        float h = total <= inner.h ? floorf(need[k] + (inner.h - total) * need[k] / total) : floorf(inner.h / (float)L->n_kern);
+        /* leftover height: a double share for one-tile-per-filter sections (the first layer,
+         * whose kernels a class looks at most) */
+        float h = total <= inner.h ? floorf(need[k] + (inner.h - total) * share[k] / share_sum)
+                                   : floorf(inner.h / (float)L->n_kern);
         L->kern_header[k] = (cs_rect){inner.x, y, inner.w, head};
         cs_rect area = {inner.x, y + head, grid_w, h - head - sep};
         L->kern_area[k] = area;
@@ -280,12 +287,14 @@ void cs_layout_compute(cs_layout *L, int win_w, int win_h, float user_scale, con
     L->n_cols = n_layers;
     const float col_gap = roundf(4 * s);
     const float col_w = n_layers > 0 ? (mid_w - 2 * pad - col_gap * (float)(n_layers - 1)) / (float)n_layers : 0;
+    L->narrow = col_w < 62 * s;
+    const float head = L->narrow ? 3 * small : line + small;
     for (int l = 0; l < n_layers; l++) {
         cs_rect c = {floorf(mid_x + pad + (float)l * (col_w + col_gap)), col_top, floorf(col_w), col_bottom - col_top};
         L->col[l] = c;
         L->col_range[l] = (cs_rect){c.x, c.y + c.h - 2 * small, c.w, 2 * small};
-        L->col_maps[l] = (cs_rect){c.x + roundf(2 * s), c.y + line + small + roundf(4 * s), c.w - roundf(4 * s),
-                                   c.h - line - 3 * small - roundf(8 * s)};
+        L->col_maps[l] = (cs_rect){c.x + roundf(2 * s), c.y + head + roundf(4 * s), c.w - roundf(4 * s),
+                                   c.h - head - 2 * small - roundf(8 * s)};
         int n, mh, mw;
         cs_viz_layer_maps(&layers[l], &n, &mh, &mw);
         float g = n > 12 ? fmaxf(1, roundf(2 * s)) : roundf(3 * s);

@@ -101,6 +101,8 @@ typedef struct {
 
     cs_rect strip;                  /* network strip: one column per layer */
     int n_cols;
+    int narrow;                     /* columns too narrow for "16@32×32" on one line: the shape
+                                     * takes two lines, names and ranges the small font */
     cs_rect col[CS_VIZ_MAX_LAYERS];      /* column, header (name, shape) on top, range at the bottom */
     cs_rect col_maps[CS_VIZ_MAX_LAYERS]; /* area of the maps */
     cs_grid col_grid[CS_VIZ_MAX_LAYERS]; /* tiles of the layer's maps */

@@ -309,9 +309,18 @@ static void draw_strip(cs_view_train *v, const cs_snapshot *s, const cs_layout *
         const cs_rect c = L->col[l];
         int n, mh, mw;
         cs_viz_layer_maps(ly, &n, &mh, &mw);
-        cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, c.x + 1, c.y, TEXT, ly->name);
-        snprintf(buf, sizeof buf, "%d@%d\u00D7%d", ly->out_c, ly->out_h, ly->out_w);
-        cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, c.x + 1, c.y + line, DIM, buf);
+        const float sl = cs_layout_line_h(CS_FONT_SMALL, sc);
+        if (L->narrow) {
+            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, c.x + 1, c.y, TEXT, ly->name);
+            snprintf(buf, sizeof buf, "%d@", ly->out_c);
+            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, c.x + 1, c.y + sl, DIM, buf);
+            snprintf(buf, sizeof buf, "%d\u00D7%d", ly->out_h, ly->out_w);
+            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, c.x + 1, c.y + 2 * sl, DIM, buf);
+        } else {
+            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, c.x + 1, c.y, TEXT, ly->name);
+            snprintf(buf, sizeof buf, "%d@%d\u00D7%d", ly->out_c, ly->out_h, ly->out_w);
+            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, c.x + 1, c.y + line, DIM, buf);
+        }
         const cs_grid *g = &L->col_grid[l];
         for (int m = 0; m < n; m++) {
             cs_rect t = cs_grid_tile(g, m);
@@ -319,17 +328,16 @@ static void draw_strip(cs_view_train *v, const cs_snapshot *s, const cs_layout *
                        CS_CMAP_VIRIDIS, 0);
         }
         /* the range in use, max above min so it fits a narrow column */
-        const float sl = cs_layout_line_h(CS_FONT_SMALL, sc);
         if (ui->maps_norm == CS_NORM_PER_MAP && n > 1) {
             cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, c.x + 1, L->col_range[l].y, DIM, "per map");
         } else {
             cs_value_range r = act_range(v, ui, l, 0);
             char num[32];
             fmt_num(num, sizeof num, r.hi);
-            snprintf(buf, sizeof buf, "max %s", num);
+            snprintf(buf, sizeof buf, "%s%s", L->narrow ? "" : "max ", num);
             cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, c.x + 1, L->col_range[l].y, DIM, buf);
             fmt_num(num, sizeof num, r.lo);
-            snprintf(buf, sizeof buf, "min %s", num);
+            snprintf(buf, sizeof buf, "%s%s", L->narrow ? "" : "min ", num);
             cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, c.x + 1, L->col_range[l].y + sl, DIM, buf);
         }
         if (ui->mouse_in && !ui->show_help) {
@@ -341,7 +349,8 @@ static void draw_strip(cs_view_train *v, const cs_snapshot *s, const cs_layout *
     const cs_rect cb = L->strip_cbar;
     cs_gl_heat(v->gl, v->ramp_h, 256, 1, cb, 0, 0, 256, 1, (cs_value_range){0, 1}, CS_CMAP_VIRIDIS, 0);
     const float ty = cb.y + cb.h + roundf(1 * sc);
-    const char *lo = "min", *hi = "max", *what = "range under each column";
+    const char *lo = "min", *hi = "max";
+    const char *what = L->narrow ? "range under each column: max over min" : "range under each column";
     char fixed_hi[32];
     if (ui->maps_norm == CS_NORM_FIXED) {
         fmt_num(fixed_hi, sizeof fixed_hi, CS_FIXED_ACT_HI);
@@ -411,7 +420,12 @@ static void draw_kernels(cs_view_train *v, const cs_snapshot *s, const cs_layout
         const cs_rect cb = L->kern_cbar[k];
         cs_gl_heat(v->gl, v->ramp_v, 1, 256, cb, 0, 0, 1, 256, (cs_value_range){0, 1}, CS_CMAP_RDBU, 0);
         const float tx = cb.x + cb.w + roundf(3 * sc), fh = cs_layout_font_px(CS_FONT_SMALL, sc);
-        if (ui->kernels_norm == CS_NORM_PER_MAP) {
+        if (cb.h < 3.2f * fh) {
+            /* a short bar: one label says the symmetric range */
+            if (ui->kernels_norm == CS_NORM_PER_MAP) snprintf(buf, sizeof buf, "\u00B1max");
+            else fmt_num(num, sizeof num, w_range(v, ui, l, 0).hi), snprintf(buf, sizeof buf, "\u00B1%s", num);
+            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, tx, cb.y - 2, DIM, buf);
+        } else if (ui->kernels_norm == CS_NORM_PER_MAP) {
             cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, tx, cb.y - 2, DIM, "+max");
             cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, tx, cb.y + 0.5f * cb.h - 0.6f * fh, DIM, "0");
             cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, tx, cb.y + cb.h - fh, DIM, "\u2212max");
