@@ -34,6 +34,8 @@
 #include "cs_snapshot.h"
 #include "cs_text.h"
 #include "cs_view_train.h"
+#include "gui_timeline.h"
+#include "run_checkpoint.h"
 #include "run_options.h"
 
 /* Training speeds the +/- keys step through, in batches per second; 0 is unthrottled. */
@@ -68,6 +70,7 @@ typedef struct {
     cs_curve train_curve, test_curve;
     long epoch_marks[CS_SNAP_EPOCHS];
     int n_epoch_marks;
+    gui_tl_shared *tl;              /* the history, checkpoints; borrowed */
 } gui_shared;
 
 static void sleep_seconds(double s)
@@ -142,6 +145,7 @@ static void *trainer_main(void *arg)
     double ips = 0, ips_t0 = now;
     long ips_img0 = 0, steps_since_eval = 0;
     int data_changed = 1;
+    gui_tl_trainer_begin(g->tl, tr, &g->train_curve, g->epoch_marks, &g->n_epoch_marks, CS_SNAP_EPOCHS);
     evaluate_point(g);
 
     while (!atomic_load(&g->quit)) {
@@ -154,6 +158,7 @@ static void *trainer_main(void *arg)
             cs_curve_clear(&g->train_curve);
             cs_curve_clear(&g->test_curve);
             g->n_epoch_marks = 0;
+            gui_tl_trainer_restart(g->tl, tr);
             diverged = 0, message[0] = '\0';
             loss_sum = acc_sum = 0, n_sum = 0;
             ips_t0 = loop_start, ips_img0 = 0, ips = 0;
@@ -188,8 +193,10 @@ static void *trainer_main(void *arg)
             } else if (st == CS_OK) {
                 stepped = 1, data_changed = 1, steps_since_eval++;
                 loss_sum += tr->last_loss, acc_sum += tr->last_accuracy, n_sum++;
+                gui_tl_trainer_step(g->tl, tr, epoch_done);
             }
         }
+        gui_tl_trainer_poll(g->tl);
         now = cs_cli_now();
         if (n_sum > 0 && (now - last_point >= POINT_SECONDS || speed != 0 || paused)) {
             cs_curve_add(&g->train_curve, tr->step, (float)(loss_sum / n_sum), (float)(acc_sum / n_sum));
@@ -226,6 +233,7 @@ static void *trainer_main(void *arg)
             if (paused || diverged) ips_t0 = cs_cli_now(), ips_img0 = tr->images_seen, ips = 0;
         }
     }
+    gui_tl_trainer_end(g->tl);
     return NULL;
 }
 
@@ -248,6 +256,13 @@ static const char *const HELP[] = {
     "k\tkernels normalisation: per map, per layer, fixed",
     "h  or  F1\tthis help",
     "f\tfullscreen on / off",
+    "\u2190  /  \u2192\tkernels one recorded step back / forward (shift: 10); Home first",
+    "l  or  End\tback to the live kernels",
+    "p  /  b\tplay the kernels' evolution forward / backward (again: stop)",
+    ",  /  .\tslower / faster playback (1 to 200 records per second)",
+    "t\tone kernel's evolution as a strip (the hovered one, or conv1 filter 0)",
+    "e\texport the shown kernels and the probe's maps as PNGs",
+    "w  or  ctrl+s\tsave a checkpoint (to --save FILE, or a dated file)",
     "F12\tscreenshot to a PNG file (path shown below)",
     "F5\treload shaders from CONVSCOPE_SHADER_DIR",
     "q  or  Esc\tquit (Esc first closes this help)",
@@ -256,6 +271,8 @@ static const char *const HELP[] = {
     "mouse: hover a map\tits value; its receptive field outlined on the probe",
     "mouse: hover a kernel\tits weights as numbers",
     "mouse: wheel on probe\tprevious / next probe image",
+    "mouse: timeline\tdrag to show the kernels at a recorded step; wheel steps",
+    "mouse: click a kernel\tits evolution as a strip; click a frame to go there",
 };
 enum { N_HELP = sizeof HELP / sizeof HELP[0] };
 
@@ -278,6 +295,7 @@ typedef struct {
     char shot_buf[512];
     cs_layout layout;
     int shot_failed;
+    gui_tl *tl;              /* the timeline; owned by cs_cmd_gui */
 } gui_window;
 
 static void set_message(gui_window *w, const char *msg)
@@ -351,7 +369,7 @@ static void on_key(gui_window *w, SDL_Keycode k)
         else w->quit = 1;
         break;
     case SDLK_q: w->quit = 1; break;
-    default: break;
+    default: gui_tl_key(w->tl, k, (Uint16)SDL_GetModState()); break;
     }
 }
 
@@ -372,6 +390,7 @@ static void on_click(gui_window *w, float x, float y)
             return;
         }
     }
+    if (gui_tl_click(w->tl, L, x, y)) return;
     if (cs_rect_contains(L->lr_slider, x, y)) {
         w->dragging_lr = 1;
         lr_from_mouse(w, x);
@@ -417,6 +436,7 @@ static void handle_event(gui_window *w, const SDL_Event *e)
         to_pixels(w, &x, &y);
         w->mouse_x = x, w->mouse_y = y, w->mouse_in = 1;
         if (w->dragging_lr) lr_from_mouse(w, x);
+        gui_tl_motion(w->tl, x, y);
         break;
     case SDL_MOUSEBUTTONDOWN:
         if (e->button.button != SDL_BUTTON_LEFT) break;
@@ -425,8 +445,9 @@ static void handle_event(gui_window *w, const SDL_Event *e)
         w->mouse_x = x, w->mouse_y = y, w->mouse_in = 1;
         on_click(w, x, y);
         break;
-    case SDL_MOUSEBUTTONUP: w->dragging_lr = 0; break;
+    case SDL_MOUSEBUTTONUP: w->dragging_lr = 0, gui_tl_release(w->tl); break;
     case SDL_MOUSEWHEEL:
+        if (gui_tl_wheel(w->tl, &w->layout, w->mouse_x, w->mouse_y, e->wheel.y)) break;
         if (cs_rect_contains(w->layout.probe, w->mouse_x, w->mouse_y)) set_probe(w, w->probe + (e->wheel.y < 0 ? 1 : -1));
         else if (cs_rect_contains(w->layout.lr_slider, w->mouse_x, w->mouse_y)) set_lr(w, w->lr * (e->wheel.y > 0 ? 1.25f : 0.8f));
         break;
@@ -489,7 +510,9 @@ static void run_script(gui_window *w, const script_item *it)
     } else {
         /* scripted pointers are in drawable pixels already */
         w->mouse_x = (float)it->x, w->mouse_y = (float)it->y, w->mouse_in = 1;
-        if (strcmp(it->action, "click") == 0) on_click(w, w->mouse_x, w->mouse_y), w->dragging_lr = 0;
+        gui_tl_motion(w->tl, w->mouse_x, w->mouse_y);
+        if (strcmp(it->action, "click") == 0)
+            on_click(w, w->mouse_x, w->mouse_y), w->dragging_lr = 0, gui_tl_release(w->tl);
     }
 }
 
@@ -526,7 +549,11 @@ static void gui_usage(FILE *f)
                "Opens a window that trains a network and shows it learning: its kernels, the activation\n"
                "maps of a probe image, the output against the truth, and the learning curves.\n\n");
     cs_run_options_help(f);
-    fprintf(f, "                      (in the window, --epochs N pauses after N epochs; default: never)\n"
+    cs_ckpt_options_help(f);
+    fprintf(f, "                      (in the window, --epochs N pauses after N epochs; default: never;\n"
+               "                      the w key also saves, to --save FILE or a dated file)\n"
+               "  --export-dir DIR    where the e key writes its PNGs (default: a new\n"
+               "                      convscope-export-DATE-TIME directory each time)\n"
                "  --view NAME         what the window shows: train (default)\n"
                "  --size WxH          window size in pixels (default 1280x720)\n"
                "  --fullscreen        start fullscreen\n"
@@ -540,6 +567,8 @@ static void gui_usage(FILE *f)
                "                      at 60 per second itself, so frame_ms is the time spent drawing)\n"
                "  -h, --help          this help\n\n"
                "Keys: space pause, n one batch, +/- speed, r restart, [ ] probe image, m/k normalisation,\n"
+               "left/right/Home step through the recorded kernels, l live, p/b play forward/backward,\n"
+               ", . playback speed, t one kernel's evolution, e export PNGs, w save a checkpoint,\n"
                "h or F1 help, f fullscreen, F12 screenshot, q or Esc quit.\n"
                "Exit status: 0 closed normally, 1 no display or a runtime error, 2 bad options.\n");
 }
@@ -558,18 +587,23 @@ int cs_cmd_gui(int argc, char **argv)
     int frames = 60, stats = 0, win_w = 1280, win_h = 720, fullscreen = 0, start_paused = 0, probe0 = 0;
     int epochs_given = 0;
     double scale = 1.0;
-    enum { O_VIEW = 1, O_SHOT, O_FRAMES, O_STATS, O_SIZE, O_FULL, O_SCALE, O_SCRIPT, O_PROBE, O_PAUSED };
-    struct option longopts[CS_RUN_OPTION_COUNT + 12];
+    cs_ckpt_options ck_opts;
+    cs_ckpt_options_defaults(&ck_opts);
+    const char *export_dir = NULL;
+    enum { O_VIEW = 1, O_SHOT, O_FRAMES, O_STATS, O_SIZE, O_FULL, O_SCALE, O_SCRIPT, O_PROBE, O_PAUSED, O_EXPORT_DIR };
+    struct option longopts[CS_RUN_OPTION_COUNT + CS_CKPT_OPTION_COUNT + 13];
     memcpy(longopts, cs_run_longopts, sizeof cs_run_longopts);
+    memcpy(longopts + CS_RUN_OPTION_COUNT, cs_ckpt_longopts, sizeof cs_ckpt_longopts);
     const struct option own[] = {
         {"view", required_argument, 0, O_VIEW},     {"screenshot", required_argument, 0, O_SHOT},
         {"frames", required_argument, 0, O_FRAMES}, {"stats", no_argument, 0, O_STATS},
         {"size", required_argument, 0, O_SIZE},     {"fullscreen", no_argument, 0, O_FULL},
         {"scale", required_argument, 0, O_SCALE},   {"script", required_argument, 0, O_SCRIPT},
         {"probe", required_argument, 0, O_PROBE},   {"paused", no_argument, 0, O_PAUSED},
+        {"export-dir", required_argument, 0, O_EXPORT_DIR},
         {"help", no_argument, 0, 'h'},              {0, 0, 0, 0},
     };
-    memcpy(longopts + CS_RUN_OPTION_COUNT, own, sizeof own);
+    memcpy(longopts + CS_RUN_OPTION_COUNT + CS_CKPT_OPTION_COUNT, own, sizeof own);
     optind = 1;
     opterr = 0;
     int ch, longindex = 0;
@@ -592,9 +626,11 @@ int cs_cmd_gui(int argc, char **argv)
         case O_SCRIPT: script_text = optarg; break;
         case O_PROBE: ok = cs_cli_int(optarg, 0, 100000000, &probe0); break;
         case O_PAUSED: start_paused = 1; break;
+        case O_EXPORT_DIR: export_dir = optarg; break;
         case ':': case '?': return cs_cli_bad_option("gui", argc, argv, ch, gui_usage);
         default: {
             int r = cs_run_options_apply(&o, ch, optarg);
+            if (r < 0) r = cs_ckpt_options_apply(&ck_opts, ch, optarg);
             if (r < 0) return cs_cli_bad_option("gui", argc, argv, ch, gui_usage);
             ok = r;
             if (strcmp(longopts[longindex].name, "epochs") == 0) epochs_given = 1;
@@ -630,10 +666,21 @@ int cs_cmd_gui(int argc, char **argv)
     cs_text *text = NULL;
     cs_view_train *vt = NULL;
     double *frame_ms = NULL;
+    cs_checkpoint ck = {0};
+    cs_history *hist = NULL;
+    gui_tl_shared tl_shared;
+    int have_tl = 0;
+    gui_tl *tl = NULL;
+    const char *user_net = o.net;
     gui_shared *g = calloc(1, sizeof *g);
     pthread_t thread;
     if (!g) {
         gui_error("out of memory", "shared state");
+        goto done;
+    }
+    /* --load: the saved run's net, settings and data, then its trainer and history */
+    if (ck_opts.load && cs_run_resume_begin(&ck, ck_opts.load, &o) != CS_OK) {
+        gui_error("cannot load the checkpoint", cs_last_error());
         goto done;
     }
     if (cs_run_prepare(&run, &o) != CS_OK) {
@@ -641,6 +688,17 @@ int cs_cmd_gui(int argc, char **argv)
         goto done;
     }
     have_run = 1;
+    if (ck_opts.load && cs_run_resume_finish(&run, &ck, ck_opts.load, user_net, &hist) != CS_OK) {
+        gui_error("cannot resume the checkpoint", cs_last_error());
+        goto done;
+    }
+    if (gui_tl_shared_init(&tl_shared, hist, &run, &o, &ck_opts) != CS_OK) {
+        gui_error("cannot set up the timeline", cs_last_error());
+        goto done;
+    }
+    have_tl = 1;
+    if (ck_opts.load)
+        printf("resuming %s at epoch %d, step %ld\n", ck_opts.load, run.trainer->epoch, run.trainer->step);
     if (run.test.n <= 0) {
         gui_error("no probe images", "the test set is empty");
         goto done;
@@ -712,7 +770,7 @@ int cs_cmd_gui(int argc, char **argv)
         gui_error("cannot load the fonts", cs_last_error());
         goto done;
     }
-    if (cs_view_train_create(&vt, gl, text) != CS_OK) {
+    if (cs_view_train_create(&vt, gl, text) != CS_OK || gui_tl_create(&tl, &tl_shared, gl, text, export_dir) != CS_OK) {
         gui_error("cannot create the view", cs_last_error());
         goto done;
     }
@@ -722,7 +780,8 @@ int cs_cmd_gui(int argc, char **argv)
     g->tr = tr;
     g->test = &run.test;
     g->threads = o.threads;
-    g->max_epochs = epochs_given ? o.epochs : 0;
+    g->max_epochs = epochs_given ? tr->epoch + o.epochs : 0; /* a resumed run counts on */
+    g->tl = &tl_shared;
     atomic_store(&g->paused, start_paused);
     atomic_store(&g->speed, N_SPEEDS - 1);
     atomic_store(&g->probe, probe0 % run.test.n);
@@ -734,7 +793,7 @@ int cs_cmd_gui(int argc, char **argv)
     thread_started = 1;
 
     gui_window w = {0};
-    w.g = g, w.win = win, w.fullscreen = fullscreen;
+    w.g = g, w.win = win, w.fullscreen = fullscreen, w.tl = tl;
     w.maps_norm = CS_NORM_PER_LAYER, w.kernels_norm = CS_NORM_PER_LAYER;
     w.paused = start_paused, w.speed = N_SPEEDS - 1, w.probe = probe0 % run.test.n, w.n_probes = run.test.n;
     w.lr = tr->opt.lr;
@@ -742,8 +801,7 @@ int cs_cmd_gui(int argc, char **argv)
     const char *class_names[CS_MAX_CLASSES];
     const int n_names = run.test.n_classes < CS_MAX_CLASSES ? run.test.n_classes : CS_MAX_CLASSES;
     for (int i = 0; i < n_names; i++) class_names[i] = run.test.class_names[i];
-    char view_title[200];
-    snprintf(view_title, sizeof view_title, "convscope \u00B7 %s net \u00B7 %s", run.net_name, run.dataset_name);
+    char view_title[240];
 
     const int max_frames = shot ? frames : 0;
     size_t cap_ms = 4096, n_ms = 0;
@@ -791,7 +849,12 @@ int cs_cmd_gui(int argc, char **argv)
             if (cs_text_set_scale(text, sc) != CS_OK) fprintf(stderr, "convscope gui: %s\n", cs_last_error());
             layout_w = dw, layout_h = dh, layout_scale = sc;
         }
-        if (s->data_seq != uploaded) {
+        /* the timeline may show recorded kernels instead of the live ones */
+        int tl_upload = 0;
+        s = gui_tl_frame(tl, s, &w.layout, &tl_upload, &dirty);
+        const char *tl_msg = gui_tl_message(tl);
+        if (tl_msg) set_message(&w, tl_msg);
+        if (s->data_seq != uploaded || tl_upload) {
             cs_view_train_upload(vt, s);
             uploaded = s->data_seq;
         }
@@ -811,6 +874,9 @@ int cs_cmd_gui(int argc, char **argv)
             pace(&next_frame, period);
             continue;
         }
+        /* the seed in the title: `--seed N` replays the run (a restart changes it) */
+        snprintf(view_title, sizeof view_title, "convscope \u00B7 %s net \u00B7 %s \u00B7 seed %llu", run.net_name,
+                 run.dataset_name, (unsigned long long)atomic_load(&tl_shared.seed));
         cs_view_ui ui = {
             .mouse_x = w.mouse_x, .mouse_y = w.mouse_y, .mouse_in = w.mouse_in,
             .maps_norm = w.maps_norm, .kernels_norm = w.kernels_norm,
@@ -820,6 +886,8 @@ int cs_cmd_gui(int argc, char **argv)
             .help_lines = N_HELP, .help = HELP,
         };
         cs_gl_begin(gl, dw, dh, cs_view_train_background());
+        gui_tl_draw(tl, s, &w.layout, w.mouse_x, w.mouse_y, w.mouse_in, w.show_help);
+        if (*gui_tl_hover(tl)) ui.message = gui_tl_hover(tl);
         cs_view_train_draw(vt, s, &w.layout, &ui);
         cs_gl_end(gl);
         drawn++;
@@ -879,6 +947,7 @@ done:
         pthread_join(thread, NULL);
     }
     free(frame_ms);
+    gui_tl_destroy(tl);
     cs_view_train_destroy(vt);
     cs_text_destroy(text);
     cs_gl_destroy(gl);
@@ -887,7 +956,10 @@ done:
     if (win) SDL_DestroyWindow(win);
     SDL_Quit();
     if (have_snaps) cs_snap_triple_free(&g->snaps);
+    if (have_tl) gui_tl_shared_free(&tl_shared);
+    else cs_history_destroy(hist);
     if (have_run) cs_run_free(&run);
+    cs_checkpoint_free(&ck);
     free(g);
     (void)view;
     return status;

@@ -118,6 +118,7 @@ typedef struct {
     cs_rect kern_area[CS_VIZ_MAX_LAYERS];
     cs_grid kern_grid[CS_VIZ_MAX_LAYERS];
     cs_rect kern_cbar[CS_VIZ_MAX_LAYERS];    /* vertical colour bar; numbers to its right */
+    cs_rect timeline;               /* the training timeline, under the kernels (cs_timeline.h) */
 
     cs_rect curves;                 /* learning curves panel */
     cs_rect loss_plot, acc_plot;    /* plot areas (axes labels around them) */

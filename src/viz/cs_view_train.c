@@ -557,16 +557,28 @@ static void draw_output(cs_view_train *v, const cs_snapshot *s, const cs_layout 
     cs_text_draw(v->text, CS_GL_OVER, CS_FONT_MONO, L->out_vectors.x, L->out_vectors.y + ml, DIM, truthv);
 }
 
+/* The top of a plot's value axis: 1 for accuracy, a little above the highest loss. */
+static float plot_ymax(const cs_snapshot *s, int use_acc)
+{
+    if (use_acc) return 1.0f;
+    float ymax = 0.1f;
+    for (int i = 0; i < s->train.n; i++) ymax = fmaxf(ymax, s->train.p[i].loss);
+    for (int i = 0; i < s->test.n; i++) ymax = fmaxf(ymax, s->test.p[i].loss);
+    return ymax * 1.05f;
+}
+
+void cs_view_train_plot_xy(const cs_snapshot *s, cs_rect r, int use_acc, long step, float val, float *x, float *y)
+{
+    const long xmax = s->step > 1 ? s->step : 1;
+    const float ymax = plot_ymax(s, use_acc);
+    *x = r.x + r.w * fminf((float)step / (float)xmax, 1.0f);
+    *y = r.y + r.h * (1.0f - fminf(fmaxf(val, 0.0f) / ymax, 1.0f));
+}
+
 /* One learning-curve plot: train and test series of loss (use_acc 0) or accuracy. */
 static void plot(cs_view_train *v, const cs_snapshot *s, cs_rect r, int use_acc, float sc, const char *title)
 {
-    float ymax = 1.0f;
-    if (!use_acc) {
-        ymax = 0.1f;
-        for (int i = 0; i < s->train.n; i++) ymax = fmaxf(ymax, s->train.p[i].loss);
-        for (int i = 0; i < s->test.n; i++) ymax = fmaxf(ymax, s->test.p[i].loss);
-        ymax *= 1.05f;
-    }
+    const float ymax = plot_ymax(s, use_acc);
     long xmax = s->step > 1 ? s->step : 1;
     cs_gl_frame(v->gl, CS_GL_UNDER, cs_rect_inset(r, -1), 1, GRIDC);
     for (int i = 1; i <= 3; i++) {

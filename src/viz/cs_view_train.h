@@ -50,6 +50,9 @@ void cs_view_train_destroy(cs_view_train *v);
 void cs_view_train_upload(cs_view_train *v, const cs_snapshot *s);
 /* Batches the whole view (cs_gl_begin/cs_gl_end are the caller's). */
 void cs_view_train_draw(cs_view_train *v, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *ui);
+/* Where (step, val) lands in learning-curve plot r (cs_layout's loss_plot or acc_plot; use_acc
+ * 0 loss, 1 accuracy) as this view draws it from s, so other views can mark points on it. */
+void cs_view_train_plot_xy(const cs_snapshot *s, cs_rect r, int use_acc, long step, float val, float *x, float *y);
 /* The colour the frame is cleared to before a draw. */
 cs_rgba cs_view_train_background(void);
 /* The hover readout of the last draw ("" when nothing is hovered). Borrowed. */
