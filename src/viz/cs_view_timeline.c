@@ -83,10 +83,16 @@ static void curve_marker(cs_view_timeline *v, const cs_snapshot *s, cs_rect r, i
     cs_view_train_plot_xy(s, r, use_acc, (long)m->step, val, &x, &y);
     cs_gl_line(v->gl, CS_GL_OVER, x, r.y, x, r.y + r.h, fmaxf(1, roundf(1.5f * sc)), (cs_rgba){1, 0.93f, 0.25f, 0.7f});
     const float d = roundf(4 * sc);
-    cs_gl_rect(v->gl, CS_GL_OVER, (cs_rect){x - d, y - d, 2 * d, 2 * d}, HILITE);
     char buf[48];
-    if (use_acc) snprintf(buf, sizeof buf, "%.1f%%", (double)val * 100.0);
-    else snprintf(buf, sizeof buf, "%.3f", (double)val);
+    if (m->step == 0) {
+        /* no batch has been trained yet: the record has no loss to mark */
+        snprintf(buf, sizeof buf, "start");
+        y = r.y + 0.5f * r.h;
+    } else {
+        cs_gl_rect(v->gl, CS_GL_OVER, (cs_rect){x - d, y - d, 2 * d, 2 * d}, HILITE);
+        if (use_acc) snprintf(buf, sizeof buf, "%.1f%%", (double)val * 100.0);
+        else snprintf(buf, sizeof buf, "%.3f", (double)val);
+    }
     const float tw = cs_text_width(v->text, CS_FONT_SMALL, buf), fh = cs_layout_font_px(CS_FONT_SMALL, sc);
     /* beside the dot, on the side with room, and kept inside the plot */
     float tx = x + d + roundf(3 * sc);
