@@ -1,9 +1,19 @@
 /* gui_pixels.c - checks screenshots of the live window against the layout that placed them:
  * every panel where cs_layout_compute puts it, a probe image and kernels that are not flat,
- * activation maps that changed while training, curves and bars drawn, the help overlay.
+ * activation maps that changed while training, curves and bars drawn, the help overlay; and the
+ * timeline: where cs_timeline puts it, live or showing a recorded step, kernels equal or not.
  *
  * usage: gui_pixels NET EARLY.png LATE.png HELP.png
- *   EARLY and LATE are two screenshots of one training run, HELP one after pressing h.
+ *          EARLY and LATE are two screenshots of one training run, HELP one after pressing h.
+ *        gui_pixels timeline NET live|scrubbed|loaded SHOT.png
+ *          the timeline row drawn where the layout says, in the given state ("loaded": live,
+ *          after --load of a run with a history: records on the track, epoch ticks, a train curve)
+ *        gui_pixels kernels NET same|differ A.png B.png
+ *          the kernel tiles of two screenshots are (nearly) equal, or clearly differ
+ *        gui_pixels point NET WxH track-start|track-end
+ *          prints "X Y" of that point of the timeline, for --script clicks
+ *        gui_pixels size FILE W H
+ *          FILE is a PNG of W x H pixels
  * Prints one line per check; exits 1 if any failed. */
 #include <math.h>
 #include <stdio.h>
@@ -14,10 +24,14 @@
 
 #include "cs_layout.h"
 #include "cs_net.h"
+#include "cs_timeline.h"
 
 /* The view's palette (cs_view_train.c): panels, gutters, the curve and bar colours. */
 static const int PANEL[3] = {39, 41, 47}, GUTTER[3] = {26, 27, 31}, HELP_FRAME[3] = {51, 107, 178};
 static const int TRAIN_C[3] = {255, 158, 51};
+/* cs_view_timeline.c's: the recorded part of the track, the cursor, the live knob, an "on" button */
+static const int RECORDS[3] = {107, 117, 138}, HILITE[3] = {255, 237, 64}, LIVE_C[3] = {89, 217, 115};
+static const int BUTTON_ON[3] = {51, 107, 178};
 
 static int failures;
 
@@ -105,8 +119,121 @@ static long count_bright(const image *im, cs_rect r)
     return n;
 }
 
+/* The layout of a window of w x h for net (layers filled in). */
+static void layout_of(const char *spec, int w, int h, cs_layout *L, cs_viz_layer *layers, cs_timeline_layout *T)
+{
+    cs_net *net;
+    if (cs_net_create(&net, spec, 1) != CS_OK) {
+        fprintf(stderr, "gui_pixels: %s\n", cs_last_error());
+        exit(2);
+    }
+    for (int l = 0; l < net->n_layers; l++) cs_viz_layer_from_net(&layers[l], net, l);
+    cs_layout_compute(L, w, h, 1, layers, net->n_layers, net->in_c, net->in_h, net->in_w, net->n_classes);
+    cs_timeline_layout_compute(T, L->timeline, L->kernels, L->scale);
+    cs_net_destroy(net);
+}
+
+/* Pixels of colour c (within tol) on the horizontal line y from x0 to x1. */
+static long count_row(const image *im, float x0, float x1, float y, const int c[3], int tol)
+{
+    long n = 0;
+    for (float x = x0; x < x1; x++) n += near(at(im, x, y), c, tol);
+    return n;
+}
+
+static int timeline_main(const char *spec, const char *state, const char *path)
+{
+    image im = load(path);
+    cs_layout L;
+    cs_viz_layer layers[CS_VIZ_MAX_LAYERS];
+    cs_timeline_layout T;
+    layout_of(spec, im.w, im.h, &L, layers, &T);
+    const cs_rect tr = T.track;
+    const float cy = tr.y + 0.5f * tr.h;
+    char what[200];
+    snprintf(what, sizeof what, "timeline label written at %.0f,%.0f", T.label.x, T.label.y);
+    check(count_bright(&im, T.label) > 60, what);
+    check(count_bright(&im, T.btn_live) > 10 && count_bright(&im, T.btn_play) > 5, "Live and play buttons labelled");
+    /* the recorded part of the track runs along its centre line */
+    const long recorded = count_row(&im, tr.x, tr.x + tr.w, cy, RECORDS, 6);
+    snprintf(what, sizeof what, "track at %.0f,%.0f %.0fx%.0f shows the records (%ld of %.0f px)", tr.x, tr.y, tr.w, tr.h,
+             recorded, tr.w);
+    check(recorded > (long)(0.5f * tr.w), what);
+    const int frame = near(at(&im, L.kernels.x + 1, L.kernels.y + L.kernels.h * 0.5f), HILITE, 20);
+    if (strcmp(state, "scrubbed") == 0) {
+        check(count_row(&im, tr.x - 4, tr.x + tr.w + 4, tr.y + 2, HILITE, 20) >= 4, "cursor on the track");
+        check(frame, "kernel panel framed: it shows a recorded step");
+        check(count_colour(&im, L.loss_plot, HILITE, 30) > 20 && count_colour(&im, L.acc_plot, HILITE, 30) > 20,
+              "the step marked on both curves");
+        check(count_colour(&im, T.label, HILITE, 40) > 30, "label says which step (highlighted)");
+    } else {
+        check(count_row(&im, tr.x + tr.w - 6, tr.x + tr.w + 6, cy, LIVE_C, 30) >= 2, "live knob at the track's end");
+        check(!frame, "kernel panel not framed while live");
+        check(near(at(&im, T.btn_live.x + 2, T.btn_live.y + 2), BUTTON_ON, 10), "Live button on");
+    }
+    if (strcmp(state, "loaded") == 0) {
+        /* epoch ticks cross the track: light pixels above and below its bar */
+        long ticks = 0;
+        for (float x = tr.x + 2; x < tr.x + tr.w - 8; x++) {
+            const unsigned char *p = at(&im, x, tr.y + 3);
+            ticks += p[0] > 100 && p[1] > 100 && p[2] > 100;
+        }
+        snprintf(what, sizeof what, "epoch ticks on the track (%ld px)", ticks);
+        check(ticks >= 1, what);
+        check(count_colour(&im, L.loss_plot, TRAIN_C, 40) > 40, "the loaded history drawn as the train curve");
+    }
+    stbi_image_free(im.px);
+    printf("%d check(s) failed\n", failures);
+    return failures ? 1 : 0;
+}
+
+/* Mean difference of the kernel tiles of two screenshots. */
+static int kernels_main(const char *spec, const char *how, const char *pa, const char *pb)
+{
+    image a = load(pa), b = load(pb);
+    cs_layout L;
+    cs_viz_layer layers[CS_VIZ_MAX_LAYERS];
+    cs_timeline_layout T;
+    layout_of(spec, a.w, a.h, &L, layers, &T);
+    check(a.w == b.w && a.h == b.h, "screenshots have one size");
+    double d = 0;
+    int tiles = 0;
+    for (int k = 0; k < L.n_kern; k++)
+        for (int i = 0; i < L.kern_grid[k].n; i++) d += diff(&a, &b, cs_grid_tile(&L.kern_grid[k], i)), tiles++;
+    d /= tiles > 0 ? tiles : 1;
+    char what[200];
+    const int same = strcmp(how, "same") == 0;
+    snprintf(what, sizeof what, "kernel tiles %s (mean difference %.3f over %d tiles)", same ? "equal" : "differ", d, tiles);
+    check(tiles > 0 && (same ? d < 0.5 : d > 3.0), what);
+    stbi_image_free(a.px);
+    stbi_image_free(b.px);
+    printf("%d check(s) failed\n", failures);
+    return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 5 && strcmp(argv[1], "timeline") == 0) return timeline_main(argv[2], argv[3], argv[4]);
+    if (argc == 6 && strcmp(argv[1], "kernels") == 0) return kernels_main(argv[2], argv[3], argv[4], argv[5]);
+    if (argc == 5 && strcmp(argv[1], "point") == 0) {
+        int w, h;
+        if (sscanf(argv[3], "%dx%d", &w, &h) != 2) return 2;
+        cs_layout L;
+        cs_viz_layer layers[CS_VIZ_MAX_LAYERS];
+        cs_timeline_layout T;
+        layout_of(argv[2], w, h, &L, layers, &T);
+        const float x = strcmp(argv[4], "track-end") == 0 ? T.track.x + T.track.w - 1 : T.track.x + 1;
+        printf("%d %d\n", (int)x, (int)(T.track.y + 0.5f * T.track.h));
+        return 0;
+    }
+    if (argc == 5 && strcmp(argv[1], "size") == 0) {
+        image im = load(argv[2]);
+        char what[300];
+        snprintf(what, sizeof what, "%s is %dx%d (want %sx%s)", argv[2], im.w, im.h, argv[3], argv[4]);
+        check(im.w == atoi(argv[3]) && im.h == atoi(argv[4]), what);
+        stbi_image_free(im.px);
+        return failures ? 1 : 0;
+    }
     if (argc != 5) {
         fprintf(stderr, "usage: gui_pixels NET EARLY.png LATE.png HELP.png\n");
         return 2;

@@ -93,6 +93,63 @@ if [ -s "$tmp/big0.png" ] && [ -s "$tmp/big1.png" ] && [ -s "$tmp/bighelp.png" ]
     "$pixels" mnist "$tmp/big0.png" "$tmp/big1.png" "$tmp/bighelp.png" || fail "pixel checks at 1920x1080"
 fi
 
+# The timeline. Record 0 is the state before the first step: scrubbing to it (Home, or a click at
+# the track's start) shows the kernels a paused start shows, and not the live ones.
+shot tlstart --size 1280x720 --frames 20 --paused
+shot tlhome --size 1280x720 --frames 110 --script "70 shot $tmp/tllive.png; 90 key Home"
+set -- $("$pixels" point mnist 1280x720 track-start)
+shot tlclick --size 1280x720 --frames 110 --script "90 click $1 $2"
+if [ -s "$tmp/tlstart.png" ] && [ -s "$tmp/tlhome.png" ] && [ -s "$tmp/tllive.png" ] && [ -s "$tmp/tlclick.png" ]; then
+    "$pixels" timeline mnist live "$tmp/tllive.png" || fail "timeline while live"
+    "$pixels" timeline mnist scrubbed "$tmp/tlhome.png" || fail "timeline scrubbed to record 0"
+    "$pixels" kernels mnist same "$tmp/tlstart.png" "$tmp/tlhome.png" || fail "record 0 shows the initial kernels"
+    "$pixels" kernels mnist same "$tmp/tlstart.png" "$tmp/tlclick.png" || fail "a click at the track's start shows them"
+    "$pixels" kernels mnist differ "$tmp/tllive.png" "$tmp/tlhome.png" || fail "record 0 differs from live"
+fi
+shot bigscrub --size 1920x1080 --frames 90 --script "60 key Home; 62 key t"
+[ -s "$tmp/bigscrub.png" ] && { "$pixels" timeline mnist scrubbed "$tmp/bigscrub.png" || fail "timeline at 1920x1080"; }
+
+# A saved run loaded into the window: its history on the timeline at once; playing it animates the
+# kernels (training stays paused, so only the playback changes them); e exports what is shown.
+if "$exe" train --dataset shapes --limit 600 --epochs 2 --save "$tmp/run.ckpt" --history-every 2 >"$tmp/train.out" 2>&1; then
+    shot loaded --size 1280x720 --load "$tmp/run.ckpt" --paused --frames 70 --export-dir "$tmp/export" \
+        --script "10 shot $tmp/loaded0.png; 12 key e; 20 key Home; 22 key e; 24 shot $tmp/play0.png; 26 key p; 50 shot $tmp/play1.png"
+    if [ -s "$tmp/loaded0.png" ] && [ -s "$tmp/play0.png" ] && [ -s "$tmp/play1.png" ]; then
+        "$pixels" timeline mnist loaded "$tmp/loaded0.png" || fail "gui --load shows the history"
+        "$pixels" kernels mnist differ "$tmp/play0.png" "$tmp/play1.png" || fail "playing changes the kernels"
+        "$pixels" timeline mnist scrubbed "$tmp/play1.png" || fail "timeline while playing"
+    fi
+    # mnist net: conv1 8 filters of 5x5 in a 3x3 grid at 8 px per weight, conv2 a row per filter
+    # and a column per channel; the probe at 4 px per pixel; conv1's 8 maps of 28x28 at 2 px
+    for f in "conv1_kernels_step0000060.png 128 128" "conv2_kernels_step0000060.png 338 674" \
+             "conv1_kernels_step0000000.png 128 128" "probe0.png 112 112" "conv1_maps_step0000060.png 176 176" \
+             "softmax_maps_step0000060.png 244 28"; do
+        set -- $f
+        if [ -s "$tmp/export/$1" ]; then "$pixels" size "$tmp/export/$1" "$2" "$3" || fail "export $1 size"
+        else fail "export key did not write $1"; fi
+    done
+    grep -q "exported" "$tmp/loaded.out" 2>/dev/null || grep -q "export: " "$tmp/loaded.out" || fail "export paths not printed"
+else
+    fail "train --save for the timeline tests"; cat "$tmp/train.out"
+fi
+
+# The save key: a checkpoint (a dated name without --save) that train --load continues.
+mkdir -p "$tmp/save"
+abs_exe=$(cd "$(dirname "$exe")" && pwd)/$(basename "$exe")
+(cd "$tmp/save" && "$abs_exe" gui --dataset shapes --limit 600 --size 1280x720 --screenshot "$tmp/save.png" --frames 60 \
+    --script "20 key w" >"$tmp/save.out" 2>"$tmp/save.err" </dev/null)
+ck=$(ls "$tmp/save"/convscope-*.ckpt 2>/dev/null | head -1)
+if [ -n "$ck" ] && grep -q "checkpoint: " "$tmp/save.out"; then
+    echo "ok: save key wrote $(basename "$ck")"
+    if "$exe" train --load "$ck" --epochs 1 >"$tmp/resume.out" 2>&1 && grep -q "resuming" "$tmp/resume.out"; then
+        echo "ok: train --load continues the window's checkpoint"
+    else
+        fail "train --load of the window's checkpoint"; head -5 "$tmp/resume.out"
+    fi
+else
+    fail "save key wrote no checkpoint"; head -5 "$tmp/save.err"
+fi
+
 # Divergence: a huge learning rate pauses training and says so; the program keeps running.
 shot diverge --size 1280x720 --frames 60 --lr 1000
 grep -q "diverged" "$tmp/diverge.err" "$tmp/diverge.out" 2>/dev/null || true

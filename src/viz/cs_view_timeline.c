@@ -81,7 +81,7 @@ static void curve_marker(cs_view_timeline *v, const cs_snapshot *s, cs_rect r, i
     float x, y;
     const float val = use_acc ? m->accuracy : m->loss;
     cs_view_train_plot_xy(s, r, use_acc, (long)m->step, val, &x, &y);
-    cs_gl_line(v->gl, CS_GL_OVER, x, r.y, x, r.y + r.h, fmaxf(1, roundf(1.5f * sc)), (cs_rgba){1, 0.93f, 0.25f, 0.7f});
+    cs_gl_line(v->gl, CS_GL_OVER, x, r.y, x, r.y + r.h, fmaxf(2, roundf(1.5f * sc)), HILITE);
     const float d = roundf(4 * sc);
     char buf[48];
     if (m->step == 0) {
