@@ -878,7 +878,7 @@ int cs_cmd_gui(int argc, char **argv)
         snprintf(view_title, sizeof view_title, "convscope \u00B7 %s net \u00B7 %s \u00B7 seed %llu", run.net_name,
                  run.dataset_name, (unsigned long long)atomic_load(&tl_shared.seed));
         cs_view_ui ui = {
-            .mouse_x = w.mouse_x, .mouse_y = w.mouse_y, .mouse_in = w.mouse_in,
+            .mouse_x = w.mouse_x, .mouse_y = w.mouse_y, .mouse_in = w.mouse_in && !gui_tl_covers(tl, w.mouse_x, w.mouse_y),
             .maps_norm = w.maps_norm, .kernels_norm = w.kernels_norm,
             .paused = w.paused, .speed = speed, .lr = w.lr, .lr_min = LR_MIN, .lr_max = LR_MAX,
             .show_help = w.show_help, .title = view_title, .message = w.message,

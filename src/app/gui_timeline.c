@@ -694,3 +694,5 @@ void gui_tl_draw(gui_tl *t, const cs_snapshot *shown, const cs_layout *L, float 
 }
 
 const char *gui_tl_hover(const gui_tl *t) { return cs_view_timeline_hover(t->view); }
+
+int gui_tl_covers(const gui_tl *t, float x, float y) { return t->strip_on && cs_rect_contains(t->tl.strip, x, y); }

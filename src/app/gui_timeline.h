@@ -94,5 +94,8 @@ int gui_tl_wheel(gui_tl *t, const cs_layout *L, float x, float y, int dy);
 void gui_tl_draw(gui_tl *t, const cs_snapshot *shown, const cs_layout *L, float mouse_x, float mouse_y, int mouse_in,
                  int blocked);
 const char *gui_tl_hover(const gui_tl *t);
+/* 1 when (x, y) is on the timeline's overlay (the evolution strip): the view under it must not
+ * react to the pointer. */
+int gui_tl_covers(const gui_tl *t, float x, float y);
 
 #endif
