@@ -95,10 +95,11 @@ fi
 
 # The timeline. Record 0 is the state before the first step: scrubbing to it (Home, or a click at
 # the track's start) shows the kernels a paused start shows, and not the live ones.
-shot tlstart --size 1280x720 --frames 20 --paused
-shot tlhome --size 1280x720 --frames 110 --script "70 shot $tmp/tllive.png; 90 key Home"
+# A higher learning rate moves the live kernels clearly away from the start even on a slow machine.
+shot tlstart --size 1280x720 --frames 20 --paused --lr 0.05
+shot tlhome --size 1280x720 --frames 140 --lr 0.05 --history-every 1 --script "110 shot $tmp/tllive.png; 120 key Home"
 set -- $("$pixels" point mnist 1280x720 track-start)
-shot tlclick --size 1280x720 --frames 110 --script "90 click $1 $2"
+shot tlclick --size 1280x720 --frames 140 --lr 0.05 --script "120 click $1 $2"
 if [ -s "$tmp/tlstart.png" ] && [ -s "$tmp/tlhome.png" ] && [ -s "$tmp/tllive.png" ] && [ -s "$tmp/tlclick.png" ]; then
     "$pixels" timeline mnist live "$tmp/tllive.png" || fail "timeline while live"
     "$pixels" timeline mnist scrubbed "$tmp/tlhome.png" || fail "timeline scrubbed to record 0"
@@ -106,7 +107,7 @@ if [ -s "$tmp/tlstart.png" ] && [ -s "$tmp/tlhome.png" ] && [ -s "$tmp/tllive.pn
     "$pixels" kernels mnist same "$tmp/tlstart.png" "$tmp/tlclick.png" || fail "a click at the track's start shows them"
     "$pixels" kernels mnist differ "$tmp/tllive.png" "$tmp/tlhome.png" || fail "record 0 differs from live"
 fi
-shot bigscrub --size 1920x1080 --frames 90 --script "60 key Home; 62 key t"
+shot bigscrub --size 1920x1080 --frames 90 --history-every 1 --script "60 key Home; 62 key t"
 [ -s "$tmp/bigscrub.png" ] && { "$pixels" timeline mnist scrubbed "$tmp/bigscrub.png" || fail "timeline at 1920x1080"; }
 
 # A saved run loaded into the window: its history on the timeline at once; playing it animates the

@@ -302,10 +302,10 @@ void cs_layout_compute(cs_layout *L, int win_w, int win_h, float user_scale, con
     }
 
     /* right column: kernels on top, learning curves below */
-    const float kern_h = roundf(main_h * 0.58f);
+    const float kern_h = roundf(main_h * 0.60f);
     L->kernels = (cs_rect){right_x, y0, right_w, kern_h};
     /* the timeline row at the bottom of the kernel panel: label, track, epoch labels */
-    const float tl_h = 2 * small + roundf(26 * s);
+    const float tl_h = 2 * small + roundf(20 * s);
     L->timeline = (cs_rect){right_x + pad, y0 + kern_h - pad - tl_h, right_w - 2 * pad, tl_h};
     layout_kernels(L, layers, n_layers,
                    (cs_rect){right_x + pad, y0 + pad + line, right_w - 2 * pad,

@@ -8,7 +8,7 @@ void cs_timeline_layout_compute(cs_timeline_layout *T, cs_rect area, cs_rect ker
 {
     const float s = scale;
     const float small = cs_layout_line_h(CS_FONT_SMALL, s);
-    const float bh = roundf(22 * s), bw = roundf(30 * s), gap = roundf(4 * s);
+    const float bh = roundf(18 * s), bw = roundf(30 * s), gap = roundf(4 * s);
     T->area = area;
     T->label = (cs_rect){area.x, area.y, area.w, small};
     const float ry = area.y + small + roundf(2 * s);
