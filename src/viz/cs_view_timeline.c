@@ -99,8 +99,9 @@ static void curve_marker(cs_view_timeline *v, const cs_snapshot *s, cs_rect r, i
     if (tx + tw > r.x + r.w) tx = x - d - roundf(3 * sc) - tw;
     float ty = y - fh * 1.3f;
     if (ty < r.y) ty = y + d;
-    cs_gl_rect(v->gl, CS_GL_OVER, (cs_rect){tx - 2, ty, tw + 4, fh * 1.2f}, (cs_rgba){0.10f, 0.11f, 0.12f, 0.85f});
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, tx, ty, HILITE, buf);
+    /* on top, so the curves (drawn later) do not run through the number */
+    cs_gl_rect(v->gl, CS_GL_TOP, (cs_rect){tx - 2, ty, tw + 4, fh * 1.2f}, (cs_rgba){0.10f, 0.11f, 0.12f, 0.85f});
+    cs_text_draw(v->text, CS_GL_TOP, CS_FONT_SMALL, tx, ty, HILITE, buf);
 }
 
 static void draw_strip(cs_view_timeline *v, const cs_timeline_layout *T, const cs_timeline_ui *ui, float sc)
@@ -166,17 +167,14 @@ void cs_view_timeline_draw(cs_view_timeline *v, const cs_snapshot *s, const cs_l
         fmt_count(b, sizeof b, (long long)ui->live_step);
         snprintf(buf, sizeof buf, "kernels at step %s of %s (epoch %d)", a, b, (int)m->epoch);
         float x = cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, T->label.x, T->label.y, HILITE, buf);
-        cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, x + roundf(8 * sc), T->label.y, TEXT,
-                     "\u2014 press L for live");
+        if (ui->playing) snprintf(buf, sizeof buf, "\u2014 playing, %s", ui->play_speed ? ui->play_speed : "");
+        else snprintf(buf, sizeof buf, "\u2014 press L for live");
+        cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, x + roundf(8 * sc), T->label.y, TEXT, buf);
     } else {
         fmt_count(a, sizeof a, (long long)ui->n);
         snprintf(buf, sizeof buf, "kernels live \u00B7 %s recorded steps \u00B7 drag the track or \u2190 \u2192 to go back",
                  a);
         cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, T->label.x, T->label.y, DIM, buf);
-    }
-    if (ui->playing) {
-        snprintf(buf, sizeof buf, "playing %s", ui->play_speed ? ui->play_speed : "");
-        cs_text_draw_right(v->text, CS_GL_OVER, CS_FONT_SMALL, T->label.x + T->label.w, T->label.y, DIM, buf);
     }
 
     button(v, ui, T->btn_back, ui->playing < 0 ? "\u275A\u275A" : "\u25C0", ui->playing < 0, sc);
