@@ -193,22 +193,26 @@ static void put_minus(char *dst, size_t size, const char *src)
     if (size) dst[o < size ? o : size - 1] = '\0';
 }
 
-int cs_step_fmt(char *buf, size_t size, float v)
+int cs_step_fmt(char *buf, size_t size, float v) { return cs_step_fmt_sig(buf, size, v, 3); }
+
+int cs_step_fmt_sig(char *buf, size_t size, float v, int sig)
 {
     char tmp[40];
+    sig = sig < 1 ? 1 : sig > 6 ? 6 : sig;
     const double x = (double)v, a = fabs(x);
     if (!isfinite(x)) snprintf(tmp, sizeof tmp, "%s", isnan(x) ? "NaN" : x > 0 ? "inf" : "-inf");
     else if (x == 0) snprintf(tmp, sizeof tmp, "0");
     else if (a == rint(a) && a < 1e5) snprintf(tmp, sizeof tmp, "%.0f", x);
-    else if (a >= 1e9) snprintf(tmp, sizeof tmp, "%.3gG", x / 1e9);
-    else if (a >= 1e6) snprintf(tmp, sizeof tmp, "%.3gM", x / 1e6);
-    else if (a >= 1e4) snprintf(tmp, sizeof tmp, "%.3gk", x / 1e3);
+    else if (a >= 1e9) snprintf(tmp, sizeof tmp, "%.*gG", sig, x / 1e9);
+    else if (a >= 1e6) snprintf(tmp, sizeof tmp, "%.*gM", sig, x / 1e6);
+    else if (a >= 1e4) snprintf(tmp, sizeof tmp, "%.*gk", sig, x / 1e3);
     else if (a >= 999.5) snprintf(tmp, sizeof tmp, "%.0f", x);
-    else if (a >= 1e-3) snprintf(tmp, sizeof tmp, "%.3g", x);
+    else if (a >= 1e-3 && a >= pow(10, sig)) snprintf(tmp, sizeof tmp, "%.0f", x); /* %g would say 1.2e+02 */
+    else if (a >= 1e-3) snprintf(tmp, sizeof tmp, "%.*g", sig, x);
     else {
         /* "1.2e-04" -> "1.2e-4": short, and never a 0 that is not one */
         char e[40];
-        snprintf(e, sizeof e, "%.2g", x);
+        snprintf(e, sizeof e, "%.*g", sig < 2 ? sig : 2, x);
         char *p = strchr(e, 'e');
         if (p) {
             char *q = p + 1;
@@ -258,8 +262,9 @@ static const char *chan_name(int C, int c, char *buf, size_t size)
     return buf;
 }
 
-int cs_step_equation(const cs_stepper *st, int cols, int max_lines, char *out, size_t size)
+int cs_step_equation(const cs_stepper *st, int cols, int max_lines, char *out, size_t size, int *unwritten)
 {
+    if (unwritten) *unwritten = 0;
     if (!out || size < 2 || max_lines < 1) return 0;
     out[0] = '\0';
     if (cols < 24) cols = 24;
@@ -295,6 +300,7 @@ int cs_step_equation(const cs_stepper *st, int cols, int max_lines, char *out, s
             if (w.lines >= term_lines || w.col + more_w > cols + 2) {
                 /* out of lines: say how many terms are left unwritten */
                 w_put(&w, more);
+                if (unwritten) *unwritten = n_written - written;
                 break;
             }
             w_newline(&w);

@@ -83,6 +83,8 @@ cs_rect cs_step_window_rect(const cs_step_layout *L, int oy, int ox);
  * non-zero ones in exponent form (1e-06) rather than a lying 0; a real minus sign (U+2212).
  * Writes at most `size` bytes; returns the number of characters (code points) written. */
 int cs_step_fmt(char *buf, size_t size, float v);
+/* The same with `sig` (1..6) significant digits for non-integers, for cells too narrow for 3. */
+int cs_step_fmt_sig(char *buf, size_t size, float v, int sig);
 
 /* Code points in a UTF-8 string (its width in a monospaced font). */
 int cs_step_utf8_len(const char *s);
@@ -95,8 +97,9 @@ int cs_step_utf8_len(const char *s);
  * counted, not written, except the newest one while it grows. A long sum ends "+ … (N more
  * terms)" where the lines run out. With several channels, one more line gives the channel sums:
  *   channels: R 12.3 + G 4.5 + B −1.2 = 15.6
- * Returns the number of lines written (0 if out is too small for anything). */
-int cs_step_equation(const cs_stepper *st, int cols, int max_lines, char *out, size_t size);
+ * Returns the number of lines written (0 if out is too small for anything); *unwritten (may be
+ * NULL) gets the count of non-zero terms the lines had no room for. */
+int cs_step_equation(const cs_stepper *st, int cols, int max_lines, char *out, size_t size, int *unwritten);
 
 /* The result line: "6600 + 0 = 6600", "relu(−120 + 5) = 0", or while the terms still grow
  * "so far: 1500 (12 of 49 terms)". Returns its length in characters. */

@@ -91,13 +91,26 @@ static cs_rgba ink_for(cs_rgba bg)
     return lum > 0.55f ? INK_DARK : TEXT;
 }
 
-/* A number centred in a cell, if it fits. */
-static void cell_number(cs_view_step *v, cs_rect r, cs_font_id f, float s, cs_rgba ink, const char *num)
+/* A string centred in a cell, if it fits; 0 if it does not. */
+static int cell_text(cs_view_step *v, cs_rect r, cs_font_id f, float s, cs_rgba ink, const char *t)
 {
-    const float w = cs_text_width(v->text, f, num);
-    if (w > r.w - 2) return;
-    cs_text_draw(v->text, CS_GL_OVER, f, roundf(r.x + 0.5f * (r.w - w)), roundf(r.y + 0.5f * (r.h - glyph_h(f, s))), ink,
-                 num);
+    const float w = cs_text_width(v->text, f, t);
+    if (w > r.w - 2) return 0;
+    cs_text_draw(v->text, CS_GL_OVER, f, roundf(r.x + 0.5f * (r.w - w)), roundf(r.y + 0.5f * (r.h - glyph_h(f, s))), ink, t);
+    return 1;
+}
+
+/* A value centred in a cell with as many significant digits (3, 2, 1) as fit; the hover
+ * readout has it in full. */
+static void cell_value(cs_view_step *v, cs_rect r, cs_font_id f, float s, cs_rgba ink, float x)
+{
+    char num[40];
+    for (int sig = 3; sig >= 1; sig--) {
+        cs_step_fmt_sig(num, sizeof num, x, sig);
+        if (cell_text(v, r, f, s, ink, num)) return;
+    }
+    /* a tiny non-zero value in a narrow cell: not a bare 0, which would be a lie */
+    if (fabsf(x) < 5e-4f) cell_text(v, r, f, s, ink, "\u22480");
 }
 
 static void centered(cs_view_step *v, cs_rect r, cs_font_id f, float s, cs_rgba c, const char *t)
@@ -121,9 +134,10 @@ static void legend(cs_view_step *v, cs_rect r, cs_colormap_id id, cs_value_range
 
 static cs_value_range symmetric(const float *x, size_t n)
 {
-    cs_value_range r = cs_value_range_of(x, n, 1);
-    if (r.hi - r.lo < 1e-6f) r = (cs_value_range){-1, 1}; /* all zero: white, not a random shade */
-    return r;
+    float m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(x[i])) m = fmaxf(m, fabsf(x[i]));
+    return m > 0 ? (cs_value_range){-m, m} : (cs_value_range){-1, 1}; /* all zero: white, and a plain legend */
 }
 
 /* ---- panels ------------------------------------------------------------------------------ */
@@ -189,8 +203,8 @@ static void draw_input(cs_view_step *v, const cs_stepper *st, const cs_step_layo
         snprintf(buf, sizeof buf, "%d\u00D7%d, shrunk \u00F7%d from %d\u00D7%d for the view%s", st->W, st->H, ui->downscale,
                  ui->src_w, ui->src_h, st->P ? "; violet: zero padding" : "");
     else
-        snprintf(buf, sizeof buf, "%d\u00D7%d pixels%s   click to move the window there", st->W, st->H,
-                 st->P ? "; violet: zero padding" : ";");
+        snprintf(buf, sizeof buf, "%d\u00D7%d pixels;  %s", st->W, st->H,
+                 st->P ? "violet: zero padding" : "click to move the window there");
     cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, L->input_caption.x, L->input_caption.y, DIM, buf);
     int iy, ix;
     if (ui->mouse_in && !ui->show_help && cs_step_hit_input(L, ui->mouse_x, ui->mouse_y, &iy, &ix)) {
@@ -295,7 +309,7 @@ static void draw_grids(cs_view_step *v, const cs_stepper *st, const cs_step_layo
                 cs_rect r = cs_step_grid_cell(L, CS_STEP_GRID_WINDOW, c, ky, kx);
                 cs_rgba bg = pad ? PADC : cmap_rgba(CS_CMAP_GRAY, wr, st->window[i]);
                 cs_gl_rect(v->gl, CS_GL_UNDER, r, bg);
-                if (L->numbers) cs_step_fmt(num, sizeof num, st->window[i]), cell_number(v, r, f, s, pad ? DIM : ink_for(bg), num);
+                if (L->numbers) cell_value(v, r, f, s, pad ? DIM : ink_for(bg), st->window[i]);
                 /* kernel */
                 r = cs_step_grid_cell(L, CS_STEP_GRID_KERNEL, c, ky, kx);
                 bg = cmap_rgba(CS_CMAP_RDBU, kr, st->kernel[i]);
@@ -303,17 +317,16 @@ static void draw_grids(cs_view_step *v, const cs_stepper *st, const cs_step_layo
                 const int selected = ui->sel_c == c && ui->sel_ky == ky && ui->sel_kx == kx;
                 if (selected && ui->edit) {
                     snprintf(buf, sizeof buf, "%s_", ui->edit);
-                    cell_number(v, r, f, s, ink_for(bg), buf);
+                    if (!cell_text(v, r, f, s, ink_for(bg), buf)) cell_text(v, r, CS_FONT_SMALL, s, ink_for(bg), buf);
                 } else if (L->numbers) {
-                    cs_step_fmt(num, sizeof num, st->kernel[i]);
-                    cell_number(v, r, f, s, ink_for(bg), num);
+                    cell_value(v, r, f, s, ink_for(bg), st->kernel[i]);
                 }
                 /* products: only the terms shown so far */
                 r = cs_step_grid_cell(L, CS_STEP_GRID_PRODUCTS, c, ky, kx);
                 if (i < st->term) {
                     bg = cmap_rgba(CS_CMAP_RDBU, pr, st->products[i]);
                     cs_gl_rect(v->gl, CS_GL_UNDER, r, bg);
-                    if (L->numbers) cs_step_fmt(num, sizeof num, st->products[i]), cell_number(v, r, f, s, ink_for(bg), num);
+                    if (L->numbers) cell_value(v, r, f, s, ink_for(bg), st->products[i]);
                 } else {
                     cs_gl_rect(v->gl, CS_GL_UNDER, r, EMPTY);
                 }
@@ -373,20 +386,51 @@ static void draw_grids(cs_view_step *v, const cs_stepper *st, const cs_step_layo
             }
 }
 
+/* Width of the widest of the '\n'-separated lines of text in font f. */
+static float widest_line(cs_view_step *v, cs_font_id f, const char *text)
+{
+    char line[1024];
+    float w = 0;
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (n >= sizeof line) n = sizeof line - 1;
+        memcpy(line, p, n);
+        line[n] = '\0';
+        w = fmaxf(w, cs_text_width(v->text, f, line));
+        p = nl ? nl + 1 : p + strlen(p);
+    }
+    return w;
+}
+
 static void draw_equation(cs_view_step *v, const cs_stepper *st, const cs_step_layout *L)
 {
     const float s = L->scale;
     panel(v, L->eq_panel, "The sum written out (zero terms counted, not written)", s);
-    const float cw = cs_text_width(v->text, CS_FONT_MONO, "0"), lh = cs_layout_line_h(CS_FONT_MONO, s);
-    const int cols = cw > 0 ? (int)(L->eq_text.w / cw) : 80;
-    const int max_lines = (int)(L->eq_text.h / lh);
+    /* the largest font the whole sum fits in */
+    static const cs_font_id fonts[] = {CS_FONT_BIG, CS_FONT_NORMAL, CS_FONT_MONO};
     char text[4096];
-    const int n = cs_step_equation(st, cols, max_lines > 0 ? max_lines : 1, text, sizeof text);
+    int n = 0;
+    float lh = 0;
+    cs_font_id font = CS_FONT_MONO;
+    for (size_t i = 0; i < sizeof fonts / sizeof fonts[0]; i++) {
+        font = fonts[i];
+        lh = cs_layout_line_h(font, s);
+        const float cw = cs_text_width(v->text, font, "(50\u00D730) + ") / 10.0f;
+        int cols = cw > 0 ? (int)(L->eq_text.w / cw) : 80, unwritten = 0;
+        const int max_lines = (int)(L->eq_text.h / lh);
+        /* columns from a typical term's width; narrower until no line runs over */
+        for (int tries = 0; tries < 8; tries++, cols -= 3) {
+            n = cs_step_equation(st, cols, max_lines > 0 ? max_lines : 1, text, sizeof text, &unwritten);
+            if (widest_line(v, font, text) <= L->eq_text.w) break;
+        }
+        if (unwritten == 0) break;
+    }
     char *p = text;
     for (int i = 0; i < n && p; i++) {
         char *nl = strchr(p, '\n');
         if (nl) *nl = '\0';
-        cs_text_draw(v->text, CS_GL_OVER, CS_FONT_MONO, L->eq_text.x, L->eq_text.y + (float)i * lh, TEXT, p);
+        cs_text_draw(v->text, CS_GL_OVER, font, L->eq_text.x, L->eq_text.y + (float)i * lh, TEXT, p);
         p = nl ? nl + 1 : NULL;
     }
     char res[256];
