@@ -297,7 +297,7 @@ int cs_step_equation(const cs_stepper *st, int cols, int max_lines, char *out, s
         const int more_w = cs_step_utf8_len(more);
         const int reserve = w.lines >= term_lines && !last_piece ? more_w : 0;
         if (w.col + pw + reserve > cols) {
-            if (w.lines >= term_lines || w.col + more_w > cols + 2) {
+            if (w.lines >= term_lines) {
                 /* out of lines: say how many terms are left unwritten */
                 w_put(&w, more);
                 if (unwritten) *unwritten = n_written - written;
@@ -330,9 +330,14 @@ int cs_step_equation(const cs_stepper *st, int cols, int max_lines, char *out, s
         snprintf(close, sizeof close, "= %s", val);
         if (zeros > 0) snprintf(note, sizeof note, "(%d of the %d terms are zero and not shown)", zeros, total);
     }
+    /* a narrow panel gets the short form of the note, or none */
+    if (6 + cs_step_utf8_len(note) > cols) {
+        if (zeros > 0 && !growing && n_written > 0) snprintf(note, sizeof note, "(%d zero terms)", zeros);
+        if (6 + cs_step_utf8_len(note) > cols) note[0] = '\0';
+    }
     const int cw = cs_step_utf8_len(close), nw = cs_step_utf8_len(note);
     if (w.col + 1 + cw <= cols) {
-        w_put(&w, " ");
+        if (written) w_put(&w, " "); /* "sum = " ends in one already */
         w_put(&w, close);
     } else if (w.lines < max_lines - need_chan) {
         w_newline(&w);
