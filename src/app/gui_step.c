@@ -343,6 +343,9 @@ static void kernel_changed(gui_step *g)
 {
     cs_stepper_refresh(&g->st);
     compute_range(g);
+    /* the name says the numbers are no longer the preset's or the file's */
+    if (!strstr(g->kernel_name, "(edited)"))
+        snprintf(g->kernel_name, sizeof g->kernel_name, "%.80s (edited)", g->kernel.name);
 }
 
 /* The wheel's step for a kernel value: 1 for whole-number kernels, else a tenth of the
