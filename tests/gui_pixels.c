@@ -1,7 +1,8 @@
 /* gui_pixels.c - checks screenshots of the live window against the layout that placed them:
  * every panel where cs_layout_compute puts it, a probe image and kernels that are not flat,
  * activation maps that changed while training, curves and bars drawn, the help overlay; and the
- * timeline: where cs_timeline puts it, live or showing a recorded step, kernels equal or not.
+ * timeline: where cs_timeline puts it, live or showing a recorded step, kernels equal or not; the
+ * step view where cs_step_layout_compute puts it.
  *
  * usage: gui_pixels NET EARLY.png LATE.png HELP.png
  *          EARLY and LATE are two screenshots of one training run, HELP one after pressing h.
@@ -14,6 +15,9 @@
  *          prints "X Y" of that point of the timeline, for --script clicks
  *        gui_pixels size FILE W H
  *          FILE is a PNG of W x H pixels
+ *        gui_pixels step START.png EARLY.png LATE.png SWITCH.png HELP.png
+ *          the step view of demo:curve with the curve kernel: START as it opens (at the 6600
+ *          window), EARLY and LATE while it plays, SWITCH after Tab from the train view, HELP after h.
  * Prints one line per check; exits 1 if any failed. */
 #include <math.h>
 #include <stdio.h>
@@ -22,8 +26,12 @@
 
 #include <stb_image.h>
 
+#include "cs_colormap.h"
+#include "cs_demo_images.h"
+#include "cs_filters.h"
 #include "cs_layout.h"
 #include "cs_net.h"
+#include "cs_step_layout.h"
 #include "cs_timeline.h"
 
 /* The view's palette (cs_view_train.c): panels, gutters, the curve and bar colours. */
@@ -214,6 +222,102 @@ static int kernels_main(const char *spec, const char *how, const char *pa, const
     return failures ? 1 : 0;
 }
 
+/* ---- the step view ------------------------------------------------------------------------- */
+
+/* HILITE (above) is the step view's highlight too */
+static const int NOT_YET[3] = {29, 31, 35};
+
+static int near_rgb(const unsigned char *p, const uint8_t c[3], int tol)
+{
+    const int ci[3] = {c[0], c[1], c[2]};
+    return near(p, ci, tol);
+}
+
+/* Output cells (sampled at their centres) that are computed: not the "not yet" colour. */
+static int computed_cells(const image *im, const cs_step_layout *L)
+{
+    int n = 0;
+    for (int y = 0; y < L->OH; y++)
+        for (int x = 0; x < L->OW; x++) {
+            cs_rect c = cs_step_output_cell(L, y, x);
+            n += !near(at(im, c.x + c.w * 0.5f, c.y + c.h * 0.5f), NOT_YET, 3);
+        }
+    return n;
+}
+
+/* The view as it opens: the 6600 window outlined, its output cell the colormap's top colour,
+ * the kernel and products grids in their colours, the result written in the highlight colour. */
+static void step_opening(const image *im, const cs_step_layout *L, const char *name)
+{
+    char what[200];
+    const uint8_t *viridis = cs_colormap_table(CS_CMAP_VIRIDIS);
+    cs_rect oc = cs_step_output_cell(L, CS_DEMO_CURVE_MATCH_Y, CS_DEMO_CURVE_MATCH_X);
+    snprintf(what, sizeof what, "%s: output cell x 4, y 4 (6600) has viridis' top colour", name);
+    check(near_rgb(at(im, oc.x + oc.w * 0.5f, oc.y + oc.h * 0.5f), viridis + 255 * 3, 8), what);
+    cs_rect later = cs_step_output_cell(L, 10, 10);
+    snprintf(what, sizeof what, "%s: output cell x 10, y 10 not computed yet", name);
+    check(near(at(im, later.x + later.w * 0.5f, later.y + later.h * 0.5f), NOT_YET, 3), what);
+    const float t = fmaxf(2, roundf(2 * L->scale));
+    cs_rect wr = cs_step_window_rect(L, CS_DEMO_CURVE_MATCH_Y, CS_DEMO_CURVE_MATCH_X);
+    int outline = near(at(im, wr.x - t * 0.5f, wr.y + wr.h * 0.5f), HILITE, 12) &&
+                  near(at(im, wr.x + wr.w + t * 0.5f, wr.y + wr.h * 0.5f), HILITE, 12) &&
+                  near(at(im, wr.x + wr.w * 0.5f, wr.y - t * 0.5f), HILITE, 12) &&
+                  near(at(im, wr.x + wr.w * 0.5f, wr.y + wr.h + t * 0.5f), HILITE, 12);
+    snprintf(what, sizeof what, "%s: window outlined on the input at %.0f,%.0f %.0fx%.0f", name, wr.x, wr.y, wr.w, wr.h);
+    check(outline, what);
+    cs_rect other = cs_step_window_rect(L, 12, 12);
+    snprintf(what, sizeof what, "%s: no outline where the window is not", name);
+    check(!near(at(im, other.x + other.w + t * 0.5f, other.y + other.h * 0.5f), HILITE, 12), what);
+    /* kernel row 0, column 5 is 30, the kernel's largest: the diverging map's top; column 0 is 0: white */
+    uint8_t c30[3], c0[3], c600[3];
+    cs_colormap_rgb(CS_CMAP_RDBU, (cs_value_range){-30, 30}, 30, c30);
+    cs_colormap_rgb(CS_CMAP_RDBU, (cs_value_range){-30, 30}, 0, c0);
+    cs_colormap_rgb(CS_CMAP_RDBU, (cs_value_range){-1500, 1500}, 600, c600);
+    cs_rect k30 = cs_step_grid_cell(L, CS_STEP_GRID_KERNEL, 0, 0, 5), k0 = cs_step_grid_cell(L, CS_STEP_GRID_KERNEL, 0, 0, 0);
+    snprintf(what, sizeof what, "%s: kernel cell (0, 5) = 30 in the top colour, (0, 0) = 0 in white", name);
+    check(near_rgb(at(im, k30.x + 3, k30.y + 3), c30, 8) && near_rgb(at(im, k0.x + 3, k0.y + 3), c0, 8), what);
+    cs_rect p600 = cs_step_grid_cell(L, CS_STEP_GRID_PRODUCTS, 0, 3, 3);
+    snprintf(what, sizeof what, "%s: products cell (3, 3) = 20 x 30 = 600 in its colour", name);
+    check(near_rgb(at(im, p600.x + 3, p600.y + 3), c600, 8), what);
+    snprintf(what, sizeof what, "%s: the result line is written", name);
+    check(count_colour(im, L->eq_result, HILITE, 40) > 60, what);
+    snprintf(what, sizeof what, "%s: the equation is written", name);
+    check(count_bright(im, L->eq_text) > 300, what);
+    cs_rect cells = L->grid[CS_STEP_GRID_KERNEL][0];
+    snprintf(what, sizeof what, "%s: numbers in the kernel cells", name);
+    check(count_colour(im, cells, (const int[3]){16, 16, 20}, 40) > 200, what);
+}
+
+static int step_checks(char **argv)
+{
+    image start = load(argv[2]), early = load(argv[3]), late = load(argv[4]), sw = load(argv[5]), help = load(argv[6]);
+    cs_demo_image img;
+    cs_filter k;
+    cs_stepper st;
+    if (cs_demo_make(&img, "curve", 1) != CS_OK || cs_filter_preset(&k, "curve") != CS_OK ||
+        cs_stepper_init(&st, img.pixels, 1, img.h, img.w, k.w, k.k, 0, 1, 0, CS_STEPPER_ACT_NONE) != CS_OK) {
+        fprintf(stderr, "gui_pixels: %s\n", cs_last_error());
+        return 2;
+    }
+    cs_step_layout L;
+    cs_step_layout_compute(&L, start.w, start.h, 1, &st);
+    step_opening(&start, &L, "step view");
+    step_opening(&sw, &L, "after Tab from training");
+    const int a = computed_cells(&early, &L), b = computed_cells(&late, &L);
+    char what[200];
+    snprintf(what, sizeof what, "the output map fills in while playing: %d, later %d of %d cells", a, b, L.OH * L.OW);
+    check(a > 0 && b > a, what);
+    check(near(at(&help, L.help.x + 1, L.help.y + L.help.h * 0.5f), HELP_FRAME, 12), "step view help overlay frame");
+    check(count_bright(&help, L.help) > 2000, "step view help has text");
+    cs_stepper_free(&st);
+    cs_filter_free(&k);
+    cs_demo_image_free(&img);
+    stbi_image_free(start.px), stbi_image_free(early.px), stbi_image_free(late.px), stbi_image_free(sw.px);
+    stbi_image_free(help.px);
+    printf("%d check(s) failed\n", failures);
+    return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 5 && strcmp(argv[1], "timeline") == 0) return timeline_main(argv[2], argv[3], argv[4]);
@@ -237,6 +341,7 @@ int main(int argc, char **argv)
         stbi_image_free(im.px);
         return failures ? 1 : 0;
     }
+    if (argc == 7 && strcmp(argv[1], "step") == 0) return step_checks(argv);
     if (argc != 5) {
         fprintf(stderr, "usage: gui_pixels NET EARLY.png LATE.png HELP.png\n");
         return 2;

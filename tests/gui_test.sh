@@ -151,6 +151,40 @@ else
     fail "save key wrote no checkpoint"; head -5 "$tmp/save.err"
 fi
 
+# The step view: as it opens (the article's 6600 window), playing (two screenshots a second
+# apart: the map fills in), Tab from the train view, its help; then 1920x1080.
+shot stepstart --view step --size 1280x720 --frames 8
+shot stepplay --view step --size 1280x720 --frames 100 --script "2 key space; 40 shot $tmp/stepearly.png"
+shot stepswitch --size 1280x720 --frames 40 --paused --script "20 key Tab"
+shot stephelp --view step --size 1280x720 --frames 8 --script "3 key h"
+if [ -s "$tmp/stepstart.png" ] && [ -s "$tmp/stepearly.png" ] && [ -s "$tmp/stepplay.png" ] &&
+    [ -s "$tmp/stepswitch.png" ] && [ -s "$tmp/stephelp.png" ]; then
+    "$pixels" step "$tmp/stepstart.png" "$tmp/stepearly.png" "$tmp/stepplay.png" "$tmp/stepswitch.png" \
+        "$tmp/stephelp.png" || fail "step view pixel checks at 1280x720"
+fi
+shot stepbig --view step --size 1920x1080 --frames 8
+shot stepbigplay --view step --size 1920x1080 --frames 100 --script "2 key space; 40 shot $tmp/stepbigearly.png"
+shot stepbigswitch --size 1920x1080 --frames 40 --paused --script "20 key v"
+shot stepbighelp --view step --size 1920x1080 --frames 8 --script "3 key F1"
+if [ -s "$tmp/stepbig.png" ] && [ -s "$tmp/stepbigearly.png" ] && [ -s "$tmp/stepbigplay.png" ] &&
+    [ -s "$tmp/stepbigswitch.png" ] && [ -s "$tmp/stepbighelp.png" ]; then
+    "$pixels" step "$tmp/stepbig.png" "$tmp/stepbigearly.png" "$tmp/stepbigplay.png" "$tmp/stepbigswitch.png" \
+        "$tmp/stepbighelp.png" || fail "step view pixel checks at 1920x1080"
+fi
+# A learned conv1 filter stepped over the probe image (s in the train view), an RGB net, and
+# the step view's options; bad ones are refused before a window opens.
+shot steplearned --net cifar --size 1280x720 --frames 60 --script "40 key s"
+grep -q "stepping conv1 filter" "$tmp/steplearned.out" "$tmp/steplearned.err" 2>/dev/null || true
+shot stepopts --view step --size 1280x720 --frames 8 --image demo:edges --kernel sobel-x --stride 2 --pad 1 \
+    --bias -10 --relu --at 3,2
+"$exe" gui --view step --image /nonexistent.png >/dev/null 2>"$tmp/badimg.err"; rc=$?
+[ "$rc" -eq 1 ] && grep -q "nonexistent" "$tmp/badimg.err" && echo "ok: a missing --image is exit 1, named" ||
+    fail "--image /nonexistent.png: exit $rc"
+"$exe" gui --view step --at 99,99 >/dev/null 2>"$tmp/badat.err"; rc=$?
+[ "$rc" -eq 1 ] && echo "ok: --at outside the output is exit 1" || fail "--at 99,99: exit $rc"
+"$exe" gui --view step --stride x >/dev/null 2>&1; rc=$?
+[ "$rc" -eq 2 ] && echo "ok: bad --stride is a usage error" || fail "--stride x: exit $rc, want 2"
+
 # Divergence: a huge learning rate pauses training and says so; the program keeps running.
 shot diverge --size 1280x720 --frames 60 --lr 1000
 grep -q "diverged" "$tmp/diverge.err" "$tmp/diverge.out" 2>/dev/null || true

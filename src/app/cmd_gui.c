@@ -34,6 +34,7 @@
 #include "cs_snapshot.h"
 #include "cs_text.h"
 #include "cs_view_train.h"
+#include "gui_step.h"
 #include "gui_timeline.h"
 #include "run_checkpoint.h"
 #include "run_options.h"
@@ -254,6 +255,8 @@ static const char *const HELP[] = {
     "[  /  ]\tprevious / next probe image",
     "m\tmaps normalisation: per map, per layer, fixed",
     "k\tkernels normalisation: per map, per layer, fixed",
+    "Tab  or  v\tthe step view: one kernel stepped over one image",
+    "s\tstep the hovered (or last clicked) conv1 filter over the probe image",
     "h  or  F1\tthis help",
     "f\tfullscreen on / off",
     "\u2190  /  \u2192\tkernels one recorded step back / forward (shift: 10); Home first",
@@ -296,7 +299,13 @@ typedef struct {
     cs_layout layout;
     int shot_failed;
     gui_tl *tl;              /* the timeline; owned by cs_cmd_gui */
+    int view;                /* VIEW_TRAIN or VIEW_STEP */
+    gui_step *step;          /* borrowed: the step view's state */
+    int step_filter;         /* conv1 filter last clicked in the train view (for s) */
+    const cs_snapshot *snap; /* the snapshot drawn last (for s) */
 } gui_window;
+
+enum { VIEW_TRAIN, VIEW_STEP };
 
 static void set_message(gui_window *w, const char *msg)
 {
@@ -348,8 +357,55 @@ static void request_screenshot(gui_window *w)
     w->shot_path = w->shot_buf;
 }
 
+/* The conv1 filter under the pointer in the train view, or -1. */
+static int hovered_filter(const gui_window *w)
+{
+    const cs_layout *L = &w->layout;
+    if (L->n_kern < 1 || !w->mouse_in || !w->snap) return -1;
+    const cs_viz_layer *ly = &w->snap->layers[L->kern_layer[0]];
+    const int i = cs_grid_hit(&L->kern_grid[0], w->mouse_x, w->mouse_y, 1, 1, NULL, NULL);
+    if (i < 0) return -1;
+    if (L->kern_rgb[0] || ly->in_c == 1) return i;
+    return L->kern_rows_are_filters[0] ? i / ly->in_c : i % ly->out_c;
+}
+
+static void open_step_with_filter(gui_window *w)
+{
+    if (!w->snap || w->layout.n_kern < 1) {
+        set_message(w, "this net has no conv layer to step");
+        return;
+    }
+    const int hov = hovered_filter(w), f = hov >= 0 ? hov : w->step_filter;
+    if (gui_step_use_filter(w->step, w->snap, w->layout.kern_layer[0], f) != CS_OK) {
+        set_message(w, cs_last_error());
+        return;
+    }
+    w->view = VIEW_STEP;
+}
+
 static void on_key(gui_window *w, SDL_Keycode k)
 {
+    if (w->view == VIEW_STEP) {
+        /* the step view's own keys first; of the rest only the window's (help, screenshot, quit) */
+        if (k == SDLK_ESCAPE && w->show_help) {
+            w->show_help = 0;
+            return;
+        }
+        if (k == SDLK_TAB || k == SDLK_v) {
+            w->view = VIEW_TRAIN;
+            return;
+        }
+        if (gui_step_key(w->step, k, (SDL_GetModState() & KMOD_SHIFT) != 0)) return;
+        if (k != SDLK_h && k != SDLK_F1 && k != SDLK_f && k != SDLK_F12 && k != SDLK_F5 && k != SDLK_ESCAPE &&
+            k != SDLK_q)
+            return;
+    } else if (k == SDLK_TAB || k == SDLK_v) {
+        w->view = VIEW_STEP;
+        return;
+    } else if (k == SDLK_s && !(SDL_GetModState() & KMOD_CTRL)) {
+        open_step_with_filter(w);
+        return;
+    }
     switch (k) {
     case SDLK_SPACE: toggle_pause(w); break;
     case SDLK_n: atomic_fetch_add(&w->g->step_requests, 1); break;
@@ -384,13 +440,21 @@ static void lr_from_mouse(gui_window *w, float x)
 static void on_click(gui_window *w, float x, float y)
 {
     const cs_layout *L = &w->layout;
+    if (w->view == VIEW_STEP) {
+        if (w->show_help) w->show_help = 0;
+        else gui_step_click(w->step, x, y);
+        return;
+    }
     if (w->show_help) {
         if (!cs_rect_contains(L->buttons[CS_BTN_HELP], x, y)) {
             w->show_help = 0;
             return;
         }
     }
-    if (gui_tl_click(w->tl, L, x, y)) return;
+    if (gui_tl_covers(w->tl, x, y)) {
+        gui_tl_click(w->tl, L, x, y); /* the evolution strip lies over the kernels */
+        return;
+    }
     if (cs_rect_contains(L->lr_slider, x, y)) {
         w->dragging_lr = 1;
         lr_from_mouse(w, x);
@@ -412,6 +476,14 @@ static void on_click(gui_window *w, float x, float y)
     case CS_BTN_PROBE_NEXT: set_probe(w, w->probe + 1); break;
     default:
         if (cs_rect_contains(L->probe_img, x, y)) set_probe(w, w->probe + 1);
+        const int f = hovered_filter(w);
+        if (f >= 0) {
+            char m[160];
+            w->step_filter = f;
+            snprintf(m, sizeof m, "filter %d selected: s steps it over the probe image", f);
+            set_message(w, m);
+        }
+        gui_tl_click(w->tl, L, x, y); /* the timeline, or a kernel's evolution strip */
         break;
     }
 }
@@ -447,8 +519,9 @@ static void handle_event(gui_window *w, const SDL_Event *e)
         break;
     case SDL_MOUSEBUTTONUP: w->dragging_lr = 0, gui_tl_release(w->tl); break;
     case SDL_MOUSEWHEEL:
-        if (gui_tl_wheel(w->tl, &w->layout, w->mouse_x, w->mouse_y, e->wheel.y)) break;
-        if (cs_rect_contains(w->layout.probe, w->mouse_x, w->mouse_y)) set_probe(w, w->probe + (e->wheel.y < 0 ? 1 : -1));
+        if (w->view == VIEW_STEP) gui_step_wheel(w->step, w->mouse_x, w->mouse_y, e->wheel.y);
+        else if (gui_tl_wheel(w->tl, &w->layout, w->mouse_x, w->mouse_y, e->wheel.y)) break;
+        else if (cs_rect_contains(w->layout.probe, w->mouse_x, w->mouse_y)) set_probe(w, w->probe + (e->wheel.y < 0 ? 1 : -1));
         else if (cs_rect_contains(w->layout.lr_slider, w->mouse_x, w->mouse_y)) set_lr(w, w->lr * (e->wheel.y > 0 ? 1.25f : 0.8f));
         break;
     case SDL_WINDOWEVENT:
@@ -554,7 +627,8 @@ static void gui_usage(FILE *f)
                "                      the w key also saves, to --save FILE or a dated file)\n"
                "  --export-dir DIR    where the e key writes its PNGs (default: a new\n"
                "                      convscope-export-DATE-TIME directory each time)\n"
-               "  --view NAME         what the window shows: train (default)\n"
+               "  --view NAME         what the window shows first: train (default) or step; with step,\n"
+               "                      training starts paused (space in the train view runs it)\n"
                "  --size WxH          window size in pixels (default 1280x720)\n"
                "  --fullscreen        start fullscreen\n"
                "  --scale X           enlarge text and controls, e.g. 1.5 for a projector (default 1)\n"
@@ -565,11 +639,16 @@ static void gui_usage(FILE *f)
                "  --stats             print one JSON line at exit: frames, frame_ms_mean, frame_ms_p95,\n"
                "                      train_images_per_sec (this also turns vsync off and paces frames\n"
                "                      at 60 per second itself, so frame_ms is the time spent drawing)\n"
-               "  -h, --help          this help\n\n"
-               "Keys: space pause, n one batch, +/- speed, r restart, [ ] probe image, m/k normalisation,\n"
+               "  -h, --help          this help\n\n");
+    gui_step_options_help(f);
+    fprintf(f, "\n"
+               "Keys: Tab switches between the train and step views; s steps the hovered conv1 filter.\n"
+               "Train view: space pause, n one batch, +/- speed, r restart, [ ] probe image, m/k normalisation,\n"
                "left/right/Home step through the recorded kernels, l live, p/b play forward/backward,\n"
-               ", . playback speed, t one kernel's evolution, e export PNGs, w save a checkpoint,\n"
+               ", . playback speed, t one kernel's evolution, e export PNGs, w or ctrl+s save a checkpoint,\n"
                "h or F1 help, f fullscreen, F12 screenshot, q or Esc quit.\n"
+               "Step view: arrows move, space play, +/- speed, . and , one step, s/p stride/pad, r ReLU,\n"
+               "k/i next kernel/image, click a kernel cell then wheel or type; h lists them all.\n"
                "Exit status: 0 closed normally, 1 no display or a runtime error, 2 bad options.\n");
 }
 
@@ -590,10 +669,13 @@ int cs_cmd_gui(int argc, char **argv)
     cs_ckpt_options ck_opts;
     cs_ckpt_options_defaults(&ck_opts);
     const char *export_dir = NULL;
+    gui_step_options so;
+    gui_step_options_defaults(&so);
     enum { O_VIEW = 1, O_SHOT, O_FRAMES, O_STATS, O_SIZE, O_FULL, O_SCALE, O_SCRIPT, O_PROBE, O_PAUSED, O_EXPORT_DIR };
-    struct option longopts[CS_RUN_OPTION_COUNT + CS_CKPT_OPTION_COUNT + 13];
+    struct option longopts[CS_RUN_OPTION_COUNT + CS_CKPT_OPTION_COUNT + GUI_STEP_OPTION_COUNT + 13];
     memcpy(longopts, cs_run_longopts, sizeof cs_run_longopts);
     memcpy(longopts + CS_RUN_OPTION_COUNT, cs_ckpt_longopts, sizeof cs_ckpt_longopts);
+    memcpy(longopts + CS_RUN_OPTION_COUNT + CS_CKPT_OPTION_COUNT, gui_step_longopts, sizeof gui_step_longopts);
     const struct option own[] = {
         {"view", required_argument, 0, O_VIEW},     {"screenshot", required_argument, 0, O_SHOT},
         {"frames", required_argument, 0, O_FRAMES}, {"stats", no_argument, 0, O_STATS},
@@ -603,7 +685,7 @@ int cs_cmd_gui(int argc, char **argv)
         {"export-dir", required_argument, 0, O_EXPORT_DIR},
         {"help", no_argument, 0, 'h'},              {0, 0, 0, 0},
     };
-    memcpy(longopts + CS_RUN_OPTION_COUNT + CS_CKPT_OPTION_COUNT, own, sizeof own);
+    memcpy(longopts + CS_RUN_OPTION_COUNT + CS_CKPT_OPTION_COUNT + GUI_STEP_OPTION_COUNT, own, sizeof own);
     optind = 1;
     opterr = 0;
     int ch, longindex = 0;
@@ -611,7 +693,7 @@ int cs_cmd_gui(int argc, char **argv)
         int ok = 1;
         switch (ch) {
         case 'h': gui_usage(stdout); return 0;
-        case O_VIEW: view = optarg, ok = strcmp(view, "train") == 0; break;
+        case O_VIEW: view = optarg, ok = strcmp(view, "train") == 0 || strcmp(view, "step") == 0; break;
         case O_SHOT: shot = optarg; break;
         case O_FRAMES: ok = cs_cli_int(optarg, 1, 10000000, &frames); break;
         case O_STATS: stats = 1; break;
@@ -629,7 +711,12 @@ int cs_cmd_gui(int argc, char **argv)
         case O_EXPORT_DIR: export_dir = optarg; break;
         case ':': case '?': return cs_cli_bad_option("gui", argc, argv, ch, gui_usage);
         default: {
-            int r = cs_run_options_apply(&o, ch, optarg);
+            int r = gui_step_option(&so, ch, optarg);
+            if (r >= 0) {
+                ok = r;
+                break;
+            }
+            r = cs_run_options_apply(&o, ch, optarg);
             if (r < 0) r = cs_ckpt_options_apply(&ck_opts, ch, optarg);
             if (r < 0) return cs_cli_bad_option("gui", argc, argv, ch, gui_usage);
             ok = r;
@@ -643,16 +730,24 @@ int cs_cmd_gui(int argc, char **argv)
     int n_script = 0;
     if (script_text && (n_script = parse_script(script_text, script, MAX_SCRIPT)) < 0)
         return cs_cli_bad_value("gui", "script", script_text, gui_usage);
+    /* the step view's image and kernel are checked before any window opens */
+    gui_step *step = NULL;
+    if (gui_step_create(&step, &so) != CS_OK) return gui_error("step view", cs_last_error());
+    if (strcmp(view, "step") == 0) start_paused = 1; /* the student came to step, not to train */
 
     /* the display first: without one there is nothing to do, and loading data takes a moment */
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
-    if (SDL_Init(SDL_INIT_VIDEO) != 0) return gui_error("cannot open a window (is there a display?)", SDL_GetError());
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+        gui_step_destroy(step);
+        return gui_error("cannot open a window (is there a display?)", SDL_GetError());
+    }
     /* with no display SDL falls back to drivers that draw nowhere; only take them when asked for */
     const char *driver = SDL_GetCurrentVideoDriver();
     const char *asked = getenv("SDL_VIDEODRIVER");
     if (driver && (strcmp(driver, "offscreen") == 0 || strcmp(driver, "dummy") == 0 || strcmp(driver, "evdev") == 0) &&
         !(asked && *asked)) {
         SDL_Quit();
+        gui_step_destroy(step);
         char msg[200];
         snprintf(msg, sizeof msg, "SDL found only its '%s' video driver; set DISPLAY (X11) or WAYLAND_DISPLAY", driver);
         return gui_error("no display to open a window on", msg);
@@ -770,7 +865,8 @@ int cs_cmd_gui(int argc, char **argv)
         gui_error("cannot load the fonts", cs_last_error());
         goto done;
     }
-    if (cs_view_train_create(&vt, gl, text) != CS_OK || gui_tl_create(&tl, &tl_shared, gl, text, export_dir) != CS_OK) {
+    if (cs_view_train_create(&vt, gl, text) != CS_OK || gui_step_attach(step, gl, text) != CS_OK ||
+        gui_tl_create(&tl, &tl_shared, gl, text, export_dir) != CS_OK) {
         gui_error("cannot create the view", cs_last_error());
         goto done;
     }
@@ -797,6 +893,7 @@ int cs_cmd_gui(int argc, char **argv)
     w.maps_norm = CS_NORM_PER_LAYER, w.kernels_norm = CS_NORM_PER_LAYER;
     w.paused = start_paused, w.speed = N_SPEEDS - 1, w.probe = probe0 % run.test.n, w.n_probes = run.test.n;
     w.lr = tr->opt.lr;
+    w.step = step, w.view = strcmp(view, "step") == 0 ? VIEW_STEP : VIEW_TRAIN;
     if (*cs_gl_error(gl)) set_message(&w, cs_gl_error(gl)); /* a broken shader: say so on screen too */
     const char *class_names[CS_MAX_CLASSES];
     const int n_names = run.test.n_classes < CS_MAX_CLASSES ? run.test.n_classes : CS_MAX_CLASSES;
@@ -825,6 +922,9 @@ int cs_cmd_gui(int argc, char **argv)
         while (SDL_PollEvent(&e)) handle_event(&w, &e), dirty = 1;
         for (int i = 0; i < n_script; i++)
             if (script[i].frame == frame) run_script(&w, &script[i]), dirty = 1;
+        const char *step_msg = gui_step_message(step);
+        if (step_msg) set_message(&w, step_msg);
+        if (w.view == VIEW_STEP) dirty |= gui_step_tick(step, cs_cli_now());
         if (w.reload_shaders) {
             w.reload_shaders = 0;
             set_message(&w, cs_gl_reload(gl) ? "shaders reloaded" : cs_gl_error(gl));
@@ -833,8 +933,9 @@ int cs_cmd_gui(int argc, char **argv)
         SDL_GL_GetDrawableSize(win, &dw, &dh);
         int is_new;
         const cs_snapshot *s = cs_snap_triple_front(&g->snaps, &is_new);
-        dirty |= is_new;
-        if (s->seq == 0) {
+        dirty |= is_new && w.view == VIEW_TRAIN; /* the step view does not show training */
+        w.snap = s;
+        if (s->seq == 0 && w.view == VIEW_TRAIN) {
             /* nothing published yet: the trainer is evaluating its first test point */
             cs_gl_begin(gl, dw, dh, cs_view_train_background());
             cs_gl_end(gl);
@@ -849,9 +950,11 @@ int cs_cmd_gui(int argc, char **argv)
             if (cs_text_set_scale(text, sc) != CS_OK) fprintf(stderr, "convscope gui: %s\n", cs_last_error());
             layout_w = dw, layout_h = dh, layout_scale = sc;
         }
-        /* the timeline may show recorded kernels instead of the live ones */
-        int tl_upload = 0;
-        s = gui_tl_frame(tl, s, &w.layout, &tl_upload, &dirty);
+        /* the timeline may show recorded kernels instead of the live ones (s then steps those) */
+        int tl_upload = 0, tl_dirty = 0;
+        s = gui_tl_frame(tl, s, &w.layout, &tl_upload, &tl_dirty);
+        dirty |= tl_dirty && w.view == VIEW_TRAIN;
+        w.snap = s;
         const char *tl_msg = gui_tl_message(tl);
         if (tl_msg) set_message(&w, tl_msg);
         if (s->data_seq != uploaded || tl_upload) {
@@ -886,9 +989,13 @@ int cs_cmd_gui(int argc, char **argv)
             .help_lines = N_HELP, .help = HELP,
         };
         cs_gl_begin(gl, dw, dh, cs_view_train_background());
-        gui_tl_draw(tl, s, &w.layout, w.mouse_x, w.mouse_y, w.mouse_in, w.show_help);
-        if (*gui_tl_hover(tl)) ui.message = gui_tl_hover(tl);
-        cs_view_train_draw(vt, s, &w.layout, &ui);
+        if (w.view == VIEW_STEP) {
+            gui_step_draw(step, dw, dh, (float)scale, w.mouse_x, w.mouse_y, w.mouse_in, w.show_help, w.message);
+        } else {
+            gui_tl_draw(tl, s, &w.layout, w.mouse_x, w.mouse_y, w.mouse_in, w.show_help);
+            if (*gui_tl_hover(tl)) ui.message = gui_tl_hover(tl);
+            cs_view_train_draw(vt, s, &w.layout, &ui);
+        }
         cs_gl_end(gl);
         drawn++;
         const double t_shot = cs_cli_now();
@@ -949,6 +1056,7 @@ done:
     free(frame_ms);
     gui_tl_destroy(tl);
     cs_view_train_destroy(vt);
+    gui_step_destroy(step);
     cs_text_destroy(text);
     cs_gl_destroy(gl);
     if (ttf) TTF_Quit();
@@ -961,6 +1069,5 @@ done:
     if (have_run) cs_run_free(&run);
     cs_checkpoint_free(&ck);
     free(g);
-    (void)view;
     return status;
 }

@@ -1,0 +1,66 @@
+/* gui_step.h - the live window's step view, on the app side: its command-line options, the
+ * image, kernel and convolution stepper it owns, playback (term by term, position by position
+ * or the whole image at once), keys, clicks and the wheel, kernel editing, and taking a learned
+ * filter from a training snapshot. cs_view_step.h draws it. */
+#ifndef GUI_STEP_H
+#define GUI_STEP_H
+
+#include <SDL.h>
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cs_error.h"
+#include "cs_gl.h"
+#include "cs_snapshot.h"
+#include "cs_text.h"
+
+/* --image, --kernel, --stride, --pad, --bias, --relu, --at (option values 300 and up). */
+#define GUI_STEP_OPTION_COUNT 7
+extern const struct option gui_step_longopts[GUI_STEP_OPTION_COUNT];
+
+typedef struct {
+    const char *image;  /* "demo:NAME" or a path (borrowed from argv) */
+    const char *kernel; /* a preset or a path */
+    int stride, pad, relu;
+    double bias;
+    int have_at, at_x, at_y;
+} gui_step_options;
+
+void gui_step_options_defaults(gui_step_options *o);
+/* Applies option ch; 1 done, 0 bad value, -1 not a step option. */
+int gui_step_option(gui_step_options *o, int ch, const char *arg);
+/* Help lines for the options. */
+void gui_step_options_help(FILE *f);
+
+/* Rows of the step view's help overlay ("key\tdescription"); static. */
+extern const char *const gui_step_help[];
+extern const int gui_step_help_lines;
+
+typedef struct gui_step gui_step;
+
+/* Loads the image and kernel and sets up the stepper (no GL needed): fails with the reason in
+ * cs_last_error() (a missing file, a bad kernel, a stride or pad that does not fit, --at outside
+ * the output). Destroy with gui_step_destroy. */
+cs_status gui_step_create(gui_step **out, const gui_step_options *o);
+/* Creates the view's GL objects; gl and text are borrowed and must outlive it (context current). */
+cs_status gui_step_attach(gui_step *g, cs_gl *gl, cs_text *text);
+void gui_step_destroy(gui_step *g);
+
+/* Advances playback to time `now` (seconds); 1 if anything moved. */
+int gui_step_tick(gui_step *g, double now);
+/* Draws the view into a win_w x win_h frame (cs_gl_begin/end are the caller's). */
+void gui_step_draw(gui_step *g, int win_w, int win_h, float user_scale, float mouse_x, float mouse_y, int mouse_in,
+                   int show_help, const char *message);
+/* Input; 1 when the view used it. */
+int gui_step_key(gui_step *g, SDL_Keycode k, int shift);
+int gui_step_click(gui_step *g, float x, float y);
+int gui_step_wheel(gui_step *g, float x, float y, int dy);
+/* A message for the status line after an input (NULL if none); cleared by the call. */
+const char *gui_step_message(gui_step *g);
+
+/* Steps filter `filter` of conv layer `layer` of snapshot s over s's probe image: a copy of its
+ * weights (every input channel) and bias, the layer's stride and pad, ReLU on when the next
+ * layer is one. Only the first layer sees the probe image itself, so other layers are refused. */
+cs_status gui_step_use_filter(gui_step *g, const cs_snapshot *s, int layer, int filter);
+
+#endif

@@ -1,0 +1,108 @@
+/* cs_step_layout.h - the step view's pure parts: where its panels and grids go, which input
+ * pixel, output cell or kernel cell a click lands on, compact numbers for grid cells, and the
+ * sum written out as a wrapped equation. No SDL, no GL: unit-tested headless, and the
+ * screenshot tests ask it where the window outline and the output cells should be.
+ *
+ * The view (cs_view_step.h) reads a cs_stepper: the input with the window outlined, three
+ * grids (input window x kernel = products), the equation, and the output map filling in. */
+#ifndef CS_STEP_LAYOUT_H
+#define CS_STEP_LAYOUT_H
+
+#include <stddef.h>
+
+#include "cs_layout.h"
+#include "cs_stepper.h"
+
+/* Channels the step view draws as rows of grids (gray and RGB images; a 3-channel kernel). */
+#define CS_STEP_MAX_C 4
+
+enum { CS_STEP_GRID_WINDOW, CS_STEP_GRID_KERNEL, CS_STEP_GRID_PRODUCTS, CS_STEP_GRIDS };
+
+typedef struct {
+    int win_w, win_h;
+    float scale, pad;
+    int C, H, W, K, S, P, OH, OW; /* the problem this layout was made for */
+
+    cs_rect top;                  /* two lines: what is convolved, then position and playback */
+    cs_rect title, info;
+    cs_rect status;               /* bottom line: hints, messages, hover readout */
+
+    cs_rect input_panel;
+    cs_rect input_area;           /* the padded input: (H + 2P) x (W + 2P) cells of in_cell pixels */
+    float in_cell;
+    cs_rect input_caption;        /* size, downscale factor, value range */
+
+    cs_rect output_panel;
+    cs_rect output_area;          /* OH x OW cells of out_cell pixels */
+    float out_cell;
+    cs_rect output_cbar;          /* vertical colour bar; labels to its right */
+    cs_rect output_caption;
+
+    cs_rect grids_panel;
+    cs_rect grid_title[CS_STEP_GRIDS];
+    cs_rect grid[CS_STEP_GRIDS][CS_STEP_MAX_C]; /* K x K cells of cell_w x cell_h, one row per channel */
+    cs_rect grid_legend[CS_STEP_GRIDS];         /* a horizontal colour bar with its ends written */
+    cs_rect op[2];                /* the "x" between window and kernel, the "=" before the products */
+    cs_rect chan_label[CS_STEP_MAX_C]; /* "R", "G", "B" left of a channel's row (C > 1) */
+    cs_rect chan_sum[CS_STEP_MAX_C];   /* a channel's partial sum right of its products (C > 1) */
+    float cell_w, cell_h;
+    int numbers;                  /* cells are large enough for a number (at the small mono font) */
+    cs_font_id cell_font;         /* the font the numbers fit in */
+
+    cs_rect eq_panel;
+    cs_rect eq_text;              /* the equation lines (mono font) */
+    cs_rect eq_result;            /* the last line: sum + bias = value (big font) */
+
+    cs_rect help;
+} cs_step_layout;
+
+/* Lays out the step view for a win_w x win_h window at --scale user_scale and the stepper's
+ * problem (C, H, W, K, S, P and the output size). */
+void cs_step_layout_compute(cs_step_layout *L, int win_w, int win_h, float user_scale, const cs_stepper *st);
+
+/* The input pixel under (px, py), in image coordinates (negative or >= the size in the padding
+ * ring). 0 outside the padded input. */
+int cs_step_hit_input(const cs_step_layout *L, float px, float py, int *iy, int *ix);
+/* The output position whose window is centred on input pixel (iy, ix) as nearly as the
+ * stride allows, clamped to the output. */
+void cs_step_pos_for_pixel(const cs_step_layout *L, int iy, int ix, int *oy, int *ox);
+/* The output cell under (px, py); 0 outside the map. */
+int cs_step_hit_output(const cs_step_layout *L, float px, float py, int *oy, int *ox);
+/* The kernel cell under (px, py); 0 outside the kernel grids. */
+int cs_step_hit_kernel(const cs_step_layout *L, float px, float py, int *c, int *ky, int *kx);
+/* Rectangles of input pixel (iy, ix) (padding coordinates allowed), output cell (oy, ox) and
+ * cell (ky, kx) of grid g, channel c. */
+cs_rect cs_step_input_cell(const cs_step_layout *L, int iy, int ix);
+cs_rect cs_step_output_cell(const cs_step_layout *L, int oy, int ox);
+cs_rect cs_step_grid_cell(const cs_step_layout *L, int g, int c, int ky, int kx);
+/* The window of output position (oy, ox) on the input: K x K pixels from its top-left. */
+cs_rect cs_step_window_rect(const cs_step_layout *L, int oy, int ox);
+
+/* Compact number for a grid cell or an equation: integers as integers (6600, 1500, -30),
+ * others with 3 significant digits (0.111, -0.05, 28.3), large values with k/M/G (12.3k), tiny
+ * non-zero ones in exponent form (1e-06) rather than a lying 0; a real minus sign (U+2212).
+ * Writes at most `size` bytes; returns the number of characters (code points) written. */
+int cs_step_fmt(char *buf, size_t size, float v);
+/* The same with `sig` (1..6) significant digits for non-integers, for cells too narrow for 3. */
+int cs_step_fmt_sig(char *buf, size_t size, float v, int sig);
+
+/* Code points in a UTF-8 string (its width in a monospaced font). */
+int cs_step_utf8_len(const char *s);
+
+/* The sum written out for the stepper's current position, as the article writes it, wrapped
+ * into lines of at most `cols` characters and at most `max_lines` lines, separated by '\n':
+ *   sum = (50×30) + (50×30) + (50×30) + (20×30) + (50×30)
+ *       = 6600    (44 zero terms not shown)
+ * Only the first st->term terms are written (the equation grows term by term); zero terms are
+ * counted, not written, except the newest one while it grows. A long sum ends "+ … (N more
+ * terms)" where the lines run out. With several channels, one more line gives the channel sums:
+ *   channels: R 12.3 + G 4.5 + B −1.2 = 15.6
+ * Returns the number of lines written (0 if out is too small for anything); *unwritten (may be
+ * NULL) gets the count of non-zero terms the lines had no room for. */
+int cs_step_equation(const cs_stepper *st, int cols, int max_lines, char *out, size_t size, int *unwritten);
+
+/* The result line: "6600 + 0 = 6600", "relu(−120 + 5) = 0", or while the terms still grow
+ * "so far: 1500 (12 of 49 terms)". Returns its length in characters. */
+int cs_step_result(const cs_stepper *st, char *out, size_t size);
+
+#endif
