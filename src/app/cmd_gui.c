@@ -275,7 +275,7 @@ static const char *const HELP[] = {
     "mouse: hover a kernel\tits weights as numbers",
     "mouse: wheel on probe\tprevious / next probe image",
     "mouse: timeline\tdrag to show the kernels at a recorded step; wheel steps",
-    "mouse: click a kernel\tits evolution as a strip; click a frame to go there",
+    "mouse: click a kernel\tits evolution as a strip (and the filter s steps); click a frame: that step",
 };
 enum { N_HELP = sizeof HELP / sizeof HELP[0] };
 
