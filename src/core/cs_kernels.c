@@ -1,6 +1,7 @@
 /* cs_kernels.c - the layer kernels on raw NCHW pointers: convolution, pooling, activations,
  * fully connected, softmax and losses. The *_ref functions are the plain loops every
- * optimised kernel is tested against; the others are what the network calls. */
+ * optimised kernel is tested against; the others are what the network calls (the fast
+ * convolution is in cs_conv.c). */
 #include "cs_tensor.h"
 
 #include <assert.h>
@@ -80,122 +81,6 @@ void cs_conv2d_backward_ref(float *din, float *dw, float *db, const float *dout,
                         }
                 }
         }
-    }
-}
-
-/* The fast path: im2col of one sample into scratch (C*K*K rows of OH*OW columns), then a
- * cache-friendly matrix product. Rows are (c, ky, kx) in the same order as the weights. */
-size_t cs_conv2d_scratch_floats(int C, int H, int W, int OC, int K, int S, int P)
-{
-    (void)OC;
-    const int OH = cs_out_size(H, K, S, P), OW = cs_out_size(W, K, S, P);
-    if (OH <= 0 || OW <= 0) return 0;
-    return (size_t)C * K * K * OH * OW * 2;
-}
-
-static void im2col(float *col, const float *x, int C, int H, int W, int K, int S, int P, int OH, int OW)
-{
-    for (int c = 0; c < C; c++)
-        for (int ky = 0; ky < K; ky++)
-            for (int kx = 0; kx < K; kx++) {
-                float *row = col + (((size_t)c * K + ky) * K + kx) * OH * OW;
-                for (int oy = 0; oy < OH; oy++) {
-                    const int iy = oy * S - P + ky;
-                    float *r = row + (size_t)oy * OW;
-                    if (iy < 0 || iy >= H) {
-                        memset(r, 0, sizeof(float) * (size_t)OW);
-                        continue;
-                    }
-                    const float *xr = x + ((size_t)c * H + iy) * W;
-                    for (int ox = 0; ox < OW; ox++) {
-                        const int ix = ox * S - P + kx;
-                        r[ox] = (ix >= 0 && ix < W) ? xr[ix] : 0.0f;
-                    }
-                }
-            }
-}
-
-static void col2im_add(float *dx, const float *col, int C, int H, int W, int K, int S, int P, int OH, int OW)
-{
-    for (int c = 0; c < C; c++)
-        for (int ky = 0; ky < K; ky++)
-            for (int kx = 0; kx < K; kx++) {
-                const float *row = col + (((size_t)c * K + ky) * K + kx) * OH * OW;
-                for (int oy = 0; oy < OH; oy++) {
-                    const int iy = oy * S - P + ky;
-                    if (iy < 0 || iy >= H) continue;
-                    float *dr = dx + ((size_t)c * H + iy) * W;
-                    const float *r = row + (size_t)oy * OW;
-                    for (int ox = 0; ox < OW; ox++) {
-                        const int ix = ox * S - P + kx;
-                        if (ix >= 0 && ix < W) dr[ix] += r[ox];
-                    }
-                }
-            }
-}
-
-void cs_conv2d_forward(float *out, const float *in, const float *w, const float *b,
-                       int N, int C, int H, int W, int OC, int K, int S, int P, float *scratch)
-{
-    const int OH = cs_out_size(H, K, S, P), OW = cs_out_size(W, K, S, P);
-    assert(OH > 0 && OW > 0 && S > 0);
-    const int R = C * K * K, M = OH * OW;
-    for (int n = 0; n < N; n++) {
-        im2col(scratch, in + (size_t)n * C * H * W, C, H, W, K, S, P, OH, OW);
-        float *o = out + (size_t)n * OC * M;
-        for (int oc = 0; oc < OC; oc++) {
-            float *orow = o + (size_t)oc * M;
-            const float bias = b ? b[oc] : 0.0f;
-            for (int m = 0; m < M; m++) orow[m] = bias;
-            const float *f = w + (size_t)oc * R;
-            for (int r = 0; r < R; r++) {
-                const float wv = f[r];
-                const float *col = scratch + (size_t)r * M;
-                for (int m = 0; m < M; m++) orow[m] += wv * col[m];
-            }
-        }
-    }
-}
-
-void cs_conv2d_backward(float *din, float *dw, float *db, const float *dout, const float *in, const float *w,
-                        int N, int C, int H, int W, int OC, int K, int S, int P, float *scratch)
-{
-    const int OH = cs_out_size(H, K, S, P), OW = cs_out_size(W, K, S, P);
-    assert(OH > 0 && OW > 0 && S > 0);
-    const int R = C * K * K, M = OH * OW;
-    float *col = scratch, *dcol = scratch + (size_t)R * M;
-    for (int n = 0; n < N; n++) {
-        const float *g = dout + (size_t)n * OC * M;
-        im2col(col, in + (size_t)n * C * H * W, C, H, W, K, S, P, OH, OW);
-        for (int oc = 0; oc < OC; oc++) {
-            const float *grow = g + (size_t)oc * M;
-            float *df = dw + (size_t)oc * R;
-            if (db) {
-                float s = 0.0f;
-                for (int m = 0; m < M; m++) s += grow[m];
-                db[oc] += s;
-            }
-            for (int r = 0; r < R; r++) {
-                const float *c = col + (size_t)r * M;
-                float s = 0.0f;
-                for (int m = 0; m < M; m++) s += grow[m] * c[m];
-                df[r] += s;
-            }
-        }
-        if (!din) continue;
-        memset(dcol, 0, sizeof(float) * (size_t)R * M);
-        for (int oc = 0; oc < OC; oc++) {
-            const float *grow = g + (size_t)oc * M;
-            const float *f = w + (size_t)oc * R;
-            for (int r = 0; r < R; r++) {
-                const float wv = f[r];
-                float *dc = dcol + (size_t)r * M;
-                for (int m = 0; m < M; m++) dc[m] += wv * grow[m];
-            }
-        }
-        float *dx = din + (size_t)n * C * H * W;
-        memset(dx, 0, sizeof(float) * (size_t)C * H * W);
-        col2im_add(dx, dcol, C, H, W, K, S, P, OH, OW);
     }
 }
 
