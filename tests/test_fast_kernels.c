@@ -1,0 +1,145 @@
+/* test_fast_kernels.c - the fast conv2d against the reference loops on many shapes: odd
+ * and even sizes and kernels, stride 1 to 3, padding 0 to K-1 and beyond, 1 to 5 input
+ * channels, batch 1 and more, and the preset layers. Scratch is allocated at exactly the
+ * advertised size so that an overrun shows under the address sanitizer. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cs_rng.h"
+#include "cs_tensor.h"
+
+typedef struct {
+    int N, C, H, W, OC, K, S, P;
+} conv_case;
+
+static void fill(cs_rng *rng, float *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++) x[i] = cs_rng_uniform(rng) * 2.0f - 1.0f;
+}
+
+/* Reordered float sums of `terms` products of values in [-1, 1] differ by at most about
+ * terms * eps * terms; the bound below is far tighter than an indexing mistake. */
+static void assert_close(const float *got, const float *want, size_t n, int terms, const char *what,
+                         const conv_case *c)
+{
+    const float tol = 1e-6f * (float)terms + 1e-6f;
+    for (size_t i = 0; i < n; i++)
+        if (!(fabsf(got[i] - want[i]) <= tol))
+            fail_msg("%s[%zu]: got %.7g, want %.7g (N%d C%d %dx%d OC%d K%d S%d P%d)", what, i, got[i], want[i], c->N,
+                     c->C, c->H, c->W, c->OC, c->K, c->S, c->P);
+}
+
+static void check_case(const conv_case *c, cs_rng *rng)
+{
+    const int OH = cs_out_size(c->H, c->K, c->S, c->P), OW = cs_out_size(c->W, c->K, c->S, c->P);
+    if (OH <= 0 || OW <= 0) return;
+    const size_t nin = (size_t)c->N * c->C * c->H * c->W, nw = (size_t)c->OC * c->C * c->K * c->K;
+    const size_t nout = (size_t)c->N * c->OC * OH * OW, nb = (size_t)c->OC;
+    const size_t ns = cs_conv2d_scratch_floats(c->C, c->H, c->W, c->OC, c->K, c->S, c->P);
+    float *in = malloc(nin * 4), *w = malloc(nw * 4), *b = malloc(nb * 4), *g = malloc(nout * 4);
+    float *out = malloc(nout * 4), *out2 = malloc(nout * 4), *scratch = malloc(ns * 4);
+    float *din = malloc(nin * 4), *din2 = malloc(nin * 4);
+    float *dw = malloc(nw * 4), *dw2 = malloc(nw * 4), *db = malloc(nb * 4), *db2 = malloc(nb * 4);
+    assert_non_null(scratch);
+    fill(rng, in, nin);
+    fill(rng, w, nw);
+    fill(rng, b, nb);
+    fill(rng, g, nout);
+    fill(rng, scratch, ns); /* stale scratch must not leak into results */
+
+    cs_conv2d_forward_ref(out, in, w, b, c->N, c->C, c->H, c->W, c->OC, c->K, c->S, c->P);
+    fill(rng, out2, nout);
+    cs_conv2d_forward(out2, in, w, b, c->N, c->C, c->H, c->W, c->OC, c->K, c->S, c->P, scratch);
+    assert_close(out2, out, nout, c->C * c->K * c->K, "out", c);
+    /* without bias */
+    cs_conv2d_forward_ref(out, in, w, NULL, c->N, c->C, c->H, c->W, c->OC, c->K, c->S, c->P);
+    cs_conv2d_forward(out2, in, w, NULL, c->N, c->C, c->H, c->W, c->OC, c->K, c->S, c->P, scratch);
+    assert_close(out2, out, nout, c->C * c->K * c->K, "out (no bias)", c);
+
+    /* parameter gradients accumulate onto what is there; the input gradient is overwritten */
+    fill(rng, dw, nw);
+    fill(rng, db, nb);
+    memcpy(dw2, dw, nw * 4);
+    memcpy(db2, db, nb * 4);
+    fill(rng, din2, nin);
+    cs_conv2d_backward_ref(din, dw, db, g, in, w, c->N, c->C, c->H, c->W, c->OC, c->K, c->S, c->P);
+    cs_conv2d_backward(din2, dw2, db2, g, in, w, c->N, c->C, c->H, c->W, c->OC, c->K, c->S, c->P, scratch);
+    assert_close(din2, din, nin, c->OC * c->K * c->K, "din", c);
+    assert_close(dw2, dw, nw, c->N * OH * OW + 1, "dw", c);
+    assert_close(db2, db, nb, c->N * OH * OW + 1, "db", c);
+    /* no input gradient, no bias gradient */
+    memcpy(dw2, dw, nw * 4);
+    cs_conv2d_backward_ref(NULL, dw, NULL, g, in, w, c->N, c->C, c->H, c->W, c->OC, c->K, c->S, c->P);
+    cs_conv2d_backward(NULL, dw2, NULL, g, in, w, c->N, c->C, c->H, c->W, c->OC, c->K, c->S, c->P, scratch);
+    assert_close(dw2, dw, nw, 2 * (c->N * OH * OW + 1), "dw (no din)", c);
+
+    free(in), free(w), free(b), free(g), free(out), free(out2), free(scratch);
+    free(din), free(din2), free(dw), free(dw2), free(db), free(db2);
+}
+
+static void test_conv_presets(void **state)
+{
+    (void)state;
+    /* the layers of the mnist, cifar and article presets, batch 3 */
+    const conv_case cases[] = {
+        {3, 1, 28, 28, 8, 5, 1, 2},  {3, 8, 14, 14, 16, 5, 1, 2}, {3, 3, 32, 32, 16, 5, 1, 2},
+        {3, 16, 16, 16, 20, 5, 1, 2}, {3, 20, 8, 8, 20, 5, 1, 2},  {3, 3, 32, 32, 12, 5, 1, 2},
+    };
+    cs_rng rng;
+    cs_rng_seed(&rng, 21);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) check_case(&cases[i], &rng);
+}
+
+static void test_conv_grid(void **state)
+{
+    (void)state;
+    cs_rng rng;
+    cs_rng_seed(&rng, 22);
+    static const int Ns[] = {1, 2}, Cs[] = {1, 3, 5}, OCs[] = {1, 3, 8, 9, 17, 25}, Ks[] = {1, 2, 3, 4, 5};
+    static const int HWs[][2] = {{1, 1}, {5, 5}, {7, 4}, {6, 9}, {13, 11}, {3, 17}};
+    for (size_t ni = 0; ni < 2; ni++)
+        for (size_t ci = 0; ci < 3; ci++)
+            for (size_t oi = 0; oi < 6; oi++)
+                for (size_t ki = 0; ki < 5; ki++)
+                    for (size_t hi = 0; hi < 6; hi++)
+                        for (int S = 1; S <= 2; S++)
+                            for (int P = 0; P <= 2; P++) {
+                                /* thin the grid: every combination of (N, C, OC) meets every kernel and
+                                 * size, but not every stride and padding */
+                                if ((ni + ci + oi + ki + hi + (size_t)S + (size_t)P) % 3 != 0) continue;
+                                const conv_case c = {Ns[ni], Cs[ci], HWs[hi][0], HWs[hi][1], OCs[oi], Ks[ki], S, P};
+                                check_case(&c, &rng);
+                            }
+}
+
+static void test_conv_odd_cases(void **state)
+{
+    (void)state;
+    /* stride 3, padding equal to or above the kernel size (im2col path), wide OC */
+    const conv_case cases[] = {
+        {2, 2, 9, 10, 4, 3, 3, 1}, {1, 1, 4, 4, 2, 2, 1, 2}, {2, 3, 5, 6, 3, 3, 1, 3},
+        {1, 2, 6, 7, 33, 3, 1, 1}, {4, 1, 28, 28, 8, 5, 1, 2}, {1, 4, 9, 9, 40, 5, 1, 4},
+        {2, 2, 20, 3, 5, 3, 1, 0}, {1, 1, 2, 30, 6, 2, 1, 1},
+    };
+    cs_rng rng;
+    cs_rng_seed(&rng, 23);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) check_case(&cases[i], &rng);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_conv_presets),
+        cmocka_unit_test(test_conv_grid),
+        cmocka_unit_test(test_conv_odd_cases),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
