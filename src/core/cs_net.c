@@ -7,6 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "cs_tensor.h"
 
@@ -321,9 +325,20 @@ cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch)
     net->params = calloc(n_params ? n_params : 1, sizeof(float));
     net->grads = calloc(n_params ? n_params : 1, sizeof(float));
     net->input = calloc((size_t)max_batch * net->in_c * net->in_h * net->in_w, sizeof(float));
-    net->scratch_floats = scratch;
-    net->scratch = calloc(scratch ? scratch : 1, sizeof(float));
-    if (!net->params || !net->grads || !net->input || !net->scratch) {
+    /* one scratch slice and one gradient block per extra thread; slices are rounded to
+     * 64 bytes so threads do not share cache lines */
+    int threads = 1;
+#ifdef _OPENMP
+    threads = omp_get_max_threads();
+#endif
+    if (threads > max_batch) threads = max_batch;
+    if (threads > 256) threads = 256;
+    if (threads < 1) threads = 1;
+    net->n_threads = threads;
+    net->scratch_floats = (scratch + 15) / 16 * 16;
+    net->scratch = calloc(scratch ? net->scratch_floats * (size_t)threads : 1, sizeof(float));
+    net->thread_grads = threads > 1 ? calloc((size_t)(threads - 1) * (n_params ? n_params : 1), sizeof(float)) : NULL;
+    if (!net->params || !net->grads || !net->input || !net->scratch || (threads > 1 && !net->thread_grads)) {
         st = cs_fail(CS_ERR_NOMEM, "out of memory for %zu parameters", n_params);
         goto fail;
     }
@@ -368,6 +383,9 @@ void cs_net_destroy(cs_net *net)
     free(net->grads);
     free(net->input);
     free(net->scratch);
+    free(net->thread_grads);
+    free(net->prof_fwd);
+    free(net->prof_bwd);
     free(net);
 }
 
@@ -388,29 +406,113 @@ void cs_net_init_params(cs_net *net, cs_rng *rng)
 
 static const float *layer_input(const cs_net *net, int l) { return l == 0 ? net->input : net->layers[l - 1].out; }
 
-const float *cs_net_forward(cs_net *net, int n)
+static double now_seconds(void)
 {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+cs_status cs_net_set_profiling(cs_net *net, int on)
+{
+    free(net->prof_fwd);
+    free(net->prof_bwd);
+    net->prof_fwd = net->prof_bwd = NULL;
+    net->prof_steps = 0;
+    if (!on) return CS_OK;
+    net->prof_fwd = calloc((size_t)net->n_layers, sizeof(double));
+    net->prof_bwd = calloc((size_t)net->n_layers + 1, sizeof(double));
+    if (!net->prof_fwd || !net->prof_bwd) {
+        free(net->prof_fwd);
+        free(net->prof_bwd);
+        net->prof_fwd = net->prof_bwd = NULL;
+        return cs_fail(CS_ERR_NOMEM, "out of memory for the profile of %d layers", net->n_layers);
+    }
+    return CS_OK;
+}
+
+/* Threads to use for a batch of n: the OpenMP setting, capped by the buffers and by n. */
+static int team_size(const cs_net *net, int n)
+{
+    int t = 1;
+#ifdef _OPENMP
+    t = omp_get_max_threads();
+#endif
+    if (t > net->n_threads) t = net->n_threads;
+    if (t > n) t = n;
+    return t < 1 ? 1 : t;
+}
+
+/* The fixed slice [*lo, *hi) of a batch of n for thread t of nt. */
+static void slice(int n, int nt, int t, int *lo, int *hi)
+{
+    *lo = (int)((long)n * t / nt);
+    *hi = (int)((long)n * (t + 1) / nt);
+}
+
+/* Waits for the team when profiling, so that thread 0's clock covers the slowest thread. */
+static double profile_mark(const cs_net *net, int nt)
+{
+#ifdef _OPENMP
+    if (nt > 1) {
+#pragma omp barrier
+    }
+#endif
+    (void)net, (void)nt;
+    return now_seconds();
+}
+
+/* Forward pass of samples [lo, hi) on thread t of a team of nt. */
+static void forward_slice(cs_net *net, int lo, int hi, int t, int nt)
+{
+    const int n = hi - lo;
+    float *scratch = net->scratch + (size_t)t * net->scratch_floats;
+    const int timing = net->prof_fwd != NULL;
+    double t0 = timing ? profile_mark(net, nt) : 0.0;
     for (int l = 0; l < net->n_layers; l++) {
         cs_layer *L = &net->layers[l];
-        const float *x = layer_input(net, l);
-        const size_t count = (size_t)n * out_count(L);
-        switch (L->kind) {
+        const size_t in_per = (size_t)L->in_c * L->in_h * L->in_w, out_per = out_count(L);
+        const float *x = layer_input(net, l) + lo * in_per;
+        float *y = L->out + lo * out_per;
+        const size_t count = (size_t)n * out_per;
+        if (n > 0) switch (L->kind) {
         case CS_LAYER_CONV:
-            cs_conv2d_forward(L->out, x, L->w, L->b, n, L->in_c, L->in_h, L->in_w, L->out_c, L->k, L->stride, L->pad,
-                              net->scratch);
+            cs_conv2d_forward(y, x, L->w, L->b, n, L->in_c, L->in_h, L->in_w, L->out_c, L->k, L->stride, L->pad,
+                              scratch);
             break;
-        case CS_LAYER_RELU: cs_relu_forward(L->out, x, count); break;
-        case CS_LAYER_TANH: cs_tanh_forward(L->out, x, count); break;
-        case CS_LAYER_SIGMOID: cs_sigmoid_forward(L->out, x, count); break;
+        case CS_LAYER_RELU: cs_relu_forward(y, x, count); break;
+        case CS_LAYER_TANH: cs_tanh_forward(y, x, count); break;
+        case CS_LAYER_SIGMOID: cs_sigmoid_forward(y, x, count); break;
         case CS_LAYER_MAXPOOL:
-            cs_maxpool_forward(L->out, L->argmax, x, n, L->in_c, L->in_h, L->in_w, L->k, L->stride);
+            cs_maxpool_forward(y, L->argmax + lo * out_per, x, n, L->in_c, L->in_h, L->in_w, L->k, L->stride);
             break;
-        case CS_LAYER_AVGPOOL: cs_avgpool_forward(L->out, x, n, L->in_c, L->in_h, L->in_w, L->k, L->stride); break;
-        case CS_LAYER_FC:
-            cs_fc_forward(L->out, x, L->w, L->b, n, L->in_c * L->in_h * L->in_w, L->out_c);
-            break;
-        case CS_LAYER_SOFTMAX: cs_softmax_forward(L->out, x, n, L->out_c); break;
+        case CS_LAYER_AVGPOOL: cs_avgpool_forward(y, x, n, L->in_c, L->in_h, L->in_w, L->k, L->stride); break;
+        case CS_LAYER_FC: cs_fc_forward(y, x, L->w, L->b, n, (int)in_per, L->out_c); break;
+        case CS_LAYER_SOFTMAX: cs_softmax_forward(y, x, n, L->out_c); break;
         }
+        if (timing) {
+            const double t1 = profile_mark(net, nt);
+            if (t == 0) net->prof_fwd[l] += t1 - t0;
+            t0 = t1;
+        }
+    }
+}
+
+const float *cs_net_forward(cs_net *net, int n)
+{
+    const int T = team_size(net, n);
+    if (T == 1) {
+        forward_slice(net, 0, n, 0, 1);
+    } else {
+#ifdef _OPENMP
+#pragma omp parallel num_threads(T)
+        {
+            const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+            int lo, hi;
+            slice(n, nt, t, &lo, &hi);
+            forward_slice(net, lo, hi, t, nt);
+        }
+#endif
     }
     return net->layers[net->n_layers - 1].out;
 }
@@ -441,39 +543,86 @@ float cs_net_loss(cs_net *net, const int *labels, int n, cs_loss_kind loss)
     return compute_loss(net, labels, n, loss, 0, &start);
 }
 
-float cs_net_backward(cs_net *net, const int *labels, int n, cs_loss_kind loss)
+/* Backward pass of samples [lo, hi) from layer `start` down, on thread t of nt; parameter
+ * gradients go to the block `grads` (parallel to net->grads). */
+static void backward_slice(cs_net *net, int start, int lo, int hi, int t, int nt, float *grads)
 {
-    int start;
-    float value = compute_loss(net, labels, n, loss, 1, &start);
+    const int n = hi - lo;
+    float *scratch = net->scratch + (size_t)t * net->scratch_floats;
+    const int timing = net->prof_bwd != NULL;
+    double t0 = timing ? profile_mark(net, nt) : 0.0;
     for (int l = start; l >= 0; l--) {
         cs_layer *L = &net->layers[l];
-        const float *x = layer_input(net, l);
-        float *dx = l > 0 ? net->layers[l - 1].dout : NULL;
-        const size_t count = (size_t)n * out_count(L);
-        switch (L->kind) {
+        const size_t in_per = (size_t)L->in_c * L->in_h * L->in_w, out_per = out_count(L);
+        const float *x = layer_input(net, l) + lo * in_per;
+        float *dx = l > 0 ? net->layers[l - 1].dout + lo * in_per : NULL;
+        const float *dy = L->dout + lo * out_per, *y = L->out + lo * out_per;
+        float *dw = L->dw ? grads + (L->dw - net->grads) : NULL, *db = L->db ? grads + (L->db - net->grads) : NULL;
+        const size_t count = (size_t)n * out_per;
+        if (n > 0) switch (L->kind) {
         case CS_LAYER_CONV:
-            cs_conv2d_backward(dx, L->dw, L->db, L->dout, x, L->w, n, L->in_c, L->in_h, L->in_w, L->out_c, L->k,
-                               L->stride, L->pad, net->scratch);
+            cs_conv2d_backward(dx, dw, db, dy, x, L->w, n, L->in_c, L->in_h, L->in_w, L->out_c, L->k, L->stride,
+                               L->pad, scratch);
             break;
-        case CS_LAYER_FC:
-            cs_fc_backward(dx, L->dw, L->db, L->dout, x, L->w, n, L->in_c * L->in_h * L->in_w, L->out_c);
-            break;
+        case CS_LAYER_FC: cs_fc_backward(dx, dw, db, dy, x, L->w, n, (int)in_per, L->out_c); break;
         default:
             if (!dx) break; /* a parameter-free first layer has nothing to pass back */
             switch (L->kind) {
-            case CS_LAYER_RELU: cs_relu_backward(dx, L->dout, L->out, count); break;
-            case CS_LAYER_TANH: cs_tanh_backward(dx, L->dout, L->out, count); break;
-            case CS_LAYER_SIGMOID: cs_sigmoid_backward(dx, L->dout, L->out, count); break;
+            case CS_LAYER_RELU: cs_relu_backward(dx, dy, y, count); break;
+            case CS_LAYER_TANH: cs_tanh_backward(dx, dy, y, count); break;
+            case CS_LAYER_SIGMOID: cs_sigmoid_backward(dx, dy, y, count); break;
             case CS_LAYER_MAXPOOL:
-                cs_maxpool_backward(dx, L->dout, L->argmax, n, L->in_c, L->in_h, L->in_w, L->k, L->stride);
+                cs_maxpool_backward(dx, dy, L->argmax + lo * out_per, n, L->in_c, L->in_h, L->in_w, L->k, L->stride);
                 break;
-            case CS_LAYER_AVGPOOL:
-                cs_avgpool_backward(dx, L->dout, n, L->in_c, L->in_h, L->in_w, L->k, L->stride);
-                break;
-            case CS_LAYER_SOFTMAX: cs_softmax_backward(dx, L->dout, L->out, n, L->out_c); break;
+            case CS_LAYER_AVGPOOL: cs_avgpool_backward(dx, dy, n, L->in_c, L->in_h, L->in_w, L->k, L->stride); break;
+            case CS_LAYER_SOFTMAX: cs_softmax_backward(dx, dy, y, n, L->out_c); break;
             default: break;
             }
         }
+        if (timing) {
+            const double t1 = profile_mark(net, nt);
+            if (t == 0) net->prof_bwd[l] += t1 - t0;
+            t0 = t1;
+        }
+    }
+}
+
+float cs_net_backward(cs_net *net, const int *labels, int n, cs_loss_kind loss)
+{
+    const double t0 = net->prof_bwd ? now_seconds() : 0.0;
+    double extra = 0.0;
+    int start;
+    float value = compute_loss(net, labels, n, loss, 1, &start);
+    if (net->prof_bwd) extra = now_seconds() - t0;
+    const int T = team_size(net, n);
+    if (T == 1) {
+        backward_slice(net, start, 0, n, 0, 1, net->grads);
+    } else {
+#ifdef _OPENMP
+#pragma omp parallel num_threads(T)
+        {
+            const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+            int lo, hi;
+            float *g = t == 0 ? net->grads : net->thread_grads + (size_t)(t - 1) * net->n_params;
+            if (t > 0) memset(g, 0, net->n_params * sizeof(float));
+            slice(n, nt, t, &lo, &hi);
+            backward_slice(net, start, lo, hi, t, nt, g);
+            const double r0 = net->prof_bwd ? profile_mark(net, nt) : 0.0;
+            /* sum the other threads' blocks into grads, always in thread order */
+#pragma omp barrier
+#pragma omp for schedule(static)
+            for (size_t i = 0; i < net->n_params; i++) {
+                float s = net->grads[i];
+                for (int u = 1; u < nt; u++) s += net->thread_grads[(size_t)(u - 1) * net->n_params + i];
+                net->grads[i] = s;
+            }
+            if (net->prof_bwd && t == 0) extra += now_seconds() - r0;
+        }
+#endif
+    }
+    if (net->prof_bwd) {
+        net->prof_bwd[net->n_layers] += extra;
+        net->prof_steps++;
     }
     return value;
 }

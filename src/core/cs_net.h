@@ -13,6 +13,12 @@
  * Memory: all parameters live in one block (params) and all gradients in a parallel
  * block (grads); each layer's w/b/dw/db point into them. Activations, deltas and
  * scratch are sized for max_batch when the net is built: forward/backward never allocate.
+ *
+ * Threads: with OpenMP, forward and backward split the batch into equal contiguous slices,
+ * one per thread; each thread has its own conv scratch and (beyond the first) its own
+ * gradient block, summed into grads in thread order. Buffers are sized for the OpenMP
+ * thread count at creation (omp_get_max_threads()); later calls use at most that many.
+ * For a given thread count the results are bit-identical from run to run.
  */
 #ifndef CS_NET_H
 #define CS_NET_H
@@ -61,9 +67,14 @@ typedef struct {
     float *grads;             /* owned block of n_params floats, parallel to params */
     size_t n_params;
     float *input;             /* (max_batch, in_c, in_h, in_w), owned; callers fill it */
-    float *scratch;           /* owned workspace for the conv kernels */
+    float *scratch;           /* owned workspace for the conv kernels: n_threads slices of scratch_floats */
     size_t scratch_floats;
     int n_classes;            /* output width of the last layer */
+    int n_threads;            /* threads the per-thread buffers are sized for (>= 1) */
+    float *thread_grads;      /* owned: (n_threads - 1, n_params) gradient blocks of threads 1.. */
+    double *prof_fwd;         /* (n_layers) seconds per layer forward, summed over calls; NULL = off */
+    double *prof_bwd;         /* (n_layers + 1) seconds per layer backward, then loss + thread reduce */
+    long prof_steps;          /* backward calls while profiling */
 } cs_net;
 
 /* Preset specs by name ("mnist", "cifar", "article"); NULL if unknown. Static strings. */
@@ -84,6 +95,10 @@ void cs_net_init_params(cs_net *net, cs_rng *rng);
 /* Forward pass over the first n samples of net->input (n <= max_batch). Returns the
  * output of the last layer: (n, n_classes), owned by the net. */
 const float *cs_net_forward(cs_net *net, int n);
+
+/* Turns the per-layer timers on (zeroed) or off. Timing adds a barrier per layer when
+ * threads are used, so leave it off when measuring throughput. */
+cs_status cs_net_set_profiling(cs_net *net, int on);
 
 /* Zeroes net->grads. */
 void cs_net_zero_grads(cs_net *net);
