@@ -1,6 +1,7 @@
 /* test_fast_kernels.c - the fast conv2d against the reference loops on many shapes: odd
  * and even sizes and kernels, stride 1 to 3, padding 0 to K-1 and beyond, 1 to 5 input
- * channels, batch 1 and more, and the preset layers. Scratch is allocated at exactly the
+ * channels, batch 1 and more, and the preset layers; vectorised max pooling against a
+ * plain loop. Scratch is allocated at exactly the
  * advertised size so that an overrun shows under the address sanitizer. */
 #include <math.h>
 #include <setjmp.h>
@@ -134,12 +135,50 @@ static void test_conv_odd_cases(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) check_case(&cases[i], &rng);
 }
 
+/* Max pooling with its vector path (2x2 stride 2, 8 outputs at a time) and the scalar one
+ * against a plain loop: same maxima and the same argmax, the first maximum winning ties. */
+static void test_maxpool_against_plain_loop(void **state)
+{
+    (void)state;
+    static const int shapes[][4] = {{2, 2, 16, 16}, {2, 2, 28, 28}, {2, 2, 33, 35}, {2, 2, 5, 17},
+                                    {3, 3, 14, 14}, {3, 2, 13, 20}, {2, 1, 9, 18}, {4, 4, 16, 36}};
+    cs_rng rng;
+    cs_rng_seed(&rng, 24);
+    for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++) {
+        const int K = shapes[si][0], S = shapes[si][1], H = shapes[si][2], W = shapes[si][3], N = 2, C = 3;
+        const int OH = cs_out_size(H, K, S, 0), OW = cs_out_size(W, K, S, 0);
+        const size_t nin = (size_t)N * C * H * W, nout = (size_t)N * C * OH * OW;
+        float *in = malloc(nin * 4), *out = malloc(nout * 4);
+        int *am = malloc(nout * sizeof(int));
+        /* few distinct values, so that windows often hold tied maxima */
+        for (size_t i = 0; i < nin; i++) in[i] = (float)cs_rng_below(&rng, 5) - 2.0f;
+        cs_maxpool_forward(out, am, in, N, C, H, W, K, S);
+        for (int p = 0; p < N * C; p++)
+            for (int oy = 0; oy < OH; oy++)
+                for (int ox = 0; ox < OW; ox++) {
+                    const float *x = in + (size_t)p * H * W;
+                    int best = oy * S * W + ox * S;
+                    for (int ky = 0; ky < K; ky++)
+                        for (int kx = 0; kx < K; kx++) {
+                            const int i = (oy * S + ky) * W + ox * S + kx;
+                            if (x[i] > x[best]) best = i;
+                        }
+                    const size_t o = ((size_t)p * OH + oy) * OW + ox;
+                    if (am[o] != best || out[o] != x[best])
+                        fail_msg("K%d S%d %dx%d plane %d (%d,%d): got %g at %d, want %g at %d", K, S, H, W, p, oy, ox,
+                                 out[o], am[o], x[best], best);
+                }
+        free(in), free(out), free(am);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conv_presets),
         cmocka_unit_test(test_conv_grid),
         cmocka_unit_test(test_conv_odd_cases),
+        cmocka_unit_test(test_maxpool_against_plain_loop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

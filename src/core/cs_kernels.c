@@ -86,29 +86,87 @@ void cs_conv2d_backward_ref(float *din, float *dw, float *db, const float *dout,
 
 /* ---- pooling ----------------------------------------------------------------------- */
 
+#if !defined(CS_PORTABLE_ONLY) && (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+#define CS_HAVE_AVX2_PATH 1
+#include <immintrin.h>
+#else
+#define CS_HAVE_AVX2_PATH 0
+#endif
+
+/* Max pooling of one output row, one output at a time; selects rather than branches
+ * (random data would mispredict half of them). Outputs from ox0 on. */
+static void maxpool_row(float *o, int *am, const float *x, int W, int OW, int K, int S, int oy, int ox0)
+{
+    for (int ox = ox0; ox < OW; ox++) {
+        int best = (oy * S) * W + ox * S;
+        float bv = x[best];
+        for (int ky = 0; ky < K; ky++)
+            for (int kx = 0; kx < K; kx++) {
+                /* first maximum wins ties, as PyTorch */
+                const int i = (oy * S + ky) * W + ox * S + kx;
+                const float v = x[i];
+                const int take = v > bv;
+                bv = take ? v : bv;
+                best = take ? i : best;
+            }
+        o[ox] = bv;
+        am[ox] = best;
+    }
+}
+
+#if CS_HAVE_AVX2_PATH
+/* 2x2 stride-2 pooling of one output row, 8 outputs per step: the same comparisons in the
+ * same order as maxpool_row (an ordered > is false for NaN, like C's). Returns the first
+ * output left for the scalar loop. */
+__attribute__((target("avx2"))) static int maxpool2_row_avx2(float *o, int *am, const float *x, int W, int OW, int oy)
+{
+    const float *r0 = x + (size_t)(2 * oy) * W, *r1 = r0 + W;
+    const __m256i step = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
+    int j = 0;
+    for (; j + 8 <= OW && 2 * j + 16 <= W; j += 8) {
+        __m256 v[4];
+        const float *rows[2] = {r0, r1};
+        for (int r = 0; r < 2; r++) {
+            const __m256 lo = _mm256_loadu_ps(rows[r] + 2 * j), hi = _mm256_loadu_ps(rows[r] + 2 * j + 8);
+            const __m256 ev = _mm256_shuffle_ps(lo, hi, 0x88), od = _mm256_shuffle_ps(lo, hi, 0xDD);
+            v[2 * r] = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(ev), 0xD8));
+            v[2 * r + 1] = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(od), 0xD8));
+        }
+        const __m256i i0 = _mm256_add_epi32(_mm256_set1_epi32(2 * oy * W + 2 * j), step);
+        const __m256i idx[4] = {i0, _mm256_add_epi32(i0, _mm256_set1_epi32(1)), _mm256_add_epi32(i0, _mm256_set1_epi32(W)),
+                                _mm256_add_epi32(i0, _mm256_set1_epi32(W + 1))};
+        __m256 m = v[0];
+        __m256i im = idx[0];
+        for (int k = 1; k < 4; k++) {
+            const __m256 t = _mm256_cmp_ps(v[k], m, _CMP_GT_OQ);
+            m = _mm256_blendv_ps(m, v[k], t);
+            im = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(im), _mm256_castsi256_ps(idx[k]), t));
+        }
+        _mm256_storeu_ps(o + j, m);
+        _mm256_storeu_si256((__m256i *)(void *)(am + j), im);
+    }
+    return j;
+}
+#endif
+
 void cs_maxpool_forward(float *out, int *argmax, const float *in, int N, int C, int H, int W, int K, int S)
 {
     const int OH = cs_out_size(H, K, S, 0), OW = cs_out_size(W, K, S, 0);
     assert(OH > 0 && OW > 0);
+#if CS_HAVE_AVX2_PATH
+    const int vec2 = K == 2 && S == 2 && __builtin_cpu_supports("avx2");
+#endif
     for (int p = 0; p < N * C; p++) {
         const float *x = in + (size_t)p * H * W;
         float *o = out + (size_t)p * OH * OW;
         int *am = argmax + (size_t)p * OH * OW;
-        for (int oy = 0; oy < OH; oy++)
-            for (int ox = 0; ox < OW; ox++) {
-                int best = (oy * S) * W + ox * S;
-                float bv = x[best];
-                for (int ky = 0; ky < K; ky++)
-                    for (int kx = 0; kx < K; kx++) {
-                        const int i = (oy * S + ky) * W + ox * S + kx;
-                        if (x[i] > bv) { /* first maximum wins ties, as PyTorch */
-                            bv = x[i];
-                            best = i;
-                        }
-                    }
-                o[oy * OW + ox] = bv;
-                am[oy * OW + ox] = best;
-            }
+        for (int oy = 0; oy < OH; oy++) {
+            int ox0 = 0;
+#if CS_HAVE_AVX2_PATH
+            if (vec2) ox0 = maxpool2_row_avx2(o + oy * OW, am + oy * OW, x, W, OW, oy);
+#endif
+            maxpool_row(o + oy * OW, am + oy * OW, x, W, OW, K, S, oy, ox0);
+        }
     }
 }
 
