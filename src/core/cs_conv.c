@@ -183,16 +183,36 @@ tile_avx2(const int ROWS, const int NV, const int PANEL, const gemm_args *g, int
 
 AVX2_FN static void gemm_avx2(const gemm_args *g)
 {
-    const int nslots = g->nrows * g->spr, NV = g->nv, R = g->rows;
+    const int NV = g->nv, R = g->rows, Kt = walk_len(&g->w);
     assert(NV >= 1 && NV <= 3 && R * NV <= 12 && R <= 8);
-    for (int s0 = 0; s0 < nslots; s0 += NV) {
+    /* slots and rows are walked with counters: a division per row would cost as much as
+     * a good part of the tile's multiply-adds */
+    int srow = 0, sxv = 0;
+    for (int s0 = 0; s0 < g->nrows * g->spr; s0 += NV) {
         ptrdiff_t boff[3] = {0, 0, 0}, coff[3] = {0, 0, 0};
         int cnt[3] = {0, 0, 0};
-        for (int v = 0; v < NV && s0 + v < nslots; v++) slot_geometry(g, s0 + v, &boff[v], &coff[v], &cnt[v]);
+        for (int v = 0; v < NV && srow < g->nrows; v++) {
+            boff[v] = srow * g->b_rs + (ptrdiff_t)sxv * LANES;
+            coff[v] = srow * g->c_rs + (ptrdiff_t)sxv * LANES;
+            const int left = g->width - sxv * LANES;
+            cnt[v] = left < LANES ? left : LANES;
+            if (++sxv == g->spr) sxv = 0, srow++;
+        }
+        int c = 0, ky = 0, kx = 0; /* window position of row i0 + i */
         for (int i0 = 0; i0 < g->I; i0 += R) {
             const int rows = g->I - i0 < R ? g->I - i0 : R;
             ptrdiff_t aoff[12];
-            for (int i = 0; i < rows; i++) aoff[i] = a_row_offset(g, i0 + i);
+            for (int i = 0; i < rows; i++) {
+                if (g->panel_rows > 0) {
+                    aoff[i] = (ptrdiff_t)i0 * Kt + i;
+                } else {
+                    aoff[i] = c * g->a_plane + ky * g->a_rs + kx;
+                    if (++kx == g->ak) {
+                        kx = 0;
+                        if (++ky == g->ak) ky = 0, c++;
+                    }
+                }
+            }
             if (g->panel_rows > 0) {
                 if (NV == 1) TILE_SWITCH_1(1)
                 else if (NV == 2) TILE_SWITCH_2(1)
