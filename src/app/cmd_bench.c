@@ -109,8 +109,8 @@ static int print_profile(bench_state *b, double seconds, int json)
     const double step_ms = 1e3 * b->batch / ips;
     const double steps = (double)net->prof_steps;
     double layers_ms = 0;
-    if (!json) printf("  profile (ms per training step of %.3f ms; threads wait for each other per layer):\n",
-                      step_ms);
+    if (!json) printf("  profile (ms per training step of %.3f ms; with threads, a layer's time summed over\n"
+                      "  the threads and divided by their count):\n", step_ms);
     else printf(", \"profile\": [");
     for (int l = 0; l <= net->n_layers; l++) {
         const int extra = l == net->n_layers;

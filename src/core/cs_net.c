@@ -325,8 +325,8 @@ cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch)
     net->params = calloc(n_params ? n_params : 1, sizeof(float));
     net->grads = calloc(n_params ? n_params : 1, sizeof(float));
     net->input = calloc((size_t)max_batch * net->in_c * net->in_h * net->in_w, sizeof(float));
-    /* one scratch slice and one gradient block per extra thread; slices are rounded to
-     * 64 bytes so threads do not share cache lines */
+    /* one scratch slice per thread, rounded to 64 bytes so threads do not share cache
+     * lines; one gradient block per batch chunk beyond the first */
     int threads = 1;
 #ifdef _OPENMP
     threads = omp_get_max_threads();
@@ -335,10 +335,12 @@ cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch)
     if (threads > 256) threads = 256;
     if (threads < 1) threads = 1;
     net->n_threads = threads;
+    net->n_chunks = threads > CS_NET_MIN_CHUNKS ? threads : CS_NET_MIN_CHUNKS;
+    if (net->n_chunks > max_batch) net->n_chunks = max_batch;
     net->scratch_floats = (scratch + 15) / 16 * 16;
     net->scratch = calloc(scratch ? net->scratch_floats * (size_t)threads : 1, sizeof(float));
-    net->thread_grads = threads > 1 ? calloc((size_t)(threads - 1) * (n_params ? n_params : 1), sizeof(float)) : NULL;
-    if (!net->params || !net->grads || !net->input || !net->scratch || (threads > 1 && !net->thread_grads)) {
+    net->chunk_grads = calloc((size_t)net->n_chunks * (n_params ? n_params : 1), sizeof(float));
+    if (!net->params || !net->grads || !net->input || !net->scratch || !net->chunk_grads) {
         st = cs_fail(CS_ERR_NOMEM, "out of memory for %zu parameters", n_params);
         goto fail;
     }
@@ -383,7 +385,7 @@ void cs_net_destroy(cs_net *net)
     free(net->grads);
     free(net->input);
     free(net->scratch);
-    free(net->thread_grads);
+    free(net->chunk_grads);
     free(net->prof_fwd);
     free(net->prof_bwd);
     free(net);
@@ -443,39 +445,48 @@ static int team_size(const cs_net *net, int n)
     return t < 1 ? 1 : t;
 }
 
-/* The fixed slice [*lo, *hi) of a batch of n for thread t of nt. */
-static void slice(int n, int nt, int t, int *lo, int *hi)
+static int chunk_count(const cs_net *net, int n) { return n < net->n_chunks ? n : net->n_chunks; }
+
+/* The fixed sample range [*lo, *hi) of chunk c of nc over a batch of n. */
+static void chunk_range(int n, int nc, int c, int *lo, int *hi)
 {
-    *lo = (int)((long)n * t / nt);
-    *hi = (int)((long)n * (t + 1) / nt);
+    *lo = (int)((long)n * c / nc);
+    *hi = (int)((long)n * (c + 1) / nc);
 }
 
-/* Waits for the team when profiling, so that thread 0's clock covers the slowest thread. */
-static double profile_mark(const cs_net *net, int nt)
+static int thread_id(void)
 {
 #ifdef _OPENMP
-    if (nt > 1) {
-#pragma omp barrier
-    }
+    return omp_get_thread_num();
+#else
+    return 0;
 #endif
-    (void)net, (void)nt;
-    return now_seconds();
 }
 
-/* Forward pass of samples [lo, hi) on thread t of a team of nt. */
-static void forward_slice(cs_net *net, int lo, int hi, int t, int nt)
+/* Adds seconds to a profile slot; threads share the slots. */
+static void profile_add(double *slot, double seconds)
+{
+#ifdef _OPENMP
+#pragma omp atomic
+#endif
+    *slot += seconds;
+}
+
+/* Forward pass of samples [lo, hi) with the scratch of thread t; per-layer times are
+ * divided by the team size so that they add up to wall time when threads keep busy. */
+static void forward_chunk(cs_net *net, int lo, int hi, int t, int team)
 {
     const int n = hi - lo;
     float *scratch = net->scratch + (size_t)t * net->scratch_floats;
     const int timing = net->prof_fwd != NULL;
-    double t0 = timing ? profile_mark(net, nt) : 0.0;
+    double t0 = timing ? now_seconds() : 0.0;
     for (int l = 0; l < net->n_layers; l++) {
         cs_layer *L = &net->layers[l];
         const size_t in_per = (size_t)L->in_c * L->in_h * L->in_w, out_per = out_count(L);
         const float *x = layer_input(net, l) + lo * in_per;
         float *y = L->out + lo * out_per;
         const size_t count = (size_t)n * out_per;
-        if (n > 0) switch (L->kind) {
+        switch (L->kind) {
         case CS_LAYER_CONV:
             cs_conv2d_forward(y, x, L->w, L->b, n, L->in_c, L->in_h, L->in_w, L->out_c, L->k, L->stride, L->pad,
                               scratch);
@@ -491,8 +502,8 @@ static void forward_slice(cs_net *net, int lo, int hi, int t, int nt)
         case CS_LAYER_SOFTMAX: cs_softmax_forward(y, x, n, L->out_c); break;
         }
         if (timing) {
-            const double t1 = profile_mark(net, nt);
-            if (t == 0) net->prof_fwd[l] += t1 - t0;
+            const double t1 = now_seconds();
+            profile_add(&net->prof_fwd[l], (t1 - t0) / team);
             t0 = t1;
         }
     }
@@ -500,19 +511,16 @@ static void forward_slice(cs_net *net, int lo, int hi, int t, int nt)
 
 const float *cs_net_forward(cs_net *net, int n)
 {
-    const int T = team_size(net, n);
-    if (T == 1) {
-        forward_slice(net, 0, n, 0, 1);
-    } else {
+    /* chunks depend on n only and are taken by whichever thread is free, so a thread that
+     * the system pauses delays the batch by one chunk at most */
+    const int T = team_size(net, n), nc = chunk_count(net, n);
 #ifdef _OPENMP
-#pragma omp parallel num_threads(T)
-        {
-            const int t = omp_get_thread_num(), nt = omp_get_num_threads();
-            int lo, hi;
-            slice(n, nt, t, &lo, &hi);
-            forward_slice(net, lo, hi, t, nt);
-        }
+#pragma omp parallel for schedule(dynamic, 1) num_threads(T) if (T > 1)
 #endif
+    for (int c = 0; c < nc; c++) {
+        int lo, hi;
+        chunk_range(n, nc, c, &lo, &hi);
+        forward_chunk(net, lo, hi, thread_id(), T);
     }
     return net->layers[net->n_layers - 1].out;
 }
@@ -543,14 +551,14 @@ float cs_net_loss(cs_net *net, const int *labels, int n, cs_loss_kind loss)
     return compute_loss(net, labels, n, loss, 0, &start);
 }
 
-/* Backward pass of samples [lo, hi) from layer `start` down, on thread t of nt; parameter
- * gradients go to the block `grads` (parallel to net->grads). */
-static void backward_slice(cs_net *net, int start, int lo, int hi, int t, int nt, float *grads)
+/* Backward pass of samples [lo, hi) from layer `start` down, with the scratch of thread t;
+ * parameter gradients go to the block `grads` (parallel to net->grads). */
+static void backward_chunk(cs_net *net, int start, int lo, int hi, int t, int team, float *grads)
 {
     const int n = hi - lo;
     float *scratch = net->scratch + (size_t)t * net->scratch_floats;
     const int timing = net->prof_bwd != NULL;
-    double t0 = timing ? profile_mark(net, nt) : 0.0;
+    double t0 = timing ? now_seconds() : 0.0;
     for (int l = start; l >= 0; l--) {
         cs_layer *L = &net->layers[l];
         const size_t in_per = (size_t)L->in_c * L->in_h * L->in_w, out_per = out_count(L);
@@ -559,7 +567,7 @@ static void backward_slice(cs_net *net, int start, int lo, int hi, int t, int nt
         const float *dy = L->dout + lo * out_per, *y = L->out + lo * out_per;
         float *dw = L->dw ? grads + (L->dw - net->grads) : NULL, *db = L->db ? grads + (L->db - net->grads) : NULL;
         const size_t count = (size_t)n * out_per;
-        if (n > 0) switch (L->kind) {
+        switch (L->kind) {
         case CS_LAYER_CONV:
             cs_conv2d_backward(dx, dw, db, dy, x, L->w, n, L->in_c, L->in_h, L->in_w, L->out_c, L->k, L->stride,
                                L->pad, scratch);
@@ -580,8 +588,8 @@ static void backward_slice(cs_net *net, int start, int lo, int hi, int t, int nt
             }
         }
         if (timing) {
-            const double t1 = profile_mark(net, nt);
-            if (t == 0) net->prof_bwd[l] += t1 - t0;
+            const double t1 = now_seconds();
+            profile_add(&net->prof_bwd[l], (t1 - t0) / team);
             t0 = t1;
         }
     }
@@ -590,37 +598,42 @@ static void backward_slice(cs_net *net, int start, int lo, int hi, int t, int nt
 float cs_net_backward(cs_net *net, const int *labels, int n, cs_loss_kind loss)
 {
     const double t0 = net->prof_bwd ? now_seconds() : 0.0;
-    double extra = 0.0;
     int start;
     float value = compute_loss(net, labels, n, loss, 1, &start);
-    if (net->prof_bwd) extra = now_seconds() - t0;
-    const int T = team_size(net, n);
-    if (T == 1) {
-        backward_slice(net, start, 0, n, 0, 1, net->grads);
-    } else {
+    double extra = net->prof_bwd ? now_seconds() - t0 : 0.0;
+    /* chunk c accumulates into its own gradient block (chunk 0 into grads); the blocks are
+     * then summed in chunk order, so the result does not depend on which thread ran what */
+    const int T = team_size(net, n), nc = chunk_count(net, n);
+    double r0 = 0.0;
 #ifdef _OPENMP
-#pragma omp parallel num_threads(T)
-        {
-            const int t = omp_get_thread_num(), nt = omp_get_num_threads();
-            int lo, hi;
-            float *g = t == 0 ? net->grads : net->thread_grads + (size_t)(t - 1) * net->n_params;
-            if (t > 0) memset(g, 0, net->n_params * sizeof(float));
-            slice(n, nt, t, &lo, &hi);
-            backward_slice(net, start, lo, hi, t, nt, g);
-            const double r0 = net->prof_bwd ? profile_mark(net, nt) : 0.0;
-            /* sum the other threads' blocks into grads, always in thread order */
-#pragma omp barrier
-#pragma omp for schedule(static)
-            for (size_t i = 0; i < net->n_params; i++) {
-                float s = net->grads[i];
-                for (int u = 1; u < nt; u++) s += net->thread_grads[(size_t)(u - 1) * net->n_params + i];
-                net->grads[i] = s;
-            }
-            if (net->prof_bwd && t == 0) extra += now_seconds() - r0;
-        }
+#pragma omp parallel num_threads(T) if (T > 1)
 #endif
+    {
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 1)
+#endif
+        for (int c = 0; c < nc; c++) {
+            float *g = c == 0 ? net->grads : net->chunk_grads + (size_t)(c - 1) * net->n_params;
+            if (c > 0) memset(g, 0, net->n_params * sizeof(float));
+            int lo, hi;
+            chunk_range(n, nc, c, &lo, &hi);
+            backward_chunk(net, start, lo, hi, thread_id(), T, g);
+        }
+#ifdef _OPENMP
+#pragma omp single
+#endif
+        if (net->prof_bwd) r0 = now_seconds();
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+        for (size_t i = 0; i < net->n_params; i++) {
+            float s = net->grads[i];
+            for (int c = 1; c < nc; c++) s += net->chunk_grads[(size_t)(c - 1) * net->n_params + i];
+            net->grads[i] = s;
+        }
     }
     if (net->prof_bwd) {
+        extra += now_seconds() - r0;
         net->prof_bwd[net->n_layers] += extra;
         net->prof_steps++;
     }

@@ -14,11 +14,14 @@
  * block (grads); each layer's w/b/dw/db point into them. Activations, deltas and
  * scratch are sized for max_batch when the net is built: forward/backward never allocate.
  *
- * Threads: with OpenMP, forward and backward split the batch into equal contiguous slices,
- * one per thread; each thread has its own conv scratch and (beyond the first) its own
- * gradient block, summed into grads in thread order. Buffers are sized for the OpenMP
- * thread count at creation (omp_get_max_threads()); later calls use at most that many.
- * For a given thread count the results are bit-identical from run to run.
+ * Threads: with OpenMP, forward and backward split the batch into min(n, n_chunks) fixed
+ * chunks that the threads take as they come free. Each chunk accumulates its parameter
+ * gradients into its own block, and the blocks are summed in chunk order, so the result
+ * depends only on the batch and n_chunks, not on which thread ran which chunk. Buffers are
+ * sized at creation for omp_get_max_threads() threads (per-thread conv scratch) and
+ * n_chunks = max(CS_NET_MIN_CHUNKS, threads) chunks; later calls use at most that many
+ * threads. With up to CS_NET_MIN_CHUNKS threads the trained weights are bit-identical
+ * whatever the thread count.
  */
 #ifndef CS_NET_H
 #define CS_NET_H
@@ -41,6 +44,9 @@ typedef enum {
 } cs_layer_kind;
 
 typedef enum { CS_LOSS_XENT, CS_LOSS_MSE } cs_loss_kind;
+
+/* Batch chunks processed in parallel, at least (see the note on threads above). */
+enum { CS_NET_MIN_CHUNKS = 4 };
 
 typedef struct {
     cs_layer_kind kind;
@@ -70,10 +76,12 @@ typedef struct {
     float *scratch;           /* owned workspace for the conv kernels: n_threads slices of scratch_floats */
     size_t scratch_floats;
     int n_classes;            /* output width of the last layer */
-    int n_threads;            /* threads the per-thread buffers are sized for (>= 1) */
-    float *thread_grads;      /* owned: (n_threads - 1, n_params) gradient blocks of threads 1.. */
-    double *prof_fwd;         /* (n_layers) seconds per layer forward, summed over calls; NULL = off */
-    double *prof_bwd;         /* (n_layers + 1) seconds per layer backward, then loss + thread reduce */
+    int n_threads;            /* threads the per-thread scratch is sized for (>= 1) */
+    int n_chunks;             /* batch chunks (>= 1) */
+    float *chunk_grads;       /* owned: (n_chunks - 1, n_params) gradient blocks of chunks 1.. */
+    double *prof_fwd;         /* (n_layers) seconds per layer forward (summed over threads and divided by
+                               * their count), summed over calls; NULL = off */
+    double *prof_bwd;         /* (n_layers + 1) the same for backward, then loss + gradient sums */
     long prof_steps;          /* backward calls while profiling */
 } cs_net;
 
@@ -96,8 +104,8 @@ void cs_net_init_params(cs_net *net, cs_rng *rng);
  * output of the last layer: (n, n_classes), owned by the net. */
 const float *cs_net_forward(cs_net *net, int n);
 
-/* Turns the per-layer timers on (zeroed) or off. Timing adds a barrier per layer when
- * threads are used, so leave it off when measuring throughput. */
+/* Turns the per-layer timers on (zeroed) or off. Each layer of each chunk reads the
+ * clock twice; leave it off when measuring throughput. */
 cs_status cs_net_set_profiling(cs_net *net, int on);
 
 /* Zeroes net->grads. */
