@@ -12,6 +12,7 @@
 #include <omp.h>
 #endif
 
+#include "cs_pool.h"
 #include "cs_tensor.h"
 
 static const struct {
@@ -340,6 +341,10 @@ cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch)
     net->scratch_floats = (scratch + 15) / 16 * 16;
     net->scratch = calloc(scratch ? net->scratch_floats * (size_t)threads : 1, sizeof(float));
     net->chunk_grads = calloc((size_t)net->n_chunks * (n_params ? n_params : 1), sizeof(float));
+    if (threads > 1 && cs_pool_create(&net->pool, threads) != CS_OK) {
+        st = CS_ERR_NOMEM; /* the message names the failure */
+        goto fail;
+    }
     if (!net->params || !net->grads || !net->input || !net->scratch || !net->chunk_grads) {
         st = cs_fail(CS_ERR_NOMEM, "out of memory for %zu parameters", n_params);
         goto fail;
@@ -386,8 +391,10 @@ void cs_net_destroy(cs_net *net)
     free(net->input);
     free(net->scratch);
     free(net->chunk_grads);
+    cs_pool_destroy(net->pool);
     free(net->prof_fwd);
     free(net->prof_bwd);
+    free(net->prof_thread);
     free(net);
 }
 
@@ -419,21 +426,21 @@ cs_status cs_net_set_profiling(cs_net *net, int on)
 {
     free(net->prof_fwd);
     free(net->prof_bwd);
-    net->prof_fwd = net->prof_bwd = NULL;
+    free(net->prof_thread);
+    net->prof_fwd = net->prof_bwd = net->prof_thread = NULL;
     net->prof_steps = 0;
     if (!on) return CS_OK;
     net->prof_fwd = calloc((size_t)net->n_layers, sizeof(double));
     net->prof_bwd = calloc((size_t)net->n_layers + 1, sizeof(double));
-    if (!net->prof_fwd || !net->prof_bwd) {
-        free(net->prof_fwd);
-        free(net->prof_bwd);
-        net->prof_fwd = net->prof_bwd = NULL;
+    net->prof_thread = calloc((size_t)2 * net->n_threads * (net->n_layers + 1), sizeof(double));
+    if (!net->prof_fwd || !net->prof_bwd || !net->prof_thread) {
+        cs_net_set_profiling(net, 0);
         return cs_fail(CS_ERR_NOMEM, "out of memory for the profile of %d layers", net->n_layers);
     }
     return CS_OK;
 }
 
-/* Threads to use for a batch of n: the OpenMP setting, capped by the buffers and by n. */
+/* Threads to use for a batch of n: the OpenMP setting, capped by the pool and by n. */
 static int team_size(const cs_net *net, int n)
 {
     int t = 1;
@@ -454,22 +461,20 @@ static void chunk_range(int n, int nc, int c, int *lo, int *hi)
     *hi = (int)((long)n * (c + 1) / nc);
 }
 
-static int thread_id(void)
+/* Per-thread profile rows: (n_threads, n_layers + 1) forward then the same for backward,
+ * summed into prof_fwd / prof_bwd after each pass by the calling thread. */
+static double *profile_row(const cs_net *net, int thread, int backward)
 {
-#ifdef _OPENMP
-    return omp_get_thread_num();
-#else
-    return 0;
-#endif
+    return net->prof_thread + ((size_t)backward * net->n_threads + thread) * (net->n_layers + 1);
 }
 
-/* Adds seconds to a profile slot; threads share the slots. */
-static void profile_add(double *slot, double seconds)
+static void profile_collect(cs_net *net, int backward)
 {
-#ifdef _OPENMP
-#pragma omp atomic
-#endif
-    *slot += seconds;
+    double *total = backward ? net->prof_bwd : net->prof_fwd;
+    for (int t = 0; t < net->n_threads; t++) {
+        double *row = profile_row(net, t, backward);
+        for (int l = 0; l < net->n_layers; l++) total[l] += row[l], row[l] = 0.0;
+    }
 }
 
 /* Forward pass of samples [lo, hi) with the scratch of thread t; per-layer times are
@@ -503,25 +508,32 @@ static void forward_chunk(cs_net *net, int lo, int hi, int t, int team)
         }
         if (timing) {
             const double t1 = now_seconds();
-            profile_add(&net->prof_fwd[l], (t1 - t0) / team);
+            profile_row(net, t, 0)[l] += (t1 - t0) / team;
             t0 = t1;
         }
     }
+}
+
+typedef struct {
+    cs_net *net;
+    int n, nc, team, start;
+} pass_job;
+
+static void forward_task(void *arg, int c, int thread)
+{
+    const pass_job *job = arg;
+    int lo, hi;
+    chunk_range(job->n, job->nc, c, &lo, &hi);
+    forward_chunk(job->net, lo, hi, thread, job->team);
 }
 
 const float *cs_net_forward(cs_net *net, int n)
 {
     /* chunks depend on n only and are taken by whichever thread is free, so a thread that
      * the system pauses delays the batch by one chunk at most */
-    const int T = team_size(net, n), nc = chunk_count(net, n);
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(T) if (T > 1)
-#endif
-    for (int c = 0; c < nc; c++) {
-        int lo, hi;
-        chunk_range(n, nc, c, &lo, &hi);
-        forward_chunk(net, lo, hi, thread_id(), T);
-    }
+    pass_job job = {net, n, chunk_count(net, n), team_size(net, n), 0};
+    cs_pool_run(net->pool, job.team, job.nc, forward_task, &job);
+    if (net->prof_fwd) profile_collect(net, 0);
     return net->layers[net->n_layers - 1].out;
 }
 
@@ -589,10 +601,21 @@ static void backward_chunk(cs_net *net, int start, int lo, int hi, int t, int te
         }
         if (timing) {
             const double t1 = now_seconds();
-            profile_add(&net->prof_bwd[l], (t1 - t0) / team);
+            profile_row(net, t, 1)[l] += (t1 - t0) / team;
             t0 = t1;
         }
     }
+}
+
+static void backward_task(void *arg, int c, int thread)
+{
+    const pass_job *job = arg;
+    cs_net *net = job->net;
+    float *g = c == 0 ? net->grads : net->chunk_grads + (size_t)(c - 1) * net->n_params;
+    if (c > 0) memset(g, 0, net->n_params * sizeof(float));
+    int lo, hi;
+    chunk_range(job->n, job->nc, c, &lo, &hi);
+    backward_chunk(net, job->start, lo, hi, thread, job->team, g);
 }
 
 float cs_net_backward(cs_net *net, const int *labels, int n, cs_loss_kind loss)
@@ -603,34 +626,13 @@ float cs_net_backward(cs_net *net, const int *labels, int n, cs_loss_kind loss)
     double extra = net->prof_bwd ? now_seconds() - t0 : 0.0;
     /* chunk c accumulates into its own gradient block (chunk 0 into grads); the blocks are
      * then summed in chunk order, so the result does not depend on which thread ran what */
-    const int T = team_size(net, n), nc = chunk_count(net, n);
-    double r0 = 0.0;
-#ifdef _OPENMP
-#pragma omp parallel num_threads(T) if (T > 1)
-#endif
-    {
-#ifdef _OPENMP
-#pragma omp for schedule(dynamic, 1)
-#endif
-        for (int c = 0; c < nc; c++) {
-            float *g = c == 0 ? net->grads : net->chunk_grads + (size_t)(c - 1) * net->n_params;
-            if (c > 0) memset(g, 0, net->n_params * sizeof(float));
-            int lo, hi;
-            chunk_range(n, nc, c, &lo, &hi);
-            backward_chunk(net, start, lo, hi, thread_id(), T, g);
-        }
-#ifdef _OPENMP
-#pragma omp single
-#endif
-        if (net->prof_bwd) r0 = now_seconds();
-#ifdef _OPENMP
-#pragma omp for schedule(static)
-#endif
-        for (size_t i = 0; i < net->n_params; i++) {
-            float s = net->grads[i];
-            for (int c = 1; c < nc; c++) s += net->chunk_grads[(size_t)(c - 1) * net->n_params + i];
-            net->grads[i] = s;
-        }
+    pass_job job = {net, n, chunk_count(net, n), team_size(net, n), start};
+    cs_pool_run(net->pool, job.team, job.nc, backward_task, &job);
+    if (net->prof_bwd) profile_collect(net, 1);
+    const double r0 = net->prof_bwd ? now_seconds() : 0.0;
+    for (int c = 1; c < job.nc; c++) {
+        const float *g = net->chunk_grads + (size_t)(c - 1) * net->n_params;
+        for (size_t i = 0; i < net->n_params; i++) net->grads[i] += g[i];
     }
     if (net->prof_bwd) {
         extra += now_seconds() - r0;

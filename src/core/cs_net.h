@@ -14,13 +14,13 @@
  * block (grads); each layer's w/b/dw/db point into them. Activations, deltas and
  * scratch are sized for max_batch when the net is built: forward/backward never allocate.
  *
- * Threads: with OpenMP, forward and backward split the batch into min(n, n_chunks) fixed
- * chunks that the threads take as they come free. Each chunk accumulates its parameter
+ * Threads: forward and backward split the batch into min(n, n_chunks) fixed chunks that
+ * the threads of the net's pool take as they come free. Each chunk accumulates its parameter
  * gradients into its own block, and the blocks are summed in chunk order, so the result
  * depends only on the batch and n_chunks, not on which thread ran which chunk. Buffers are
- * sized at creation for omp_get_max_threads() threads (per-thread conv scratch) and
- * n_chunks = max(CS_NET_MIN_CHUNKS, threads) chunks; later calls use at most that many
- * threads. With up to CS_NET_MIN_CHUNKS threads the trained weights are bit-identical
+ * sized at creation for omp_get_max_threads() threads (1 without OpenMP; per-thread conv
+ * scratch) and n_chunks = max(CS_NET_MIN_CHUNKS, threads) chunks; later calls use
+ * min(omp_get_max_threads(), n_threads) threads. With up to CS_NET_MIN_CHUNKS threads the trained weights are bit-identical
  * whatever the thread count.
  */
 #ifndef CS_NET_H
@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "cs_error.h"
+#include "cs_pool.h"
 #include "cs_rng.h"
 
 typedef enum {
@@ -76,13 +77,15 @@ typedef struct {
     float *scratch;           /* owned workspace for the conv kernels: n_threads slices of scratch_floats */
     size_t scratch_floats;
     int n_classes;            /* output width of the last layer */
-    int n_threads;            /* threads the per-thread scratch is sized for (>= 1) */
+    int n_threads;            /* threads the per-thread scratch and the pool are sized for (>= 1) */
+    cs_pool *pool;            /* owned; NULL when n_threads is 1 */
     int n_chunks;             /* batch chunks (>= 1) */
     float *chunk_grads;       /* owned: (n_chunks - 1, n_params) gradient blocks of chunks 1.. */
     double *prof_fwd;         /* (n_layers) seconds per layer forward (summed over threads and divided by
                                * their count), summed over calls; NULL = off */
     double *prof_bwd;         /* (n_layers + 1) the same for backward, then loss + gradient sums */
     long prof_steps;          /* backward calls while profiling */
+    double *prof_thread;      /* owned: per-thread timers behind prof_fwd and prof_bwd */
 } cs_net;
 
 /* Preset specs by name ("mnist", "cifar", "article"); NULL if unknown. Static strings. */
