@@ -240,11 +240,76 @@ static void gemm(const gemm_args *g)
     gemm_portable(g);
 }
 
+/* dst[j * ldd + i] = src[i * lds + j] for i < rows, j < cols. */
+static void transpose_portable(float *dst, ptrdiff_t ldd, const float *src, ptrdiff_t lds, int rows, int cols, int i0,
+                               int j0)
+{
+    for (int i = i0; i < rows; i++)
+        for (int j = j0; j < cols; j++) dst[j * ldd + i] = src[i * lds + j];
+}
+
+#if CS_HAVE_AVX2_PATH
+/* 8x8 blocks transposed in registers; returns the rows done (a multiple of 8). */
+AVX2_FN static int transpose_avx2(float *dst, ptrdiff_t ldd, const float *src, ptrdiff_t lds, int rows, int cols)
+{
+    int i = 0;
+    for (; i + 8 <= rows; i += 8) {
+        int j = 0;
+        for (; j + 8 <= cols; j += 8) {
+            __m256 r[8], t[8];
+            for (int k = 0; k < 8; k++) r[k] = _mm256_loadu_ps(src + (i + k) * lds + j);
+            for (int k = 0; k < 8; k += 2) {
+                t[k] = _mm256_unpacklo_ps(r[k], r[k + 1]);
+                t[k + 1] = _mm256_unpackhi_ps(r[k], r[k + 1]);
+            }
+            for (int k = 0; k < 8; k += 4) {
+                r[k] = _mm256_shuffle_ps(t[k], t[k + 2], 0x44);
+                r[k + 1] = _mm256_shuffle_ps(t[k], t[k + 2], 0xEE);
+                r[k + 2] = _mm256_shuffle_ps(t[k + 1], t[k + 3], 0x44);
+                r[k + 3] = _mm256_shuffle_ps(t[k + 1], t[k + 3], 0xEE);
+            }
+            for (int k = 0; k < 4; k++) {
+                t[k] = _mm256_permute2f128_ps(r[k], r[k + 4], 0x20);
+                t[k + 4] = _mm256_permute2f128_ps(r[k], r[k + 4], 0x31);
+            }
+            for (int k = 0; k < 8; k++) _mm256_storeu_ps(dst + (j + k) * ldd + i, t[k]);
+        }
+        /* the columns left over in this band of 8 rows */
+        for (int k = i; k < i + 8; k++)
+            for (int jj = j; jj < cols; jj++) dst[jj * ldd + k] = src[k * lds + jj];
+    }
+    return i;
+}
+#endif
+
+static void transpose(float *dst, ptrdiff_t ldd, const float *src, ptrdiff_t lds, int rows, int cols)
+{
+    int i0 = 0;
+#if CS_HAVE_AVX2_PATH
+    if (have_avx2_fma()) i0 = transpose_avx2(dst, ldd, src, lds, rows, cols);
+#endif
+    transpose_portable(dst, ldd, src, lds, rows, cols, i0, 0);
+}
+
 /* Tile shape for a given slot count: wide tiles when there are many columns. */
 static void tile_shape(int nslots, int *nv, int *rows)
 {
     *nv = nslots >= 3 ? 3 : nslots;
     *rows = *nv == 3 ? 4 : *nv == 2 ? 6 : 8;
+}
+
+/* Sum of n floats in 8 interleaved partial sums: one running sum would be a chain of
+ * dependent adds as long as the plane. */
+static float sum_lanes(const float *x, int n)
+{
+    float acc[LANES] = {0};
+    int m = 0;
+    for (; m + LANES <= n; m += LANES)
+        for (int l = 0; l < LANES; l++) acc[l] += x[m + l];
+    for (int l = 0; m < n; m++, l++) acc[l] += x[m];
+    float s = 0.0f;
+    for (int l = 0; l < LANES; l++) s += acc[l];
+    return s;
 }
 
 /* Packs the (I, Klen) row-major matrix m (row i at m + i*ld, k contiguous) into panels of
@@ -494,15 +559,9 @@ void cs_conv2d_backward(float *din, float *dw, float *db, const float *dout, con
     for (int n = 0; n < N; n++) {
         const float *g = dout + (size_t)n * OC * M;
         pad_planes(inpad, in + (size_t)n * C * H * W, C, H, W, wg.Hp, wg.Wp, P, P);
-        for (int oc = 0; oc < OC; oc++) {
-            const float *grow = g + (size_t)oc * M;
-            float s = 0.0f;
-            for (int m = 0; m < M; m++) {
-                doutT[(size_t)m * wg.OCp + oc] = grow[m];
-                s += grow[m];
-            }
-            if (db) db[oc] += s;
-        }
+        transpose(doutT, wg.OCp, g, M, OC, M);
+        if (db)
+            for (int oc = 0; oc < OC; oc++) db[oc] += sum_lanes(g + (size_t)oc * M, M);
         gemm(&gw);
         if (din) {
             pad_planes(doutpad, g, OC, OH, OW, wg.Hq, wg.Wq, K - 1 - P, K - 1 - P);
