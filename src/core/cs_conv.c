@@ -124,11 +124,16 @@ tile_avx2(const int ROWS, const int NV, const int PANEL, const gemm_args *g, int
     for (int i = 0; i < ROWS; i++)
 #pragma GCC unroll 3
         for (int v = 0; v < NV; v++) acc[i][v] = _mm256_setzero_ps();
-    for (int k1 = 0; k1 < w->n1; k1++)
-        for (int k2 = 0; k2 < w->n2; k2++) {
-            const float *pa = a + k1 * w->a1 + k2 * w->a2;
-            const float *pb = g->B + k1 * w->b1 + k2 * w->b2;
-            for (int k3 = 0; k3 < w->n3; k3++, pa += w->a3, pb += w->b3) {
+    /* the walk as pointer increments: after each inner and middle loop the pointers step
+     * to the next row or plane without multiplications */
+    const int n1 = w->n1, n2 = w->n2, n3 = w->n3;
+    const ptrdiff_t a3 = w->a3, b3 = w->b3;
+    const ptrdiff_t a2 = w->a2 - n3 * a3, b2 = w->b2 - n3 * b3;
+    const ptrdiff_t a1 = w->a1 - n2 * w->a2, b1 = w->b1 - n2 * w->b2;
+    const float *pa = a, *pb = g->B;
+    for (int k1 = 0; k1 < n1; k1++, pa += a1, pb += b1)
+        for (int k2 = 0; k2 < n2; k2++, pa += a2, pb += b2)
+            for (int k3 = 0; k3 < n3; k3++, pa += a3, pb += b3) {
                 __m256 bv[3];
 #pragma GCC unroll 3
                 for (int v = 0; v < NV; v++) bv[v] = _mm256_loadu_ps(pb + boff[v]);
@@ -139,7 +144,6 @@ tile_avx2(const int ROWS, const int NV, const int PANEL, const gemm_args *g, int
                     for (int v = 0; v < NV; v++) acc[i][v] = _mm256_fmadd_ps(av, bv[v], acc[i][v]);
                 }
             }
-        }
     const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
 #pragma GCC unroll 3
     for (int v = 0; v < NV; v++) {
