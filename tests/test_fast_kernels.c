@@ -1,7 +1,7 @@
 /* test_fast_kernels.c - the fast conv2d against the reference loops on many shapes: odd
  * and even sizes and kernels, stride 1 to 3, padding 0 to K-1 and beyond, 1 to 5 input
- * channels, batch 1 and more, and the preset layers; vectorised max pooling against a
- * plain loop. Scratch is allocated at exactly the
+ * channels, batch 1 and more, and the preset layers; vectorised max pooling and the
+ * fully connected forward against plain loops. Scratch is allocated at exactly the
  * advertised size so that an overrun shows under the address sanitizer. */
 #include <math.h>
 #include <setjmp.h>
@@ -172,6 +172,35 @@ static void test_maxpool_against_plain_loop(void **state)
     }
 }
 
+/* The fully connected forward sums in partial sums; compare with plain double sums. */
+static void test_fc_against_plain_loop(void **state)
+{
+    (void)state;
+    static const int shapes[][3] = {{1, 1, 1}, {3, 7, 5}, {20, 256, 10}, {2, 320, 10}, {4, 17, 3}, {1, 9, 1}};
+    cs_rng rng;
+    cs_rng_seed(&rng, 25);
+    for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++) {
+        const int N = shapes[si][0], IN = shapes[si][1], OUT = shapes[si][2];
+        float *x = malloc((size_t)N * IN * 4), *w = malloc((size_t)OUT * IN * 4), *b = malloc((size_t)OUT * 4);
+        float *out = malloc((size_t)N * OUT * 4);
+        fill(&rng, x, (size_t)N * IN);
+        fill(&rng, w, (size_t)OUT * IN);
+        fill(&rng, b, (size_t)OUT);
+        for (int with_bias = 0; with_bias < 2; with_bias++) {
+            cs_fc_forward(out, x, w, with_bias ? b : NULL, N, IN, OUT);
+            for (int n = 0; n < N; n++)
+                for (int o = 0; o < OUT; o++) {
+                    double want = with_bias ? b[o] : 0.0;
+                    for (int i = 0; i < IN; i++) want += (double)w[(size_t)o * IN + i] * x[(size_t)n * IN + i];
+                    const float got = out[(size_t)n * OUT + o];
+                    if (fabs(got - want) > 1e-6 * (IN + 1))
+                        fail_msg("fc N%d IN%d OUT%d out[%d][%d]: got %.7g, want %.7g", N, IN, OUT, n, o, got, want);
+                }
+        }
+        free(x), free(w), free(b), free(out);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -179,6 +208,7 @@ int main(void)
         cmocka_unit_test(test_conv_grid),
         cmocka_unit_test(test_conv_odd_cases),
         cmocka_unit_test(test_maxpool_against_plain_loop),
+        cmocka_unit_test(test_fc_against_plain_loop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -260,9 +260,15 @@ void cs_fc_forward(float *out, const float *in, const float *w, const float *b, 
     for (int n = 0; n < N; n++) {
         const float *x = in + (size_t)n * IN;
         for (int o = 0; o < OUT; o++) {
+            /* 8 interleaved partial sums: one running sum is a chain of dependent adds */
             const float *wr = w + (size_t)o * IN;
+            float acc[8] = {0};
+            int i = 0;
+            for (; i + 8 <= IN; i += 8)
+                for (int l = 0; l < 8; l++) acc[l] += wr[i + l] * x[i + l];
+            for (int l = 0; i < IN; i++, l++) acc[l] += wr[i] * x[i];
             float s = b ? b[o] : 0.0f;
-            for (int i = 0; i < IN; i++) s += wr[i] * x[i];
+            for (int l = 0; l < 8; l++) s += acc[l];
             out[(size_t)n * OUT + o] = s;
         }
     }
