@@ -219,12 +219,22 @@ void cs_avgpool_backward(float *din, const float *dout, int N, int C, int H, int
 
 /* ---- activations ----------------------------------------------------------------- */
 
-void cs_relu_forward(float *out, const float *in, size_t n)
+/* AVX2 and baseline clones of the pointwise loops where the loader picks one (GNU ifunc). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && !defined(CS_PORTABLE_ONLY)
+#define CS_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define CS_CLONES
+#endif
+
+CS_CLONES void cs_relu_forward(float *out, const float *in, size_t n);
+CS_CLONES void cs_relu_backward(float *din, const float *dout, const float *out, size_t n);
+
+CS_CLONES void cs_relu_forward(float *out, const float *in, size_t n)
 {
     for (size_t i = 0; i < n; i++) out[i] = in[i] > 0.0f ? in[i] : 0.0f;
 }
 
-void cs_relu_backward(float *din, const float *dout, const float *out, size_t n)
+CS_CLONES void cs_relu_backward(float *din, const float *dout, const float *out, size_t n)
 {
     /* both loads unconditional, so the select vectorises instead of branching at random */
     for (size_t i = 0; i < n; i++) {
