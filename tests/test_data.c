@@ -26,6 +26,8 @@
 
 typedef struct {
     char dir[256];
+    char paths[8][512]; /* a few recent results of at(), reused in turn */
+    int next_path;
 } fixture;
 
 static int setup(void **state)
@@ -58,13 +60,15 @@ static int teardown(void **state)
     return rc;
 }
 
-/* Returns a path inside the fixture directory (static buffer rotation keeps several alive). */
-static const char *at(const fixture *fx, const char *name)
+/* A path inside the fixture directory; valid until eight more calls. */
+static const char *at(fixture *fx, const char *name)
 {
-    static char bufs[8][512];
-    static int next;
-    char *b = bufs[next++ % 8];
-    snprintf(b, sizeof bufs[0], "%s/%s", fx->dir, name);
+    char *b = fx->paths[fx->next_path++ % 8];
+    size_t dl = strlen(fx->dir), nl = strlen(name);
+    assert_true(dl + 1 + nl < sizeof fx->paths[0]);
+    memcpy(b, fx->dir, dl); /* not snprintf: dir and the buffer share one struct */
+    b[dl] = '/';
+    memcpy(b + dl + 1, name, nl + 1);
     return b;
 }
 
@@ -121,7 +125,7 @@ static unsigned char *idx_labels(int n, size_t *len)
 }
 
 /* Writes a valid MNIST-style directory: 20 train and 10 test images of 4x3. */
-static void write_idx_set(const fixture *fx, bool gz)
+static void write_idx_set(fixture *fx, bool gz)
 {
     const char *names[4] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
                             "t10k-labels-idx1-ubyte"};
@@ -416,7 +420,7 @@ static void write_cifar_batch(const char *path, int records, int first)
     free(b);
 }
 
-static void write_cifar_set(const fixture *fx)
+static void write_cifar_set(fixture *fx)
 {
     for (int i = 1; i <= 5; i++) {
         char name[32];
@@ -518,7 +522,7 @@ static void write_image(const char *path, int w, int h, int c, int value, bool b
 static void make_dir(const char *path) { assert_int_equal(mkdir(path, 0700), 0); }
 
 /* Three classes "cat", "bird", "dog" with 5, 4 and 6 images of mixed formats and sizes. */
-static void write_folder_set(const fixture *fx)
+static void write_folder_set(fixture *fx)
 {
     const char *classes[3] = {"cat", "bird", "dog"};
     const int counts[3] = {5, 4, 6};

@@ -6,5 +6,9 @@
 
 int cs_cmd_train(int argc, char **argv);
 int cs_cmd_bench(int argc, char **argv);
+/* Pictures of a checkpoint: kernel grids, activation maps, kernel evolution (GIF, filmstrip). */
+int cs_cmd_export(int argc, char **argv);
+/* One kernel over one image: the response map, or one window worked out (--at). */
+int cs_cmd_convolve(int argc, char **argv);
 
 #endif

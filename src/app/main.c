@@ -16,7 +16,9 @@ typedef struct {
 
 static const command commands[] = {
     {"train", cs_cmd_train, "train a network headless and print progress"},
+    {"export", cs_cmd_export, "write kernels, activation maps and kernel evolution of a checkpoint"},
     {"bench", cs_cmd_bench, "measure training and inference speed on random data"},
+    {"convolve", cs_cmd_convolve, "slide one kernel over one image; explain one window (--at)"},
 };
 
 static void usage(FILE *f)

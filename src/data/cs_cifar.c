@@ -99,7 +99,9 @@ static cs_status set_class_names(const char *dir, cs_dataset *train, cs_dataset 
             while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
                 line[--n] = '\0';
             if (n == 0) continue;
-            snprintf(names[found++], sizeof names[0], "%s", line);
+            /* class names are short; a longer line is cut to fit */
+            if (n >= sizeof names[0]) line[sizeof names[0] - 1] = '\0';
+            memcpy(names[found++], line, strlen(line) + 1);
         }
         fclose(f);
     }

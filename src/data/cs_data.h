@@ -71,7 +71,8 @@ cs_status cs_data_load_idx_pair(const char *images_path, const char *labels_path
 cs_status cs_data_load_cifar10(const char *dir, int limit, cs_dataset *train, cs_dataset *test);
 
 /* A folder with one sub-folder per class (class = folder name, sorted by name; hidden
- * entries skipped). Every other file in a class folder must be an image stb_image reads.
+ * entries skipped, files beside the class folders ignored). Every file in a class folder
+ * must be an image stb_image reads.
  * Images are converted to c channels (1 or 3) and resized to h x w. From each class,
  * round(test_fraction * count) images of a seeded shuffle go to test, keeping at least one
  * for train. Both sets are in a seeded shuffled order. */

@@ -4,8 +4,8 @@
  * and a cross. Each image varies position, size, stroke thickness, a small rotation,
  * brightness (or colours) and Gaussian pixel noise. Strokes are anti-aliased by coverage
  * from the distance of the pixel centre to the ideal curve, so no supersampling is needed.
- * The classes stay far apart (orientation jitter <= 10 degrees, arcs leave a gap of at least
- * 140 degrees), which keeps the set learnable to near 100% by a small CNN. */
+ * The classes stay far apart (orientation jitter <= 10 degrees, arcs leave at least half
+ * the circle open), which keeps the set learnable to near 100% by a small CNN. */
 #include "cs_data.h"
 
 #include <math.h>
@@ -106,7 +106,7 @@ static shape random_shape(cs_rng *rng, int kind, int h, int w)
     case SHAPE_ARC:
         s.angle = uniform(rng, 0.0f, 2 * PI_F);
         s.size = uniform(rng, 5.0f, 10.0f) * scale;
-        s.size2 = uniform(rng, 150.0f, 220.0f) * PI_F / 180.0f;
+        s.size2 = uniform(rng, 100.0f, 180.0f) * PI_F / 180.0f;
         extent = s.size;
         break;
     case SHAPE_CIRCLE:

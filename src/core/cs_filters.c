@@ -1,0 +1,353 @@
+/* cs_filters.c - kernel presets and the kernel text format (see cs_filters.h).
+ *
+ * The parser works line by line so every error can name a line and a column; numbers are
+ * read with strtod (so the C locale's '.' decimal point) or as a fraction A/B.
+ */
+#include "cs_filters.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+cs_status cs_filter_init(cs_filter *f, const char *name, int c, int k)
+{
+    memset(f, 0, sizeof *f);
+    if (c < 1 || c > CS_FILTER_MAX_C || k < 1 || k > CS_FILTER_MAX_K)
+        return cs_fail(CS_ERR_ARG, "kernel %dx%dx%d is out of range (at most %dx%d, %d channels)", k, k, c,
+                       CS_FILTER_MAX_K, CS_FILTER_MAX_K, CS_FILTER_MAX_C);
+    f->w = calloc((size_t)c * k * k, sizeof *f->w);
+    if (!f->w)
+        return cs_fail(CS_ERR_NOMEM, "out of memory for a %dx%dx%d kernel", k, k, c);
+    snprintf(f->name, sizeof f->name, "%s", name ? name : "");
+    f->c = c;
+    f->k = k;
+    return CS_OK;
+}
+
+void cs_filter_free(cs_filter *f)
+{
+    free(f->w);
+    memset(f, 0, sizeof *f);
+}
+
+double cs_filter_sum(const cs_filter *f)
+{
+    double s = 0.0;
+    for (int i = 0; i < f->c * f->k * f->k; i++)
+        s += f->w[i];
+    return s;
+}
+
+/* ---- presets --------------------------------------------------------------------- */
+
+typedef struct {
+    const char *name;
+    int k;
+    float scale;          /* every entry is multiplied by this */
+    const float *v;       /* (k, k) */
+} preset;
+
+static const float identity3[] = {0, 0, 0, 0, 1, 0, 0, 0, 0};
+static const float ones3[] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+static const float gauss3[] = {1, 2, 1, 2, 4, 2, 1, 2, 1};
+static const float gauss5[] = {
+    1, 4,  6,  4,  1,
+    4, 16, 24, 16, 4,
+    6, 24, 36, 24, 6,
+    4, 16, 24, 16, 4,
+    1, 4,  6,  4,  1,
+};
+static const float lap4[] = {0, 1, 0, 1, -4, 1, 0, 1, 0};
+static const float lap8[] = {1, 1, 1, 1, -8, 1, 1, 1, 1};
+/* Cross-correlation, as CNNs compute it: sobel-x is positive where the image gets
+ * brighter to the right, sobel-y where it gets brighter downwards. */
+static const float sobelx[] = {-1, 0, 1, -2, 0, 2, -1, 0, 1};
+static const float sobely[] = {-1, -2, -1, 0, 0, 0, 1, 2, 1};
+static const float sharpen3[] = {0, -1, 0, -1, 5, -1, 0, -1, 0};
+static const float emboss3[] = {-2, -1, 0, -1, 1, 1, 0, 1, 2};
+/* The explainer's curve detector: a stroke that comes in from the top right, bends and
+ * runs straight down. */
+static const float curve7[] = {
+    0, 0, 0, 0,  0,  30, 0,
+    0, 0, 0, 0,  30, 0,  0,
+    0, 0, 0, 30, 0,  0,  0,
+    0, 0, 0, 30, 0,  0,  0,
+    0, 0, 0, 30, 0,  0,  0,
+    0, 0, 0, 30, 0,  0,  0,
+    0, 0, 0, 0,  0,  0,  0,
+};
+
+static const preset presets[] = {
+    {"identity", 3, 1.0f, identity3},
+    {"box", 3, 1.0f / 9.0f, ones3},
+    {"gaussian3", 3, 1.0f / 16.0f, gauss3},
+    {"gaussian5", 5, 1.0f / 256.0f, gauss5},
+    {"laplacian4", 3, 1.0f, lap4},
+    {"laplacian8", 3, 1.0f, lap8},
+    {"sobel-x", 3, 1.0f, sobelx},
+    {"sobel-y", 3, 1.0f, sobely},
+    {"sharpen", 3, 1.0f, sharpen3},
+    {"emboss", 3, 1.0f, emboss3},
+    {"curve", 7, 1.0f, curve7},
+};
+
+const char *cs_filter_preset_names(void)
+{
+    return "identity, box, gaussian3, gaussian5, laplacian4, laplacian8, sobel-x, sobel-y, sharpen, emboss, curve";
+}
+
+static const preset *find_preset(const char *name)
+{
+    for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
+        if (strcmp(presets[i].name, name) == 0)
+            return &presets[i];
+    return NULL;
+}
+
+cs_status cs_filter_preset(cs_filter *f, const char *name)
+{
+    memset(f, 0, sizeof *f);
+    const preset *p = find_preset(name);
+    if (!p)
+        return cs_fail(CS_ERR_ARG, "unknown kernel preset '%s' (presets: %s)", name, cs_filter_preset_names());
+    cs_status s = cs_filter_init(f, p->name, 1, p->k);
+    if (s != CS_OK)
+        return s;
+    for (int i = 0; i < p->k * p->k; i++)
+        f->w[i] = p->v[i] * p->scale;
+    return CS_OK;
+}
+
+/* ---- the text format ------------------------------------------------------------- */
+
+/* Parses a whole token as a finite number or a fraction A/B. */
+static int parse_number(const char *tok, size_t len, double *out)
+{
+    char buf[64];
+    if (len == 0 || len >= sizeof buf)
+        return 0;
+    memcpy(buf, tok, len);
+    buf[len] = '\0';
+    char *slash = strchr(buf, '/');
+    if (slash)
+        *slash = '\0';
+    char *end;
+    errno = 0;
+    double a = strtod(buf, &end);
+    if (end == buf || *end != '\0' || errno == ERANGE || !isfinite(a))
+        return 0;
+    if (slash) {
+        const char *bs = slash + 1;
+        double b = strtod(bs, &end);
+        if (end == bs || *end != '\0' || errno == ERANGE || !isfinite(b) || b == 0.0)
+            return 0;
+        a /= b;
+    }
+    *out = a;
+    return 1;
+}
+
+static int is_sep(char ch) { return ch == ' ' || ch == '\t' || ch == ',' || ch == '\r' || ch == '\v' || ch == '\f'; }
+
+typedef struct {
+    const char *src;
+    float *buf;        /* (CS_FILTER_MAX_C, CS_FILTER_MAX_K, CS_FILTER_MAX_K) values as read */
+    int n_channels;    /* finished channels */
+    int k;             /* side of the finished channels (0 before the first) */
+    int rows, cols;    /* current channel so far */
+    int first_line;    /* line of the current channel's first row */
+    int last_line;     /* line of its last row */
+} parser;
+
+/* Closes the current channel (if it has rows): checks it is square and matches the
+ * channels before it. */
+static cs_status end_channel(parser *ps)
+{
+    if (ps->rows == 0)
+        return CS_OK;
+    int ch = ps->n_channels + 1;
+    if (ps->rows != ps->cols)
+        return cs_fail(CS_ERR_SPEC,
+                       "%s:%d:1: channel %d has %d row%s of %d numbers (lines %d-%d); kernels must be square",
+                       ps->src, ps->last_line, ch, ps->rows, ps->rows == 1 ? "" : "s", ps->cols, ps->first_line,
+                       ps->last_line);
+    if (ps->k != 0 && ps->rows != ps->k)
+        return cs_fail(CS_ERR_SPEC, "%s:%d:1: channel %d is %dx%d but channel 1 is %dx%d; all channels must match",
+                       ps->src, ps->first_line, ch, ps->rows, ps->rows, ps->k, ps->k);
+    ps->k = ps->rows;
+    ps->n_channels++;
+    ps->rows = ps->cols = 0;
+    return CS_OK;
+}
+
+cs_status cs_filter_parse(cs_filter *f, const char *text, const char *source)
+{
+    memset(f, 0, sizeof *f);
+    parser ps = {.src = source ? source : "kernel"};
+    ps.buf = malloc((size_t)CS_FILTER_MAX_C * CS_FILTER_MAX_K * CS_FILTER_MAX_K * sizeof *ps.buf);
+    if (!ps.buf)
+        return cs_fail(CS_ERR_NOMEM, "out of memory parsing %s", ps.src);
+    double scale = 1.0;
+    int scale_line = 0;
+    cs_status s = CS_OK;
+    int line = 0;
+    const char *p = text;
+    while (*p && s == CS_OK) {
+        line++;
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        const char *hash = memchr(p, '#', len);
+        size_t code_len = hash ? (size_t)(hash - p) : len;
+
+        /* Split the code part of the line into tokens. */
+        const char *tok[CS_FILTER_MAX_K + 2];
+        size_t tok_len[CS_FILTER_MAX_K + 2];
+        int n_tok = 0, too_many = 0;
+        for (size_t i = 0; i < code_len;) {
+            if (is_sep(p[i])) {
+                i++;
+                continue;
+            }
+            size_t j = i;
+            while (j < code_len && !is_sep(p[j]))
+                j++;
+            if (n_tok < CS_FILTER_MAX_K + 2) {
+                tok[n_tok] = p + i;
+                tok_len[n_tok] = j - i;
+                n_tok++;
+            } else {
+                too_many = 1;
+            }
+            i = j;
+        }
+
+        if (n_tok == 0) {
+            /* A blank line separates channels; a comment-only line does not. */
+            if (!hash)
+                s = end_channel(&ps);
+        } else if (tok_len[0] == 5 && strncmp(tok[0], "scale", 5) == 0) {
+            double v;
+            if (scale_line)
+                s = cs_fail(CS_ERR_SPEC, "%s:%d:1: second scale line (the first is on line %d)", ps.src, line,
+                            scale_line);
+            else if (n_tok != 2)
+                s = cs_fail(CS_ERR_SPEC, "%s:%d:1: expected one number after 'scale', like 'scale 1/16' or "
+                            "'scale 0.0625'", ps.src, line);
+            else if (!parse_number(tok[1], tok_len[1], &v))
+                s = cs_fail(CS_ERR_SPEC, "%s:%d:%d: scale '%.*s' is not a number (like 1/16 or 0.0625)", ps.src,
+                            line, (int)(tok[1] - p) + 1, (int)tok_len[1], tok[1]);
+            else {
+                scale = v;
+                scale_line = line;
+            }
+        } else if (tok_len[0] == 7 && strncmp(tok[0], "channel", 7) == 0) {
+            s = end_channel(&ps);
+        } else if (too_many || n_tok > CS_FILTER_MAX_K) {
+            s = cs_fail(CS_ERR_SPEC, "%s:%d:%d: row has more than %d numbers; kernels are at most %dx%d", ps.src,
+                        line, (int)(tok[CS_FILTER_MAX_K] - p) + 1, CS_FILTER_MAX_K, CS_FILTER_MAX_K,
+                        CS_FILTER_MAX_K);
+        } else if (ps.rows > 0 && n_tok != ps.cols) {
+            int col = n_tok > ps.cols ? (int)(tok[ps.cols] - p) + 1 : (int)code_len + 1;
+            s = cs_fail(CS_ERR_SPEC, "%s:%d:%d: row has %d number%s but line %d has %d; rows must have equal length",
+                        ps.src, line, col, n_tok, n_tok == 1 ? "" : "s", ps.first_line, ps.cols);
+        } else if (ps.rows >= ps.cols && ps.rows > 0) {
+            s = cs_fail(CS_ERR_SPEC, "%s:%d:1: channel %d has more rows than its %d columns; kernels must be square "
+                        "(separate channels with a blank line)", ps.src, line, ps.n_channels + 1, ps.cols);
+        } else if (ps.rows == 0 && ps.n_channels >= CS_FILTER_MAX_C) {
+            s = cs_fail(CS_ERR_SPEC, "%s:%d:1: more than %d channels", ps.src, line, CS_FILTER_MAX_C);
+        } else {
+            if (ps.rows == 0) {
+                ps.cols = n_tok;
+                ps.first_line = line;
+            }
+            float *row = ps.buf + ((size_t)ps.n_channels * CS_FILTER_MAX_K + ps.rows) * CS_FILTER_MAX_K;
+            for (int t = 0; t < n_tok && s == CS_OK; t++) {
+                double v;
+                if (!parse_number(tok[t], tok_len[t], &v))
+                    s = cs_fail(CS_ERR_SPEC, "%s:%d:%d: '%.*s' is not a number", ps.src, line, (int)(tok[t] - p) + 1,
+                                (int)(tok_len[t] > 32 ? 32 : tok_len[t]), tok[t]);
+                else
+                    row[t] = (float)v;
+            }
+            ps.rows++;
+            ps.last_line = line;
+        }
+        p = eol ? eol + 1 : p + len;
+    }
+    if (s == CS_OK)
+        s = end_channel(&ps);
+    if (s == CS_OK && ps.n_channels == 0)
+        s = cs_fail(CS_ERR_SPEC, "%s:%d:1: empty kernel: no rows of numbers", ps.src, line > 0 ? line : 1);
+    if (s == CS_OK)
+        s = cs_filter_init(f, ps.src, ps.n_channels, ps.k);
+    for (int c = 0; s == CS_OK && c < f->c; c++)
+        for (int y = 0; s == CS_OK && y < f->k; y++)
+            for (int x = 0; x < f->k; x++) {
+                float v = (float)(ps.buf[((size_t)c * CS_FILTER_MAX_K + y) * CS_FILTER_MAX_K + x] * scale);
+                if (!isfinite(v)) {
+                    /* float range: 3e38; a huge entry or scale would make every sum infinite */
+                    s = cs_fail(CS_ERR_SPEC, "%s: channel %d, row %d, column %d is too large for a float after "
+                                "scaling", ps.src, c + 1, y + 1, x + 1);
+                    cs_filter_free(f);
+                    break;
+                }
+                f->w[(c * f->k + y) * f->k + x] = v;
+            }
+    free(ps.buf);
+    return s;
+}
+
+cs_status cs_filter_load(cs_filter *f, const char *path)
+{
+    enum { MAX_BYTES = 1 << 20 };
+    memset(f, 0, sizeof *f);
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return cs_fail(CS_ERR_IO, "%s: cannot open kernel file: %s", path, strerror(errno));
+    char *text = malloc(MAX_BYTES + 1);
+    if (!text) {
+        fclose(fp);
+        return cs_fail(CS_ERR_NOMEM, "out of memory reading %s", path);
+    }
+    size_t n = fread(text, 1, MAX_BYTES + 1, fp);
+    int err = ferror(fp);
+    fclose(fp);
+    if (err) {
+        free(text);
+        return cs_fail(CS_ERR_IO, "%s: read error", path);
+    }
+    if (n > MAX_BYTES) {
+        free(text);
+        return cs_fail(CS_ERR_SPEC, "%s: kernel file is larger than 1 MiB", path);
+    }
+    text[n] = '\0';
+    if (memchr(text, '\0', n)) {
+        free(text);
+        return cs_fail(CS_ERR_SPEC, "%s: not a text file (contains NUL bytes)", path);
+    }
+    /* Name the kernel after the file's base name; messages keep the path as given. */
+    cs_status s = cs_filter_parse(f, text, path);
+    free(text);
+    if (s == CS_OK) {
+        const char *base = strrchr(path, '/');
+        snprintf(f->name, sizeof f->name, "%s", base ? base + 1 : path);
+    }
+    return s;
+}
+
+cs_status cs_filter_open(cs_filter *f, const char *preset_or_path)
+{
+    if (find_preset(preset_or_path))
+        return cs_filter_preset(f, preset_or_path);
+    FILE *fp = fopen(preset_or_path, "rb");
+    if (!fp) {
+        int e = errno;
+        memset(f, 0, sizeof *f);
+        return cs_fail(CS_ERR_IO, "kernel '%s' is neither a preset (%s) nor a readable file (%s)", preset_or_path,
+                       cs_filter_preset_names(), strerror(e));
+    }
+    fclose(fp);
+    return cs_filter_load(f, preset_or_path);
+}

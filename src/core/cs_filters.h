@@ -1,0 +1,55 @@
+/* cs_filters.h - convolution kernels for the stepper: named presets and a small text format.
+ *
+ * Presets (single channel): identity, box (3x3, each 1/9: the 8-neighbourhood smoothing),
+ * gaussian3, gaussian5, laplacian4, laplacian8, sobel-x, sobel-y, sharpen, emboss, and
+ * curve (7x7, 30 along a curve and 0 elsewhere: the curve detector of the classic CNN
+ * explainer, which answers 6600 on a matching stroke).
+ *
+ * Kernel text format (one kernel, one or more channels):
+ *   - rows of numbers separated by whitespace and/or commas; every row of a channel has
+ *     as many numbers as the channel has rows (kernels are square);
+ *   - `#` starts a comment that runs to the end of the line;
+ *   - `scale X` or `scale A/B` (once, anywhere) multiplies every entry, e.g. `scale 1/16`;
+ *   - channels are separated by a blank line or a line `channel` (optionally followed by
+ *     a label, which is ignored); all channels have the same size.
+ * Errors name the line and column: empty file, ragged rows, a token that is not a
+ * number, a non-square channel, channels of different sizes, more than
+ * CS_FILTER_MAX_K rows or CS_FILTER_MAX_C channels.
+ */
+#ifndef CS_FILTERS_H
+#define CS_FILTERS_H
+
+#include "cs_error.h"
+
+#define CS_FILTER_MAX_K 31
+#define CS_FILTER_MAX_C 16
+
+typedef struct {
+    char name[64];   /* preset name or the file's name */
+    int c, k;        /* channels and side */
+    float *w;        /* (c, k, k), owned */
+} cs_filter;
+
+/* Allocates a zero c x k x k filter named name. Free with cs_filter_free. */
+cs_status cs_filter_init(cs_filter *f, const char *name, int c, int k);
+void cs_filter_free(cs_filter *f);
+
+/* Comma-separated list of the preset names (static string). */
+const char *cs_filter_preset_names(void);
+/* Initialises f with a preset; CS_ERR_ARG listing the names if unknown. Free with
+ * cs_filter_free. */
+cs_status cs_filter_preset(cs_filter *f, const char *name);
+
+/* Parses kernel text (NUL-terminated). source names the text in error messages
+ * ("kernel.txt:3:7: ..."). On failure f is left empty (safe to free). */
+cs_status cs_filter_parse(cs_filter *f, const char *text, const char *source);
+/* Reads and parses a kernel file (at most 1 MiB). */
+cs_status cs_filter_load(cs_filter *f, const char *path);
+
+/* A preset name if one exists, else a file path: the --kernel argument of the CLI. */
+cs_status cs_filter_open(cs_filter *f, const char *preset_or_path);
+
+/* Sum of all entries (double accumulation), e.g. 1 for smoothing, 0 for edge detectors. */
+double cs_filter_sum(const cs_filter *f);
+
+#endif

@@ -1,0 +1,233 @@
+/* cs_history.c - bounded training history with even thinning (see cs_history.h).
+ *
+ * Records sit in two preallocated parallel arrays (meta, floats) ordered by step;
+ * thinning compacts them in place, so memory never grows after creation. */
+#include "cs_history.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cs_history {
+    size_t budget;            /* bytes, as requested */
+    size_t capacity;          /* records that fit the budget */
+    size_t count;
+    size_t rec_floats;        /* floats per record */
+    long every;               /* base interval */
+    long interval;            /* current interval */
+    int n_conv;
+    cs_history_conv *convs;   /* (n_conv), owned */
+    cs_history_meta *meta;    /* (capacity), owned */
+    float *data;              /* (capacity, rec_floats), owned */
+};
+
+static size_t conv_floats(const cs_net *net, int *n_conv)
+{
+    size_t n = 0;
+    int c = 0;
+    for (int l = 0; l < net->n_layers; l++)
+        if (net->layers[l].kind == CS_LAYER_CONV) {
+            n += net->layers[l].w_count + net->layers[l].b_count;
+            c++;
+        }
+    if (n_conv) *n_conv = c;
+    return n;
+}
+
+size_t cs_history_record_bytes_for(const cs_net *net)
+{
+    return conv_floats(net, NULL) * sizeof(float) + sizeof(cs_history_meta);
+}
+
+cs_status cs_history_create(cs_history **out, const cs_net *net, size_t budget_bytes, long every)
+{
+    *out = NULL;
+    int n_conv;
+    const size_t floats = conv_floats(net, &n_conv);
+    if (n_conv == 0) return cs_fail(CS_ERR_ARG, "the net has no conv layers: there are no kernels to record");
+    if (every < 1) return cs_fail(CS_ERR_ARG, "history interval must be at least 1 step (got %ld)", every);
+    const size_t rec_bytes = floats * sizeof(float) + sizeof(cs_history_meta);
+    const size_t capacity = budget_bytes / rec_bytes;
+    if (capacity < CS_HISTORY_MIN_RECORDS)
+        return cs_fail(CS_ERR_ARG, "a history budget of %zu bytes holds %zu records of %zu bytes; at least %d are "
+                       "needed (%zu bytes)", budget_bytes, capacity, rec_bytes, CS_HISTORY_MIN_RECORDS,
+                       (size_t)CS_HISTORY_MIN_RECORDS * rec_bytes);
+    cs_history *h = calloc(1, sizeof *h);
+    if (!h) return cs_fail(CS_ERR_NOMEM, "out of memory");
+    h->budget = budget_bytes;
+    h->capacity = capacity;
+    h->rec_floats = floats;
+    h->every = h->interval = every;
+    h->n_conv = n_conv;
+    h->convs = calloc((size_t)n_conv, sizeof *h->convs);
+    h->meta = calloc(capacity, sizeof *h->meta);
+    h->data = malloc(capacity * floats * sizeof(float));
+    if (!h->convs || !h->meta || !h->data) {
+        cs_history_destroy(h);
+        return cs_fail(CS_ERR_NOMEM, "out of memory for a history of %zu bytes", budget_bytes);
+    }
+    size_t off = 0;
+    int j = 0;
+    for (int l = 0; l < net->n_layers; l++) {
+        const cs_layer *L = &net->layers[l];
+        if (L->kind != CS_LAYER_CONV) continue;
+        cs_history_conv *cv = &h->convs[j++];
+        cv->layer = l;
+        memcpy(cv->name, L->name, sizeof cv->name);
+        cv->oc = L->out_c, cv->c = L->in_c, cv->k = L->k;
+        cv->offset = off;
+        off += L->w_count + L->b_count;
+    }
+    *out = h;
+    return CS_OK;
+}
+
+void cs_history_destroy(cs_history *h)
+{
+    if (!h) return;
+    free(h->convs);
+    free(h->meta);
+    free(h->data);
+    free(h);
+}
+
+static float *rec(const cs_history *h, size_t i) { return h->data + i * h->rec_floats; }
+
+static void copy_params(const cs_history *h, float *dst, const cs_net *net)
+{
+    for (int j = 0; j < h->n_conv; j++) {
+        const cs_layer *L = &net->layers[h->convs[j].layer];
+        memcpy(dst + h->convs[j].offset, L->w, L->w_count * sizeof(float));
+        memcpy(dst + h->convs[j].offset + L->w_count, L->b, L->b_count * sizeof(float));
+    }
+}
+
+void cs_history_thin(cs_history *h)
+{
+    if (h->interval <= LONG_MAX / 2) h->interval *= 2;
+    size_t kept = 0;
+    for (size_t i = 0; i < h->count; i++) {
+        const int keep = i == 0 || i + 1 == h->count || h->meta[i].step % h->interval == 0;
+        if (!keep) continue;
+        if (kept != i) {
+            h->meta[kept] = h->meta[i];
+            memcpy(rec(h, kept), rec(h, i), h->rec_floats * sizeof(float));
+        }
+        kept++;
+    }
+    h->count = kept;
+}
+
+/* Thins until there is room for one more record. Terminates: once the interval exceeds
+ * every recorded step only the first, the last and a record at step 0 can remain, and the
+ * capacity is at least CS_HISTORY_MIN_RECORDS. */
+static void make_room(cs_history *h)
+{
+    while (h->count >= h->capacity) cs_history_thin(h);
+}
+
+static void append(cs_history *h, const cs_net *net, const cs_history_meta *meta)
+{
+    h->meta[h->count] = *meta;
+    copy_params(h, rec(h, h->count), net);
+    h->count++;
+}
+
+int cs_history_observe(cs_history *h, const cs_net *net, const cs_history_meta *meta)
+{
+    if (meta->step % h->interval != 0) return 0;
+    if (h->count && h->meta[h->count - 1].step >= meta->step) return 0;
+    if (h->count >= h->capacity) {
+        make_room(h);
+        if (meta->step % h->interval != 0) return 0; /* off the coarser grid now */
+    }
+    append(h, net, meta);
+    return 1;
+}
+
+void cs_history_record(cs_history *h, const cs_net *net, const cs_history_meta *meta)
+{
+    if (h->count && h->meta[h->count - 1].step == meta->step) {
+        h->meta[h->count - 1] = *meta;
+        copy_params(h, rec(h, h->count - 1), net);
+        return;
+    }
+    make_room(h);
+    append(h, net, meta);
+}
+
+cs_history_meta cs_history_meta_of(const cs_trainer *tr)
+{
+    cs_history_meta m;
+    memset(&m, 0, sizeof m); /* padding too: records are compared and saved bytewise elsewhere */
+    m.step = tr->step;
+    m.epoch = tr->epoch;
+    m.images_seen = tr->images_seen;
+    m.loss = tr->last_loss;
+    m.accuracy = tr->last_accuracy;
+    return m;
+}
+
+void cs_history_after_step(cs_history *h, const cs_trainer *tr, int epoch_done)
+{
+    const cs_history_meta m = cs_history_meta_of(tr);
+    if (epoch_done) cs_history_record(h, tr->net, &m);
+    else cs_history_observe(h, tr->net, &m);
+}
+
+void cs_history_set_every(cs_history *h, long every)
+{
+    if (every < 1) every = 1;
+    h->every = h->interval = every;
+}
+
+void cs_history_set_interval(cs_history *h, long interval) { h->interval = interval < 1 ? 1 : interval; }
+
+size_t cs_history_count(const cs_history *h) { return h->count; }
+size_t cs_history_capacity(const cs_history *h) { return h->capacity; }
+size_t cs_history_budget(const cs_history *h) { return h->budget; }
+long cs_history_every(const cs_history *h) { return h->every; }
+long cs_history_interval(const cs_history *h) { return h->interval; }
+size_t cs_history_record_floats(const cs_history *h) { return h->rec_floats; }
+int cs_history_conv_count(const cs_history *h) { return h->n_conv; }
+const cs_history_conv *cs_history_conv_at(const cs_history *h, int j) { return &h->convs[j]; }
+const cs_history_meta *cs_history_meta_at(const cs_history *h, size_t i) { return &h->meta[i]; }
+const float *cs_history_record_at(const cs_history *h, size_t i) { return rec(h, i); }
+
+const float *cs_history_kernels(const cs_history *h, size_t i, int j, const float **bias)
+{
+    const cs_history_conv *cv = &h->convs[j];
+    const float *w = rec(h, i) + cv->offset;
+    if (bias) *bias = w + (size_t)cv->oc * cv->c * cv->k * cv->k;
+    return w;
+}
+
+void cs_history_get(const cs_history *h, size_t i, cs_history_meta *meta, float *floats)
+{
+    if (meta) *meta = h->meta[i];
+    if (floats) memcpy(floats, rec(h, i), h->rec_floats * sizeof(float));
+}
+
+size_t cs_history_find_step(const cs_history *h, int64_t step)
+{
+    size_t lo = 0, hi = h->count; /* first record with step > `step` is in [lo, hi] */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (h->meta[mid].step <= step) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo ? lo - 1 : 0;
+}
+
+cs_status cs_history_append_raw(cs_history *h, const cs_history_meta *meta, const float *floats)
+{
+    if (h->count >= h->capacity)
+        return cs_fail(CS_ERR_ARG, "history is full (%zu records)", h->capacity);
+    if (h->count && h->meta[h->count - 1].step >= meta->step)
+        return cs_fail(CS_ERR_ARG, "history record at step %lld does not follow step %lld", (long long)meta->step,
+                       (long long)h->meta[h->count - 1].step);
+    h->meta[h->count] = *meta;
+    memcpy(rec(h, h->count), floats, h->rec_floats * sizeof(float));
+    h->count++;
+    return CS_OK;
+}

@@ -1,0 +1,55 @@
+/* cs_demo_images.h - built-in demo images for the convolution stepper, and loading an
+ * image file (anything stb_image reads) as floats for it.
+ *
+ * Images are (C, H, W) floats in 0..255, C = 1 (gray) or 3 (RGB).
+ *
+ * Built-in images (ask for them as "demo:NAME"):
+ *   curve    24x24 line drawing, background 0, strokes 50 with one faint pixel of 20:
+ *            an arc, a vertical post and a ground line. With the `curve` kernel at
+ *            stride 1, pad 0 the window at output x=4, y=4 sits on the arc and sums to
+ *            (50x30) + (50x30) + (50x30) + (20x30) + (50x30) = 6600, the largest response;
+ *            the window at x=17, y=8 contains the post but none of its pixels meet a 30,
+ *            so it sums to 0.
+ *   edges    24x24 bright square (255) on black, for Sobel and Laplacian kernels.
+ *   checker  24x24 checkerboard of 4x4 cells (0 and 255).
+ *   letter   24x24 capital A (255 on 0).
+ */
+#ifndef CS_DEMO_IMAGES_H
+#define CS_DEMO_IMAGES_H
+
+#include "cs_error.h"
+
+/* Output positions (x = column, y = row) in demo:curve under the curve kernel at stride 1,
+ * pad 0: where the response is 6600, and a window on the post where it is 0. */
+#define CS_DEMO_CURVE_MATCH_X 4
+#define CS_DEMO_CURVE_MATCH_Y 4
+#define CS_DEMO_CURVE_ZERO_X 17
+#define CS_DEMO_CURVE_ZERO_Y 8
+
+typedef struct {
+    char name[64];   /* "demo:curve" or the file name */
+    int c, h, w;
+    float *pixels;   /* (c, h, w) in 0..255, owned */
+    int src_w, src_h;/* size before downscaling */
+    int downscale;   /* integer factor the file was shrunk by (1 = original size) */
+} cs_demo_image;
+
+/* Comma-separated names of the built-in images, without the "demo:" prefix (static). */
+const char *cs_demo_names(void);
+
+/* Makes built-in image name ("curve", ...) with c channels (1, or 3 = gray replicated).
+ * CS_ERR_ARG listing the names if unknown. Free with cs_demo_image_free. */
+cs_status cs_demo_make(cs_demo_image *img, const char *name, int c);
+
+/* Loads an image file as c channels (1 = gray, 3 = RGB). If its larger side exceeds
+ * max_side (> 0), it is shrunk by the smallest integer factor that fits, averaging
+ * factor x factor blocks; img->downscale reports the factor. Free with cs_demo_image_free. */
+cs_status cs_demo_load_file(cs_demo_image *img, const char *path, int c, int max_side);
+
+/* "demo:NAME" or a file path. */
+cs_status cs_demo_open(cs_demo_image *img, const char *spec, int c, int max_side);
+
+void cs_demo_image_free(cs_demo_image *img);
+
+
+#endif

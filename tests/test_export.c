@@ -1,0 +1,265 @@
+/* test_export.c - exported pictures: grid layouts and colours from the shared colormap, PNGs
+ * and animated GIFs that decode with the expected sizes, frame counts and pixels, even
+ * picks of frames, and loading an image file as a net input. */
+#define _DEFAULT_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <gif_lib.h>
+#include <stb/stb_image.h>
+
+#include "cs_colormap.h"
+#include "cs_export.h"
+#include "cs_imageio.h"
+
+typedef struct {
+    char dir[200];
+    char path[300];
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f) return -1;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(f->dir, sizeof f->dir, "%s/cs-export-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(f->dir)) return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    static const char *const names[] = {"k.png", "a.gif", "many.gif", "in.png", "strip.png"};
+    char p[512];
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", f->dir, names[i]);
+        remove(p);
+    }
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static void test_layouts(void **state)
+{
+    (void)state;
+    cs_export_style st;
+    cs_export_style_defaults(&st);
+    st.scale = 8;
+    /* 16 filters of 8 channels, 5x5: one row per filter */
+    cs_export_grid g = cs_export_kernel_layout(16, 8, 5, &st);
+    assert_int_equal(g.cols, 8);
+    assert_int_equal(g.rows, 16);
+    assert_int_equal(g.w, 2 + 8 * (40 + 2));
+    assert_int_equal(g.h, 2 + 16 * (40 + 2));
+    /* 8 single-channel filters wrap into 3 x 3 */
+    g = cs_export_kernel_layout(8, 1, 5, &st);
+    assert_int_equal(g.cols, 3);
+    assert_int_equal(g.rows, 3);
+    g = cs_export_maps_layout(12, 32, 32, &st);
+    assert_int_equal(g.cols, 4);
+    assert_int_equal(g.rows, 3);
+    assert_int_equal(cs_export_readable_scale(5, 40), 8);
+    assert_int_equal(cs_export_readable_scale(3, 40), 14);
+    assert_int_equal(cs_export_readable_scale(200, 40), 1);
+    size_t idx[8];
+    assert_int_equal(cs_export_pick(100, 5, idx), 5);
+    assert_int_equal(idx[0], 0);
+    assert_int_equal(idx[4], 99);
+    for (int i = 1; i < 5; i++) assert_true(idx[i] > idx[i - 1]);
+    assert_int_equal(cs_export_pick(3, 8, idx), 3);
+    assert_int_equal(idx[2], 2);
+}
+
+static void test_kernel_colours(void **state)
+{
+    (void)state;
+    /* 2 filters x 1 channel of 2x2: known values land on known pixels in RdBu */
+    const float w[8] = {-1, 0, 1, 0.5f, 0, 0, 0, 0};
+    cs_export_style st;
+    cs_export_style_defaults(&st);
+    st.scale = 3;
+    cs_export_grid g = cs_export_kernel_layout(2, 1, 2, &st);
+    uint8_t *rgb = malloc((size_t)g.w * g.h * 3);
+    assert_non_null(rgb);
+    cs_value_range r = cs_value_range_of(w, 8, 1);
+    cs_export_kernels(rgb, &g, w, 2, 1, 2, CS_CMAP_RDBU, r, &st);
+    uint8_t want[3];
+    const int gap = st.gap;
+    /* weight (0,0) of filter 0 covers pixels gap..gap+2 */
+    cs_colormap_rgb(CS_CMAP_RDBU, r, -1.0f, want);
+    assert_memory_equal(rgb + 3 * ((size_t)gap * g.w + gap), want, 3);
+    assert_memory_equal(rgb + 3 * ((size_t)(gap + 2) * g.w + gap + 2), want, 3);
+    cs_colormap_rgb(CS_CMAP_RDBU, r, 1.0f, want);
+    assert_memory_equal(rgb + 3 * ((size_t)(gap + 3) * g.w + gap), want, 3);
+    /* the gap is background */
+    assert_memory_equal(rgb, st.background, 3);
+    free(rgb);
+}
+
+static void read_gif(const char *path, int *w, int *h, int *frames)
+{
+    int err = 0;
+    GifFileType *gif = DGifOpenFileName(path, &err);
+    if (!gif) fail_msg("%s: %s", path, GifErrorString(err));
+    assert_int_equal(DGifSlurp(gif), GIF_OK);
+    *w = gif->SWidth;
+    *h = gif->SHeight;
+    *frames = gif->ImageCount;
+    for (int i = 0; i < gif->ImageCount; i++) {
+        assert_int_equal(gif->SavedImages[i].ImageDesc.Width, *w);
+        assert_int_equal(gif->SavedImages[i].ImageDesc.Height, *h);
+    }
+    DGifCloseFile(gif, &err);
+}
+
+static void test_png_and_gif_decode(void **state)
+{
+    fixture *f = *state;
+    /* kernels of 6 filters x 3 channels of 5x5, over 7 "records" that drift */
+    enum { OC = 6, C = 3, K = 5, N = 7 };
+    float w[N][OC * C * K * K];
+    for (int t = 0; t < N; t++)
+        for (int i = 0; i < OC * C * K * K; i++) w[t][i] = (float)((i * 37 + t * 11) % 23 - 11) * (1.0f + 0.1f * t);
+    cs_export_style st;
+    cs_export_style_defaults(&st);
+    st.scale = cs_export_readable_scale(K, 40);
+    cs_export_grid g = cs_export_kernel_layout(OC, C, K, &st);
+    const size_t fb = (size_t)g.w * g.h * 3;
+    uint8_t *frames = malloc(fb * N);
+    assert_non_null(frames);
+    cs_value_range r = cs_value_range_of(w[N - 1], OC * C * K * K, 1);
+    for (int t = 0; t < N; t++) cs_export_kernels(frames + t * fb, &g, w[t], OC, C, K, CS_CMAP_RDBU, r, &st);
+
+    snprintf(f->path, sizeof f->path, "%s/k.png", f->dir);
+    assert_int_equal(cs_image_write_png(f->path, frames, g.w, g.h), CS_OK);
+    int pw, ph, pn;
+    unsigned char *px = stbi_load(f->path, &pw, &ph, &pn, 3);
+    assert_non_null(px);
+    assert_int_equal(pw, g.w);
+    assert_int_equal(ph, g.h);
+    assert_memory_equal(px, frames, fb); /* lossless */
+    stbi_image_free(px);
+
+    /* GIF: sizes, frame count, and exact colours (fewer than 257 colours in all frames) */
+    snprintf(f->path, sizeof f->path, "%s/a.gif", f->dir);
+    assert_int_equal(cs_image_write_gif(f->path, frames, N, g.w, g.h, 10), CS_OK);
+    int gw, gh, gn;
+    read_gif(f->path, &gw, &gh, &gn);
+    assert_int_equal(gw, g.w);
+    assert_int_equal(gh, g.h);
+    assert_int_equal(gn, N);
+    int err;
+    GifFileType *gif = DGifOpenFileName(f->path, &err);
+    assert_non_null(gif);
+    assert_int_equal(DGifSlurp(gif), GIF_OK);
+    const ColorMapObject *cm = gif->SavedImages[3].ImageDesc.ColorMap ? gif->SavedImages[3].ImageDesc.ColorMap
+                                                                        : gif->SColorMap;
+    for (size_t i = 0; i < (size_t)g.w * g.h; i++) {
+        const GifColorType c = cm->Colors[gif->SavedImages[3].RasterBits[i]];
+        const uint8_t *want = frames + 3 * fb + 3 * i;
+        if (c.Red != want[0] || c.Green != want[1] || c.Blue != want[2]) fail_msg("GIF pixel %zu differs", i);
+    }
+    GraphicsControlBlock gcb;
+    assert_int_equal(DGifSavedExtensionToGCB(gif, 0, &gcb), GIF_OK);
+    assert_int_equal(gcb.DelayTime, 10);
+    DGifCloseFile(gif, &err);
+
+    /* a filmstrip of 4 of the frames */
+    const uint8_t *ptrs[4];
+    size_t idx[4];
+    assert_int_equal(cs_export_pick(N, 4, idx), 4);
+    for (int i = 0; i < 4; i++) ptrs[i] = frames + idx[i] * fb;
+    cs_export_grid sg = cs_export_filmstrip_layout(4, g.w, g.h, &st);
+    uint8_t *strip = malloc((size_t)sg.w * sg.h * 3);
+    assert_non_null(strip);
+    cs_export_filmstrip(strip, &sg, ptrs, 4, &st);
+    snprintf(f->path, sizeof f->path, "%s/strip.png", f->dir);
+    assert_int_equal(cs_image_write_png(f->path, strip, sg.w, sg.h), CS_OK);
+    px = stbi_load(f->path, &pw, &ph, &pn, 3);
+    assert_non_null(px);
+    assert_int_equal(pw, 4 * g.w + 5 * st.gap);
+    assert_int_equal(ph, g.h + 2 * st.gap);
+    /* the last frame's first row sits at its tile */
+    assert_memory_equal(px + 3 * ((size_t)st.gap * pw + st.gap + 3 * (g.w + st.gap)), frames + (N - 1) * fb, 3 * (size_t)g.w);
+    stbi_image_free(px);
+    free(strip);
+    free(frames);
+}
+
+static void test_gif_many_colours(void **state)
+{
+    fixture *f = *state;
+    /* 3 frames of 64x64 with 4096 colours: quantized to one shared palette */
+    enum { W = 64, H = 64, N = 3 };
+    uint8_t *frames = malloc((size_t)N * W * H * 3);
+    assert_non_null(frames);
+    for (int t = 0; t < N; t++)
+        for (int i = 0; i < W * H; i++) {
+            uint8_t *p = frames + 3 * ((size_t)t * W * H + i);
+            p[0] = (uint8_t)(i % 64 * 4), p[1] = (uint8_t)(i / 64 * 4), p[2] = (uint8_t)(t * 100);
+        }
+    snprintf(f->path, sizeof f->path, "%s/many.gif", f->dir);
+    assert_int_equal(cs_image_write_gif(f->path, frames, N, W, H, 5), CS_OK);
+    int gw, gh, gn;
+    read_gif(f->path, &gw, &gh, &gn);
+    assert_int_equal(gw, W);
+    assert_int_equal(gh, H);
+    assert_int_equal(gn, N);
+    free(frames);
+    /* bad sizes are refused */
+    uint8_t px[3] = {0};
+    assert_int_equal(cs_image_write_gif(f->path, px, 0, 1, 1, 5), CS_ERR_ARG);
+}
+
+static void test_load_image_as_input(void **state)
+{
+    fixture *f = *state;
+    /* a 10x6 colour PNG, loaded as a 28x28 gray input and as 32x32 colour */
+    uint8_t rgb[6 * 10 * 3];
+    for (int i = 0; i < 60; i++) rgb[3 * i] = 200, rgb[3 * i + 1] = 100, rgb[3 * i + 2] = 0;
+    snprintf(f->path, sizeof f->path, "%s/in.png", f->dir);
+    assert_int_equal(cs_image_write_png(f->path, rgb, 10, 6), CS_OK);
+    cs_dataset one;
+    assert_int_equal(cs_image_load_as_dataset(f->path, 1, 28, 28, &one), CS_OK);
+    assert_int_equal(one.n, 1);
+    assert_int_equal(one.c, 1);
+    assert_int_equal(one.h, 28);
+    assert_int_equal(one.w, 28);
+    assert_in_range(one.pixels[28 * 14 + 14], 115, 125); /* stb's luminance of (200, 100, 0) */
+    cs_dataset_free(&one);
+    assert_int_equal(cs_image_load_as_dataset(f->path, 3, 32, 32, &one), CS_OK);
+    assert_int_equal(one.pixels[0], 200);
+    assert_int_equal(one.pixels[32 * 32], 100);
+    assert_int_equal(one.pixels[2 * 32 * 32], 0);
+    cs_dataset_free(&one);
+    /* not an image */
+    snprintf(f->path, sizeof f->path, "%s/k.png", f->dir);
+    FILE *fp = fopen(f->path, "wb");
+    assert_non_null(fp);
+    fputs("not a png", fp);
+    fclose(fp);
+    assert_int_equal(cs_image_load_as_dataset(f->path, 1, 28, 28, &one), CS_ERR_FORMAT);
+    assert_non_null(strstr(cs_last_error(), f->path));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_layouts),
+        cmocka_unit_test(test_kernel_colours),
+        cmocka_unit_test_setup_teardown(test_png_and_gif_decode, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gif_many_colours, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_image_as_input, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
