@@ -131,7 +131,7 @@ static int print_profile(bench_state *b, double seconds, int json)
     const double other = step_ms - layers_ms;
     if (json) printf(", {\"layer\": \"other\", \"forward_ms\": 0, \"backward_ms\": %.4f, \"percent\": %.2f}]",
                      other, 100.0 * other / step_ms);
-    else printf("    %-32s              %8.4f ms      %5.1f%%\n", "other (batch copy, zero, update)", other,
+    else printf("    %-32s              %8.4f ms      %5.1f%%\n", "other (batch, zero, update, waits)", other,
                 100.0 * other / step_ms);
     cs_net_set_profiling(net, 0);
     return 0;
