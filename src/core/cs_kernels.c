@@ -122,8 +122,15 @@ __attribute__((target("avx2"))) static int maxpool2_row_avx2(float *o, int *am, 
 {
     const float *r0 = x + (size_t)(2 * oy) * W, *r1 = r0 + W;
     const __m256i step = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
-    int j = 0;
-    for (; j + 8 <= OW && 2 * j + 16 <= W; j += 8) {
+    /* windows of outputs j..j+7 read columns 2j..2j+15 < 2*OW <= W */
+    int j = 0, tail = 0;
+    for (;;) {
+        if (j + 8 > OW) {
+            /* a short tail is done by one more vector that overlaps outputs already
+             * written, with the same values */
+            if (j == OW || OW < 8) break;
+            j = OW - 8, tail = 1;
+        }
         __m256 v[4];
         const float *rows[2] = {r0, r1};
         for (int r = 0; r < 2; r++) {
@@ -144,6 +151,8 @@ __attribute__((target("avx2"))) static int maxpool2_row_avx2(float *o, int *am, 
         }
         _mm256_storeu_ps(o + j, m);
         _mm256_storeu_si256((__m256i *)(void *)(am + j), im);
+        j += 8;
+        if (tail) break;
     }
     return j;
 }
