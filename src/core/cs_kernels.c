@@ -228,28 +228,57 @@ void cs_avgpool_backward(float *din, const float *dout, int N, int C, int H, int
 
 /* ---- activations ----------------------------------------------------------------- */
 
-/* AVX2 and baseline clones of the pointwise loops where the loader picks one (GNU ifunc). */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && !defined(CS_PORTABLE_ONLY)
-#define CS_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define CS_CLONES
-#endif
-
-CS_CLONES void cs_relu_forward(float *out, const float *in, size_t n);
-CS_CLONES void cs_relu_backward(float *din, const float *dout, const float *out, size_t n);
-
-CS_CLONES void cs_relu_forward(float *out, const float *in, size_t n)
+/* The ReLU loops are compiled twice, for the baseline and for AVX2, and picked per call
+ * with __builtin_cpu_supports (an ifunc would also do, but its resolver runs before the
+ * thread sanitizer is ready). */
+static inline __attribute__((always_inline)) void relu_forward_loop(float *out, const float *in, size_t n)
 {
     for (size_t i = 0; i < n; i++) out[i] = in[i] > 0.0f ? in[i] : 0.0f;
 }
 
-CS_CLONES void cs_relu_backward(float *din, const float *dout, const float *out, size_t n)
+static inline __attribute__((always_inline)) void relu_backward_loop(float *din, const float *dout, const float *out,
+                                                                     size_t n)
 {
     /* both loads unconditional, so the select vectorises instead of branching at random */
     for (size_t i = 0; i < n; i++) {
         const float g = dout[i];
         din[i] = out[i] > 0.0f ? g : 0.0f;
     }
+}
+
+#if CS_HAVE_AVX2_PATH
+__attribute__((target("avx2"))) static void relu_forward_avx2(float *out, const float *in, size_t n)
+{
+    relu_forward_loop(out, in, n);
+}
+
+__attribute__((target("avx2"))) static void relu_backward_avx2(float *din, const float *dout, const float *out,
+                                                               size_t n)
+{
+    relu_backward_loop(din, dout, out, n);
+}
+#endif
+
+void cs_relu_forward(float *out, const float *in, size_t n)
+{
+#if CS_HAVE_AVX2_PATH
+    if (__builtin_cpu_supports("avx2")) {
+        relu_forward_avx2(out, in, n);
+        return;
+    }
+#endif
+    relu_forward_loop(out, in, n);
+}
+
+void cs_relu_backward(float *din, const float *dout, const float *out, size_t n)
+{
+#if CS_HAVE_AVX2_PATH
+    if (__builtin_cpu_supports("avx2")) {
+        relu_backward_avx2(din, dout, out, n);
+        return;
+    }
+#endif
+    relu_backward_loop(din, dout, out, n);
 }
 
 void cs_tanh_forward(float *out, const float *in, size_t n)
