@@ -182,13 +182,17 @@ tile_avx2(const int ROWS, const int NV, const int PANEL, const gemm_args *g, int
 #define TILE_SWITCH_1(P)                                                                                      \
     switch (rows) {                                                                                           \
         TILE_CASE(1, 1, P) TILE_CASE(2, 1, P) TILE_CASE(3, 1, P) TILE_CASE(4, 1, P) TILE_CASE(5, 1, P)         \
-        TILE_CASE(6, 1, P) TILE_CASE(7, 1, P) TILE_CASE(8, 1, P) default: assert(0);                          \
+        TILE_CASE(6, 1, P) TILE_CASE(7, 1, P) TILE_CASE(8, 1, P) TILE_CASE(9, 1, P) TILE_CASE(10, 1, P)        \
+        TILE_CASE(11, 1, P) TILE_CASE(12, 1, P) default: assert(0);                                           \
     }
 
 AVX2_FN static void gemm_avx2(const gemm_args *g)
 {
     const int NV = g->nv, R = g->rows, Kt = walk_len(&g->w);
-    assert(NV >= 1 && NV <= 3 && R * NV <= 12 && R <= 8);
+    assert(NV >= 1 && NV <= 3 && R * NV <= 12);
+    /* window rows are spread evenly over the row tiles (25 rows: 9 + 8 + 8, not
+     * 12 + 12 + 1); panels have a fixed height */
+    const int ntiles = (g->I + R - 1) / R;
     /* slots and rows are walked with counters: a division per row would cost as much as
      * a good part of the tile's multiply-adds */
     int srow = 0, sxv = 0;
@@ -203,8 +207,9 @@ AVX2_FN static void gemm_avx2(const gemm_args *g)
             if (++sxv == g->spr) sxv = 0, srow++;
         }
         int c = 0, ky = 0, kx = 0; /* window position of row i0 + i */
-        for (int i0 = 0; i0 < g->I; i0 += R) {
-            const int rows = g->I - i0 < R ? g->I - i0 : R;
+        for (int t = 0, i0 = 0, rows; t < ntiles; t++, i0 += rows) {
+            if (g->panel_rows > 0) rows = g->I - i0 < R ? g->I - i0 : R;
+            else rows = g->I / ntiles + (t < g->I % ntiles);
             ptrdiff_t aoff[12];
             for (int i = 0; i < rows; i++) {
                 if (g->panel_rows > 0) {
@@ -532,6 +537,7 @@ void cs_conv2d_backward(float *din, float *dw, float *db, const float *dout, con
     gw.I = R;
     gw.nrows = 1, gw.width = wg.OCp, gw.spr = wg.OCp / LANES;
     tile_shape(gw.spr, &gw.nv, &gw.rows);
+    if (gw.nv == 1) gw.rows = 12; /* one B vector per step: more rows share it */
     gw.A = inpad, gw.ak = K, gw.a_plane = (ptrdiff_t)wg.Hp * wg.Wp, gw.a_rs = wg.Wp;
     gw.B = doutT;
     gw.w = (kwalk){OH, 1, OW, wg.Wp, 0, 1, (ptrdiff_t)OW * wg.OCp, 0, wg.OCp};
