@@ -10,5 +10,9 @@ int cs_cmd_bench(int argc, char **argv);
 int cs_cmd_export(int argc, char **argv);
 /* One kernel over one image: the response map, or one window worked out (--at). */
 int cs_cmd_convolve(int argc, char **argv);
+#ifdef CS_HAVE_GUI
+/* The live window (also what `convscope` with no arguments runs). */
+int cs_cmd_gui(int argc, char **argv);
+#endif
 
 #endif

@@ -15,6 +15,9 @@ typedef struct {
 } command;
 
 static const command commands[] = {
+#ifdef CS_HAVE_GUI
+    {"gui", cs_cmd_gui, "open the live window: train a network and watch it learn (the default)"},
+#endif
     {"train", cs_cmd_train, "train a network headless and print progress"},
     {"export", cs_cmd_export, "write kernels, activation maps and kernel evolution of a checkpoint"},
     {"bench", cs_cmd_bench, "measure training and inference speed on random data"},
@@ -43,8 +46,15 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!name) {
+#ifdef CS_HAVE_GUI
+        /* no arguments: the window with every default */
+        static char gui_name[] = "gui";
+        char *gui_argv[] = {gui_name, NULL};
+        return cs_cmd_gui(1, gui_argv);
+#else
         usage(stderr);
         return 2;
+#endif
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(name, commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);

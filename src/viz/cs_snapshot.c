@@ -1,0 +1,162 @@
+/* cs_snapshot.c - plain-data snapshots of a training net and their triple buffer (see
+ * cs_snapshot.h; the 3-slot hand-over follows darknet's demo.c ring, kept in a struct). */
+#include "cs_snapshot.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cs_curve_clear(cs_curve *c) { c->n = 0; }
+
+void cs_curve_add(cs_curve *c, long step, float loss, float acc)
+{
+    if (c->n == CS_SNAP_HISTORY) {
+        /* merge pairs: weighted means keep the curve's level; the step is the later one */
+        for (int i = 0; i < CS_SNAP_HISTORY / 2; i++) {
+            const cs_curve_point *a = &c->p[2 * i], *b = &c->p[2 * i + 1];
+            float wa = (float)a->weight, wb = (float)b->weight;
+            c->p[i] = (cs_curve_point){b->step, (a->loss * wa + b->loss * wb) / (wa + wb),
+                                       (a->acc * wa + b->acc * wb) / (wa + wb), a->weight + b->weight};
+        }
+        c->n = CS_SNAP_HISTORY / 2;
+    }
+    c->p[c->n++] = (cs_curve_point){step, loss, acc, 1};
+}
+
+cs_status cs_snapshot_init(cs_snapshot *s, const cs_net *net)
+{
+    memset(s, 0, sizeof *s);
+    if (net->n_layers > CS_VIZ_MAX_LAYERS)
+        return cs_fail(CS_ERR_SHAPE, "the window draws at most %d layers (the net has %d)", CS_VIZ_MAX_LAYERS,
+                       net->n_layers);
+    if (net->n_classes > CS_MAX_CLASSES)
+        return cs_fail(CS_ERR_SHAPE, "the net has %d outputs (at most %d)", net->n_classes, CS_MAX_CLASSES);
+    s->n_layers = net->n_layers;
+    s->in_c = net->in_c, s->in_h = net->in_h, s->in_w = net->in_w;
+    s->n_classes = net->n_classes;
+    size_t acts = 0;
+    for (int l = 0; l < net->n_layers; l++) {
+        const cs_layer *L = &net->layers[l];
+        cs_viz_layer_from_net(&s->layers[l], net, l);
+        s->w_off[l] = L->w ? (size_t)(L->w - net->params) : 0;
+        s->w_count[l] = L->w ? L->w_count : 0;
+        s->act_off[l] = acts;
+        acts += (size_t)L->out_c * L->out_h * L->out_w;
+    }
+    s->n_weights = net->n_params;
+    s->n_acts = acts;
+    s->weights = calloc(s->n_weights ? s->n_weights : 1, sizeof *s->weights);
+    s->acts = calloc(acts ? acts : 1, sizeof *s->acts);
+    s->probe = calloc((size_t)net->in_c * net->in_h * net->in_w, sizeof *s->probe);
+    if (!s->weights || !s->acts || !s->probe) {
+        cs_snapshot_free(s);
+        return cs_fail(CS_ERR_NOMEM, "out of memory for a snapshot of %zu weights and %zu activations",
+                       net->n_params, acts);
+    }
+    return CS_OK;
+}
+
+void cs_snapshot_free(cs_snapshot *s)
+{
+    free(s->weights);
+    free(s->acts);
+    free(s->probe);
+    memset(s, 0, sizeof *s);
+}
+
+void cs_snapshot_copy(cs_snapshot *dst, const cs_snapshot *src)
+{
+    float *w = dst->weights, *a = dst->acts, *p = dst->probe;
+    memcpy(dst, src, sizeof *dst);
+    dst->weights = w, dst->acts = a, dst->probe = p;
+    memcpy(w, src->weights, src->n_weights * sizeof *w);
+    memcpy(a, src->acts, src->n_acts * sizeof *a);
+    memcpy(p, src->probe, (size_t)src->in_c * src->in_h * src->in_w * sizeof *p);
+}
+
+/* Copies n floats, replacing non-finite ones by 0; returns how many were replaced. */
+static long copy_finite(float *dst, const float *src, size_t n)
+{
+    long bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        float v = src[i];
+        if (!isfinite(v)) v = 0.0f, bad++;
+        dst[i] = v;
+    }
+    return bad;
+}
+
+long cs_snapshot_capture(cs_snapshot *s, const cs_net *net, int i)
+{
+    long bad = copy_finite(s->weights, net->params, s->n_weights);
+    for (int l = 0; l < s->n_layers; l++) {
+        const cs_layer *L = &net->layers[l];
+        bad += copy_finite(s->acts + s->act_off[l], cs_net_layer_output(net, l, i),
+                           (size_t)L->out_c * L->out_h * L->out_w);
+    }
+    float probs[CS_MAX_CLASSES];
+    cs_net_probs(net, i, probs);
+    bad += copy_finite(s->probs, probs, (size_t)s->n_classes);
+    s->nonfinite = bad;
+    return bad;
+}
+
+void cs_snapshot_set_probe(cs_snapshot *s, const cs_dataset *ds, int index)
+{
+    const size_t n = (size_t)ds->c * ds->h * ds->w;
+    const uint8_t *px = ds->pixels + (size_t)index * n;
+    for (size_t j = 0; j < n; j++) s->probe[j] = (float)px[j] / 255.0f;
+    s->probe_index = index;
+    s->probe_label = ds->labels[index];
+}
+
+cs_status cs_snap_triple_init(cs_snap_triple *t, const cs_net *net)
+{
+    memset(t, 0, sizeof *t);
+    for (int i = 0; i < 3; i++) {
+        cs_status st = cs_snapshot_init(&t->slot[i], net);
+        if (st) {
+            for (int j = 0; j < i; j++) cs_snapshot_free(&t->slot[j]);
+            return st;
+        }
+    }
+    t->back = 0, t->ready = 1, t->front = 2;
+    if (pthread_mutex_init(&t->mu, NULL) != 0) {
+        for (int i = 0; i < 3; i++) cs_snapshot_free(&t->slot[i]);
+        return cs_fail(CS_ERR_NOMEM, "cannot create a mutex");
+    }
+    return CS_OK;
+}
+
+void cs_snap_triple_free(cs_snap_triple *t)
+{
+    pthread_mutex_destroy(&t->mu);
+    for (int i = 0; i < 3; i++) cs_snapshot_free(&t->slot[i]);
+}
+
+cs_snapshot *cs_snap_triple_back(cs_snap_triple *t) { return &t->slot[t->back]; }
+
+void cs_snap_triple_publish(cs_snap_triple *t)
+{
+    pthread_mutex_lock(&t->mu);
+    int r = t->ready;
+    t->ready = t->back;
+    t->back = r;
+    t->fresh = 1;
+    pthread_mutex_unlock(&t->mu);
+}
+
+const cs_snapshot *cs_snap_triple_front(cs_snap_triple *t, int *is_new)
+{
+    pthread_mutex_lock(&t->mu);
+    int fresh = t->fresh;
+    if (fresh) {
+        int f = t->front;
+        t->front = t->ready;
+        t->ready = f;
+        t->fresh = 0;
+    }
+    pthread_mutex_unlock(&t->mu);
+    if (is_new) *is_new = fresh;
+    return &t->slot[t->front];
+}

@@ -1,0 +1,115 @@
+/* cs_snapshot.h - what the window draws, as plain data: a copy of the weights, every layer's
+ * output for the probe image, the probe's class probabilities, the learning curves and the
+ * counters. No pointer into a live net, so a snapshot can be copied, kept (a timeline) or drawn
+ * by another view while the network keeps training.
+ *
+ * Snapshots travel from the training thread to the window through a triple buffer: the trainer
+ * fills the back slot and publishes it (a swap with the ready slot under a mutex held for a few
+ * integer assignments); each frame the window takes the ready slot if it is fresh. Neither side
+ * ever waits for the other to finish copying. */
+#ifndef CS_SNAPSHOT_H
+#define CS_SNAPSHOT_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cs_dataset.h"
+#include "cs_error.h"
+#include "cs_layout.h"
+#include "cs_net.h"
+
+#define CS_SNAP_HISTORY 1024 /* points per learning curve; older points are merged pairwise */
+#define CS_SNAP_EPOCHS 256   /* epoch boundaries remembered */
+
+typedef struct {
+    long step;  /* batches trained when the point was taken */
+    float loss; /* mean over the points it stands for */
+    float acc;  /* accuracy in [0, 1] */
+    int weight; /* how many measurements were averaged into it */
+} cs_curve_point;
+
+/* A learning curve of bounded size: when full, neighbouring points are averaged pairwise, so a
+ * long run keeps its whole shape at half the resolution. */
+typedef struct {
+    int n;
+    cs_curve_point p[CS_SNAP_HISTORY];
+} cs_curve;
+
+void cs_curve_clear(cs_curve *c);
+void cs_curve_add(cs_curve *c, long step, float loss, float acc);
+
+typedef struct {
+    /* the run: fixed while it lasts */
+    int n_layers;
+    cs_viz_layer layers[CS_VIZ_MAX_LAYERS];
+    size_t w_off[CS_VIZ_MAX_LAYERS];   /* layer's weights in `weights` (conv: (OC, C, K, K)) */
+    size_t w_count[CS_VIZ_MAX_LAYERS]; /* 0 for layers without weights */
+    size_t act_off[CS_VIZ_MAX_LAYERS]; /* layer's output in `acts`: (out_c, out_h, out_w) */
+    int in_c, in_h, in_w;
+    int n_classes;
+
+    /* buffers, owned, sized by cs_snapshot_init */
+    float *weights;    /* (n_weights): the net's parameter block */
+    size_t n_weights;
+    float *acts;       /* (n_acts): every layer's output for the probe image, concatenated */
+    size_t n_acts;
+    float *probe;      /* (in_c, in_h, in_w): the probe image in [0, 1] */
+    float probs[CS_MAX_CLASSES]; /* (n_classes): the probe's class probabilities */
+    int probe_index;   /* index into the probe set */
+    int probe_label;   /* its true class */
+
+    /* learning curves and epoch boundaries (in steps) */
+    cs_curve train, test;
+    int n_epoch_marks;
+    long epoch_marks[CS_SNAP_EPOCHS];
+
+    /* counters and settings */
+    long step, images_seen;
+    int epoch;
+    double images_per_sec;
+    float lr;
+    char optimizer[16], loss[16];
+    int paused;
+    int diverged;      /* training stopped on NaN/Inf; message says where */
+    long nonfinite;    /* non-finite values replaced by 0 in this snapshot (never drawn) */
+    char message[256];
+
+    uint64_t seq;      /* increases with every published snapshot */
+    uint64_t data_seq; /* increases when weights, acts or probe changed: textures need an upload */
+} cs_snapshot;
+
+/* Sizes the buffers and copies the layer descriptions for net. The caller owns the snapshot's
+ * buffers: free with cs_snapshot_free. */
+cs_status cs_snapshot_init(cs_snapshot *s, const cs_net *net);
+void cs_snapshot_free(cs_snapshot *s);
+/* Copies src into dst; both were initialised for the same net. */
+void cs_snapshot_copy(cs_snapshot *dst, const cs_snapshot *src);
+
+/* Copies the weights and sample i's layer outputs and probabilities out of net (after a forward
+ * pass). Non-finite values are replaced by 0 and counted in s->nonfinite, so nothing is ever
+ * drawn from NaN data. Returns that count. */
+long cs_snapshot_capture(cs_snapshot *s, const cs_net *net, int i);
+
+/* Sets s->probe from image `index` of ds ((c, h, w) bytes to [0, 1]) and its label. */
+void cs_snapshot_set_probe(cs_snapshot *s, const cs_dataset *ds, int index);
+
+typedef struct {
+    cs_snapshot slot[3];
+    int back, ready, front; /* slot indices: producer's, handed over, consumer's */
+    int fresh;              /* ready holds a snapshot the consumer has not taken */
+    pthread_mutex_t mu;     /* guards ready and fresh (and the swaps) */
+} cs_snap_triple;
+
+/* All three slots initialised for net. Free with cs_snap_triple_free. */
+cs_status cs_snap_triple_init(cs_snap_triple *t, const cs_net *net);
+void cs_snap_triple_free(cs_snap_triple *t);
+/* The producer's slot: only the producer touches it. */
+cs_snapshot *cs_snap_triple_back(cs_snap_triple *t);
+/* Hands the back slot over (it becomes ready) and gives the producer the old ready slot. */
+void cs_snap_triple_publish(cs_snap_triple *t);
+/* The consumer's slot, first swapped with ready if a fresh snapshot was published; *is_new (may be
+ * NULL) tells whether it changed. Only the consumer touches the returned slot. */
+const cs_snapshot *cs_snap_triple_front(cs_snap_triple *t, int *is_new);
+
+#endif
