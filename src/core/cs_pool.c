@@ -1,12 +1,19 @@
-/* cs_pool.c - the fork-join pool of cs_pool.h on POSIX threads: a job is published under a
- * mutex with a generation number, workers take task numbers from an atomic counter, and
- * the last worker to finish wakes the caller. Waiting threads first poll for a short,
- * bounded time (SPIN_SECONDS): waking a sleeping thread on another core costs tens to
- * hundreds of microseconds in a virtual machine, as much as a small net's layer. */
+/* cs_pool.c - the fork-join pool of cs_pool.h on POSIX threads.
+ *
+ * A job is published under a mutex with a new generation number. All task hand-out goes
+ * through one 64-bit atomic word: generation (16 bits), workers inside the job (16 bits)
+ * and the next task number (32 bits). A worker joins and takes its first task in one
+ * compare-and-swap, and leaves in the one that finds no task left, so the caller, after
+ * its own tasks, waits only for workers that are actually running one: a worker that the
+ * system has not scheduled yet is not waited for (it finds the job finished, or a newer
+ * generation, and does nothing). Waiting threads poll for a short, bounded time before
+ * blocking: waking a sleeping thread on another core costs tens to hundreds of
+ * microseconds in a virtual machine, as much as a layer of a small net. */
 #include "cs_pool.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -24,20 +31,21 @@ struct cs_pool {
     pthread_mutex_t lock;
     pthread_cond_t wake, done;
     /* the current job, written under lock before generation is bumped */
-    atomic_ulong generation;
+    unsigned long generation;
     int quit;
     int job_threads, n_tasks;
-    atomic_int running; /* workers still busy with the current job */
     cs_pool_fn fn;
     void *arg;
-    atomic_int next_task;
+    _Atomic uint64_t word; /* generation:16 | active workers:16 | next task:32 */
 };
 
-static void run_tasks(cs_pool *p, cs_pool_fn fn, void *arg, int n_tasks, int thread)
+static uint64_t pack(uint64_t gen, uint64_t active, uint64_t next)
 {
-    for (int t; (t = atomic_fetch_add_explicit(&p->next_task, 1, memory_order_relaxed)) < n_tasks;)
-        fn(arg, t, thread);
+    return (gen & 0xffff) << 48 | (active & 0xffff) << 32 | (next & 0xffffffff);
 }
+static unsigned word_gen(uint64_t w) { return (unsigned)(w >> 48); }
+static unsigned word_active(uint64_t w) { return (unsigned)(w >> 32) & 0xffff; }
+static unsigned word_next(uint64_t w) { return (unsigned)w; }
 
 static double now_seconds(void)
 {
@@ -53,13 +61,33 @@ static void cpu_relax(void)
 #endif
 }
 
-/* Polls until generation differs from seen, for at most SPIN_SECONDS. */
-static void spin_for_job(cs_pool *p, unsigned long seen)
+/* Worker side: runs tasks of generation gen until none is left. Joining and leaving are
+ * folded into the claims, so `active` counts exactly the workers holding a task. */
+static void worker_tasks(cs_pool *p, unsigned gen, int n_tasks, cs_pool_fn fn, void *arg, int thread)
 {
-    const double t0 = now_seconds();
-    for (int i = 1; atomic_load_explicit(&p->generation, memory_order_acquire) == seen; i++) {
-        cpu_relax();
-        if (i % 64 == 0 && now_seconds() - t0 > SPIN_SECONDS) return;
+    int joined = 0;
+    uint64_t w = atomic_load_explicit(&p->word, memory_order_acquire);
+    for (;;) {
+        if (word_gen(w) != (gen & 0xffff)) return; /* a newer job: this one finished without us */
+        const unsigned next = word_next(w), active = word_active(w);
+        uint64_t nw;
+        if ((int)next < n_tasks) nw = pack(gen, active + !joined, next + 1);
+        else if (joined) nw = pack(gen, active - 1, next);
+        else return; /* nothing left and never joined */
+        if (!atomic_compare_exchange_weak_explicit(&p->word, &w, nw, memory_order_acq_rel, memory_order_acquire))
+            continue;
+        if ((int)next >= n_tasks) {
+            if (word_active(nw) == 0) {
+                /* the last one out wakes the caller, under the lock so the wake is not lost */
+                pthread_mutex_lock(&p->lock);
+                pthread_cond_signal(&p->done);
+                pthread_mutex_unlock(&p->lock);
+            }
+            return;
+        }
+        joined = 1;
+        fn(arg, (int)next, thread);
+        w = atomic_load_explicit(&p->word, memory_order_acquire);
     }
 }
 
@@ -69,27 +97,25 @@ static void *worker_main(void *data)
     cs_pool *p = w->pool;
     unsigned long seen = 0;
     for (;;) {
-        spin_for_job(p, seen);
+        /* poll briefly for the next job before sleeping */
+        const double t0 = now_seconds();
+        for (int i = 1; word_gen(atomic_load_explicit(&p->word, memory_order_relaxed)) == (seen & 0xffff); i++) {
+            cpu_relax();
+            if (i % 64 == 0 && now_seconds() - t0 > SPIN_SECONDS) break;
+        }
         pthread_mutex_lock(&p->lock);
-        while (atomic_load(&p->generation) == seen && !p->quit) pthread_cond_wait(&p->wake, &p->lock);
+        while (p->generation == seen && !p->quit) pthread_cond_wait(&p->wake, &p->lock);
         if (p->quit) {
             pthread_mutex_unlock(&p->lock);
             break;
         }
-        seen = atomic_load(&p->generation);
+        seen = p->generation;
         const int needed = w->index < p->job_threads; /* else sit this job out */
         cs_pool_fn fn = p->fn;
         void *arg = p->arg;
         const int n = p->n_tasks;
         pthread_mutex_unlock(&p->lock);
-        if (!needed) continue;
-        run_tasks(p, fn, arg, n, w->index);
-        if (atomic_fetch_sub_explicit(&p->running, 1, memory_order_acq_rel) == 1) {
-            /* the last one out wakes the caller, under the lock so the wake cannot be lost */
-            pthread_mutex_lock(&p->lock);
-            pthread_cond_signal(&p->done);
-            pthread_mutex_unlock(&p->lock);
-        }
+        if (needed) worker_tasks(p, (unsigned)seen, n, fn, arg, w->index);
     }
     return NULL;
 }
@@ -100,9 +126,8 @@ cs_status cs_pool_create(cs_pool **out, int threads)
     cs_pool *p = calloc(1, sizeof *p);
     if (!p) return cs_fail(CS_ERR_NOMEM, "out of memory");
     p->threads = threads < 1 ? 1 : threads;
-    atomic_init(&p->next_task, 0);
-    atomic_init(&p->generation, 0);
-    atomic_init(&p->running, 0);
+    if (p->threads > 0xffff) p->threads = 0xffff;
+    atomic_init(&p->word, 0);
     if (pthread_mutex_init(&p->lock, NULL) || pthread_cond_init(&p->wake, NULL) || pthread_cond_init(&p->done, NULL)) {
         free(p);
         return cs_fail(CS_ERR_NOMEM, "cannot initialise the thread pool's lock");
@@ -157,18 +182,24 @@ void cs_pool_run(cs_pool *p, int threads, int n_tasks, cs_pool_fn fn, void *arg)
     pthread_mutex_lock(&p->lock);
     p->fn = fn, p->arg = arg, p->n_tasks = n_tasks;
     p->job_threads = threads;
-    atomic_store_explicit(&p->running, threads - 1, memory_order_relaxed);
-    atomic_store_explicit(&p->next_task, 0, memory_order_relaxed);
-    atomic_fetch_add_explicit(&p->generation, 1, memory_order_release);
+    const unsigned gen = (unsigned)++p->generation;
+    atomic_store_explicit(&p->word, pack(gen, 0, 0), memory_order_release);
     pthread_cond_broadcast(&p->wake);
     pthread_mutex_unlock(&p->lock);
-    run_tasks(p, fn, arg, n_tasks, 0);
+    /* the caller takes tasks without joining: it is the one that waits */
+    for (;;) {
+        const uint64_t w = atomic_fetch_add_explicit(&p->word, 1, memory_order_acq_rel);
+        if ((int)word_next(w) >= n_tasks) break;
+        fn(arg, (int)word_next(w), 0);
+    }
+    /* the hand-out is over (next >= n_tasks); wait for the workers still in a task */
     const double t0 = now_seconds();
-    for (int i = 1; atomic_load_explicit(&p->running, memory_order_acquire) > 0; i++) {
+    for (int i = 1; word_active(atomic_load_explicit(&p->word, memory_order_acquire)) > 0; i++) {
         cpu_relax();
         if (i % 64 == 0 && now_seconds() - t0 > SPIN_SECONDS) break;
     }
     pthread_mutex_lock(&p->lock);
-    while (atomic_load_explicit(&p->running, memory_order_acquire) > 0) pthread_cond_wait(&p->done, &p->lock);
+    while (word_active(atomic_load_explicit(&p->word, memory_order_acquire)) > 0)
+        pthread_cond_wait(&p->done, &p->lock);
     pthread_mutex_unlock(&p->lock);
 }
