@@ -81,6 +81,10 @@ if [ "$(sed 's/"images_per_sec[^,]*, "seconds[^,]*,//' "$tmp/a")" = "$(sed 's/"i
 
 expect 0 "bench json" -- bench --net "input 8x8x1, conv 2@3, relu, fc 2" --seconds 0.05 --runs 1 --json
 contains out '"train_images_per_sec"' "bench JSON fields"
+expect 0 "bench profile json" -- bench --net "input 8x8x1, conv 2@3, relu, fc 2" --seconds 0.05 --runs 1 --json --profile
+contains out '{"layer": "conv1", "forward_ms"' "bench JSON profile"
+expect 0 "bench profile text, 2 threads" -- bench --net "input 8x8x1, conv 2@3, relu, fc 2" --seconds 0.05 --runs 1 --profile --threads 2
+contains out 'relu1' "bench profile rows"
 
 echo "$failures failure(s)"
 [ "$failures" -eq 0 ]

@@ -9,6 +9,9 @@
 #include <string.h>
 
 #include <cmocka.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "cs_train.h"
 
@@ -137,6 +140,45 @@ static void test_determinism(void **state)
     cs_dataset_free(&train);
 }
 
+#ifdef _OPENMP
+/* Two threads share each batch's chunks; two runs with the same seed must still match bit
+ * for bit, and so must the one-thread run (chunks and their gradient sums do not depend on
+ * the thread count up to CS_NET_MIN_CHUNKS threads). */
+static void test_determinism_two_threads(void **state)
+{
+    (void)state;
+    cs_dataset train;
+    make_bars(&train, 100, 4);
+    cs_train_config cfg;
+    cs_train_config_defaults(&cfg);
+    cfg.seed = 42;
+    const char *spec = "input 8x8x1, conv 4@3 pad 1, relu, maxpool 2, conv 5@3 pad 1, relu, fc 2, softmax";
+    const int saved = omp_get_max_threads();
+    omp_set_num_threads(1);
+    cs_trainer *one;
+    assert_int_equal(cs_trainer_create(&one, spec, &cfg, &train), CS_OK);
+    omp_set_num_threads(2);
+    cs_trainer *a, *b;
+    assert_int_equal(cs_trainer_create(&a, spec, &cfg, &train), CS_OK);
+    assert_int_equal(cs_trainer_create(&b, spec, &cfg, &train), CS_OK);
+    assert_int_equal(a->net->n_threads, 2);
+    for (int i = 0; i < 23; i++) {
+        omp_set_num_threads(2);
+        assert_int_equal(cs_trainer_step(a, NULL), CS_OK);
+        assert_int_equal(cs_trainer_step(b, NULL), CS_OK);
+        omp_set_num_threads(1);
+        assert_int_equal(cs_trainer_step(one, NULL), CS_OK);
+    }
+    assert_memory_equal(a->net->params, b->net->params, a->net->n_params * sizeof(float));
+    assert_memory_equal(a->net->params, one->net->params, a->net->n_params * sizeof(float));
+    omp_set_num_threads(saved);
+    cs_trainer_destroy(a);
+    cs_trainer_destroy(b);
+    cs_trainer_destroy(one);
+    cs_dataset_free(&train);
+}
+#endif
+
 static void test_divergence_detected(void **state)
 {
     (void)state;
@@ -190,6 +232,9 @@ int main(void)
         cmocka_unit_test(test_optimizers_lower_loss),
         cmocka_unit_test(test_training_learns),
         cmocka_unit_test(test_determinism),
+#ifdef _OPENMP
+        cmocka_unit_test(test_determinism_two_threads),
+#endif
         cmocka_unit_test(test_divergence_detected),
         cmocka_unit_test(test_shape_mismatch_refused),
     };

@@ -19,7 +19,7 @@
 static void bench_usage(FILE *f)
 {
     fprintf(f, "usage: convscope bench [--net PRESET|SPEC] [--batch N] [--threads N] [--seconds S] [--runs N]\n"
-               "                       [--json]\n\n"
+               "                       [--profile] [--json]\n\n"
                "Trains on random data and prints training and inference images/s: the median of --runs\n"
                "timed runs of at least --seconds each, after a one-second warm-up.\n"
                "A training step is forward + loss + backward + SGD update (momentum 0.9).\n\n"
@@ -28,6 +28,8 @@ static void bench_usage(FILE *f)
                "  --threads N        worker threads (default 1)\n"
                "  --seconds S        minimum seconds per timed run (default 1)\n"
                "  --runs N           timed runs per mode (default 5)\n"
+               "  --profile          then time each layer's forward and backward for --seconds and\n"
+               "                     print ms per training step and %% of the step\n"
                "  --json             one JSON line instead of text\n",
             cs_net_preset_names());
 }
@@ -94,6 +96,47 @@ static double median_run(bench_state *b, void (*step)(bench_state *), int runs, 
     return runs % 2 ? r[runs / 2] : 0.5 * (r[runs / 2 - 1] + r[runs / 2]);
 }
 
+/* Trains for `seconds` with the per-layer timers on and prints (or appends to the JSON
+ * line) each layer's forward and backward ms per step and share of the step. */
+static int print_profile(bench_state *b, double seconds, int json)
+{
+    cs_net *net = b->net;
+    if (cs_net_set_profiling(net, 1) != CS_OK) {
+        fprintf(stderr, "convscope bench: %s\n", cs_last_error());
+        return 1;
+    }
+    const double ips = timed(b, train_step, seconds);
+    const double step_ms = 1e3 * b->batch / ips;
+    const double steps = (double)net->prof_steps;
+    double layers_ms = 0;
+    if (!json) printf("  profile (ms per training step of %.3f ms; with threads, a layer's time summed over\n"
+                      "  the threads and divided by their count):\n", step_ms);
+    else printf(", \"profile\": [");
+    for (int l = 0; l <= net->n_layers; l++) {
+        const int extra = l == net->n_layers;
+        const double f = extra ? 0.0 : 1e3 * net->prof_fwd[l] / steps, bw = 1e3 * net->prof_bwd[l] / steps;
+        char desc[96];
+        if (extra) snprintf(desc, sizeof desc, "loss + gradient reduction");
+        else cs_net_describe_layer(net, l, desc, sizeof desc);
+        layers_ms += f + bw;
+        if (json) {
+            printf("%s{\"layer\": ", l ? ", " : "");
+            cs_cli_json_string(stdout, extra ? "loss" : net->layers[l].name);
+            printf(", \"forward_ms\": %.4f, \"backward_ms\": %.4f, \"percent\": %.2f}", f, bw,
+                   100.0 * (f + bw) / step_ms);
+        } else {
+            printf("    %-32s fwd %8.4f ms  bwd %8.4f ms  %5.1f%%\n", desc, f, bw, 100.0 * (f + bw) / step_ms);
+        }
+    }
+    const double other = step_ms - layers_ms;
+    if (json) printf(", {\"layer\": \"other\", \"forward_ms\": 0, \"backward_ms\": %.4f, \"percent\": %.2f}]",
+                     other, 100.0 * other / step_ms);
+    else printf("    %-32s              %8.4f ms      %5.1f%%\n", "other (batch, zero, update, waits)", other,
+                100.0 * other / step_ms);
+    cs_net_set_profiling(net, 0);
+    return 0;
+}
+
 /* Forward multiply-adds per image (conv + fc), for the GFLOP/s figure. */
 static double forward_flops(const cs_net *net)
 {
@@ -109,13 +152,14 @@ static double forward_flops(const cs_net *net)
 int cs_cmd_bench(int argc, char **argv)
 {
     const char *net_name = "mnist";
-    int batch = 20, threads = 1, runs = 5, json = 0;
+    int batch = 20, threads = 1, runs = 5, json = 0, profile = 0;
     double seconds = 1.0;
     static const struct option longopts[] = {
         {"net", required_argument, 0, 'n'},   {"batch", required_argument, 0, 'b'},
         {"threads", required_argument, 0, 't'}, {"seconds", required_argument, 0, 's'},
         {"runs", required_argument, 0, 'r'},  {"json", no_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
+        {"profile", no_argument, 0, 'p'},     {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
     };
     optind = 1;
     opterr = 0;
@@ -129,6 +173,7 @@ int cs_cmd_bench(int argc, char **argv)
         case 's': ok = cs_cli_double(optarg, 0.01, 3600, &seconds); break;
         case 'r': ok = cs_cli_int(optarg, 1, 63, &runs); break;
         case 'j': json = 1; break;
+        case 'p': profile = 1; break;
         case 'h': bench_usage(stdout); return 0;
         default: return cs_cli_bad_option("bench", argc, argv, ch, bench_usage);
         }
@@ -172,7 +217,7 @@ int cs_cmd_bench(int argc, char **argv)
         printf("{\"net\": ");
         cs_cli_json_string(stdout, shown);
         printf(", \"batch\": %d, \"threads\": %d, \"train_images_per_sec\": %.1f, \"infer_images_per_sec\": %.1f, "
-               "\"train_gflops\": %.2f, \"infer_gflops\": %.2f, \"forward_mflop_per_image\": %.3f}\n",
+               "\"train_gflops\": %.2f, \"infer_gflops\": %.2f, \"forward_mflop_per_image\": %.3f",
                batch, threads, train_ips, infer_ips, train_ips * 3 * fwd * 1e-9, infer_ips * fwd * 1e-9, fwd * 1e-6);
     } else {
         printf("net %s, batch %d, %d thread%s, %d runs of >= %.2g s (median)\n", shown, batch, threads,
@@ -181,9 +226,11 @@ int cs_cmd_bench(int argc, char **argv)
                train_ips * 3 * fwd * 1e-9, fwd * 1e-6);
         printf("  infer: %10.1f images/s  %6.2f GFLOP/s\n", infer_ips, infer_ips * fwd * 1e-9);
     }
+    int status = profile ? print_profile(&b, seconds, json) : 0;
+    if (json) printf("}\n");
     free(b.pool);
     free(b.labels);
     cs_optim_free(&b.opt);
     cs_net_destroy(b.net);
-    return 0;
+    return status;
 }

@@ -1,6 +1,7 @@
 /* cs_kernels.c - the layer kernels on raw NCHW pointers: convolution, pooling, activations,
  * fully connected, softmax and losses. The *_ref functions are the plain loops every
- * optimised kernel is tested against; the others are what the network calls. */
+ * optimised kernel is tested against; the others are what the network calls (the fast
+ * convolution is in cs_conv.c). */
 #include "cs_tensor.h"
 
 #include <assert.h>
@@ -83,147 +84,98 @@ void cs_conv2d_backward_ref(float *din, float *dw, float *db, const float *dout,
     }
 }
 
-/* The fast path: im2col of one sample into scratch (C*K*K rows of OH*OW columns), then a
- * cache-friendly matrix product. Rows are (c, ky, kx) in the same order as the weights. */
-size_t cs_conv2d_scratch_floats(int C, int H, int W, int OC, int K, int S, int P)
-{
-    (void)OC;
-    const int OH = cs_out_size(H, K, S, P), OW = cs_out_size(W, K, S, P);
-    if (OH <= 0 || OW <= 0) return 0;
-    return (size_t)C * K * K * OH * OW * 2;
-}
-
-static void im2col(float *col, const float *x, int C, int H, int W, int K, int S, int P, int OH, int OW)
-{
-    for (int c = 0; c < C; c++)
-        for (int ky = 0; ky < K; ky++)
-            for (int kx = 0; kx < K; kx++) {
-                float *row = col + (((size_t)c * K + ky) * K + kx) * OH * OW;
-                for (int oy = 0; oy < OH; oy++) {
-                    const int iy = oy * S - P + ky;
-                    float *r = row + (size_t)oy * OW;
-                    if (iy < 0 || iy >= H) {
-                        memset(r, 0, sizeof(float) * (size_t)OW);
-                        continue;
-                    }
-                    const float *xr = x + ((size_t)c * H + iy) * W;
-                    for (int ox = 0; ox < OW; ox++) {
-                        const int ix = ox * S - P + kx;
-                        r[ox] = (ix >= 0 && ix < W) ? xr[ix] : 0.0f;
-                    }
-                }
-            }
-}
-
-static void col2im_add(float *dx, const float *col, int C, int H, int W, int K, int S, int P, int OH, int OW)
-{
-    for (int c = 0; c < C; c++)
-        for (int ky = 0; ky < K; ky++)
-            for (int kx = 0; kx < K; kx++) {
-                const float *row = col + (((size_t)c * K + ky) * K + kx) * OH * OW;
-                for (int oy = 0; oy < OH; oy++) {
-                    const int iy = oy * S - P + ky;
-                    if (iy < 0 || iy >= H) continue;
-                    float *dr = dx + ((size_t)c * H + iy) * W;
-                    const float *r = row + (size_t)oy * OW;
-                    for (int ox = 0; ox < OW; ox++) {
-                        const int ix = ox * S - P + kx;
-                        if (ix >= 0 && ix < W) dr[ix] += r[ox];
-                    }
-                }
-            }
-}
-
-void cs_conv2d_forward(float *out, const float *in, const float *w, const float *b,
-                       int N, int C, int H, int W, int OC, int K, int S, int P, float *scratch)
-{
-    const int OH = cs_out_size(H, K, S, P), OW = cs_out_size(W, K, S, P);
-    assert(OH > 0 && OW > 0 && S > 0);
-    const int R = C * K * K, M = OH * OW;
-    for (int n = 0; n < N; n++) {
-        im2col(scratch, in + (size_t)n * C * H * W, C, H, W, K, S, P, OH, OW);
-        float *o = out + (size_t)n * OC * M;
-        for (int oc = 0; oc < OC; oc++) {
-            float *orow = o + (size_t)oc * M;
-            const float bias = b ? b[oc] : 0.0f;
-            for (int m = 0; m < M; m++) orow[m] = bias;
-            const float *f = w + (size_t)oc * R;
-            for (int r = 0; r < R; r++) {
-                const float wv = f[r];
-                const float *col = scratch + (size_t)r * M;
-                for (int m = 0; m < M; m++) orow[m] += wv * col[m];
-            }
-        }
-    }
-}
-
-void cs_conv2d_backward(float *din, float *dw, float *db, const float *dout, const float *in, const float *w,
-                        int N, int C, int H, int W, int OC, int K, int S, int P, float *scratch)
-{
-    const int OH = cs_out_size(H, K, S, P), OW = cs_out_size(W, K, S, P);
-    assert(OH > 0 && OW > 0 && S > 0);
-    const int R = C * K * K, M = OH * OW;
-    float *col = scratch, *dcol = scratch + (size_t)R * M;
-    for (int n = 0; n < N; n++) {
-        const float *g = dout + (size_t)n * OC * M;
-        im2col(col, in + (size_t)n * C * H * W, C, H, W, K, S, P, OH, OW);
-        for (int oc = 0; oc < OC; oc++) {
-            const float *grow = g + (size_t)oc * M;
-            float *df = dw + (size_t)oc * R;
-            if (db) {
-                float s = 0.0f;
-                for (int m = 0; m < M; m++) s += grow[m];
-                db[oc] += s;
-            }
-            for (int r = 0; r < R; r++) {
-                const float *c = col + (size_t)r * M;
-                float s = 0.0f;
-                for (int m = 0; m < M; m++) s += grow[m] * c[m];
-                df[r] += s;
-            }
-        }
-        if (!din) continue;
-        memset(dcol, 0, sizeof(float) * (size_t)R * M);
-        for (int oc = 0; oc < OC; oc++) {
-            const float *grow = g + (size_t)oc * M;
-            const float *f = w + (size_t)oc * R;
-            for (int r = 0; r < R; r++) {
-                const float wv = f[r];
-                float *dc = dcol + (size_t)r * M;
-                for (int m = 0; m < M; m++) dc[m] += wv * grow[m];
-            }
-        }
-        float *dx = din + (size_t)n * C * H * W;
-        memset(dx, 0, sizeof(float) * (size_t)C * H * W);
-        col2im_add(dx, dcol, C, H, W, K, S, P, OH, OW);
-    }
-}
-
 /* ---- pooling ----------------------------------------------------------------------- */
+
+#if !defined(CS_PORTABLE_ONLY) && (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+#define CS_HAVE_AVX2_PATH 1
+#include <immintrin.h>
+#else
+#define CS_HAVE_AVX2_PATH 0
+#endif
+
+/* Max pooling of one output row, one output at a time; selects rather than branches
+ * (random data would mispredict half of them). Outputs from ox0 on. */
+static void maxpool_row(float *o, int *am, const float *x, int W, int OW, int K, int S, int oy, int ox0)
+{
+    for (int ox = ox0; ox < OW; ox++) {
+        int best = (oy * S) * W + ox * S;
+        float bv = x[best];
+        for (int ky = 0; ky < K; ky++)
+            for (int kx = 0; kx < K; kx++) {
+                /* first maximum wins ties, as PyTorch */
+                const int i = (oy * S + ky) * W + ox * S + kx;
+                const float v = x[i];
+                const int take = v > bv;
+                bv = take ? v : bv;
+                best = take ? i : best;
+            }
+        o[ox] = bv;
+        am[ox] = best;
+    }
+}
+
+#if CS_HAVE_AVX2_PATH
+/* 2x2 stride-2 pooling of one output row, 8 outputs per step: the same comparisons in the
+ * same order as maxpool_row (an ordered > is false for NaN, like C's). Returns the first
+ * output left for the scalar loop. */
+__attribute__((target("avx2"))) static int maxpool2_row_avx2(float *o, int *am, const float *x, int W, int OW, int oy)
+{
+    const float *r0 = x + (size_t)(2 * oy) * W, *r1 = r0 + W;
+    const __m256i step = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
+    /* windows of outputs j..j+7 read columns 2j..2j+15 < 2*OW <= W */
+    int j = 0, tail = 0;
+    for (;;) {
+        if (j + 8 > OW) {
+            /* a short tail is done by one more vector that overlaps outputs already
+             * written, with the same values */
+            if (j == OW || OW < 8) break;
+            j = OW - 8, tail = 1;
+        }
+        __m256 v[4];
+        const float *rows[2] = {r0, r1};
+        for (int r = 0; r < 2; r++) {
+            const __m256 lo = _mm256_loadu_ps(rows[r] + 2 * j), hi = _mm256_loadu_ps(rows[r] + 2 * j + 8);
+            const __m256 ev = _mm256_shuffle_ps(lo, hi, 0x88), od = _mm256_shuffle_ps(lo, hi, 0xDD);
+            v[2 * r] = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(ev), 0xD8));
+            v[2 * r + 1] = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(od), 0xD8));
+        }
+        const __m256i i0 = _mm256_add_epi32(_mm256_set1_epi32(2 * oy * W + 2 * j), step);
+        const __m256i idx[4] = {i0, _mm256_add_epi32(i0, _mm256_set1_epi32(1)), _mm256_add_epi32(i0, _mm256_set1_epi32(W)),
+                                _mm256_add_epi32(i0, _mm256_set1_epi32(W + 1))};
+        __m256 m = v[0];
+        __m256i im = idx[0];
+        for (int k = 1; k < 4; k++) {
+            const __m256 t = _mm256_cmp_ps(v[k], m, _CMP_GT_OQ);
+            m = _mm256_blendv_ps(m, v[k], t);
+            im = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(im), _mm256_castsi256_ps(idx[k]), t));
+        }
+        _mm256_storeu_ps(o + j, m);
+        _mm256_storeu_si256((__m256i *)(void *)(am + j), im);
+        j += 8;
+        if (tail) break;
+    }
+    return j;
+}
+#endif
 
 void cs_maxpool_forward(float *out, int *argmax, const float *in, int N, int C, int H, int W, int K, int S)
 {
     const int OH = cs_out_size(H, K, S, 0), OW = cs_out_size(W, K, S, 0);
     assert(OH > 0 && OW > 0);
+#if CS_HAVE_AVX2_PATH
+    const int vec2 = K == 2 && S == 2 && __builtin_cpu_supports("avx2");
+#endif
     for (int p = 0; p < N * C; p++) {
         const float *x = in + (size_t)p * H * W;
         float *o = out + (size_t)p * OH * OW;
         int *am = argmax + (size_t)p * OH * OW;
-        for (int oy = 0; oy < OH; oy++)
-            for (int ox = 0; ox < OW; ox++) {
-                int best = (oy * S) * W + ox * S;
-                float bv = x[best];
-                for (int ky = 0; ky < K; ky++)
-                    for (int kx = 0; kx < K; kx++) {
-                        const int i = (oy * S + ky) * W + ox * S + kx;
-                        if (x[i] > bv) { /* first maximum wins ties, as PyTorch */
-                            bv = x[i];
-                            best = i;
-                        }
-                    }
-                o[oy * OW + ox] = bv;
-                am[oy * OW + ox] = best;
-            }
+        for (int oy = 0; oy < OH; oy++) {
+            int ox0 = 0;
+#if CS_HAVE_AVX2_PATH
+            if (vec2) ox0 = maxpool2_row_avx2(o + oy * OW, am + oy * OW, x, W, OW, oy);
+#endif
+            maxpool_row(o + oy * OW, am + oy * OW, x, W, OW, K, S, oy, ox0);
+        }
     }
 }
 
@@ -276,14 +228,57 @@ void cs_avgpool_backward(float *din, const float *dout, int N, int C, int H, int
 
 /* ---- activations ----------------------------------------------------------------- */
 
-void cs_relu_forward(float *out, const float *in, size_t n)
+/* The ReLU loops are compiled twice, for the baseline and for AVX2, and picked per call
+ * with __builtin_cpu_supports (an ifunc would also do, but its resolver runs before the
+ * thread sanitizer is ready). */
+static inline __attribute__((always_inline)) void relu_forward_loop(float *out, const float *in, size_t n)
 {
     for (size_t i = 0; i < n; i++) out[i] = in[i] > 0.0f ? in[i] : 0.0f;
 }
 
+static inline __attribute__((always_inline)) void relu_backward_loop(float *din, const float *dout, const float *out,
+                                                                     size_t n)
+{
+    /* both loads unconditional, so the select vectorises instead of branching at random */
+    for (size_t i = 0; i < n; i++) {
+        const float g = dout[i];
+        din[i] = out[i] > 0.0f ? g : 0.0f;
+    }
+}
+
+#if CS_HAVE_AVX2_PATH
+__attribute__((target("avx2"))) static void relu_forward_avx2(float *out, const float *in, size_t n)
+{
+    relu_forward_loop(out, in, n);
+}
+
+__attribute__((target("avx2"))) static void relu_backward_avx2(float *din, const float *dout, const float *out,
+                                                               size_t n)
+{
+    relu_backward_loop(din, dout, out, n);
+}
+#endif
+
+void cs_relu_forward(float *out, const float *in, size_t n)
+{
+#if CS_HAVE_AVX2_PATH
+    if (__builtin_cpu_supports("avx2")) {
+        relu_forward_avx2(out, in, n);
+        return;
+    }
+#endif
+    relu_forward_loop(out, in, n);
+}
+
 void cs_relu_backward(float *din, const float *dout, const float *out, size_t n)
 {
-    for (size_t i = 0; i < n; i++) din[i] = out[i] > 0.0f ? dout[i] : 0.0f;
+#if CS_HAVE_AVX2_PATH
+    if (__builtin_cpu_supports("avx2")) {
+        relu_backward_avx2(din, dout, out, n);
+        return;
+    }
+#endif
+    relu_backward_loop(din, dout, out, n);
 }
 
 void cs_tanh_forward(float *out, const float *in, size_t n)
@@ -313,9 +308,15 @@ void cs_fc_forward(float *out, const float *in, const float *w, const float *b, 
     for (int n = 0; n < N; n++) {
         const float *x = in + (size_t)n * IN;
         for (int o = 0; o < OUT; o++) {
+            /* 8 interleaved partial sums: one running sum is a chain of dependent adds */
             const float *wr = w + (size_t)o * IN;
+            float acc[8] = {0};
+            int i = 0;
+            for (; i + 8 <= IN; i += 8)
+                for (int l = 0; l < 8; l++) acc[l] += wr[i + l] * x[i + l];
+            for (int l = 0; i < IN; i++, l++) acc[l] += wr[i] * x[i];
             float s = b ? b[o] : 0.0f;
-            for (int i = 0; i < IN; i++) s += wr[i] * x[i];
+            for (int l = 0; l < 8; l++) s += acc[l];
             out[(size_t)n * OUT + o] = s;
         }
     }

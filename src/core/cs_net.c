@@ -7,7 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
+#include "cs_pool.h"
 #include "cs_tensor.h"
 
 static const struct {
@@ -321,9 +326,26 @@ cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch)
     net->params = calloc(n_params ? n_params : 1, sizeof(float));
     net->grads = calloc(n_params ? n_params : 1, sizeof(float));
     net->input = calloc((size_t)max_batch * net->in_c * net->in_h * net->in_w, sizeof(float));
-    net->scratch_floats = scratch;
-    net->scratch = calloc(scratch ? scratch : 1, sizeof(float));
-    if (!net->params || !net->grads || !net->input || !net->scratch) {
+    /* one scratch slice per thread, rounded to 64 bytes so threads do not share cache
+     * lines; one gradient block per batch chunk beyond the first */
+    int threads = 1;
+#ifdef _OPENMP
+    threads = omp_get_max_threads();
+#endif
+    if (threads > max_batch) threads = max_batch;
+    if (threads > 256) threads = 256;
+    if (threads < 1) threads = 1;
+    net->n_threads = threads;
+    net->n_chunks = threads > CS_NET_MIN_CHUNKS ? threads : CS_NET_MIN_CHUNKS;
+    if (net->n_chunks > max_batch) net->n_chunks = max_batch;
+    net->scratch_floats = (scratch + 15) / 16 * 16;
+    net->scratch = calloc(scratch ? net->scratch_floats * (size_t)threads : 1, sizeof(float));
+    net->chunk_grads = calloc((size_t)net->n_chunks * (n_params ? n_params : 1), sizeof(float));
+    if (threads > 1 && cs_pool_create(&net->pool, threads) != CS_OK) {
+        st = CS_ERR_NOMEM; /* the message names the failure */
+        goto fail;
+    }
+    if (!net->params || !net->grads || !net->input || !net->scratch || !net->chunk_grads) {
         st = cs_fail(CS_ERR_NOMEM, "out of memory for %zu parameters", n_params);
         goto fail;
     }
@@ -368,6 +390,11 @@ void cs_net_destroy(cs_net *net)
     free(net->grads);
     free(net->input);
     free(net->scratch);
+    free(net->chunk_grads);
+    cs_pool_destroy(net->pool);
+    free(net->prof_fwd);
+    free(net->prof_bwd);
+    free(net->prof_thread);
     free(net);
 }
 
@@ -388,30 +415,125 @@ void cs_net_init_params(cs_net *net, cs_rng *rng)
 
 static const float *layer_input(const cs_net *net, int l) { return l == 0 ? net->input : net->layers[l - 1].out; }
 
-const float *cs_net_forward(cs_net *net, int n)
+static double now_seconds(void)
 {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+cs_status cs_net_set_profiling(cs_net *net, int on)
+{
+    free(net->prof_fwd);
+    free(net->prof_bwd);
+    free(net->prof_thread);
+    net->prof_fwd = net->prof_bwd = net->prof_thread = NULL;
+    net->prof_steps = 0;
+    if (!on) return CS_OK;
+    net->prof_fwd = calloc((size_t)net->n_layers, sizeof(double));
+    net->prof_bwd = calloc((size_t)net->n_layers + 1, sizeof(double));
+    net->prof_thread = calloc((size_t)2 * net->n_threads * (net->n_layers + 1), sizeof(double));
+    if (!net->prof_fwd || !net->prof_bwd || !net->prof_thread) {
+        cs_net_set_profiling(net, 0);
+        return cs_fail(CS_ERR_NOMEM, "out of memory for the profile of %d layers", net->n_layers);
+    }
+    return CS_OK;
+}
+
+/* Threads to use for a batch of n: the OpenMP setting, capped by the pool and by n. */
+static int team_size(const cs_net *net, int n)
+{
+    int t = 1;
+#ifdef _OPENMP
+    t = omp_get_max_threads();
+#endif
+    if (t > net->n_threads) t = net->n_threads;
+    if (t > n) t = n;
+    return t < 1 ? 1 : t;
+}
+
+static int chunk_count(const cs_net *net, int n) { return n < net->n_chunks ? n : net->n_chunks; }
+
+/* The fixed sample range [*lo, *hi) of chunk c of nc over a batch of n. */
+static void chunk_range(int n, int nc, int c, int *lo, int *hi)
+{
+    *lo = (int)((long)n * c / nc);
+    *hi = (int)((long)n * (c + 1) / nc);
+}
+
+/* Per-thread profile rows: (n_threads, n_layers + 1) forward then the same for backward,
+ * summed into prof_fwd / prof_bwd after each pass by the calling thread. */
+static double *profile_row(const cs_net *net, int thread, int backward)
+{
+    return net->prof_thread + ((size_t)backward * net->n_threads + thread) * (net->n_layers + 1);
+}
+
+static void profile_collect(cs_net *net, int backward)
+{
+    double *total = backward ? net->prof_bwd : net->prof_fwd;
+    for (int t = 0; t < net->n_threads; t++) {
+        double *row = profile_row(net, t, backward);
+        for (int l = 0; l < net->n_layers; l++) total[l] += row[l], row[l] = 0.0;
+    }
+}
+
+/* Forward pass of samples [lo, hi) with the scratch of thread t; per-layer times are
+ * divided by the team size so that they add up to wall time when threads keep busy. */
+static void forward_chunk(cs_net *net, int lo, int hi, int t, int team)
+{
+    const int n = hi - lo;
+    float *scratch = net->scratch + (size_t)t * net->scratch_floats;
+    const int timing = net->prof_fwd != NULL;
+    double t0 = timing ? now_seconds() : 0.0;
     for (int l = 0; l < net->n_layers; l++) {
         cs_layer *L = &net->layers[l];
-        const float *x = layer_input(net, l);
-        const size_t count = (size_t)n * out_count(L);
+        const size_t in_per = (size_t)L->in_c * L->in_h * L->in_w, out_per = out_count(L);
+        const float *x = layer_input(net, l) + lo * in_per;
+        float *y = L->out + lo * out_per;
+        const size_t count = (size_t)n * out_per;
         switch (L->kind) {
         case CS_LAYER_CONV:
-            cs_conv2d_forward(L->out, x, L->w, L->b, n, L->in_c, L->in_h, L->in_w, L->out_c, L->k, L->stride, L->pad,
-                              net->scratch);
+            cs_conv2d_forward(y, x, L->w, L->b, n, L->in_c, L->in_h, L->in_w, L->out_c, L->k, L->stride, L->pad,
+                              scratch);
             break;
-        case CS_LAYER_RELU: cs_relu_forward(L->out, x, count); break;
-        case CS_LAYER_TANH: cs_tanh_forward(L->out, x, count); break;
-        case CS_LAYER_SIGMOID: cs_sigmoid_forward(L->out, x, count); break;
+        case CS_LAYER_RELU: cs_relu_forward(y, x, count); break;
+        case CS_LAYER_TANH: cs_tanh_forward(y, x, count); break;
+        case CS_LAYER_SIGMOID: cs_sigmoid_forward(y, x, count); break;
         case CS_LAYER_MAXPOOL:
-            cs_maxpool_forward(L->out, L->argmax, x, n, L->in_c, L->in_h, L->in_w, L->k, L->stride);
+            cs_maxpool_forward(y, L->argmax + lo * out_per, x, n, L->in_c, L->in_h, L->in_w, L->k, L->stride);
             break;
-        case CS_LAYER_AVGPOOL: cs_avgpool_forward(L->out, x, n, L->in_c, L->in_h, L->in_w, L->k, L->stride); break;
-        case CS_LAYER_FC:
-            cs_fc_forward(L->out, x, L->w, L->b, n, L->in_c * L->in_h * L->in_w, L->out_c);
-            break;
-        case CS_LAYER_SOFTMAX: cs_softmax_forward(L->out, x, n, L->out_c); break;
+        case CS_LAYER_AVGPOOL: cs_avgpool_forward(y, x, n, L->in_c, L->in_h, L->in_w, L->k, L->stride); break;
+        case CS_LAYER_FC: cs_fc_forward(y, x, L->w, L->b, n, (int)in_per, L->out_c); break;
+        case CS_LAYER_SOFTMAX: cs_softmax_forward(y, x, n, L->out_c); break;
+        }
+        if (timing) {
+            const double t1 = now_seconds();
+            profile_row(net, t, 0)[l] += (t1 - t0) / team;
+            t0 = t1;
         }
     }
+}
+
+typedef struct {
+    cs_net *net;
+    int n, nc, team, start;
+} pass_job;
+
+static void forward_task(void *arg, int c, int thread)
+{
+    const pass_job *job = arg;
+    int lo, hi;
+    chunk_range(job->n, job->nc, c, &lo, &hi);
+    forward_chunk(job->net, lo, hi, thread, job->team);
+}
+
+const float *cs_net_forward(cs_net *net, int n)
+{
+    /* chunks depend on n only and are taken by whichever thread is free, so a thread that
+     * the system pauses delays the batch by one chunk at most */
+    pass_job job = {net, n, chunk_count(net, n), team_size(net, n), 0};
+    cs_pool_run(net->pool, job.team, job.nc, forward_task, &job);
+    if (net->prof_fwd) profile_collect(net, 0);
     return net->layers[net->n_layers - 1].out;
 }
 
@@ -441,39 +563,81 @@ float cs_net_loss(cs_net *net, const int *labels, int n, cs_loss_kind loss)
     return compute_loss(net, labels, n, loss, 0, &start);
 }
 
-float cs_net_backward(cs_net *net, const int *labels, int n, cs_loss_kind loss)
+/* Backward pass of samples [lo, hi) from layer `start` down, with the scratch of thread t;
+ * parameter gradients go to the block `grads` (parallel to net->grads). */
+static void backward_chunk(cs_net *net, int start, int lo, int hi, int t, int team, float *grads)
 {
-    int start;
-    float value = compute_loss(net, labels, n, loss, 1, &start);
+    const int n = hi - lo;
+    float *scratch = net->scratch + (size_t)t * net->scratch_floats;
+    const int timing = net->prof_bwd != NULL;
+    double t0 = timing ? now_seconds() : 0.0;
     for (int l = start; l >= 0; l--) {
         cs_layer *L = &net->layers[l];
-        const float *x = layer_input(net, l);
-        float *dx = l > 0 ? net->layers[l - 1].dout : NULL;
-        const size_t count = (size_t)n * out_count(L);
+        const size_t in_per = (size_t)L->in_c * L->in_h * L->in_w, out_per = out_count(L);
+        const float *x = layer_input(net, l) + lo * in_per;
+        float *dx = l > 0 ? net->layers[l - 1].dout + lo * in_per : NULL;
+        const float *dy = L->dout + lo * out_per, *y = L->out + lo * out_per;
+        float *dw = L->dw ? grads + (L->dw - net->grads) : NULL, *db = L->db ? grads + (L->db - net->grads) : NULL;
+        const size_t count = (size_t)n * out_per;
         switch (L->kind) {
         case CS_LAYER_CONV:
-            cs_conv2d_backward(dx, L->dw, L->db, L->dout, x, L->w, n, L->in_c, L->in_h, L->in_w, L->out_c, L->k,
-                               L->stride, L->pad, net->scratch);
+            cs_conv2d_backward(dx, dw, db, dy, x, L->w, n, L->in_c, L->in_h, L->in_w, L->out_c, L->k, L->stride,
+                               L->pad, scratch);
             break;
-        case CS_LAYER_FC:
-            cs_fc_backward(dx, L->dw, L->db, L->dout, x, L->w, n, L->in_c * L->in_h * L->in_w, L->out_c);
-            break;
+        case CS_LAYER_FC: cs_fc_backward(dx, dw, db, dy, x, L->w, n, (int)in_per, L->out_c); break;
         default:
             if (!dx) break; /* a parameter-free first layer has nothing to pass back */
             switch (L->kind) {
-            case CS_LAYER_RELU: cs_relu_backward(dx, L->dout, L->out, count); break;
-            case CS_LAYER_TANH: cs_tanh_backward(dx, L->dout, L->out, count); break;
-            case CS_LAYER_SIGMOID: cs_sigmoid_backward(dx, L->dout, L->out, count); break;
+            case CS_LAYER_RELU: cs_relu_backward(dx, dy, y, count); break;
+            case CS_LAYER_TANH: cs_tanh_backward(dx, dy, y, count); break;
+            case CS_LAYER_SIGMOID: cs_sigmoid_backward(dx, dy, y, count); break;
             case CS_LAYER_MAXPOOL:
-                cs_maxpool_backward(dx, L->dout, L->argmax, n, L->in_c, L->in_h, L->in_w, L->k, L->stride);
+                cs_maxpool_backward(dx, dy, L->argmax + lo * out_per, n, L->in_c, L->in_h, L->in_w, L->k, L->stride);
                 break;
-            case CS_LAYER_AVGPOOL:
-                cs_avgpool_backward(dx, L->dout, n, L->in_c, L->in_h, L->in_w, L->k, L->stride);
-                break;
-            case CS_LAYER_SOFTMAX: cs_softmax_backward(dx, L->dout, L->out, n, L->out_c); break;
+            case CS_LAYER_AVGPOOL: cs_avgpool_backward(dx, dy, n, L->in_c, L->in_h, L->in_w, L->k, L->stride); break;
+            case CS_LAYER_SOFTMAX: cs_softmax_backward(dx, dy, y, n, L->out_c); break;
             default: break;
             }
         }
+        if (timing) {
+            const double t1 = now_seconds();
+            profile_row(net, t, 1)[l] += (t1 - t0) / team;
+            t0 = t1;
+        }
+    }
+}
+
+static void backward_task(void *arg, int c, int thread)
+{
+    const pass_job *job = arg;
+    cs_net *net = job->net;
+    float *g = c == 0 ? net->grads : net->chunk_grads + (size_t)(c - 1) * net->n_params;
+    if (c > 0) memset(g, 0, net->n_params * sizeof(float));
+    int lo, hi;
+    chunk_range(job->n, job->nc, c, &lo, &hi);
+    backward_chunk(net, job->start, lo, hi, thread, job->team, g);
+}
+
+float cs_net_backward(cs_net *net, const int *labels, int n, cs_loss_kind loss)
+{
+    const double t0 = net->prof_bwd ? now_seconds() : 0.0;
+    int start;
+    float value = compute_loss(net, labels, n, loss, 1, &start);
+    double extra = net->prof_bwd ? now_seconds() - t0 : 0.0;
+    /* chunk c accumulates into its own gradient block (chunk 0 into grads); the blocks are
+     * then summed in chunk order, so the result does not depend on which thread ran what */
+    pass_job job = {net, n, chunk_count(net, n), team_size(net, n), start};
+    cs_pool_run(net->pool, job.team, job.nc, backward_task, &job);
+    if (net->prof_bwd) profile_collect(net, 1);
+    const double r0 = net->prof_bwd ? now_seconds() : 0.0;
+    for (int c = 1; c < job.nc; c++) {
+        const float *g = net->chunk_grads + (size_t)(c - 1) * net->n_params;
+        for (size_t i = 0; i < net->n_params; i++) net->grads[i] += g[i];
+    }
+    if (net->prof_bwd) {
+        extra += now_seconds() - r0;
+        net->prof_bwd[net->n_layers] += extra;
+        net->prof_steps++;
     }
     return value;
 }

@@ -13,6 +13,15 @@
  * Memory: all parameters live in one block (params) and all gradients in a parallel
  * block (grads); each layer's w/b/dw/db point into them. Activations, deltas and
  * scratch are sized for max_batch when the net is built: forward/backward never allocate.
+ *
+ * Threads: forward and backward split the batch into min(n, n_chunks) fixed chunks that
+ * the threads of the net's pool take as they come free. Each chunk accumulates its parameter
+ * gradients into its own block, and the blocks are summed in chunk order, so the result
+ * depends only on the batch and n_chunks, not on which thread ran which chunk. Buffers are
+ * sized at creation for omp_get_max_threads() threads (1 without OpenMP; per-thread conv
+ * scratch) and n_chunks = max(CS_NET_MIN_CHUNKS, threads) chunks; later calls use
+ * min(omp_get_max_threads(), n_threads) threads. With up to CS_NET_MIN_CHUNKS threads the trained weights are bit-identical
+ * whatever the thread count.
  */
 #ifndef CS_NET_H
 #define CS_NET_H
@@ -21,6 +30,7 @@
 #include <stdint.h>
 
 #include "cs_error.h"
+#include "cs_pool.h"
 #include "cs_rng.h"
 
 typedef enum {
@@ -35,6 +45,9 @@ typedef enum {
 } cs_layer_kind;
 
 typedef enum { CS_LOSS_XENT, CS_LOSS_MSE } cs_loss_kind;
+
+/* Batch chunks processed in parallel, at least (see the note on threads above). */
+enum { CS_NET_MIN_CHUNKS = 4 };
 
 typedef struct {
     cs_layer_kind kind;
@@ -61,9 +74,18 @@ typedef struct {
     float *grads;             /* owned block of n_params floats, parallel to params */
     size_t n_params;
     float *input;             /* (max_batch, in_c, in_h, in_w), owned; callers fill it */
-    float *scratch;           /* owned workspace for the conv kernels */
+    float *scratch;           /* owned workspace for the conv kernels: n_threads slices of scratch_floats */
     size_t scratch_floats;
     int n_classes;            /* output width of the last layer */
+    int n_threads;            /* threads the per-thread scratch and the pool are sized for (>= 1) */
+    cs_pool *pool;            /* owned; NULL when n_threads is 1 */
+    int n_chunks;             /* batch chunks (>= 1) */
+    float *chunk_grads;       /* owned: (n_chunks - 1, n_params) gradient blocks of chunks 1.. */
+    double *prof_fwd;         /* (n_layers) seconds per layer forward (summed over threads and divided by
+                               * their count), summed over calls; NULL = off */
+    double *prof_bwd;         /* (n_layers + 1) the same for backward, then loss + gradient sums */
+    long prof_steps;          /* backward calls while profiling */
+    double *prof_thread;      /* owned: per-thread timers behind prof_fwd and prof_bwd */
 } cs_net;
 
 /* Preset specs by name ("mnist", "cifar", "article"); NULL if unknown. Static strings. */
@@ -84,6 +106,10 @@ void cs_net_init_params(cs_net *net, cs_rng *rng);
 /* Forward pass over the first n samples of net->input (n <= max_batch). Returns the
  * output of the last layer: (n, n_classes), owned by the net. */
 const float *cs_net_forward(cs_net *net, int n);
+
+/* Turns the per-layer timers on (zeroed) or off. Each layer of each chunk reads the
+ * clock twice; leave it off when measuring throughput. */
+cs_status cs_net_set_profiling(cs_net *net, int on);
 
 /* Zeroes net->grads. */
 void cs_net_zero_grads(cs_net *net);
