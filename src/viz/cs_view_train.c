@@ -513,7 +513,7 @@ static void draw_output(cs_view_train *v, const cs_snapshot *s, const cs_layout 
     for (int i = 0; i < L->out_rows; i++) {
         const float y = L->out_row_y + (float)i * L->out_row_h, rh = L->out_row_h;
         const float ty = y + 0.5f * (rh - fh);
-        const char *name = i < ui->n_class_names ? ui->class_names[i] : "?";
+        const char *name = i < ui->n_class_names ? ui->class_names[i] : "(no class)";
         const int truth = i == s->probe_label;
         if (i == pred) {
             cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, L->output.x + 2 * sc, ty, truth ? GOOD : BADC,
