@@ -2,6 +2,7 @@
  * textures coloured on the GPU like the train view's maps; the three small grids are flat cells
  * coloured on the CPU from the same colormap table, so a cell's number can pick a legible ink. */
 #include "cs_view_step.h"
+#include "cs_theme.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -9,11 +10,11 @@
 #include <string.h>
 
 /* The train view's palette (its panel colour clears the frame), so switching views does not flash. */
-static const cs_rgba GUTTER = {0.102f, 0.106f, 0.122f, 1};
-static const cs_rgba TEXT = {0.91f, 0.92f, 0.93f, 1};
-static const cs_rgba DIM = {0.62f, 0.65f, 0.69f, 1};
-static const cs_rgba BUTTON_ON = {0.200f, 0.420f, 0.700f, 1};
-static const cs_rgba HILITE = {1.00f, 0.93f, 0.25f, 1};
+static const cs_rgba GUTTER = CS_THEME_GUTTER;
+static const cs_rgba TEXT = CS_THEME_TEXT;
+static const cs_rgba DIM = CS_THEME_DIM;
+static const cs_rgba BUTTON_ON = CS_THEME_BUTTON_ON;
+static const cs_rgba HILITE = CS_THEME_HILITE;
 static const cs_rgba INK_DARK = {0.06f, 0.06f, 0.08f, 1};
 /* padding: a muted violet no colormap produces, so it never reads as a value */
 static const cs_rgba PADC = {0.30f, 0.24f, 0.38f, 1};
@@ -443,29 +444,6 @@ static void draw_equation(cs_view_step *v, const cs_stepper *st, const cs_step_l
     cs_text_draw(v->text, CS_GL_OVER, CS_FONT_BIG, lx + roundf(10 * s), r.y, HILITE, res);
 }
 
-static void draw_help(cs_view_step *v, const cs_step_layout *L, const cs_step_ui *ui)
-{
-    const float s = L->scale;
-    cs_gl_rect(v->gl, CS_GL_TOP, (cs_rect){0, 0, (float)L->win_w, (float)L->win_h}, (cs_rgba){0, 0, 0, 0.55f});
-    cs_gl_rect(v->gl, CS_GL_TOP, L->help, (cs_rgba){0.13f, 0.14f, 0.17f, 0.98f});
-    cs_gl_frame(v->gl, CS_GL_TOP, L->help, 2, BUTTON_ON);
-    float y = L->help.y + 12 * s;
-    cs_text_draw(v->text, CS_GL_TOP, CS_FONT_BIG, L->help.x + 16 * s, y, TEXT, "Step view: keys and mouse");
-    y += cs_layout_line_h(CS_FONT_BIG, s) + 8 * s;
-    const float lh = cs_layout_line_h(CS_FONT_NORMAL, s) * 1.1f;
-    for (int i = 0; i < ui->help_lines; i++) {
-        const char *row = ui->help[i], *tab = strchr(row, '\t');
-        char key[64];
-        size_t n = tab ? (size_t)(tab - row) : strlen(row);
-        if (n >= sizeof key) n = sizeof key - 1;
-        memcpy(key, row, n);
-        key[n] = '\0';
-        cs_text_draw(v->text, CS_GL_TOP, CS_FONT_NORMAL, L->help.x + 24 * s, y, HILITE, key);
-        if (tab) cs_text_draw(v->text, CS_GL_TOP, CS_FONT_NORMAL, L->help.x + 220 * s, y, TEXT, tab + 1);
-        y += lh;
-    }
-}
-
 void cs_view_step_draw(cs_view_step *v, const cs_stepper *st, const cs_step_layout *L, const cs_step_ui *ui)
 {
     v->hover[0] = '\0';
@@ -484,5 +462,7 @@ void cs_view_step_draw(cs_view_step *v, const cs_stepper *st, const cs_step_layo
         cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, L->status.x + 8 * s, ty, DIM,
                      "\u2190\u2191\u2192\u2193 move   space play/pause   +/\u2212 speed   click input or output: jump   "
                      "click a kernel cell: wheel or type   s/p stride/pad   Tab: training   h: help");
-    if (ui->show_help) draw_help(v, L, ui);
+    if (ui->show_help)
+        cs_theme_draw_help(v->gl, v->text, L->help, L->win_w, L->win_h, L->scale, "Step view: keys and mouse", ui->help,
+                           ui->help_lines);
 }

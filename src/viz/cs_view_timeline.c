@@ -2,6 +2,7 @@
  * text batched by cs_gl; the evolution strip's weights are coloured on the CPU through the shared
  * colormap table and drawn as quads on the top layer, so the strip covers the kernels under it. */
 #include "cs_view_timeline.h"
+#include "cs_theme.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -10,13 +11,13 @@
 
 #include "cs_view_train.h"
 
-/* The train view's palette (cs_view_train.c), so the timeline reads as part of it. */
-static const cs_rgba TEXT = {0.91f, 0.92f, 0.93f, 1};
-static const cs_rgba DIM = {0.62f, 0.65f, 0.69f, 1};
-static const cs_rgba BUTTON = {0.235f, 0.250f, 0.290f, 1};
-static const cs_rgba BUTTON_ON = {0.200f, 0.420f, 0.700f, 1};
-static const cs_rgba HILITE = {1.00f, 0.93f, 0.25f, 1};
-static const cs_rgba LIVE_C = {0.35f, 0.85f, 0.45f, 1};
+/* The shared palette, so the timeline reads as part of the train view. */
+static const cs_rgba TEXT = CS_THEME_TEXT;
+static const cs_rgba DIM = CS_THEME_DIM;
+static const cs_rgba BUTTON = CS_THEME_BUTTON;
+static const cs_rgba BUTTON_ON = CS_THEME_BUTTON_ON;
+static const cs_rgba HILITE = CS_THEME_HILITE;
+static const cs_rgba LIVE_C = CS_THEME_GOOD;
 static const cs_rgba RECORDS = {0.42f, 0.46f, 0.54f, 1};
 
 struct cs_view_timeline {

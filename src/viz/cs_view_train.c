@@ -1,6 +1,7 @@
 /* cs_view_train.c - the train view (see cs_view_train.h): panels laid out by cs_layout, maps and
  * kernels colour-mapped on the GPU from float textures, flat UI and text batched by cs_gl. */
 #include "cs_view_train.h"
+#include "cs_theme.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -9,17 +10,17 @@
 
 /* Palette: dark, so the colormaps carry the colour. */
 static const cs_rgba PANEL = {0.152f, 0.160f, 0.184f, 1};
-static const cs_rgba GUTTER = {0.102f, 0.106f, 0.122f, 1};
+static const cs_rgba GUTTER = CS_THEME_GUTTER;
 static const cs_rgba BAR = {0.125f, 0.133f, 0.153f, 1};
-static const cs_rgba TEXT = {0.91f, 0.92f, 0.93f, 1};
-static const cs_rgba DIM = {0.62f, 0.65f, 0.69f, 1};
-static const cs_rgba BUTTON = {0.235f, 0.250f, 0.290f, 1};
-static const cs_rgba BUTTON_ON = {0.200f, 0.420f, 0.700f, 1};
+static const cs_rgba TEXT = CS_THEME_TEXT;
+static const cs_rgba DIM = CS_THEME_DIM;
+static const cs_rgba BUTTON = CS_THEME_BUTTON;
+static const cs_rgba BUTTON_ON = CS_THEME_BUTTON_ON;
 static const cs_rgba TRAIN_C = {1.00f, 0.62f, 0.20f, 1};
 static const cs_rgba TEST_C = {0.35f, 0.75f, 1.00f, 1};
-static const cs_rgba GOOD = {0.35f, 0.85f, 0.45f, 1};
+static const cs_rgba GOOD = CS_THEME_GOOD;
 static const cs_rgba BADC = {1.00f, 0.35f, 0.32f, 1};
-static const cs_rgba HILITE = {1.00f, 0.93f, 0.25f, 1};
+static const cs_rgba HILITE = CS_THEME_HILITE;
 static const cs_rgba GRIDC = {1, 1, 1, 0.10f};
 
 struct cs_view_train {
@@ -644,29 +645,6 @@ static void draw_curves(cs_view_train *v, const cs_snapshot *s, const cs_layout 
     plot(v, s, L->acc_plot, 1, sc, "accuracy");
 }
 
-static void draw_help(cs_view_train *v, const cs_layout *L, const cs_view_ui *ui)
-{
-    const float sc = L->scale;
-    cs_gl_rect(v->gl, CS_GL_TOP, (cs_rect){0, 0, (float)L->win_w, (float)L->win_h}, (cs_rgba){0, 0, 0, 0.55f});
-    cs_gl_rect(v->gl, CS_GL_TOP, L->help, (cs_rgba){0.13f, 0.14f, 0.17f, 0.98f});
-    cs_gl_frame(v->gl, CS_GL_TOP, L->help, 2, BUTTON_ON);
-    float y = L->help.y + 12 * sc;
-    cs_text_draw(v->text, CS_GL_TOP, CS_FONT_BIG, L->help.x + 16 * sc, y, TEXT, "Keys and mouse");
-    y += cs_layout_line_h(CS_FONT_BIG, sc) + 8 * sc;
-    const float lh = cs_layout_line_h(CS_FONT_NORMAL, sc) * 1.1f;
-    for (int i = 0; i < ui->help_lines; i++) {
-        const char *row = ui->help[i], *tab = strchr(row, '\t');
-        char key[64];
-        size_t n = tab ? (size_t)(tab - row) : strlen(row);
-        if (n >= sizeof key) n = sizeof key - 1;
-        memcpy(key, row, n);
-        key[n] = '\0';
-        cs_text_draw(v->text, CS_GL_TOP, CS_FONT_NORMAL, L->help.x + 24 * sc, y, HILITE, key);
-        if (tab) cs_text_draw(v->text, CS_GL_TOP, CS_FONT_NORMAL, L->help.x + 220 * sc, y, TEXT, tab + 1);
-        y += lh;
-    }
-}
-
 void cs_view_train_draw(cs_view_train *v, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *ui)
 {
     v->hover[0] = '\0';
@@ -707,5 +685,7 @@ void cs_view_train_draw(cs_view_train *v, const cs_snapshot *s, const cs_layout 
     if (ui->message && *ui->message && (v->hover[0] || s->diverged))
         cs_text_draw_right(v->text, CS_GL_OVER, CS_FONT_NORMAL, L->status.x + L->status.w - 8 * sc, ty, HILITE,
                            ui->message);
-    if (ui->show_help) draw_help(v, L, ui);
+    if (ui->show_help)
+        cs_theme_draw_help(v->gl, v->text, L->help, L->win_w, L->win_h, L->scale, "Keys and mouse", ui->help,
+                           ui->help_lines);
 }
