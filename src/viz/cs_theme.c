@@ -1,6 +1,8 @@
-/* cs_theme.c - the help overlay shared by the window's views (see cs_theme.h). */
+/* cs_theme.c - what the window's views share: the help overlay, legend ramps, number format
+ * (see cs_theme.h). */
 #include "cs_theme.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "cs_layout.h"
@@ -27,4 +29,28 @@ void cs_theme_draw_help(cs_gl *gl, cs_text *text, cs_rect box, int win_w, int wi
         if (tab) cs_text_draw(text, CS_GL_TOP, CS_FONT_NORMAL, box.x + 220 * scale, y, text_c, tab + 1);
         y += lh;
     }
+}
+
+void cs_theme_create_ramps(unsigned *ramp_h, unsigned *ramp_v)
+{
+    float ramp[256];
+    for (int i = 0; i < 256; i++) ramp[i] = (float)i / 255.0f;
+    *ramp_h = cs_gl_texture_create(256, 1);
+    cs_gl_texture_update(*ramp_h, 256, 1, ramp);
+    for (int i = 0; i < 256; i++) ramp[i] = 1.0f - (float)i / 255.0f;
+    *ramp_v = cs_gl_texture_create(1, 256);
+    cs_gl_texture_update(*ramp_v, 1, 256, ramp);
+}
+
+void cs_theme_format_count(char *buf, size_t size, long long n)
+{
+    char tmp[32];
+    snprintf(tmp, sizeof tmp, "%lld", n < 0 ? -n : n);
+    size_t len = strlen(tmp), o = 0;
+    if (n < 0 && o + 1 < size) buf[o++] = '-';
+    for (size_t i = 0; i < len && o + 2 < size; i++) {
+        buf[o++] = tmp[i];
+        if ((len - i - 1) % 3 == 0 && i + 1 < len) buf[o++] = ',';
+    }
+    buf[o] = '\0';
 }

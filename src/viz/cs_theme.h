@@ -3,6 +3,8 @@
 #ifndef CS_THEME_H
 #define CS_THEME_H
 
+#include <stddef.h>
+
 #include "cs_gl.h"
 #include "cs_text.h"
 
@@ -19,5 +21,13 @@
  * line per row; each row is "key\tdescription" (the key column in the highlight colour). */
 void cs_theme_draw_help(cs_gl *gl, cs_text *text, cs_rect box, int win_w, int win_h, float scale, const char *title,
                         const char *const *rows, int n_rows);
+
+/* Creates the two colour-bar ramps of the legends: ramp_h 256x1 running 0..1 left to right,
+ * ramp_v 1x256 running 1..0 top to bottom (high at the top). Owned by the caller: free with
+ * cs_gl_texture_destroy. */
+void cs_theme_create_ramps(unsigned *ramp_h, unsigned *ramp_v);
+
+/* 12345678 -> "12,345,678". */
+void cs_theme_format_count(char *buf, size_t size, long long n);
 
 #endif

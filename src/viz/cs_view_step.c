@@ -35,13 +35,7 @@ cs_status cs_view_step_create(cs_view_step **out, cs_gl *gl, cs_text *text)
     cs_view_step *v = calloc(1, sizeof *v);
     if (!v) return cs_fail(CS_ERR_NOMEM, "out of memory");
     v->gl = gl, v->text = text;
-    float ramp[256];
-    for (int i = 0; i < 256; i++) ramp[i] = (float)i / 255.0f;
-    v->ramp_h = cs_gl_texture_create(256, 1);
-    cs_gl_texture_update(v->ramp_h, 256, 1, ramp);
-    for (int i = 0; i < 256; i++) ramp[i] = 1.0f - (float)i / 255.0f; /* top is high */
-    v->ramp_v = cs_gl_texture_create(1, 256);
-    cs_gl_texture_update(v->ramp_v, 1, 256, ramp);
+    cs_theme_create_ramps(&v->ramp_h, &v->ramp_v);
     *out = v;
     return CS_OK;
 }

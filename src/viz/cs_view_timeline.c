@@ -38,20 +38,6 @@ void cs_view_timeline_destroy(cs_view_timeline *v) { free(v); }
 
 const char *cs_view_timeline_hover(const cs_view_timeline *v) { return v->hover; }
 
-/* 12345678 -> "12,345,678" */
-static void fmt_count(char *buf, size_t size, long long n)
-{
-    char tmp[32];
-    snprintf(tmp, sizeof tmp, "%lld", n < 0 ? -n : n);
-    size_t len = strlen(tmp), o = 0;
-    if (n < 0 && o + 1 < size) buf[o++] = '-';
-    for (size_t i = 0; i < len && o + 2 < size; i++) {
-        buf[o++] = tmp[i];
-        if ((len - i - 1) % 3 == 0 && i + 1 < len) buf[o++] = ',';
-    }
-    buf[o] = '\0';
-}
-
 /* Short step labels for narrow places: 950, 12.3k, 1.2M. */
 static void fmt_short(char *buf, size_t size, long long n)
 {
@@ -144,7 +130,7 @@ static void draw_strip(cs_view_timeline *v, const cs_timeline_layout *T, const c
         if (hot(ui, fr) && ui->strip_records) {
             const cs_history_meta *m = &ui->meta[ui->strip_records[f]];
             char step[32];
-            fmt_count(step, sizeof step, (long long)m->step);
+            cs_theme_format_count(step, sizeof step, (long long)m->step);
             snprintf(v->hover, sizeof v->hover, "step %s (epoch %d): click to show every kernel at this step", step,
                      (int)m->epoch);
         }
@@ -164,15 +150,15 @@ void cs_view_timeline_draw(cs_view_timeline *v, const cs_snapshot *s, const cs_l
     if (ui->note) {
         cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, T->label.x, T->label.y, DIM, ui->note);
     } else if (scrubbed) {
-        fmt_count(a, sizeof a, (long long)m->step);
-        fmt_count(b, sizeof b, (long long)ui->live_step);
+        cs_theme_format_count(a, sizeof a, (long long)m->step);
+        cs_theme_format_count(b, sizeof b, (long long)ui->live_step);
         snprintf(buf, sizeof buf, "kernels at step %s of %s (epoch %d)", a, b, (int)m->epoch);
         float x = cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, T->label.x, T->label.y, HILITE, buf);
         if (ui->playing) snprintf(buf, sizeof buf, "\u2014 playing, %s", ui->play_speed ? ui->play_speed : "");
         else snprintf(buf, sizeof buf, "\u2014 press L for live");
         cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, x + roundf(8 * sc), T->label.y, TEXT, buf);
     } else {
-        fmt_count(a, sizeof a, (long long)ui->n);
+        cs_theme_format_count(a, sizeof a, (long long)ui->n);
         snprintf(buf, sizeof buf, "kernels live \u00B7 %s recorded steps \u00B7 drag the track or \u2190 \u2192 to go back",
                  a);
         cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, T->label.x, T->label.y, DIM, buf);
@@ -228,7 +214,7 @@ void cs_view_timeline_draw(cs_view_timeline *v, const cs_snapshot *s, const cs_l
             const cs_history_meta *h = &ui->meta[r];
             const float x = cs_timeline_x_of_step(tr, s0, s1, h->step);
             cs_gl_line(v->gl, CS_GL_OVER, x, tr.y, x, tr.y + tr.h, 1, TEXT);
-            fmt_count(a, sizeof a, (long long)h->step);
+            cs_theme_format_count(a, sizeof a, (long long)h->step);
             snprintf(v->hover, sizeof v->hover,
                      "step %s (epoch %d): batch loss %.3f, accuracy %.1f%%; click or drag to show its kernels", a,
                      (int)h->epoch, (double)h->loss, (double)h->accuracy * 100.0);

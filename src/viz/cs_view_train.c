@@ -54,13 +54,7 @@ cs_status cs_view_train_create(cs_view_train **out, cs_gl *gl, cs_text *text)
     cs_view_train *v = calloc(1, sizeof *v);
     if (!v) return cs_fail(CS_ERR_NOMEM, "out of memory");
     v->gl = gl, v->text = text;
-    float ramp[256];
-    for (int i = 0; i < 256; i++) ramp[i] = (float)i / 255.0f;
-    v->ramp_h = cs_gl_texture_create(256, 1);
-    cs_gl_texture_update(v->ramp_h, 256, 1, ramp);
-    for (int i = 0; i < 256; i++) ramp[i] = 1.0f - (float)i / 255.0f; /* top is high */
-    v->ramp_v = cs_gl_texture_create(1, 256);
-    cs_gl_texture_update(v->ramp_v, 1, 256, ramp);
+    cs_theme_create_ramps(&v->ramp_h, &v->ramp_v);
     *out = v;
     return CS_OK;
 }
@@ -166,20 +160,6 @@ static void fmt_num(char *buf, size_t size, float x)
     else snprintf(buf, size, "%.16s", tmp);
 }
 
-/* 12345678 -> "12,345,678" */
-static void fmt_count(char *buf, size_t size, long n)
-{
-    char tmp[32];
-    snprintf(tmp, sizeof tmp, "%ld", n < 0 ? -n : n);
-    size_t len = strlen(tmp), o = 0;
-    if (n < 0 && o + 1 < size) buf[o++] = '-';
-    for (size_t i = 0; i < len && o + 2 < size; i++) {
-        buf[o++] = tmp[i];
-        if ((len - i - 1) % 3 == 0 && i + 1 < len) buf[o++] = ',';
-    }
-    buf[o] = '\0';
-}
-
 static void panel(cs_view_train *v, cs_rect r, const char *title, float s)
 {
     /* the frame is cleared to the panel colour; only the gutters around panels are painted,
@@ -256,9 +236,9 @@ static void draw_top(cs_view_train *v, const cs_snapshot *s, const cs_layout *L,
     const cs_rect c = L->counters;
     float x = cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, c.x, c.y, TEXT, ui->title);
     char step[32], seen[32], ips[32];
-    fmt_count(step, sizeof step, s->step);
-    fmt_count(seen, sizeof seen, s->images_seen);
-    fmt_count(ips, sizeof ips, (long)(s->images_per_sec + 0.5));
+    cs_theme_format_count(step, sizeof step, s->step);
+    cs_theme_format_count(seen, sizeof seen, s->images_seen);
+    cs_theme_format_count(ips, sizeof ips, (long)(s->images_per_sec + 0.5));
     fmt_num(num, sizeof num, s->lr);
     snprintf(buf, sizeof buf, "epoch %d   step %s   images %s   %s images/s   %s lr %s   loss: %s   %.0f fps",
              s->epoch, step, seen, ips, s->optimizer, num, s->loss, ui->fps);
@@ -619,7 +599,7 @@ static void plot(cs_view_train *v, const cs_snapshot *s, cs_rect r, int use_acc,
     cs_text_draw_right(v->text, CS_GL_OVER, CS_FONT_SMALL, r.x - 3 * sc, r.y + r.h - fh, DIM, use_acc ? "0%" : "0");
     cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, r.x, r.y + r.h + 1, DIM, "0");
     char cnt[32];
-    fmt_count(cnt, sizeof cnt, xmax);
+    cs_theme_format_count(cnt, sizeof cnt, xmax);
     snprintf(buf, sizeof buf, "step %s", cnt);
     cs_text_draw_right(v->text, CS_GL_OVER, CS_FONT_SMALL, r.x + r.w, r.y + r.h + 1, DIM, buf);
     const cs_curve *last = &s->test;
