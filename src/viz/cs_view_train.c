@@ -568,14 +568,18 @@ static void plot(cs_view_train *v, const cs_snapshot *s, cs_rect r, int use_acc,
     }
     char buf[64];
     const float fh = cs_layout_font_px(CS_FONT_SMALL, sc);
-    /* epochs */
+    /* epochs: every boundary is drawn; labels only where they neither crowd the previous one
+     * nor run past the plot */
+    float last_label = -1e9f;
     for (int e = 0; e < s->n_epoch_marks; e++) {
         float x = r.x + r.w * (float)s->epoch_marks[e] / (float)xmax;
         if (x > r.x + r.w) continue;
         cs_gl_line(v->gl, CS_GL_OVER, x, r.y, x, r.y + r.h, 1, (cs_rgba){1, 1, 1, 0.35f});
-        if (s->n_epoch_marks <= 12 || e % ((s->n_epoch_marks + 11) / 12) == 0) {
-            snprintf(buf, sizeof buf, "e%d", e + 1);
+        snprintf(buf, sizeof buf, "e%d", e + 1);
+        const float tw = cs_text_width(v->text, CS_FONT_SMALL, buf);
+        if (x - last_label >= tw + 6 * sc && x + 2 + tw <= r.x + r.w) {
             cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, x + 2, r.y + 1, DIM, buf);
+            last_label = x;
         }
     }
     for (int series = 0; series < 2; series++) {
