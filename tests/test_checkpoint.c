@@ -457,6 +457,38 @@ static void test_killed_save_keeps_previous(void **state)
     cs_dataset_free(&big);
 }
 
+/* A save removes the temporaries of killed saves (their process gone) and nothing else. */
+static void test_stale_temporaries_removed(void **state)
+{
+    fixture *f = *state;
+    cs_train_config cfg;
+    cs_train_config_defaults(&cfg);
+    cs_trainer *tr;
+    assert_int_equal(cs_trainer_create(&tr, bars_net, &cfg, &f->train), CS_OK);
+    pid_t dead = fork();
+    assert_true(dead >= 0);
+    if (dead == 0) _exit(0);
+    assert_int_equal(waitpid(dead, NULL, 0), dead);
+    char stale[400], alive[400], other[400], unrelated[400];
+    snprintf(stale, sizeof stale, "%s.tmp.%ld", f->path, (long)dead);
+    snprintf(alive, sizeof alive, "%s.tmp.%ld", f->path, (long)getppid()); /* a save in progress elsewhere */
+    snprintf(other, sizeof other, "%s.tmp.notapid", f->path);
+    snprintf(unrelated, sizeof unrelated, "%s/other.ckpt.tmp.%ld", f->dir, (long)dead);
+    const char *files[] = {stale, alive, other, unrelated};
+    for (int i = 0; i < 4; i++) {
+        FILE *fp = fopen(files[i], "wb");
+        assert_non_null(fp);
+        fputs("half a checkpoint", fp);
+        fclose(fp);
+    }
+    assert_int_equal(cs_checkpoint_save(f->path, tr, NULL, NULL), CS_OK);
+    assert_int_equal(access(stale, F_OK), -1);
+    assert_int_equal(access(alive, F_OK), 0);
+    assert_int_equal(access(other, F_OK), 0);
+    assert_int_equal(access(unrelated, F_OK), 0);
+    cs_trainer_destroy(tr);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -466,6 +498,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_corruption_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_spec_or_data_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_killed_save_keeps_previous, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stale_temporaries_removed, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

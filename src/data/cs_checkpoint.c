@@ -3,9 +3,11 @@
  * move between machines; CRC-32 is zlib's. */
 #include "cs_checkpoint.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,6 +259,33 @@ static cs_status sync_dir(const char *path)
     return CS_OK;
 }
 
+/* Removes PATH.tmp.PID files left by saves that were killed: those whose process is gone.
+ * Another process's save in progress (its PID alive) is left alone. Best effort. */
+static void remove_stale_temporaries(const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else if (slash == path) snprintf(dir, sizeof dir, "/");
+    else snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    DIR *d = opendir(dir);
+    if (!d) return;
+    const size_t base_len = strlen(base);
+    for (struct dirent *e; (e = readdir(d));) {
+        const char *name = e->d_name;
+        if (strncmp(name, base, base_len) != 0 || strncmp(name + base_len, ".tmp.", 5) != 0) continue;
+        const char *digits = name + base_len + 5;
+        char *end;
+        errno = 0;
+        const long pid = strtol(digits, &end, 10);
+        if (*digits == '\0' || *end != '\0' || errno || pid <= 0 || pid == (long)getpid()) continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
+        char full[8192];
+        if (snprintf(full, sizeof full, "%s/%s", dir, name) < (int)sizeof full) remove(full);
+    }
+    closedir(d);
+}
+
 cs_status cs_checkpoint_save(const char *path, const cs_trainer *tr, const cs_history *hist,
                              const cs_checkpoint_source *src)
 {
@@ -329,7 +358,10 @@ cs_status cs_checkpoint_save(const char *path, const cs_trainer *tr, const cs_hi
             else if (rename(tmp, path) != 0)
                 st = cs_fail(CS_ERR_IO, "%s: cannot rename %s over it (%s)", path, tmp, strerror(errno));
             if (st) remove(tmp);
-            else st = sync_dir(path);
+            else {
+                st = sync_dir(path);
+                remove_stale_temporaries(path);
+            }
         }
     }
     free(head.p);

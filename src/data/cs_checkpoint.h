@@ -79,7 +79,9 @@ typedef struct {
 } cs_checkpoint_source;
 
 /* Writes the trainer's state, hist (may be NULL) and src (may be NULL) to path atomically
- * (see the top of this file). On failure path is unchanged and the temporary file removed. */
+ * (see the top of this file). On failure path is unchanged and the temporary file removed.
+ * After a save, temporaries left by killed saves of the same path (PATH.tmp.PID whose process
+ * is gone) are removed. */
 cs_status cs_checkpoint_save(const char *path, const cs_trainer *tr, const cs_history *hist,
                              const cs_checkpoint_source *src);
 
