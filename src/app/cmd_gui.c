@@ -156,6 +156,12 @@ static void *trainer_main(void *arg)
             seen_restart = r;
             /* new random weights: a new seed each time, the first run's seed plus the restart count */
             cs_trainer_reset(tr, seed0 + (uint64_t)r);
+            if (diverged) {
+                /* the same rate would diverge again: a restart after a divergence tries a tenth */
+                const float lower = atomic_load(&g->lr) * 0.1f;
+                atomic_store(&g->lr, lower);
+                tr->opt.lr = lower;
+            }
             cs_curve_clear(&g->train_curve);
             cs_curve_clear(&g->test_curve);
             g->n_epoch_marks = 0;
@@ -251,7 +257,7 @@ static const char *const HELP[] = {
     "space\tpause / resume training",
     "n\ttrain one batch (also while paused)",
     "+  /  \u2212\tfaster / slower: 1 batch per second up to full speed",
-    "r\trestart from new random weights",
+    "r\trestart from new random weights (after a divergence, at a tenth of the rate)",
     "[  /  ]\tprevious / next probe image",
     "m\tmaps normalisation: per map, per layer, fixed",
     "k\tkernels normalisation: per map, per layer, fixed",
@@ -967,6 +973,11 @@ int cs_cmd_gui(int argc, char **argv)
             atomic_store(&g->paused, 1);
         }
         if (atomic_load(&g->paused) != w.paused) w.paused = atomic_load(&g->paused);
+        if (!w.dragging_lr && atomic_load(&g->lr) != w.lr) {
+            /* the trainer lowers the rate itself when restarting after a divergence */
+            w.lr = atomic_load(&g->lr);
+            dirty = 1;
+        }
         char speed[64];
         if (SPEEDS[w.speed] == 0) snprintf(speed, sizeof speed, "full speed");
         else snprintf(speed, sizeof speed, "%d batch%s/s", SPEEDS[w.speed], SPEEDS[w.speed] == 1 ? "" : "es");

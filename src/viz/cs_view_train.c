@@ -653,10 +653,12 @@ void cs_view_train_draw(cs_view_train *v, const cs_snapshot *s, const cs_layout 
         cs_gl_rect(v->gl, CS_GL_TOP, b, (cs_rgba){0.45f, 0.06f, 0.06f, 0.95f});
         cs_gl_frame(v->gl, CS_GL_TOP, b, 2, BADC);
         cs_text_draw(v->text, CS_GL_TOP, CS_FONT_BIG, b.x + 14 * sc, b.y + 10 * sc, TEXT,
-                     "Training diverged (NaN/Inf) and is paused");
+                     "Training diverged and is paused");
         cs_text_draw(v->text, CS_GL_TOP, CS_FONT_SMALL, b.x + 14 * sc, b.y + 38 * sc, TEXT, s->message);
-        cs_text_draw(v->text, CS_GL_TOP, CS_FONT_NORMAL, b.x + 14 * sc, b.y + 60 * sc, HILITE,
-                     "Press r (or Restart) for new random weights; a lower learning rate helps.");
+        char lower[32], offer[160];
+        fmt_num(lower, sizeof lower, 0.1f * s->lr);
+        snprintf(offer, sizeof offer, "Press r (or Restart) for new random weights at a tenth of the rate: %s", lower);
+        cs_text_draw(v->text, CS_GL_TOP, CS_FONT_NORMAL, b.x + 14 * sc, b.y + 60 * sc, HILITE, offer);
         cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, L->status.x + 8 * sc, ty, BADC, s->message);
     } else if (v->hover[0]) {
         cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, L->status.x + 8 * sc, ty, TEXT, v->hover);
