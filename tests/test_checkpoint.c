@@ -18,24 +18,11 @@
 
 #include <cmocka.h>
 
+#include "bars_dataset.h"
+
 #include "cs_checkpoint.h"
 
 static const char *bars_net = "input 8x8x1, conv 4@3 pad 1, relu, maxpool 2, conv 4@3 pad 1, relu, fc 2, softmax";
-
-/* A tiny learnable set: a bright horizontal or vertical bar at a random place. */
-static void make_bars(cs_dataset *ds, int n, uint64_t seed)
-{
-    assert_int_equal(cs_dataset_init(ds, "bars", n, 1, 8, 8, 2), CS_OK);
-    cs_rng rng;
-    cs_rng_seed(&rng, seed);
-    for (int i = 0; i < n; i++) {
-        uint8_t *px = ds->pixels + i * 64;
-        int label = (int)cs_rng_below(&rng, 2), at = (int)cs_rng_below(&rng, 8);
-        for (int j = 0; j < 64; j++) px[j] = (uint8_t)cs_rng_below(&rng, 60);
-        for (int j = 0; j < 8; j++) px[label ? j * 8 + at : at * 8 + j] = 230;
-        ds->labels[i] = label;
-    }
-}
 
 typedef struct {
     char dir[200];

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "bars_dataset.h"
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -52,21 +54,6 @@ static void test_optimizers_lower_loss(void **state)
         }
         assert_float_equal(q[4], 4.0f * 2.0f / 3.0f, 0.05f); /* argmin of (p-4)^2 + p^2/2 */
         cs_optim_free(&opt);
-    }
-}
-
-/* A tiny learnable set: a bright horizontal or vertical bar at a random place. */
-static void make_bars(cs_dataset *ds, int n, uint64_t seed)
-{
-    assert_int_equal(cs_dataset_init(ds, "bars", n, 1, 8, 8, 2), CS_OK);
-    cs_rng rng;
-    cs_rng_seed(&rng, seed);
-    for (int i = 0; i < n; i++) {
-        uint8_t *px = ds->pixels + i * 64;
-        int label = (int)cs_rng_below(&rng, 2), at = (int)cs_rng_below(&rng, 8);
-        for (int j = 0; j < 64; j++) px[j] = (uint8_t)cs_rng_below(&rng, 60);
-        for (int j = 0; j < 8; j++) px[label ? j * 8 + at : at * 8 + j] = 230;
-        ds->labels[i] = label;
     }
 }
 
