@@ -131,7 +131,7 @@ static long count_bright(const image *im, cs_rect r)
 static void layout_of(const char *spec, int w, int h, cs_layout *L, cs_viz_layer *layers, cs_timeline_layout *T)
 {
     cs_net *net;
-    if (cs_net_create(&net, spec, 1) != CS_OK) {
+    if (cs_net_create(&net, spec, 1, 1) != CS_OK) {
         fprintf(stderr, "gui_pixels: %s\n", cs_last_error());
         exit(2);
     }
@@ -349,7 +349,7 @@ int main(int argc, char **argv)
     image early = load(argv[2]), late = load(argv[3]), help = load(argv[4]);
     check(early.w == late.w && early.h == late.h && help.w == late.w, "screenshots have one size");
     cs_net *net;
-    if (cs_net_create(&net, argv[1], 1) != CS_OK) {
+    if (cs_net_create(&net, argv[1], 1, 1) != CS_OK) {
         fprintf(stderr, "gui_pixels: %s\n", cs_last_error());
         return 2;
     }

@@ -86,7 +86,7 @@ static void make_run(const fixture *f, cs_optim_kind optk, cs_trainer **tr, cs_h
     cfg.batch = 8;
     cfg.seed = 11;
     cfg.optimizer = optk;
-    assert_int_equal(cs_trainer_create(tr, bars_net, &cfg, &f->train), CS_OK);
+    assert_int_equal(cs_trainer_create(tr, bars_net, &cfg, &f->train, 1), CS_OK);
     assert_int_equal(cs_history_create(h, (*tr)->net, records * cs_history_record_bytes_for((*tr)->net), 2), CS_OK);
     cs_history_meta m = meta_of(*tr);
     cs_history_record(*h, (*tr)->net, &m);
@@ -148,7 +148,7 @@ static void test_round_trip(void **state)
         assert_int_equal(cs_checkpoint_load(f->path, &f->train, bars_net, &back, &hback), CS_OK);
         assert_same_trainer(tr, back);
         assert_same_history(h, hback);
-        assert_float_equal(back->opt.lr, tr->opt.lr, 0.0f);
+        assert_float_equal(back->cfg.lr, tr->cfg.lr, 0.0f);
         assert_int_equal(back->cfg.optimizer, optk);
         /* without a history the file has none */
         cs_trainer_destroy(back);
@@ -389,7 +389,7 @@ static void test_killed_save_keeps_previous(void **state)
     cs_train_config cfg;
     cs_train_config_defaults(&cfg);
     cs_trainer *tr;
-    assert_int_equal(cs_trainer_create(&tr, "mnist", &cfg, &big), CS_OK);
+    assert_int_equal(cs_trainer_create(&tr, "mnist", &cfg, &big, 1), CS_OK);
     cs_history *h;
     /* about 8 MB of history: a save takes long enough to be killed in the middle */
     assert_int_equal(cs_history_create(&h, tr->net, (size_t)8 << 20, 1), CS_OK);
@@ -451,7 +451,7 @@ static void test_stale_temporaries_removed(void **state)
     cs_train_config cfg;
     cs_train_config_defaults(&cfg);
     cs_trainer *tr;
-    assert_int_equal(cs_trainer_create(&tr, bars_net, &cfg, &f->train), CS_OK);
+    assert_int_equal(cs_trainer_create(&tr, bars_net, &cfg, &f->train, 1), CS_OK);
     pid_t dead = fork();
     assert_true(dead >= 0);
     if (dead == 0) _exit(0);

@@ -35,7 +35,7 @@ static void test_layout(void **state)
 {
     (void)state;
     cs_net *net;
-    assert_int_equal(cs_net_create(&net, small_net, 1), CS_OK);
+    assert_int_equal(cs_net_create(&net, small_net, 1, 1), CS_OK);
     cs_history *h;
     const size_t rb = cs_history_record_bytes_for(net);
     assert_int_equal(cs_history_create(&h, net, 10 * rb + rb / 2, 1), CS_OK);
@@ -82,7 +82,7 @@ static void test_thinning(void **state)
 {
     (void)state;
     cs_net *net;
-    assert_int_equal(cs_net_create(&net, small_net, 1), CS_OK);
+    assert_int_equal(cs_net_create(&net, small_net, 1, 1), CS_OK);
     const size_t rb = cs_history_record_bytes_for(net);
     for (size_t cap = 4; cap <= 37; cap += 11) {
         for (long every = 1; every <= 3; every++) {
@@ -125,7 +125,7 @@ static void test_random_access(void **state)
 {
     (void)state;
     cs_net *net;
-    assert_int_equal(cs_net_create(&net, small_net, 1), CS_OK);
+    assert_int_equal(cs_net_create(&net, small_net, 1, 1), CS_OK);
     cs_history *h;
     assert_int_equal(cs_history_create(&h, net, 100 * cs_history_record_bytes_for(net), 10), CS_OK);
     for (int64_t step = 0; step <= 200; step++) {

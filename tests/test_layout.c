@@ -66,7 +66,7 @@ static void test_grid_fit(void **state)
 static int net_layers(const char *spec, cs_viz_layer *layers, int *in_c, int *in_h, int *in_w, int *classes)
 {
     cs_net *net;
-    assert_int_equal(cs_net_create(&net, spec, 1), CS_OK);
+    assert_int_equal(cs_net_create(&net, spec, 1, 1), CS_OK);
     int n = net->n_layers;
     for (int l = 0; l < n; l++) cs_viz_layer_from_net(&layers[l], net, l);
     *in_c = net->in_c, *in_h = net->in_h, *in_w = net->in_w, *classes = net->n_classes;

@@ -15,7 +15,7 @@
 static void expect_error(const char *spec, cs_status code, const char *fragment)
 {
     cs_net *net = (cs_net *)1;
-    cs_status st = cs_net_create(&net, spec, 4);
+    cs_status st = cs_net_create(&net, spec, 4, 1);
     if (st != code) fail_msg("spec '%s': status %d, want %d (%s)", spec, st, code, cs_last_error());
     assert_null(net);
     if (!strstr(cs_last_error(), fragment))
@@ -59,7 +59,7 @@ static void test_presets(void **state)
 {
     (void)state;
     cs_net *net;
-    assert_int_equal(cs_net_create(&net, "mnist", 20), CS_OK);
+    assert_int_equal(cs_net_create(&net, "mnist", 20, 1), CS_OK);
     assert_int_equal(net->n_layers, 8);
     char buf[128];
     cs_net_describe_layer(net, 0, buf, sizeof buf);
@@ -72,13 +72,13 @@ static void test_presets(void **state)
     assert_string_equal(net->layers[1].name, "relu1");
     cs_net_destroy(net);
 
-    assert_int_equal(cs_net_create(&net, "cifar", 20), CS_OK);
+    assert_int_equal(cs_net_create(&net, "cifar", 20, 1), CS_OK);
     assert_int_equal(net->layers[8].out_c, 20);
     assert_int_equal(net->layers[8].out_h, 4);
     cs_net_destroy(net);
 
     /* the article: 12 filters on 32x32x3 give 32x32x12 */
-    assert_int_equal(cs_net_create(&net, "article", 20), CS_OK);
+    assert_int_equal(cs_net_create(&net, "article", 20, 1), CS_OK);
     assert_int_equal(net->layers[0].out_c, 12);
     assert_int_equal(net->layers[0].out_h, 32);
     assert_int_equal(net->layers[0].out_w, 32);
@@ -86,7 +86,7 @@ static void test_presets(void **state)
     cs_net_destroy(net);
 
     /* separators and case */
-    assert_int_equal(cs_net_create(&net, "INPUT 8x8x1 -> Conv 2@3 | relu\navgpool 2 stride 1; fc 3", 2), CS_OK);
+    assert_int_equal(cs_net_create(&net, "INPUT 8x8x1 -> Conv 2@3 | relu\navgpool 2 stride 1; fc 3", 2, 1), CS_OK);
     assert_int_equal(net->layers[2].out_h, 5);
     assert_int_equal(net->n_classes, 3);
     cs_net_destroy(net);
@@ -97,7 +97,7 @@ static void check_net_gradients(const char *spec, cs_loss_kind loss)
 {
     cs_net *net;
     const int N = 3;
-    if (cs_net_create(&net, spec, N) != CS_OK) fail_msg("%s: %s", spec, cs_last_error());
+    if (cs_net_create(&net, spec, N, 1) != CS_OK) fail_msg("%s: %s", spec, cs_last_error());
     cs_rng rng;
     cs_rng_seed(&rng, 3);
     cs_net_init_params(net, &rng);
@@ -150,7 +150,7 @@ static void test_probs_and_introspection(void **state)
 {
     (void)state;
     cs_net *net;
-    assert_int_equal(cs_net_create(&net, "input 4x4x1, conv 2@3 pad 1, relu, fc 3", 2), CS_OK);
+    assert_int_equal(cs_net_create(&net, "input 4x4x1, conv 2@3 pad 1, relu, fc 3", 2, 1), CS_OK);
     cs_rng rng;
     cs_rng_seed(&rng, 1);
     cs_net_init_params(net, &rng);

@@ -44,7 +44,7 @@ static void test_capture(void **state)
 {
     (void)state;
     cs_net *net;
-    assert_int_equal(cs_net_create(&net, "mnist", 2), CS_OK);
+    assert_int_equal(cs_net_create(&net, "mnist", 2, 1), CS_OK);
     cs_rng rng;
     cs_rng_seed(&rng, 3);
     cs_net_init_params(net, &rng);
@@ -112,7 +112,7 @@ static void test_triple(void **state)
 {
     (void)state;
     cs_net *net;
-    assert_int_equal(cs_net_create(&net, "input 8x8x1, conv 2@3, relu, fc 3", 1), CS_OK);
+    assert_int_equal(cs_net_create(&net, "input 8x8x1, conv 2@3, relu, fc 3", 1, 1), CS_OK);
     static cs_snap_triple t;
     assert_int_equal(cs_snap_triple_init(&t, net), CS_OK);
     int is_new;

@@ -28,7 +28,7 @@ static int overlap(cs_rect a, cs_rect b)
 static void layout_for(cs_layout *L, const char *net_spec, int w, int h, cs_viz_layer *layers)
 {
     cs_net *net;
-    assert_int_equal(cs_net_create(&net, net_spec, 1), CS_OK);
+    assert_int_equal(cs_net_create(&net, net_spec, 1, 1), CS_OK);
     for (int l = 0; l < net->n_layers; l++) cs_viz_layer_from_net(&layers[l], net, l);
     cs_layout_compute(L, w, h, 1, layers, net->n_layers, net->in_c, net->in_h, net->in_w, net->n_classes);
     cs_net_destroy(net);

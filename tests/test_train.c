@@ -11,9 +11,6 @@
 #include <cmocka.h>
 
 #include "bars_dataset.h"
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "cs_train.h"
 
@@ -35,12 +32,12 @@ static void test_optimizers_lower_loss(void **state)
     for (int kind = 0; kind < 2; kind++) {
         cs_optim opt;
         assert_int_equal(cs_optim_init(&opt, (cs_optim_kind)kind, 5), CS_OK);
-        opt.lr = kind == CS_OPTIM_SGD ? 0.05f : 0.1f;
+        const float lr = kind == CS_OPTIM_SGD ? 0.05f : 0.1f;
         float p[5] = {0}, g[5];
         float first = quad_loss(p, NULL, 5), last = first;
         for (int it = 0; it < 300; it++) {
             quad_loss(p, g, 5);
-            cs_optim_step(&opt, p, g);
+            cs_optim_step(&opt, p, g, lr);
             last = quad_loss(p, NULL, 5);
         }
         if (!(last < first * 1e-3f)) fail_msg("optimizer %d: loss %g -> %g", kind, first, last);
@@ -50,7 +47,7 @@ static void test_optimizers_lower_loss(void **state)
         float q[5] = {0};
         for (int it = 0; it < 2000; it++) {
             quad_loss(q, g, 5);
-            cs_optim_step(&opt, q, g);
+            cs_optim_step(&opt, q, g, lr);
         }
         assert_float_equal(q[4], 4.0f * 2.0f / 3.0f, 0.05f); /* argmin of (p-4)^2 + p^2/2 */
         cs_optim_free(&opt);
@@ -75,7 +72,7 @@ static void test_training_learns(void **state)
             if (loss == CS_LOSS_MSE && optk == CS_OPTIM_SGD) cfg.lr = 0.1f;
             if (optk == CS_OPTIM_ADAM) cfg.lr = 0.01f;
             cs_trainer *tr;
-            assert_int_equal(cs_trainer_create(&tr, bars_net, &cfg, &train), CS_OK);
+            assert_int_equal(cs_trainer_create(&tr, bars_net, &cfg, &train, 1), CS_OK);
             float acc0, loss0, acc, lossv;
             cs_trainer_evaluate(tr, &test, 0, &acc0, &loss0);
             int epochs = 0;
@@ -106,10 +103,10 @@ static void test_determinism(void **state)
     cs_train_config_defaults(&cfg);
     cfg.seed = 42;
     cs_trainer *a, *b, *c;
-    assert_int_equal(cs_trainer_create(&a, bars_net, &cfg, &train), CS_OK);
-    assert_int_equal(cs_trainer_create(&b, bars_net, &cfg, &train), CS_OK);
+    assert_int_equal(cs_trainer_create(&a, bars_net, &cfg, &train, 1), CS_OK);
+    assert_int_equal(cs_trainer_create(&b, bars_net, &cfg, &train, 1), CS_OK);
     cfg.seed = 43;
-    assert_int_equal(cs_trainer_create(&c, bars_net, &cfg, &train), CS_OK);
+    assert_int_equal(cs_trainer_create(&c, bars_net, &cfg, &train, 1), CS_OK);
     for (int i = 0; i < 23; i++) {
         assert_int_equal(cs_trainer_step(a, NULL), CS_OK);
         assert_int_equal(cs_trainer_step(b, NULL), CS_OK);
@@ -127,11 +124,10 @@ static void test_determinism(void **state)
     cs_dataset_free(&train);
 }
 
-#ifdef _OPENMP
-/* Two threads share each batch's chunks; two runs with the same seed must still match bit
- * for bit, and so must the one-thread run (chunks and their gradient sums do not depend on
- * the thread count up to CS_NET_MIN_CHUNKS threads). */
-static void test_determinism_two_threads(void **state)
+/* Threads share each batch's chunks; runs with the same seed on 1, 2 and 4 threads must match bit
+ * for bit (chunks and their gradient sums do not depend on the thread count up to
+ * CS_NET_MIN_CHUNKS threads), and the thread count is the one given, not a process setting. */
+static void test_determinism_threads(void **state)
 {
     (void)state;
     cs_dataset train;
@@ -140,31 +136,20 @@ static void test_determinism_two_threads(void **state)
     cs_train_config_defaults(&cfg);
     cfg.seed = 42;
     const char *spec = "input 8x8x1, conv 4@3 pad 1, relu, maxpool 2, conv 5@3 pad 1, relu, fc 2, softmax";
-    const int saved = omp_get_max_threads();
-    omp_set_num_threads(1);
-    cs_trainer *one;
-    assert_int_equal(cs_trainer_create(&one, spec, &cfg, &train), CS_OK);
-    omp_set_num_threads(2);
-    cs_trainer *a, *b;
-    assert_int_equal(cs_trainer_create(&a, spec, &cfg, &train), CS_OK);
-    assert_int_equal(cs_trainer_create(&b, spec, &cfg, &train), CS_OK);
-    assert_int_equal(a->net->n_threads, 2);
-    for (int i = 0; i < 23; i++) {
-        omp_set_num_threads(2);
-        assert_int_equal(cs_trainer_step(a, NULL), CS_OK);
-        assert_int_equal(cs_trainer_step(b, NULL), CS_OK);
-        omp_set_num_threads(1);
-        assert_int_equal(cs_trainer_step(one, NULL), CS_OK);
+    static const int threads[] = {1, 2, 4};
+    cs_trainer *tr[3];
+    for (int t = 0; t < 3; t++) {
+        assert_int_equal(cs_trainer_create(&tr[t], spec, &cfg, &train, threads[t]), CS_OK);
+        assert_int_equal(tr[t]->net->n_threads, threads[t]);
+        assert_int_equal(cs_pool_threads(tr[t]->net->pool), threads[t]);
     }
-    assert_memory_equal(a->net->params, b->net->params, a->net->n_params * sizeof(float));
-    assert_memory_equal(a->net->params, one->net->params, a->net->n_params * sizeof(float));
-    omp_set_num_threads(saved);
-    cs_trainer_destroy(a);
-    cs_trainer_destroy(b);
-    cs_trainer_destroy(one);
+    for (int i = 0; i < 23; i++)
+        for (int t = 0; t < 3; t++) assert_int_equal(cs_trainer_step(tr[t], NULL), CS_OK);
+    for (int t = 1; t < 3; t++)
+        assert_memory_equal(tr[0]->net->params, tr[t]->net->params, tr[0]->net->n_params * sizeof(float));
+    for (int t = 0; t < 3; t++) cs_trainer_destroy(tr[t]);
     cs_dataset_free(&train);
 }
-#endif
 
 static void test_divergence_detected(void **state)
 {
@@ -177,7 +162,7 @@ static void test_divergence_detected(void **state)
     cfg.lr = 1e3f;
     cfg.loss = CS_LOSS_MSE;
     cs_trainer *tr;
-    assert_int_equal(cs_trainer_create(&tr, "input 8x8x1, fc 2", &cfg, &train), CS_OK);
+    assert_int_equal(cs_trainer_create(&tr, "input 8x8x1, fc 2", &cfg, &train, 1), CS_OK);
     cs_status st = CS_OK;
     int steps = 0;
     while (st == CS_OK && steps < 100) {
@@ -199,14 +184,14 @@ static void test_shape_mismatch_refused(void **state)
     cs_train_config cfg;
     cs_train_config_defaults(&cfg);
     cs_trainer *tr;
-    assert_int_equal(cs_trainer_create(&tr, "mnist", &cfg, &train), CS_ERR_SHAPE);
+    assert_int_equal(cs_trainer_create(&tr, "mnist", &cfg, &train, 1), CS_ERR_SHAPE);
     assert_non_null(strstr(cs_last_error(), "8x8x1 images but the net's input is 28x28x1"));
     /* adapt 1 -> 3 channels and 8 -> 32 pixels */
     cs_dataset big;
     assert_int_equal(cs_dataset_adapt(&big, &train, 3, 32, 32), CS_OK);
     assert_int_equal(big.c, 3);
     assert_int_equal(big.pixels[0], big.pixels[32 * 32]); /* gray replicated */
-    assert_int_equal(cs_trainer_create(&tr, "article", &cfg, &big), CS_OK);
+    assert_int_equal(cs_trainer_create(&tr, "article", &cfg, &big, 1), CS_OK);
     assert_int_equal(cs_trainer_step(tr, NULL), CS_OK);
     cs_trainer_destroy(tr);
     cs_dataset_free(&big);
@@ -219,9 +204,7 @@ int main(void)
         cmocka_unit_test(test_optimizers_lower_loss),
         cmocka_unit_test(test_training_learns),
         cmocka_unit_test(test_determinism),
-#ifdef _OPENMP
-        cmocka_unit_test(test_determinism_two_threads),
-#endif
+        cmocka_unit_test(test_determinism_threads),
         cmocka_unit_test(test_divergence_detected),
         cmocka_unit_test(test_shape_mismatch_refused),
     };

@@ -6,9 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "cli.h"
 #include "commands.h"
@@ -25,11 +22,12 @@ static void bench_usage(FILE *f)
                "A training step is forward + loss + backward + SGD update (momentum 0.9).\n\n"
                "  --net PRESET|SPEC  network (default mnist; presets: %s)\n"
                "  --batch N          minibatch size (default 20)\n"
-               "  --threads N        worker threads (default 1)\n"
+               "  --threads N        threads that train the net, the caller's included (default 1)\n"
                "  --seconds S        minimum seconds per timed run (default 1)\n"
                "  --runs N           timed runs per mode (default 5)\n"
                "  --profile          then time each layer's forward and backward for --seconds and\n"
-               "                     print ms per training step and %% of the step\n"
+               "                     print ms per training step and %% of the step, and each thread's\n"
+               "                     busy time and batch chunks per step\n"
                "  --json             one JSON line instead of text\n",
             cs_net_preset_names());
 }
@@ -58,7 +56,7 @@ static void train_step(bench_state *b)
     cs_net_forward(b->net, b->batch);
     cs_net_backward(b->net, b->labels + (size_t)((b->next + POOL_BATCHES - 1) % POOL_BATCHES) * b->batch, b->batch,
                     CS_LOSS_XENT);
-    cs_optim_step(&b->opt, b->net->params, b->net->grads);
+    cs_optim_step(&b->opt, b->net->params, b->net->grads, cs_optim_default_lr(CS_OPTIM_SGD));
 }
 
 static void infer_step(bench_state *b)
@@ -94,6 +92,21 @@ static double median_run(bench_state *b, void (*step)(bench_state *), int runs, 
     for (int i = 0; i < runs; i++) r[i] = timed(b, step, seconds);
     qsort(r, (size_t)runs, sizeof r[0], cmp_double);
     return runs % 2 ? r[runs / 2] : 0.5 * (r[runs / 2 - 1] + r[runs / 2]);
+}
+
+/* One row per thread of the net: the time it spent running batch chunks and the chunks it ran,
+ * per training step (forward and backward); the rows show how many threads really worked. */
+static void print_threads(const cs_net *net, double steps, double step_ms, int json)
+{
+    if (json) printf(", \"threads_profile\": [");
+    else printf("  threads (busy ms and batch chunks per training step; thread 0 is the caller):\n");
+    for (int t = 0; t < net->n_threads; t++) {
+        const double busy = 1e3 * net->prof_busy[t] / steps, chunks = (double)net->prof_chunks[t] / steps;
+        if (json) printf("%s{\"thread\": %d, \"busy_ms\": %.4f, \"chunks\": %.2f}", t ? ", " : "", t, busy, chunks);
+        else printf("    thread %-3d busy %8.4f ms  %5.1f%% of the step  %5.2f chunks\n", t, busy, 100.0 * busy / step_ms,
+                    chunks);
+    }
+    if (json) printf("]");
 }
 
 /* Trains for `seconds` with the per-layer timers on and prints (or appends to the JSON
@@ -133,6 +146,7 @@ static int print_profile(bench_state *b, double seconds, int json)
                      other, 100.0 * other / step_ms);
     else printf("    %-32s              %8.4f ms      %5.1f%%\n", "other (batch, zero, update, waits)", other,
                 100.0 * other / step_ms);
+    print_threads(net, steps, step_ms, json);
     cs_net_set_profiling(net, 0);
     return 0;
 }
@@ -180,13 +194,9 @@ int cs_cmd_bench(int argc, char **argv)
         if (!ok) return cs_cli_bad_value("bench", longopts[longindex].name, optarg, bench_usage);
     }
     if (optind < argc) return cs_cli_bad_value("bench", "argument", argv[optind], bench_usage);
-#ifdef _OPENMP
-    omp_set_num_threads(threads);
-#endif
-
     bench_state b = {0};
     b.batch = batch;
-    if (cs_net_create(&b.net, net_name, batch) != CS_OK) {
+    if (cs_net_create(&b.net, net_name, batch, threads) != CS_OK) {
         fprintf(stderr, "convscope bench: %s\n", cs_last_error());
         return 1;
     }

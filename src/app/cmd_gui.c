@@ -22,9 +22,6 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #endif
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "cli.h"
 #include "commands.h"
@@ -104,7 +101,7 @@ static void publish(gui_shared *g, int probe, uint64_t *seq, uint64_t *data_seq,
     s->images_seen = tr->images_seen;
     s->epoch = tr->epoch;
     s->images_per_sec = ips;
-    s->lr = tr->opt.lr;
+    s->lr = tr->cfg.lr;
     snprintf(s->optimizer, sizeof s->optimizer, "%s", optim_name(tr->opt.kind));
     snprintf(s->loss, sizeof s->loss, "%s", loss_name(tr->cfg.loss));
     s->paused = paused;
@@ -132,9 +129,6 @@ static void *trainer_main(void *arg)
      * core a frame goes first, so the window never stutters (Linux nice values are per thread) */
     setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 4);
 #endif
-#ifdef _OPENMP
-    omp_set_num_threads(g->threads);
-#endif
     const uint64_t seed0 = tr->cfg.seed;
     long seen_restart = 0, seen_steps = atomic_load(&g->step_requests);
     int probe = -1, diverged = 0, last_paused = -1;
@@ -160,7 +154,7 @@ static void *trainer_main(void *arg)
                 /* the same rate would diverge again: a restart after a divergence tries a tenth */
                 const float lower = atomic_load(&g->lr) * 0.1f;
                 atomic_store(&g->lr, lower);
-                tr->opt.lr = lower;
+                tr->cfg.lr = lower;
             }
             cs_curve_clear(&g->train_curve);
             cs_curve_clear(&g->test_curve);
@@ -173,7 +167,7 @@ static void *trainer_main(void *arg)
             data_changed = 1;
         }
         const float lr = atomic_load(&g->lr);
-        if (lr != tr->opt.lr) tr->opt.lr = lr;
+        if (lr != tr->cfg.lr) tr->cfg.lr = lr;
         const int p = atomic_load(&g->probe);
         if (p != probe) probe = p, data_changed = 1;
         const int paused = atomic_load(&g->paused);
@@ -887,7 +881,7 @@ int cs_cmd_gui(int argc, char **argv)
     atomic_store(&g->paused, start_paused);
     atomic_store(&g->speed, N_SPEEDS - 1);
     atomic_store(&g->probe, probe0 % run.test.n);
-    atomic_store(&g->lr, tr->opt.lr);
+    atomic_store(&g->lr, tr->cfg.lr);
     if (pthread_create(&thread, NULL, trainer_main, g) != 0) {
         gui_error("cannot start the training thread", "pthread_create failed");
         goto done;
@@ -898,7 +892,7 @@ int cs_cmd_gui(int argc, char **argv)
     w.g = g, w.win = win, w.fullscreen = fullscreen, w.tl = tl;
     w.maps_norm = CS_NORM_PER_LAYER, w.kernels_norm = CS_NORM_PER_LAYER;
     w.paused = start_paused, w.speed = N_SPEEDS - 1, w.probe = probe0 % run.test.n, w.n_probes = run.test.n;
-    w.lr = tr->opt.lr;
+    w.lr = tr->cfg.lr;
     w.step = step, w.view = strcmp(view, "step") == 0 ? VIEW_STEP : VIEW_TRAIN;
     if (*cs_gl_error(gl)) set_message(&w, cs_gl_error(gl)); /* a broken shader: say so on screen too */
     const char *class_names[CS_MAX_CLASSES];

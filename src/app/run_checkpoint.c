@@ -75,11 +75,14 @@ cs_status cs_run_resume_begin(cs_checkpoint *ck, const char *path, cs_run_option
     return CS_OK;
 }
 
+/* The thread count the run was prepared with: its trainer's net's. */
+static int o_threads(const cs_run *run) { return run->trainer->net->n_threads; }
+
 cs_status cs_run_resume_finish(cs_run *run, cs_checkpoint *ck, const char *path, const char *user_net,
                                cs_history **hist)
 {
     cs_trainer *tr;
-    cs_status st = cs_checkpoint_restore(ck, &run->train, user_net, &tr, hist);
+    cs_status st = cs_checkpoint_restore(ck, &run->train, user_net, o_threads(run), &tr, hist);
     if (st) {
         char msg[1024];
         snprintf(msg, sizeof msg, "%s", cs_last_error());

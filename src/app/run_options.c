@@ -4,9 +4,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "cli.h"
 #include "cs_data.h"
@@ -106,7 +103,7 @@ void cs_run_options_help(FILE *f)
             "  --loss NAME         xent (softmax cross-entropy) or mse (mean squared error against the\n"
             "                      one-hot target) (default xent)\n"
             "  --seed N            seed for weights, shuffling and synthetic data (default 1)\n"
-            "  --threads N         worker threads (default 1)\n"
+            "  --threads N         threads that train the net (default 1); 1 to 4 give the same weights\n"
             "  --limit N           use at most N training images (and the same share of the test set)\n",
             cs_net_preset_names());
 }
@@ -142,7 +139,7 @@ cs_status cs_run_prepare(cs_run *run, const cs_run_options *o)
 
     /* The net's input shape decides how synthetic and folder images are made. */
     cs_net *probe;
-    cs_status st = cs_net_create(&probe, net_spec, 1);
+    cs_status st = cs_net_create(&probe, net_spec, 1, 1);
     if (st) return st;
     const int c = probe->in_c, h = probe->in_h, w = probe->in_w;
     cs_net_destroy(probe);
@@ -165,10 +162,7 @@ cs_status cs_run_prepare(cs_run *run, const cs_run_options *o)
             return st;
         }
     }
-#ifdef _OPENMP
-    omp_set_num_threads(o->threads);
-#endif
-    if ((st = cs_trainer_create(&run->trainer, net_spec, &o->cfg, &run->train))) {
+    if ((st = cs_trainer_create(&run->trainer, net_spec, &o->cfg, &run->train, o->threads))) {
         cs_run_free(run);
         return st;
     }

@@ -36,7 +36,9 @@ cs_status cs_dataset_validate(const cs_dataset *ds);
 cs_status cs_dataset_adapt(cs_dataset *dst, const cs_dataset *src, int c, int h, int w);
 
 /* Writes images idx[0..n) as floats in [0, 1] to out: (n, c, h, w); labels to
- * labels_out (may be NULL). */
+ * labels_out (may be NULL). This is the program's one byte -> float conversion (x * (1/255)):
+ * training batches, the window's probe image and the step view all get their floats here, so
+ * what is shown is bit for bit what the net saw. */
 void cs_dataset_fill_batch(const cs_dataset *ds, const int *idx, int n, float *out, int *labels_out);
 
 #endif

@@ -8,9 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "cs_pool.h"
 #include "cs_tensor.h"
@@ -219,7 +216,66 @@ static const char *kind_word(cs_layer_kind k)
 
 static size_t out_count(const cs_layer *L) { return (size_t)L->out_c * L->out_h * L->out_w; }
 
-cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch)
+/* The net with its spec and layer array, shapes still to be filled in; NULL when out of memory. */
+static cs_net *net_alloc(const char *spec, int n_layers, int c, int h, int w, int max_batch)
+{
+    cs_net *net = calloc(1, sizeof *net);
+    if (!net) return NULL;
+    net->layers = calloc((size_t)n_layers, sizeof *net->layers);
+    net->spec = malloc(strlen(spec) + 1);
+    if (!net->layers || !net->spec) {
+        cs_net_destroy(net);
+        return NULL;
+    }
+    strcpy(net->spec, spec);
+    net->n_layers = n_layers;
+    net->in_c = c, net->in_h = h, net->in_w = w;
+    net->max_batch = max_batch;
+    return net;
+}
+
+/* Second pass of cs_net_create, once the shapes are known: one parameter block, one gradient
+ * block, per-layer buffers, and the threads' scratch, chunk gradients and pool. */
+static cs_status allocate(cs_net *net, size_t n_params, size_t scratch, int threads)
+{
+    net->n_params = n_params;
+    net->params = calloc(n_params ? n_params : 1, sizeof(float));
+    net->grads = calloc(n_params ? n_params : 1, sizeof(float));
+    net->input = calloc((size_t)net->max_batch * net->in_c * net->in_h * net->in_w, sizeof(float));
+    /* one scratch slice per thread, rounded to 64 bytes so threads do not share cache
+     * lines; one gradient block per batch chunk beyond the first */
+    if (threads > net->max_batch) threads = net->max_batch;
+    if (threads > 256) threads = 256;
+    if (threads < 1) threads = 1;
+    net->n_threads = threads;
+    net->n_chunks = threads > CS_NET_MIN_CHUNKS ? threads : CS_NET_MIN_CHUNKS;
+    if (net->n_chunks > net->max_batch) net->n_chunks = net->max_batch;
+    net->scratch_floats = (scratch + 15) / 16 * 16;
+    net->scratch = calloc(scratch ? net->scratch_floats * (size_t)threads : 1, sizeof(float));
+    net->chunk_grads = calloc((size_t)net->n_chunks * (n_params ? n_params : 1), sizeof(float));
+    if (threads > 1 && cs_pool_create(&net->pool, threads) != CS_OK) return CS_ERR_NOMEM; /* the message says why */
+    if (!net->params || !net->grads || !net->input || !net->scratch || !net->chunk_grads)
+        return cs_fail(CS_ERR_NOMEM, "out of memory for %zu parameters", n_params);
+    size_t off = 0;
+    for (int l = 0; l < net->n_layers; l++) {
+        cs_layer *L = &net->layers[l];
+        if (L->w_count) {
+            L->w = net->params + off, L->dw = net->grads + off;
+            off += L->w_count;
+            L->b = net->params + off, L->db = net->grads + off;
+            off += L->b_count;
+        }
+        size_t count = (size_t)net->max_batch * out_count(L);
+        L->out = calloc(count, sizeof(float));
+        L->dout = calloc(count, sizeof(float));
+        if (L->kind == CS_LAYER_MAXPOOL) L->argmax = calloc(count, sizeof(int));
+        if (!L->out || !L->dout || (L->kind == CS_LAYER_MAXPOOL && !L->argmax))
+            return cs_fail(CS_ERR_NOMEM, "out of memory for activations of %s", L->name);
+    }
+    return CS_OK;
+}
+
+cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch, int threads)
 {
     *out = NULL;
     if (max_batch <= 0) return cs_fail(CS_ERR_ARG, "batch size must be positive (got %d)", max_batch);
@@ -230,18 +286,8 @@ cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch)
     cs_status st = parse_spec(spec, &h, &w, &c, descs, &n);
     if (st) return st;
 
-    cs_net *net = calloc(1, sizeof *net);
+    cs_net *net = net_alloc(spec, n, c, h, w, max_batch);
     if (!net) return cs_fail(CS_ERR_NOMEM, "out of memory");
-    net->layers = calloc((size_t)n, sizeof *net->layers);
-    net->spec = malloc(strlen(spec) + 1);
-    if (!net->layers || !net->spec) {
-        st = cs_fail(CS_ERR_NOMEM, "out of memory");
-        goto fail;
-    }
-    strcpy(net->spec, spec);
-    net->n_layers = n;
-    net->in_c = c, net->in_h = h, net->in_w = w;
-    net->max_batch = max_batch;
 
     /* First pass: shapes, names and parameter counts. */
     int n_conv = 0, n_pool = 0, n_fc = 0, n_act = 0;
@@ -320,53 +366,7 @@ cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch)
         c = L->out_c, h = L->out_h, w = L->out_w;
     }
     net->n_classes = c * h * w;
-
-    /* Second pass: one parameter block, one gradient block, per-layer buffers. */
-    net->n_params = n_params;
-    net->params = calloc(n_params ? n_params : 1, sizeof(float));
-    net->grads = calloc(n_params ? n_params : 1, sizeof(float));
-    net->input = calloc((size_t)max_batch * net->in_c * net->in_h * net->in_w, sizeof(float));
-    /* one scratch slice per thread, rounded to 64 bytes so threads do not share cache
-     * lines; one gradient block per batch chunk beyond the first */
-    int threads = 1;
-#ifdef _OPENMP
-    threads = omp_get_max_threads();
-#endif
-    if (threads > max_batch) threads = max_batch;
-    if (threads > 256) threads = 256;
-    if (threads < 1) threads = 1;
-    net->n_threads = threads;
-    net->n_chunks = threads > CS_NET_MIN_CHUNKS ? threads : CS_NET_MIN_CHUNKS;
-    if (net->n_chunks > max_batch) net->n_chunks = max_batch;
-    net->scratch_floats = (scratch + 15) / 16 * 16;
-    net->scratch = calloc(scratch ? net->scratch_floats * (size_t)threads : 1, sizeof(float));
-    net->chunk_grads = calloc((size_t)net->n_chunks * (n_params ? n_params : 1), sizeof(float));
-    if (threads > 1 && cs_pool_create(&net->pool, threads) != CS_OK) {
-        st = CS_ERR_NOMEM; /* the message names the failure */
-        goto fail;
-    }
-    if (!net->params || !net->grads || !net->input || !net->scratch || !net->chunk_grads) {
-        st = cs_fail(CS_ERR_NOMEM, "out of memory for %zu parameters", n_params);
-        goto fail;
-    }
-    size_t off = 0;
-    for (int l = 0; l < n; l++) {
-        cs_layer *L = &net->layers[l];
-        if (L->w_count) {
-            L->w = net->params + off, L->dw = net->grads + off;
-            off += L->w_count;
-            L->b = net->params + off, L->db = net->grads + off;
-            off += L->b_count;
-        }
-        size_t count = (size_t)max_batch * out_count(L);
-        L->out = calloc(count, sizeof(float));
-        L->dout = calloc(count, sizeof(float));
-        if (L->kind == CS_LAYER_MAXPOOL) L->argmax = calloc(count, sizeof(int));
-        if (!L->out || !L->dout || (L->kind == CS_LAYER_MAXPOOL && !L->argmax)) {
-            st = cs_fail(CS_ERR_NOMEM, "out of memory for activations of %s", L->name);
-            goto fail;
-        }
-    }
+    if ((st = allocate(net, n_params, scratch, threads))) goto fail;
     *out = net;
     return CS_OK;
 fail:
@@ -395,6 +395,8 @@ void cs_net_destroy(cs_net *net)
     free(net->prof_fwd);
     free(net->prof_bwd);
     free(net->prof_thread);
+    free(net->prof_busy);
+    free(net->prof_chunks);
     free(net);
 }
 
@@ -427,28 +429,28 @@ cs_status cs_net_set_profiling(cs_net *net, int on)
     free(net->prof_fwd);
     free(net->prof_bwd);
     free(net->prof_thread);
-    net->prof_fwd = net->prof_bwd = net->prof_thread = NULL;
+    free(net->prof_busy);
+    free(net->prof_chunks);
+    net->prof_fwd = net->prof_bwd = net->prof_thread = net->prof_busy = NULL;
+    net->prof_chunks = NULL;
     net->prof_steps = 0;
     if (!on) return CS_OK;
     net->prof_fwd = calloc((size_t)net->n_layers, sizeof(double));
     net->prof_bwd = calloc((size_t)net->n_layers + 1, sizeof(double));
     net->prof_thread = calloc((size_t)2 * net->n_threads * (net->n_layers + 1), sizeof(double));
-    if (!net->prof_fwd || !net->prof_bwd || !net->prof_thread) {
+    net->prof_busy = calloc((size_t)net->n_threads, sizeof(double));
+    net->prof_chunks = calloc((size_t)net->n_threads, sizeof(long));
+    if (!net->prof_fwd || !net->prof_bwd || !net->prof_thread || !net->prof_busy || !net->prof_chunks) {
         cs_net_set_profiling(net, 0);
         return cs_fail(CS_ERR_NOMEM, "out of memory for the profile of %d layers", net->n_layers);
     }
     return CS_OK;
 }
 
-/* Threads to use for a batch of n: the OpenMP setting, capped by the pool and by n. */
+/* Threads to use for a batch of n: the net's threads, capped by n. */
 static int team_size(const cs_net *net, int n)
 {
-    int t = 1;
-#ifdef _OPENMP
-    t = omp_get_max_threads();
-#endif
-    if (t > net->n_threads) t = net->n_threads;
-    if (t > n) t = n;
+    const int t = net->n_threads < n ? net->n_threads : n;
     return t < 1 ? 1 : t;
 }
 
@@ -519,12 +521,21 @@ typedef struct {
     int n, nc, team, start;
 } pass_job;
 
+/* While profiling: the time thread `thread` spent in one chunk since t0, and the chunk. */
+static void profile_chunk(cs_net *net, int thread, double t0)
+{
+    net->prof_busy[thread] += now_seconds() - t0;
+    net->prof_chunks[thread]++;
+}
+
 static void forward_task(void *arg, int c, int thread)
 {
     const pass_job *job = arg;
+    const double t0 = job->net->prof_busy ? now_seconds() : 0.0;
     int lo, hi;
     chunk_range(job->n, job->nc, c, &lo, &hi);
     forward_chunk(job->net, lo, hi, thread, job->team);
+    if (job->net->prof_busy) profile_chunk(job->net, thread, t0);
 }
 
 const float *cs_net_forward(cs_net *net, int n)
@@ -611,11 +622,13 @@ static void backward_task(void *arg, int c, int thread)
 {
     const pass_job *job = arg;
     cs_net *net = job->net;
+    const double t0 = net->prof_busy ? now_seconds() : 0.0;
     float *g = c == 0 ? net->grads : net->chunk_grads + (size_t)(c - 1) * net->n_params;
     if (c > 0) memset(g, 0, net->n_params * sizeof(float));
     int lo, hi;
     chunk_range(job->n, job->nc, c, &lo, &hi);
     backward_chunk(net, job->start, lo, hi, thread, job->team, g);
+    if (net->prof_busy) profile_chunk(net, thread, t0);
 }
 
 float cs_net_backward(cs_net *net, const int *labels, int n, cs_loss_kind loss)

@@ -14,14 +14,14 @@
  * block (grads); each layer's w/b/dw/db point into them. Activations, deltas and
  * scratch are sized for max_batch when the net is built: forward/backward never allocate.
  *
- * Threads: forward and backward split the batch into min(n, n_chunks) fixed chunks that
- * the threads of the net's pool take as they come free. Each chunk accumulates its parameter
- * gradients into its own block, and the blocks are summed in chunk order, so the result
- * depends only on the batch and n_chunks, not on which thread ran which chunk. Buffers are
- * sized at creation for omp_get_max_threads() threads (1 without OpenMP; per-thread conv
- * scratch) and n_chunks = max(CS_NET_MIN_CHUNKS, threads) chunks; later calls use
- * min(omp_get_max_threads(), n_threads) threads. With up to CS_NET_MIN_CHUNKS threads the trained weights are bit-identical
- * whatever the thread count.
+ * Threads: the thread count is an argument of cs_net_create, never a process-wide setting.
+ * Forward and backward split the batch into min(n, n_chunks) fixed chunks that the threads of
+ * the net's pool (cs_pool.h) take as they come free. Each chunk accumulates its parameter
+ * gradients into its own block, and the blocks are summed in chunk order, so the result depends
+ * only on the batch and n_chunks, not on which thread ran which chunk. Buffers are sized at
+ * creation for the net's threads (per-thread conv scratch) and n_chunks = max(CS_NET_MIN_CHUNKS,
+ * threads) chunks. With up to CS_NET_MIN_CHUNKS threads the trained weights are bit-identical
+ * whatever the thread count (tests/test_run.c checks 1 against 4).
  */
 #ifndef CS_NET_H
 #define CS_NET_H
@@ -86,6 +86,8 @@ typedef struct {
     double *prof_bwd;         /* (n_layers + 1) the same for backward, then loss + gradient sums */
     long prof_steps;          /* backward calls while profiling */
     double *prof_thread;      /* owned: per-thread timers behind prof_fwd and prof_bwd */
+    double *prof_busy;        /* (n_threads) seconds each thread spent running chunks while profiling */
+    long *prof_chunks;        /* (n_threads) chunks each thread ran while profiling */
 } cs_net;
 
 /* Preset specs by name ("mnist", "cifar", "article"); NULL if unknown. Static strings. */
@@ -93,10 +95,12 @@ const char *cs_net_preset_spec(const char *name);
 /* Comma-separated list of the preset names (static). */
 const char *cs_net_preset_names(void);
 
-/* Builds a network from a preset name or a spec. Parameters are zero until
- * cs_net_init_params. On failure *out is NULL and cs_last_error() names the token
- * or layer and the shapes. The caller owns *out: free with cs_net_destroy. */
-cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch);
+/* Builds a network from a preset name or a spec for batches of up to max_batch samples, run on
+ * `threads` threads (the caller's included; clamped to [1, min(max_batch, 256)]; a pool of
+ * threads - 1 workers is started when it is above 1). Parameters are zero until
+ * cs_net_init_params. On failure *out is NULL and cs_last_error() names the token or layer and
+ * the shapes. The caller owns *out: free with cs_net_destroy. */
+cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch, int threads);
 void cs_net_destroy(cs_net *net);
 
 /* He initialisation (normal, std sqrt(2/fan_in)) for layers followed by ReLU, Xavier
@@ -107,8 +111,8 @@ void cs_net_init_params(cs_net *net, cs_rng *rng);
  * output of the last layer: (n, n_classes), owned by the net. */
 const float *cs_net_forward(cs_net *net, int n);
 
-/* Turns the per-layer timers on (zeroed) or off. Each layer of each chunk reads the
- * clock twice; leave it off when measuring throughput. */
+/* Turns the per-layer and per-thread timers on (zeroed) or off. Each layer of each chunk reads
+ * the clock twice; leave it off when measuring throughput. */
 cs_status cs_net_set_profiling(cs_net *net, int on);
 
 /* Zeroes net->grads. */

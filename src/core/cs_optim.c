@@ -9,7 +9,6 @@ cs_status cs_optim_init(cs_optim *opt, cs_optim_kind kind, size_t n)
 {
     memset(opt, 0, sizeof *opt);
     opt->kind = kind;
-    opt->lr = kind == CS_OPTIM_ADAM ? 0.001f : 0.01f;
     opt->momentum = 0.9f;
     opt->beta1 = 0.9f;
     opt->beta2 = 0.999f;
@@ -23,6 +22,8 @@ cs_status cs_optim_init(cs_optim *opt, cs_optim_kind kind, size_t n)
     }
     return CS_OK;
 }
+
+float cs_optim_default_lr(cs_optim_kind kind) { return kind == CS_OPTIM_ADAM ? 0.001f : 0.01f; }
 
 void cs_optim_free(cs_optim *opt)
 {
@@ -38,10 +39,10 @@ void cs_optim_reset(cs_optim *opt)
     if (opt->v) memset(opt->v, 0, opt->n * sizeof(float));
 }
 
-void cs_optim_step(cs_optim *opt, float *params, const float *grads)
+void cs_optim_step(cs_optim *opt, float *params, const float *grads, float lr)
 {
     const size_t n = opt->n;
-    const float lr = opt->lr, wd = opt->weight_decay;
+    const float wd = opt->weight_decay;
     opt->t++;
     if (opt->kind == CS_OPTIM_SGD) {
         const float mu = opt->momentum;

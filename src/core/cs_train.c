@@ -27,7 +27,7 @@ static void start_epoch(cs_trainer *tr)
 }
 
 cs_status cs_trainer_create(cs_trainer **out, const char *spec_or_preset, const cs_train_config *cfg,
-                            const cs_dataset *train)
+                            const cs_dataset *train, int threads)
 {
     *out = NULL;
     if (cfg->batch <= 0) return cs_fail(CS_ERR_ARG, "batch size must be positive (got %d)", cfg->batch);
@@ -35,8 +35,9 @@ cs_status cs_trainer_create(cs_trainer **out, const char *spec_or_preset, const 
     cs_trainer *tr = calloc(1, sizeof *tr);
     if (!tr) return cs_fail(CS_ERR_NOMEM, "out of memory");
     tr->cfg = *cfg;
+    if (!(tr->cfg.lr > 0)) tr->cfg.lr = cs_optim_default_lr(cfg->optimizer);
     tr->train = train;
-    cs_status st = cs_net_create(&tr->net, spec_or_preset, cfg->batch);
+    cs_status st = cs_net_create(&tr->net, spec_or_preset, cfg->batch, threads);
     if (st) {
         free(tr);
         return st;
@@ -88,7 +89,6 @@ void cs_trainer_reset(cs_trainer *tr, uint64_t seed)
     cs_rng_seed(&tr->rng, seed);
     cs_net_init_params(tr->net, &tr->rng);
     cs_optim_reset(&tr->opt);
-    if (cfg->lr > 0) tr->opt.lr = cfg->lr;
     tr->opt.momentum = cfg->momentum;
     tr->opt.weight_decay = cfg->weight_decay;
     tr->step = 0;
@@ -127,12 +127,12 @@ cs_status cs_trainer_step(cs_trainer *tr, int *epoch_done)
     if (!isfinite(loss) || !all_finite(outp, (size_t)n * net->n_classes) || !all_finite(net->grads, net->n_params))
         return cs_fail(CS_ERR_DIVERGED, "training diverged at step %ld (epoch %d): the loss is %s; try a smaller "
                        "learning rate than %g", tr->step + 1, tr->epoch + 1, isfinite(loss) ? "finite but the "
-                       "gradients are not" : "not a finite number", (double)tr->opt.lr);
+                       "gradients are not" : "not a finite number", (double)tr->cfg.lr);
     if (tr->cfg.divergence_loss > 0 && loss > tr->cfg.divergence_loss)
         return cs_fail(CS_ERR_DIVERGED, "training diverged at step %ld (epoch %d): the loss %.4g exceeds %g, the "
                        "weights are exploding; try a smaller learning rate than %g", tr->step + 1, tr->epoch + 1,
-                       (double)loss, (double)tr->cfg.divergence_loss, (double)tr->opt.lr);
-    cs_optim_step(&tr->opt, net->params, net->grads);
+                       (double)loss, (double)tr->cfg.divergence_loss, (double)tr->cfg.lr);
+    cs_optim_step(&tr->opt, net->params, net->grads, tr->cfg.lr);
 
     int correct = 0;
     for (int i = 0; i < n; i++) correct += argmax(outp + (size_t)i * net->n_classes, net->n_classes) == tr->batch_labels[i];

@@ -14,7 +14,11 @@
 
 typedef struct {
     int batch;                /* minibatch size, default 20 */
-    float lr;                 /* <= 0: the optimizer's default */
+    float lr;                 /* the learning rate. Given: <= 0 asks for the optimizer's default.
+                               * In a trainer (tr->cfg.lr) it is resolved at creation and from then on
+                               * the run's one learning rate: every step reads it here, and whoever
+                               * changes the rate (a window's slider, a restart after a divergence,
+                               * a resumed checkpoint) writes it here and nowhere else. */
     cs_optim_kind optimizer;
     float momentum;           /* SGD, default 0.9 */
     float weight_decay;       /* default 0 */
@@ -43,14 +47,17 @@ typedef struct {
     float last_accuracy;      /* on the last batch */
 } cs_trainer;
 
-/* Builds the net from spec_or_preset, initialises weights from cfg->seed and shuffles
- * the first epoch. train is borrowed and must outlive the trainer; its shape must equal
- * the net's input (adapt it first with cs_dataset_adapt). Free with cs_trainer_destroy. */
+/* Builds the net from spec_or_preset for batches of cfg->batch on `threads` threads (see
+ * cs_net_create; any count from 1 to CS_NET_MIN_CHUNKS trains the same weights), initialises
+ * weights from cfg->seed and shuffles the first epoch. train is borrowed and must outlive the
+ * trainer; its shape must equal the net's input (adapt it first with cs_dataset_adapt). Free with
+ * cs_trainer_destroy. */
 cs_status cs_trainer_create(cs_trainer **out, const char *spec_or_preset, const cs_train_config *cfg,
-                            const cs_dataset *train);
+                            const cs_dataset *train, int threads);
 void cs_trainer_destroy(cs_trainer *tr);
 
-/* New random weights from seed, optimizer state cleared, counters to zero. */
+/* New random weights from seed, optimizer state cleared, counters to zero. The learning rate
+ * (cfg.lr) is kept. */
 void cs_trainer_reset(cs_trainer *tr, uint64_t seed);
 
 /* Trains one minibatch. Returns CS_ERR_DIVERGED (with the step in the message) when

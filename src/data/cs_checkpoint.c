@@ -196,10 +196,11 @@ static void build_dsrc(wbuf *b, const cs_checkpoint_source *src)
     put_string(b, src->data_dir);
 }
 
-static void build_optm(wbuf *b, const cs_optim *o)
+/* lr is the trainer's (the optimizer keeps none); TRNR holds the same value. */
+static void build_optm(wbuf *b, const cs_optim *o, float lr)
 {
     put_u32(b, (uint32_t)o->kind);
-    put_f32(b, o->lr);
+    put_f32(b, lr);
     put_f32(b, o->momentum);
     put_f32(b, o->weight_decay);
     put_f32(b, o->beta1);
@@ -303,7 +304,7 @@ cs_status cs_checkpoint_save(const char *path, const cs_trainer *tr, const cs_hi
     ids[ns] = SEC_PARM;
     put_f32s(&sec[ns++], net->params, net->n_params);
     ids[ns] = SEC_OPTM;
-    build_optm(&sec[ns++], &tr->opt);
+    build_optm(&sec[ns++], &tr->opt, tr->cfg.lr);
     if (src) {
         ids[ns] = SEC_DSRC;
         build_dsrc(&sec[ns++], src);
@@ -584,7 +585,11 @@ static cs_status parse_optm(const char *path, rbuf *r, cs_checkpoint *ck)
                        want, np);
     cs_status st = cs_optim_init(&ck->opt, (cs_optim_kind)kind, np);
     if (st) return st;
-    ck->opt.lr = get_f32(r);
+    /* the rate the optimizer stepped with last: a file written before the rate had one home may
+     * hold an older value in TRNR */
+    ck->cfg.lr = get_f32(r);
+    if (!(ck->cfg.lr > 0) || !isfinite(ck->cfg.lr))
+        return cs_fail(CS_ERR_FORMAT, "%s: the learning rate %g is not a positive number", path, (double)ck->cfg.lr);
     ck->opt.momentum = get_f32(r);
     ck->opt.weight_decay = get_f32(r);
     ck->opt.beta1 = get_f32(r);
@@ -703,7 +708,7 @@ cs_status cs_checkpoint_read(const char *path, cs_checkpoint *ck)
     ck->spec[spec->size] = 0;
     rbuf r = section(p, find(e, n, SEC_TRNR));
     if ((st = parse_trnr(path, &r, ck))) goto done;
-    if ((st = cs_net_create(&ck->net, ck->spec, ck->cfg.batch))) {
+    if ((st = cs_net_create(&ck->net, ck->spec, ck->cfg.batch, 1))) {
         st = with_prefix(st, path, "the stored net spec does not build: ");
         goto done;
     }
@@ -748,14 +753,14 @@ int cs_checkpoint_same_net(const cs_net *a, const cs_net *b)
     return 1;
 }
 
-cs_status cs_checkpoint_restore(cs_checkpoint *ck, const cs_dataset *train, const char *expect_spec,
+cs_status cs_checkpoint_restore(cs_checkpoint *ck, const cs_dataset *train, const char *expect_spec, int threads,
                                 cs_trainer **tr_out, cs_history **hist_out)
 {
     *tr_out = NULL;
     if (hist_out) *hist_out = NULL;
     if (expect_spec) {
         cs_net *want;
-        cs_status st = cs_net_create(&want, expect_spec, 1);
+        cs_status st = cs_net_create(&want, expect_spec, 1, 1);
         if (st) return st;
         const int same = cs_checkpoint_same_net(want, ck->net);
         cs_net_destroy(want);
@@ -773,12 +778,11 @@ cs_status cs_checkpoint_restore(cs_checkpoint *ck, const cs_dataset *train, cons
         return cs_fail(CS_ERR_ARG, "the checkpoint was made on other images than those of '%s' (same name and size, "
                        "different contents: another seed, limit or version of the data?)", train->name);
     cs_trainer *tr;
-    cs_status st = cs_trainer_create(&tr, ck->spec, &ck->cfg, train);
+    cs_status st = cs_trainer_create(&tr, ck->spec, &ck->cfg, train, threads);
     if (st) return st;
     cs_net *net = tr->net;
     memcpy(net->params, ck->net->params, net->n_params * sizeof(float));
     cs_optim *o = &tr->opt;
-    o->lr = ck->opt.lr;
     o->momentum = ck->opt.momentum;
     o->weight_decay = ck->opt.weight_decay;
     o->beta1 = ck->opt.beta1;
@@ -811,7 +815,7 @@ cs_status cs_checkpoint_load(const char *path, const cs_dataset *train, const ch
     cs_checkpoint ck;
     cs_status st = cs_checkpoint_read(path, &ck);
     if (st) return st;
-    st = cs_checkpoint_restore(&ck, train, expect_spec, tr_out, hist_out);
+    st = cs_checkpoint_restore(&ck, train, expect_spec, 1, tr_out, hist_out);
     if (st) st = with_prefix(st, path, "");
     cs_checkpoint_free(&ck);
     return st;

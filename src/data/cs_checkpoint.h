@@ -95,18 +95,18 @@ uint32_t cs_checkpoint_dataset_crc(const cs_dataset *ds);
 cs_status cs_checkpoint_read(const char *path, cs_checkpoint *ck);
 void cs_checkpoint_free(cs_checkpoint *ck);
 
-/* Turns a read checkpoint into a trainer on train (borrowed, must outlive the trainer)
- * and its history, ready to continue exactly where the saved run stopped. expect_spec
+/* Turns a read checkpoint into a trainer on train (borrowed, must outlive the trainer) running
+ * on `threads` threads, and its history, ready to continue exactly where the saved run stopped. expect_spec
  * (a preset or spec; NULL for any) must describe the same layers as the stored spec,
  * else CS_ERR_SPEC naming both. train must be the same dataset (name, count, shape,
  * contents) the checkpoint was made on, else CS_ERR_ARG naming both. On success the trainer and the
  * history are moved out of ck (ck can still be freed) and *tr_out, *hist_out are owned by
  * the caller (*hist_out NULL when the file had no history; hist_out may be NULL to drop
  * it). On failure nothing is created and ck is unchanged. */
-cs_status cs_checkpoint_restore(cs_checkpoint *ck, const cs_dataset *train, const char *expect_spec,
+cs_status cs_checkpoint_restore(cs_checkpoint *ck, const cs_dataset *train, const char *expect_spec, int threads,
                                 cs_trainer **tr_out, cs_history **hist_out);
 
-/* cs_checkpoint_read + cs_checkpoint_restore; the messages name path. */
+/* cs_checkpoint_read + cs_checkpoint_restore on one thread; the messages name path. */
 cs_status cs_checkpoint_load(const char *path, const cs_dataset *train, const char *expect_spec, cs_trainer **tr_out,
                              cs_history **hist_out);
 
