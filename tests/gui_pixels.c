@@ -11,6 +11,10 @@
  *          after --load of a run with a history: records on the track, epoch ticks, a train curve)
  *        gui_pixels kernels NET same|differ A.png B.png
  *          the kernel tiles of two screenshots are (nearly) equal, or clearly differ
+ *        gui_pixels same NET A.png B.png
+ *          two screenshots of the same scripted run show the same training state: the probe,
+ *          output, network strip, kernel and curve panels are pixel for pixel equal (only the
+ *          counters, which measure speed, may differ)
  *        gui_pixels point NET WxH track-start|track-end
  *          prints "X Y" of that point of the timeline, for --script clicks
  *        gui_pixels size FILE W H
@@ -128,14 +132,14 @@ static long count_bright(const image *im, cs_rect r)
 }
 
 /* The layout of a window of w x h for net (layers filled in). */
-static void layout_of(const char *spec, int w, int h, cs_layout *L, cs_viz_layer *layers, cs_timeline_layout *T)
+static void layout_of(const char *spec, int w, int h, cs_layout *L, cs_snap_layer *layers, cs_timeline_layout *T)
 {
     cs_net *net;
     if (cs_net_create(&net, spec, 1, 1) != CS_OK) {
         fprintf(stderr, "gui_pixels: %s\n", cs_last_error());
         exit(2);
     }
-    for (int l = 0; l < net->n_layers; l++) cs_viz_layer_from_net(&layers[l], net, l);
+    for (int l = 0; l < net->n_layers; l++) cs_snap_layer_from_net(&layers[l], net, l);
     cs_layout_compute(L, w, h, 1, layers, net->n_layers, net->in_c, net->in_h, net->in_w, net->n_classes);
     cs_timeline_layout_compute(T, L->timeline, L->kernels, L->scale);
     cs_net_destroy(net);
@@ -153,7 +157,7 @@ static int timeline_main(const char *spec, const char *state, const char *path)
 {
     image im = load(path);
     cs_layout L;
-    cs_viz_layer layers[CS_VIZ_MAX_LAYERS];
+    cs_snap_layer layers[CS_SNAP_MAX_LAYERS];
     cs_timeline_layout T;
     layout_of(spec, im.w, im.h, &L, layers, &T);
     const cs_rect tr = T.track;
@@ -203,7 +207,7 @@ static int kernels_main(const char *spec, const char *how, const char *pa, const
 {
     image a = load(pa), b = load(pb);
     cs_layout L;
-    cs_viz_layer layers[CS_VIZ_MAX_LAYERS];
+    cs_snap_layer layers[CS_SNAP_MAX_LAYERS];
     cs_timeline_layout T;
     layout_of(spec, a.w, a.h, &L, layers, &T);
     check(a.w == b.w && a.h == b.h, "screenshots have one size");
@@ -216,6 +220,37 @@ static int kernels_main(const char *spec, const char *how, const char *pa, const
     const int same = strcmp(how, "same") == 0;
     snprintf(what, sizeof what, "kernel tiles %s (mean difference %.3f over %d tiles)", same ? "equal" : "differ", d, tiles);
     check(tiles > 0 && (same ? d < 0.5 : d > 3.0), what);
+    stbi_image_free(a.px);
+    stbi_image_free(b.px);
+    printf("%d check(s) failed\n", failures);
+    return failures ? 1 : 0;
+}
+
+/* Two screenshots of one script on a lockstep window: every panel that shows the training state
+ * is identical, whatever the machine did between the frames. */
+static int same_main(const char *spec, const char *pa, const char *pb)
+{
+    image a = load(pa), b = load(pb);
+    cs_layout L;
+    cs_snap_layer layers[CS_SNAP_MAX_LAYERS];
+    cs_timeline_layout T;
+    layout_of(spec, a.w, a.h, &L, layers, &T);
+    check(a.w == b.w && a.h == b.h, "screenshots have one size");
+    const struct {
+        const char *name;
+        cs_rect r;
+    } panels[] = {{"probe", L.probe}, {"output", L.output}, {"strip", L.strip}, {"kernels", L.kernels},
+                  {"curves", L.curves}};
+    for (size_t i = 0; i < sizeof panels / sizeof panels[0]; i++) {
+        long differ = 0;
+        const cs_rect r = panels[i].r;
+        for (int y = (int)r.y; y < (int)(r.y + r.h); y++)
+            for (int x = (int)r.x; x < (int)(r.x + r.w); x++)
+                differ += memcmp(at(&a, (float)x, (float)y), at(&b, (float)x, (float)y), 3) != 0;
+        char what[200];
+        snprintf(what, sizeof what, "%s panel identical in both runs (%ld pixels differ)", panels[i].name, differ);
+        check(differ == 0, what);
+    }
     stbi_image_free(a.px);
     stbi_image_free(b.px);
     printf("%d check(s) failed\n", failures);
@@ -322,11 +357,12 @@ int main(int argc, char **argv)
 {
     if (argc == 5 && strcmp(argv[1], "timeline") == 0) return timeline_main(argv[2], argv[3], argv[4]);
     if (argc == 6 && strcmp(argv[1], "kernels") == 0) return kernels_main(argv[2], argv[3], argv[4], argv[5]);
+    if (argc == 5 && strcmp(argv[1], "same") == 0) return same_main(argv[2], argv[3], argv[4]);
     if (argc == 5 && strcmp(argv[1], "point") == 0) {
         int w, h;
         if (sscanf(argv[3], "%dx%d", &w, &h) != 2) return 2;
         cs_layout L;
-        cs_viz_layer layers[CS_VIZ_MAX_LAYERS];
+        cs_snap_layer layers[CS_SNAP_MAX_LAYERS];
         cs_timeline_layout T;
         layout_of(argv[2], w, h, &L, layers, &T);
         const float x = strcmp(argv[4], "track-end") == 0 ? T.track.x + T.track.w - 1 : T.track.x + 1;
@@ -353,8 +389,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "gui_pixels: %s\n", cs_last_error());
         return 2;
     }
-    cs_viz_layer layers[CS_VIZ_MAX_LAYERS];
-    for (int l = 0; l < net->n_layers; l++) cs_viz_layer_from_net(&layers[l], net, l);
+    cs_snap_layer layers[CS_SNAP_MAX_LAYERS];
+    for (int l = 0; l < net->n_layers; l++) cs_snap_layer_from_net(&layers[l], net, l);
     cs_layout L;
     cs_layout_compute(&L, late.w, late.h, 1, layers, net->n_layers, net->in_c, net->in_h, net->in_w,
                       net->n_classes);

@@ -63,12 +63,12 @@ static void test_grid_fit(void **state)
     for (int i = 0; i < 4; i++) assert_true(inside(cs_grid_tile(&s, i), (cs_rect){0, 0, 20, 20}));
 }
 
-static int net_layers(const char *spec, cs_viz_layer *layers, int *in_c, int *in_h, int *in_w, int *classes)
+static int net_layers(const char *spec, cs_snap_layer *layers, int *in_c, int *in_h, int *in_w, int *classes)
 {
     cs_net *net;
     assert_int_equal(cs_net_create(&net, spec, 1, 1), CS_OK);
     int n = net->n_layers;
-    for (int l = 0; l < n; l++) cs_viz_layer_from_net(&layers[l], net, l);
+    for (int l = 0; l < n; l++) cs_snap_layer_from_net(&layers[l], net, l);
     *in_c = net->in_c, *in_h = net->in_h, *in_w = net->in_w, *classes = net->n_classes;
     cs_net_destroy(net);
     return n;
@@ -76,7 +76,7 @@ static int net_layers(const char *spec, cs_viz_layer *layers, int *in_c, int *in
 
 static void check_layout(const char *spec, int w, int h, float user_scale)
 {
-    cs_viz_layer layers[CS_VIZ_MAX_LAYERS];
+    cs_snap_layer layers[CS_SNAP_MAX_LAYERS];
     int c, ih, iw, classes;
     int n = net_layers(spec, layers, &c, &ih, &iw, &classes);
     cs_layout L;
@@ -117,7 +117,7 @@ static void check_layout(const char *spec, int w, int h, float user_scale)
     for (int l = 0; l < n; l++) convs += layers[l].kind == CS_LAYER_CONV;
     assert_int_equal(L.n_kern, convs);
     for (int k = 0; k < L.n_kern; k++) {
-        const cs_viz_layer *C = &layers[L.kern_layer[k]];
+        const cs_snap_layer *C = &layers[L.kern_layer[k]];
         assert_int_equal(C->kind, CS_LAYER_CONV);
         assert_true(inside(L.kern_area[k], L.kernels));
         assert_true(inside(L.kern_cbar[k], L.kernels));
@@ -152,7 +152,7 @@ static void test_layout_sizes(void **state)
     assert_true(cs_layout_font_px(CS_FONT_NORMAL, 1.5f) > cs_layout_font_px(CS_FONT_NORMAL, 1));
 }
 
-static void rf(const cs_viz_layer *layers, int l, int y, int x, int ey0, int ex0, int ey1, int ex1)
+static void rf(const cs_snap_layer *layers, int l, int y, int x, int ey0, int ex0, int ey1, int ex1)
 {
     int y0, x0, y1, x1;
     cs_receptive_field(layers, l, y, x, &y0, &x0, &y1, &x1);
@@ -165,7 +165,7 @@ static void rf(const cs_viz_layer *layers, int l, int y, int x, int ey0, int ex0
 static void test_receptive_field(void **state)
 {
     (void)state;
-    cs_viz_layer L[CS_VIZ_MAX_LAYERS];
+    cs_snap_layer L[CS_SNAP_MAX_LAYERS];
     int c, h, w, classes;
     /* mnist: conv1 5x5 pad 2 | relu1 | pool1 2 | conv2 5x5 pad 2 | relu2 | pool2 3 stride 3 | fc1 | softmax */
     net_layers("mnist", L, &c, &h, &w, &classes);
@@ -191,7 +191,7 @@ static void test_receptive_field(void **state)
 static void test_layer_maps(void **state)
 {
     (void)state;
-    cs_viz_layer L[CS_VIZ_MAX_LAYERS];
+    cs_snap_layer L[CS_SNAP_MAX_LAYERS];
     int c, h, w, classes;
     int n = net_layers("mnist", L, &c, &h, &w, &classes);
     int m, mh, mw;

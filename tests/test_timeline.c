@@ -25,11 +25,11 @@ static int overlap(cs_rect a, cs_rect b)
     return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }
 
-static void layout_for(cs_layout *L, const char *net_spec, int w, int h, cs_viz_layer *layers)
+static void layout_for(cs_layout *L, const char *net_spec, int w, int h, cs_snap_layer *layers)
 {
     cs_net *net;
     assert_int_equal(cs_net_create(&net, net_spec, 1, 1), CS_OK);
-    for (int l = 0; l < net->n_layers; l++) cs_viz_layer_from_net(&layers[l], net, l);
+    for (int l = 0; l < net->n_layers; l++) cs_snap_layer_from_net(&layers[l], net, l);
     cs_layout_compute(L, w, h, 1, layers, net->n_layers, net->in_c, net->in_h, net->in_w, net->n_classes);
     cs_net_destroy(net);
 }
@@ -40,7 +40,7 @@ static void test_layout(void **state)
     const int sizes[][2] = {{1280, 720}, {1920, 1080}, {800, 600}};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         cs_layout L;
-        cs_viz_layer layers[CS_VIZ_MAX_LAYERS];
+        cs_snap_layer layers[CS_SNAP_MAX_LAYERS];
         layout_for(&L, "mnist", sizes[i][0], sizes[i][1], layers);
         /* the timeline is inside the kernel panel, below every kernel section */
         assert_true(inside(L.timeline, L.kernels));
@@ -138,7 +138,7 @@ static void test_kernel_hit(void **state)
 {
     (void)state;
     cs_layout L;
-    cs_viz_layer layers[CS_VIZ_MAX_LAYERS];
+    cs_snap_layer layers[CS_SNAP_MAX_LAYERS];
     layout_for(&L, "mnist", 1280, 720, layers);
     int layer, o, c;
     /* conv1 (one input channel): tile i is filter i */
@@ -165,7 +165,7 @@ static void test_strip(void **state)
 {
     (void)state;
     cs_layout L;
-    cs_viz_layer layers[CS_VIZ_MAX_LAYERS];
+    cs_snap_layer layers[CS_SNAP_MAX_LAYERS];
     layout_for(&L, "mnist", 1280, 720, layers);
     cs_timeline_layout T;
     cs_timeline_layout_compute(&T, L.timeline, L.kernels, L.scale);

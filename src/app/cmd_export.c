@@ -1,7 +1,8 @@
 /* cmd_export.c - `convscope export`: pictures of a checkpoint for slides, no window needed:
- * every conv layer's kernels as a PNG grid, every layer's activation maps for one image, and
- * the evolution of every conv layer's kernels over the recorded history as an animated GIF
- * and a filmstrip PNG. All colours come from cs_colormap, as in the window. */
+ * every conv layer's kernels as a PNG grid and every layer's activation maps for one image (the
+ * export recipe cs_export_pictures, which the window's export key uses too), and the evolution of
+ * every conv layer's kernels over the recorded history as an animated GIF and a filmstrip PNG.
+ * All colours come from cs_colormap, as in the window. */
 #define _DEFAULT_SOURCE
 #include <errno.h>
 #include <getopt.h>
@@ -16,7 +17,8 @@
 #include "cs_colormap.h"
 #include "cs_export.h"
 #include "cs_imageio.h"
-#include "run_options.h"
+#include "cs_inspect.h"
+#include "cs_run.h"
 
 static void export_usage(FILE *f)
 {
@@ -60,37 +62,6 @@ static int write_png(out_dir *od, const char *name, const uint8_t *rgb, int w, i
     }
     printf("%s  %dx%d\n", path, w, h);
     od->written++;
-    return 0;
-}
-
-/* The kernels of conv layer L (weights w) as a grid; *g gets the layout. Caller frees. */
-static uint8_t *kernel_picture(const cs_layer *L, const float *w, cs_value_range r, const cs_export_style *st,
-                               cs_export_grid *g)
-{
-    *g = cs_export_kernel_layout(L->out_c, L->in_c, L->k, st);
-    uint8_t *rgb = malloc((size_t)g->w * g->h * 3);
-    if (rgb) cs_export_kernels(rgb, g, w, L->out_c, L->in_c, L->k, CS_CMAP_RDBU, r, st);
-    return rgb;
-}
-
-static int export_kernels(out_dir *od, const cs_checkpoint *ck)
-{
-    const cs_net *net = ck->net;
-    for (int l = 0; l < net->n_layers; l++) {
-        const cs_layer *L = &net->layers[l];
-        if (L->kind != CS_LAYER_CONV) continue;
-        cs_export_style st;
-        cs_export_style_defaults(&st);
-        st.scale = cs_export_readable_scale(L->k, 40);
-        cs_export_grid g;
-        uint8_t *rgb = kernel_picture(L, L->w, cs_value_range_of(L->w, L->w_count, 1), &st, &g);
-        if (!rgb) return out_of_memory();
-        char name[128];
-        snprintf(name, sizeof name, "%s_kernels_step%07lld.png", L->name, (long long)ck->step);
-        int bad = write_png(od, name, rgb, g.w, g.h);
-        free(rgb);
-        if (bad) return 1;
-    }
     return 0;
 }
 
@@ -169,79 +140,78 @@ static int export_evolution(out_dir *od, const cs_checkpoint *ck, int max_frames
     return status;
 }
 
-/* Runs image 0 of `one` (already the net's input shape) through the net and writes the
- * input and every layer's maps. */
-static int export_maps(out_dir *od, const cs_checkpoint *ck, const cs_dataset *one, int index)
+static void wrote(void *ctx, const char *path, int w, int h)
 {
-    cs_net *net = ck->net;
-    cs_dataset_fill_batch(one, &index, 1, net->input, NULL);
-    cs_net_forward(net, 1);
-    cs_export_style st;
-    cs_export_style_defaults(&st);
-    /* the input as the net sees it: a colour image stays colour, gray goes through the gray map */
-    st.scale = cs_export_readable_scale(net->in_h, 112);
-    const size_t plane = (size_t)net->in_h * net->in_w;
-    const int iw = net->in_w * st.scale, ih = net->in_h * st.scale;
-    uint8_t *rgb = malloc((size_t)iw * ih * 3);
-    if (!rgb) return out_of_memory();
-    for (int y = 0; y < ih; y++)
-        for (int x = 0; x < iw; x++) {
-            const size_t src = (size_t)(y / st.scale) * net->in_w + (size_t)(x / st.scale);
-            uint8_t *px = rgb + 3 * ((size_t)y * iw + x);
-            if (net->in_c == 3)
-                for (int ch = 0; ch < 3; ch++) px[ch] = one->pixels[(size_t)index * 3 * plane + ch * plane + src];
-            else cs_colormap_rgb(CS_CMAP_GRAY, (cs_value_range){0.0f, 1.0f}, net->input[src], px);
-        }
-    int status = write_png(od, "input.png", rgb, iw, ih);
-    free(rgb);
-    for (int l = 0; l < net->n_layers && !status; l++) {
-        const cs_layer *L = &net->layers[l];
-        const float *maps = cs_net_layer_output(net, l, 0);
-        const size_t count = (size_t)L->out_c * L->out_h * L->out_w;
-        /* flat outputs (fc, softmax) are drawn as one row of cells */
-        const int c = L->out_h * L->out_w == 1 ? 1 : L->out_c, h = L->out_h, w = L->out_h * L->out_w == 1 ? L->out_c : L->out_w;
-        st.scale = cs_export_readable_scale(h > w ? h : w, 56);
-        if (c == 1 && h == 1) st.scale = 24;
-        const cs_export_grid g = cs_export_maps_layout(c, h, w, &st);
-        rgb = malloc((size_t)g.w * g.h * 3);
-        if (!rgb) return out_of_memory();
-        cs_export_maps(rgb, &g, maps, c, h, w, CS_CMAP_VIRIDIS, cs_value_range_of(maps, count, 0), &st);
-        char name[128];
-        snprintf(name, sizeof name, "%s_maps_step%07lld.png", L->name, (long long)ck->step);
-        status = write_png(od, name, rgb, g.w, g.h);
-        free(rgb);
-    }
-    return status;
+    out_dir *od = ctx;
+    printf("%s  %dx%d\n", path, w, h);
+    od->written++;
 }
 
-/* Loads the dataset recorded in the checkpoint as training would, and picks test image n. */
-static int export_probe(out_dir *od, const cs_checkpoint *ck, int n)
+/* The recipe's pictures of the checkpoint's weights: the kernels, and with pixels (the net's
+ * input as cs_dataset_fill_batch makes it) the input and every layer's maps. */
+static int export_snapshot(out_dir *od, const cs_checkpoint *ck, const float *pixels)
 {
+    cs_inspect *ins = NULL;
+    cs_snapshot s;
+    int have_snap = 0;
+    float *zero = NULL;
+    cs_status st = cs_inspect_create(&ins, ck->spec);
+    if (!st && !(st = cs_snapshot_init(&s, ck->net))) have_snap = 1;
+    const cs_net *net = ck->net;
+    if (!st && !pixels && !(pixels = zero = calloc((size_t)net->in_c * net->in_h * net->in_w, sizeof(float))))
+        st = cs_fail(CS_ERR_NOMEM, "out of memory");
+    if (!st) {
+        cs_inspect_capture(ins, net->params, pixels, &s);
+        const cs_export_request rq = {od->dir, (long long)ck->step, (long long)ck->step, zero == NULL, "input.png",
+                                      wrote, od};
+        st = cs_export_pictures(&s, &rq);
+    }
+    if (st) fprintf(stderr, "convscope export: %s\n", cs_last_error());
+    free(zero);
+    if (have_snap) cs_snapshot_free(&s);
+    cs_inspect_destroy(ins);
+    return st ? 1 : 0;
+}
+
+/* The image's pixels as the net sees them, from a file (--image) or test image n of the data the
+ * checkpoint was trained on (--probe, loaded as that run loads it); *pixels is the caller's. */
+static int probe_pixels(const cs_checkpoint *ck, const char *load, const char *image, int n, float **pixels)
+{
+    const cs_net *net = ck->net;
+    if (!(*pixels = calloc((size_t)net->in_c * net->in_h * net->in_w, sizeof(float)))) return out_of_memory();
+    if (image) {
+        cs_dataset one;
+        if (cs_image_load_as_dataset(image, net->in_c, net->in_h, net->in_w, &one) != CS_OK) {
+            fprintf(stderr, "convscope export: %s\n", cs_last_error());
+            return 1;
+        }
+        const int first = 0;
+        cs_dataset_fill_batch(&one, &first, 1, *pixels, NULL);
+        cs_dataset_free(&one);
+        return 0;
+    }
     if (!ck->source_dataset) {
         fprintf(stderr, "convscope export: the checkpoint does not record its dataset; use --image\n");
         return 1;
     }
-    cs_run_options o;
-    cs_run_options_defaults(&o);
-    o.dataset = ck->source_dataset;
-    o.data_dir = ck->source_data_dir;
-    o.limit = ck->source_limit;
-    o.net = ck->spec;
-    o.cfg = ck->cfg;
-    cs_run run;
-    if (cs_run_prepare(&run, &o) != CS_OK) {
+    cs_run_spec spec;
+    cs_run_spec_defaults(&spec);
+    spec.load = load;
+    cs_run *run;
+    if (cs_run_open(&run, &spec) != CS_OK) {
         fprintf(stderr, "convscope export: %s\n", cs_last_error());
         return 1;
     }
-    int status;
-    if (n >= run.test.n) {
-        fprintf(stderr, "convscope export: --probe %d: %s has only %d test images\n", n, run.dataset_name, run.test.n);
+    int status = 0;
+    if (n >= run->test.n) {
+        fprintf(stderr, "convscope export: --probe %d: %s has only %d test images\n", n, run->dataset_name, run->test.n);
         status = 1;
     } else {
-        printf("probe: test image %d of %s, class %s\n", n, run.dataset_name, run.test.class_names[run.test.labels[n]]);
-        status = export_maps(od, ck, &run.test, n);
+        cs_run_set_probe(run, n);
+        printf("probe: test image %d of %s, class %s\n", n, run->dataset_name, run->test.class_names[run->probe_label]);
+        memcpy(*pixels, run->probe_pixels, (size_t)net->in_c * net->in_h * net->in_w * sizeof(float));
     }
-    cs_run_free(&run);
+    cs_run_close(run);
     return status;
 }
 
@@ -296,19 +266,11 @@ int cs_cmd_export(int argc, char **argv)
         return 1;
     }
     out_dir od = {out, 0};
-    int status = export_kernels(&od, &ck);
+    float *pixels = NULL;
+    int status = image || probe >= 0 ? probe_pixels(&ck, load, image, probe, &pixels) : 0;
+    if (!status) status = export_snapshot(&od, &ck, pixels);
     if (!status) status = export_evolution(&od, &ck, frames, strip, delay);
-    if (!status && image) {
-        cs_dataset one;
-        if (cs_image_load_as_dataset(image, ck.net->in_c, ck.net->in_h, ck.net->in_w, &one) != CS_OK) {
-            fprintf(stderr, "convscope export: %s\n", cs_last_error());
-            status = 1;
-        } else {
-            status = export_maps(&od, &ck, &one, 0);
-            cs_dataset_free(&one);
-        }
-    }
-    if (!status && probe >= 0) status = export_probe(&od, &ck, probe);
+    free(pixels);
     if (!status && !image && probe < 0)
         fprintf(stderr, "convscope export: note: no --image or --probe, so no activation maps\n");
     if (!status) fprintf(stderr, "convscope export: %d files in %s\n", od.written, out);

@@ -1,75 +1,47 @@
-/* cmd_gui.c - `convscope gui` (and `convscope` with no arguments): the live window.
+/* cmd_gui.c - `convscope gui` (and `convscope` with no arguments): the live window, in named
+ * phases: options (gui_options.c); the run (opened in the run layer and driven by a cs_run_driver
+ * on its own thread, or in lockstep with the frames); the window (open, close); and per frame
+ * events -> actions -> draw, with the state that lives across frames in a gui_app (gui_app.h).
  *
- * The main thread owns SDL, GL and the fonts; one training thread owns the network and trains
- * it at full speed (or throttled on request). Snapshots go from the trainer to the window through
- * a triple buffer (cs_snapshot.h); commands (pause, step, speed, learning rate, restart, probe)
- * go the other way through atomics. Neither side ever waits for the other: a slow frame never
- * slows training, and the window keeps drawing the last snapshot while the trainer works. */
+ * The main thread owns SDL, GL and the fonts. The run's driver owns the network: it trains on its
+ * own thread at full speed (or throttled on request) and hands snapshots over through a triple
+ * buffer, so a slow frame never slows training; or, in lockstep (--lockstep N, the default with
+ * --screenshot or --script), every frame trains exactly N steps, so frame F shows step F x N on
+ * any machine. Keys act through one table (gui_keys.c). */
 #define _DEFAULT_SOURCE
 #include <SDL.h>
 #include <SDL_ttf.h>
 #include <epoxy/gl.h>
-#include <getopt.h>
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-#ifdef __linux__
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#endif
 
 #include "cli.h"
 #include "commands.h"
-#include "cs_gl.h"
 #include "cs_imageio.h"
-#include "cs_layout.h"
-#include "cs_snapshot.h"
-#include "cs_text.h"
-#include "cs_view_train.h"
-#include "gui_step.h"
-#include "gui_timeline.h"
-#include "run_checkpoint.h"
-#include "run_options.h"
+#include "gui_app.h"
+#include "gui_keys.h"
 
-/* Training speeds the +/- keys step through, in batches per second; 0 is unthrottled. */
-static const int SPEEDS[] = {1, 2, 5, 10, 20, 50, 100, 200, 0};
-enum { N_SPEEDS = sizeof SPEEDS / sizeof SPEEDS[0] };
+static const double FRAME_SECONDS = 1.0 / 60.0;
 
 enum {
-    EVAL_IMAGES = 500,       /* test images per test-curve point */
-    PUBLISH_HZ = 20,         /* snapshots per second at most: smooth enough to watch, light on the CPU */
-    MAX_SCRIPT = 64,
+    EVAL_EVERY = 500,  /* steps between test-curve points */
+    EVAL_IMAGES = 500, /* test images per point */
 };
-static const double EVAL_SECONDS = 1.5;  /* between test-curve points while training */
-static const double POINT_SECONDS = 0.2; /* between train-curve points */
-static const float LR_MIN = 1e-4f, LR_MAX = 1.0f;
 
-/* State shared by the window and the training thread. */
-typedef struct {
-    /* window -> trainer */
-    atomic_int quit, paused, speed; /* speed: index into SPEEDS */
-    atomic_long step_requests, restart_requests;
-    atomic_int probe;               /* index into the test set */
-    _Atomic float lr;
-    /* trainer -> window */
-    cs_snap_triple snaps;
-    /* trainer-owned until joined */
-    cs_trainer *tr;                 /* borrowed from the run */
-    const cs_dataset *test;         /* borrowed */
-    int threads;
-    int max_epochs;                 /* pause after this many epochs; 0 = never */
-    double run_seconds;             /* unthrottled, unpaused wall time (for --stats) */
-    long run_images;                /* images trained in that time */
-    cs_curve train_curve, test_curve;
-    long epoch_marks[CS_SNAP_EPOCHS];
-    int n_epoch_marks;
-    gui_tl_shared *tl;              /* the history, checkpoints; borrowed */
-} gui_shared;
+static int gui_error(const char *what, const char *detail)
+{
+    fprintf(stderr, "convscope gui: %s: %s\n", what, detail);
+    return 1;
+}
+
+void gui_app_say(gui_app *app, const char *msg)
+{
+    snprintf(app->message, sizeof app->message, "%.500s", msg);
+    app->message_until = app->now + 5.0;
+}
 
 static void sleep_seconds(double s)
 {
@@ -78,741 +50,70 @@ static void sleep_seconds(double s)
     nanosleep(&ts, NULL);
 }
 
-static const char *optim_name(cs_optim_kind k) { return k == CS_OPTIM_ADAM ? "Adam" : "SGD"; }
-static const char *loss_name(cs_loss_kind k) { return k == CS_LOSS_MSE ? "MSE" : "cross-entropy"; }
+/* ---- the run ------------------------------------------------------------------------------- */
 
-/* Fills the back slot from the trainer's state and hands it to the window. */
-static void publish(gui_shared *g, int probe, uint64_t *seq, uint64_t *data_seq, int data_changed, double ips,
-                    int paused, int diverged, const char *message)
+/* Events of the run, on the driving thread: checkpoints are announced on the terminal too. */
+static void on_run_event(void *ctx, int events, const char *text)
 {
-    cs_trainer *tr = g->tr;
-    cs_net *net = tr->net;
-    cs_snapshot *s = cs_snap_triple_back(&g->snaps);
-    /* the probe through the net: one image, in the net's own buffers (the next step refills them) */
-    cs_dataset_fill_batch(g->test, &probe, 1, net->input, NULL);
-    cs_net_forward(net, 1);
-    cs_snapshot_capture(s, net, 0);
-    cs_snapshot_set_probe(s, g->test, probe);
-    memcpy(&s->train, &g->train_curve, sizeof s->train);
-    memcpy(&s->test, &g->test_curve, sizeof s->test);
-    s->n_epoch_marks = g->n_epoch_marks;
-    memcpy(s->epoch_marks, g->epoch_marks, (size_t)g->n_epoch_marks * sizeof s->epoch_marks[0]);
-    s->step = tr->step;
-    s->images_seen = tr->images_seen;
-    s->epoch = tr->epoch;
-    s->images_per_sec = ips;
-    s->lr = tr->cfg.lr;
-    snprintf(s->optimizer, sizeof s->optimizer, "%s", optim_name(tr->opt.kind));
-    snprintf(s->loss, sizeof s->loss, "%s", loss_name(tr->cfg.loss));
-    s->paused = paused;
-    s->diverged = diverged;
-    snprintf(s->message, sizeof s->message, "%s", message);
-    if (data_changed) ++*data_seq;
-    s->data_seq = *data_seq;
-    s->seq = ++*seq;
-    cs_snap_triple_publish(&g->snaps);
+    (void)ctx;
+    if (events & CS_RUN_SAVED) printf("%s\n", text), fflush(stdout);
+    if (events & CS_RUN_SAVE_FAILED) fprintf(stderr, "convscope gui: %s\n", text);
 }
 
-static void evaluate_point(gui_shared *g)
+static int run_open(gui_app *app)
 {
-    float acc, loss;
-    cs_trainer_evaluate(g->tr, g->test, EVAL_IMAGES, &acc, &loss);
-    cs_curve_add(&g->test_curve, g->tr->step, loss, acc);
+    const gui_options *o = &app->opt;
+    cs_run_spec spec = o->run.spec;
+    spec.keep_history = 1;   /* the window always has a timeline */
+    spec.eval_every = EVAL_EVERY;
+    spec.eval_images = EVAL_IMAGES;
+    spec.probe = o->probe;
+    if (cs_run_open(&app->run, &spec) != CS_OK) return gui_error("cannot open the run", cs_last_error());
+    cs_runopt_report("gui", &o->run, app->run);
+    const cs_trainer *tr = app->run->trainer;
+    if (app->run->resumed) printf("resuming %s at epoch %d, step %ld\n", spec.load, tr->epoch, tr->step);
+    if (app->run->test.n <= 0) return gui_error("no probe images", "the test set is empty");
+    cs_run_driver_config dc;
+    cs_run_driver_config_defaults(&dc);
+    dc.lockstep = o->lockstep;
+    dc.tick_seconds = FRAME_SECONDS;
+    dc.lower_priority = 1;
+    dc.on_event = on_run_event;
+    dc.paused = o->paused;
+    if (o->run.epochs_given) dc.epoch_limit = tr->epoch + o->run.epochs; /* a resumed run counts on */
+    if (cs_run_driver_create(&app->driver, app->run, &dc) != CS_OK) return gui_error("cannot start training", cs_last_error());
+    return 0;
 }
 
-static void *trainer_main(void *arg)
+/* ---- the window ---------------------------------------------------------------------------- */
+
+/* SDL's video; 0, or the exit status when there is no display. */
+static int display_open(void)
 {
-    gui_shared *g = arg;
-    cs_trainer *tr = g->tr;
-#ifdef __linux__
-    /* a little below the window: training takes every idle cycle, but when both want the same
-     * core a frame goes first, so the window never stutters (Linux nice values are per thread) */
-    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 4);
-#endif
-    const uint64_t seed0 = tr->cfg.seed;
-    long seen_restart = 0, seen_steps = atomic_load(&g->step_requests);
-    int probe = -1, diverged = 0, last_paused = -1;
-    char message[256] = "";
-    uint64_t seq = 0, data_seq = 0;
-    double loss_sum = 0, acc_sum = 0;
-    int n_sum = 0;
-    double now = cs_cli_now(), last_pub = -1, last_point = now, last_eval = now, next_step = now;
-    double ips = 0, ips_t0 = now;
-    long ips_img0 = 0, steps_since_eval = 0;
-    int data_changed = 1;
-    gui_tl_trainer_begin(g->tl, tr, &g->train_curve, g->epoch_marks, &g->n_epoch_marks, CS_SNAP_EPOCHS);
-    evaluate_point(g);
-
-    while (!atomic_load(&g->quit)) {
-        const double loop_start = cs_cli_now();
-        long r = atomic_load(&g->restart_requests);
-        if (r != seen_restart) {
-            seen_restart = r;
-            /* new random weights: a new seed each time, the first run's seed plus the restart count */
-            cs_trainer_reset(tr, seed0 + (uint64_t)r);
-            if (diverged) {
-                /* the same rate would diverge again: a restart after a divergence tries a tenth */
-                const float lower = atomic_load(&g->lr) * 0.1f;
-                atomic_store(&g->lr, lower);
-                tr->cfg.lr = lower;
-            }
-            cs_curve_clear(&g->train_curve);
-            cs_curve_clear(&g->test_curve);
-            g->n_epoch_marks = 0;
-            gui_tl_trainer_restart(g->tl, tr);
-            diverged = 0, message[0] = '\0';
-            loss_sum = acc_sum = 0, n_sum = 0;
-            ips_t0 = loop_start, ips_img0 = 0, ips = 0;
-            evaluate_point(g);
-            data_changed = 1;
-        }
-        const float lr = atomic_load(&g->lr);
-        if (lr != tr->cfg.lr) tr->cfg.lr = lr;
-        const int p = atomic_load(&g->probe);
-        if (p != probe) probe = p, data_changed = 1;
-        const int paused = atomic_load(&g->paused);
-        const int speed = SPEEDS[atomic_load(&g->speed)];
-
-        int want = 0;
-        const long sr = atomic_load(&g->step_requests);
-        if (sr != seen_steps) seen_steps = sr, want = !diverged;
-        if (!paused && !diverged) {
-            if (speed == 0) want = 1;
-            else if (loop_start >= next_step) {
-                want = 1;
-                next_step = fmax(next_step + 1.0 / speed, loop_start - 0.5 / speed);
-            }
-        }
-        int epoch_done = 0, stepped = 0;
-        const long seen_before = tr->images_seen;
-        if (want) {
-            cs_status st = cs_trainer_step(tr, &epoch_done);
-            if (st == CS_ERR_DIVERGED) {
-                diverged = 1;
-                snprintf(message, sizeof message, "%s", cs_last_error());
-                data_changed = 1;
-            } else if (st == CS_OK) {
-                stepped = 1, data_changed = 1, steps_since_eval++;
-                loss_sum += tr->last_loss, acc_sum += tr->last_accuracy, n_sum++;
-                gui_tl_trainer_step(g->tl, tr, epoch_done);
-            }
-        }
-        gui_tl_trainer_poll(g->tl);
-        now = cs_cli_now();
-        if (n_sum > 0 && (now - last_point >= POINT_SECONDS || speed != 0 || paused)) {
-            cs_curve_add(&g->train_curve, tr->step, (float)(loss_sum / n_sum), (float)(acc_sum / n_sum));
-            loss_sum = acc_sum = 0, n_sum = 0, last_point = now;
-        }
-        if (epoch_done) {
-            if (g->n_epoch_marks < CS_SNAP_EPOCHS) g->epoch_marks[g->n_epoch_marks++] = tr->step;
-            if (g->max_epochs > 0 && tr->epoch >= g->max_epochs) atomic_store(&g->paused, 1);
-        }
-        if (epoch_done || (steps_since_eval > 0 && now - last_eval >= EVAL_SECONDS) ||
-            (steps_since_eval > 0 && paused)) {
-            evaluate_point(g);
-            last_eval = cs_cli_now(), steps_since_eval = 0;
-        }
-        if (now - ips_t0 >= 0.5) {
-            ips = (double)(tr->images_seen - ips_img0) / (now - ips_t0);
-            ips_t0 = now, ips_img0 = tr->images_seen;
-        }
-        const int state_changed = paused != last_paused;
-        if ((data_changed || state_changed || stepped) && (now - last_pub >= 1.0 / PUBLISH_HZ || state_changed)) {
-            publish(g, probe, &seq, &data_seq, data_changed, paused || diverged ? 0 : ips, paused, diverged, message);
-            last_pub = cs_cli_now(), last_paused = paused, data_changed = 0;
-        }
-        const double end = cs_cli_now();
-        if (stepped && speed == 0 && !paused) {
-            g->run_seconds += end - loop_start;
-            g->run_images += tr->images_seen - seen_before;
-        }
-        if (!stepped) {
-            /* idle: paused, diverged or waiting for the next throttled step */
-            double wait = 0.005;
-            if (!paused && !diverged && speed != 0) wait = fmin(wait, next_step - end);
-            sleep_seconds(wait);
-            if (paused || diverged) ips_t0 = cs_cli_now(), ips_img0 = tr->images_seen, ips = 0;
-        }
-    }
-    gui_tl_trainer_end(g->tl);
-    return NULL;
-}
-
-/* ---- the window ------------------------------------------------------------------------ */
-
-typedef struct {
-    int frame;
-    char action[8];  /* "key", "shot", "move", "click" */
-    char arg[256];   /* key name or file */
-    int x, y;
-} script_item;
-
-static const char *const HELP[] = {
-    "space\tpause / resume training",
-    "n\ttrain one batch (also while paused)",
-    "+  /  \u2212\tfaster / slower: 1 batch per second up to full speed",
-    "r\trestart from new random weights (after a divergence, at a tenth of the rate)",
-    "[  /  ]\tprevious / next probe image",
-    "m\tmaps normalisation: per map, per layer, fixed",
-    "k\tkernels normalisation: per map, per layer, fixed",
-    "Tab  or  v\tthe step view: one kernel stepped over one image",
-    "s\tstep the hovered (or last clicked) conv1 filter over the probe image",
-    "h  or  F1\tthis help",
-    "f\tfullscreen on / off",
-    "\u2190  /  \u2192\tkernels one recorded step back / forward (shift: 10); Home first",
-    "l  or  End\tback to the live kernels",
-    "p  /  b\tplay the kernels' evolution forward / backward (again: stop)",
-    ",  /  .\tslower / faster playback (1 to 200 records per second)",
-    "t\tone kernel's evolution as a strip (the hovered one, or conv1 filter 0)",
-    "e\texport the shown kernels and the probe's maps as PNGs",
-    "w  or  ctrl+s\tsave a checkpoint (to --save FILE, or a dated file)",
-    "F12\tscreenshot to a PNG file (path shown below)",
-    "F5\treload shaders from CONVSCOPE_SHADER_DIR",
-    "q  or  Esc\tquit (Esc first closes this help)",
-    "mouse: buttons\tpause, step, speed, restart, normalisation, help",
-    "mouse: slider\tdrag to set the learning rate (log scale)",
-    "mouse: hover a map\tits value; its receptive field outlined on the probe",
-    "mouse: hover a kernel\tits weights as numbers",
-    "mouse: wheel on probe\tprevious / next probe image",
-    "mouse: timeline\tdrag to show the kernels at a recorded step; wheel steps",
-    "mouse: click a kernel\tits evolution as a strip (and the filter s steps); click a frame: that step",
-};
-enum { N_HELP = sizeof HELP / sizeof HELP[0] };
-
-typedef struct {
-    gui_shared *g;
-    SDL_Window *win;
-    int fullscreen;
-    int show_help;
-    cs_norm_mode maps_norm, kernels_norm;
-    int paused, speed, probe, n_probes;
-    float lr;
-    int dragging_lr;
-    float mouse_x, mouse_y;
-    int mouse_in;
-    char message[512];
-    double message_until;
-    int quit;
-    int reload_shaders;
-    const char *shot_path;   /* screenshot requested for this frame, or NULL */
-    char shot_buf[512];
-    cs_layout layout;
-    int shot_failed;
-    gui_tl *tl;              /* the timeline; owned by cs_cmd_gui */
-    int view;                /* VIEW_TRAIN or VIEW_STEP */
-    gui_step *step;          /* borrowed: the step view's state */
-    int step_filter;         /* conv1 filter last clicked in the train view (for s) */
-    const cs_snapshot *snap; /* the snapshot drawn last (for s) */
-} gui_window;
-
-enum { VIEW_TRAIN, VIEW_STEP };
-
-static void set_message(gui_window *w, const char *msg)
-{
-    snprintf(w->message, sizeof w->message, "%.500s", msg);
-    w->message_until = cs_cli_now() + 5.0;
-}
-
-static void set_probe(gui_window *w, int p)
-{
-    w->probe = ((p % w->n_probes) + w->n_probes) % w->n_probes;
-    atomic_store(&w->g->probe, w->probe);
-}
-
-static void set_speed(gui_window *w, int s)
-{
-    w->speed = s < 0 ? 0 : s >= N_SPEEDS ? N_SPEEDS - 1 : s;
-    atomic_store(&w->g->speed, w->speed);
-}
-
-static void set_lr(gui_window *w, float lr)
-{
-    w->lr = lr < LR_MIN ? LR_MIN : lr > LR_MAX ? LR_MAX : lr;
-    atomic_store(&w->g->lr, w->lr);
-}
-
-static void toggle_pause(gui_window *w)
-{
-    w->paused = !w->paused;
-    atomic_store(&w->g->paused, w->paused);
-}
-
-static void toggle_fullscreen(gui_window *w)
-{
-    w->fullscreen = !w->fullscreen;
-    if (SDL_SetWindowFullscreen(w->win, w->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0) != 0) {
-        char m[300];
-        snprintf(m, sizeof m, "fullscreen: %s", SDL_GetError());
-        set_message(w, m);
-        w->fullscreen = !w->fullscreen;
-    }
-}
-
-static void request_screenshot(gui_window *w)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    localtime_r(&t, &tm);
-    strftime(w->shot_buf, sizeof w->shot_buf, "convscope-%Y%m%d-%H%M%S.png", &tm);
-    w->shot_path = w->shot_buf;
-}
-
-/* The conv1 filter under the pointer in the train view, or -1. */
-static int hovered_filter(const gui_window *w)
-{
-    const cs_layout *L = &w->layout;
-    if (L->n_kern < 1 || !w->mouse_in || !w->snap) return -1;
-    const cs_viz_layer *ly = &w->snap->layers[L->kern_layer[0]];
-    const int i = cs_grid_hit(&L->kern_grid[0], w->mouse_x, w->mouse_y, 1, 1, NULL, NULL);
-    if (i < 0) return -1;
-    if (L->kern_rgb[0] || ly->in_c == 1) return i;
-    return L->kern_rows_are_filters[0] ? i / ly->in_c : i % ly->out_c;
-}
-
-static void open_step_with_filter(gui_window *w)
-{
-    if (!w->snap || w->layout.n_kern < 1) {
-        set_message(w, "this net has no conv layer to step");
-        return;
-    }
-    const int hov = hovered_filter(w), f = hov >= 0 ? hov : w->step_filter;
-    if (gui_step_use_filter(w->step, w->snap, w->layout.kern_layer[0], f) != CS_OK) {
-        set_message(w, cs_last_error());
-        return;
-    }
-    w->view = VIEW_STEP;
-}
-
-static void on_key(gui_window *w, SDL_Keycode k)
-{
-    if (w->view == VIEW_STEP) {
-        /* the step view's own keys first; of the rest only the window's (help, screenshot, quit) */
-        if (k == SDLK_ESCAPE && w->show_help) {
-            w->show_help = 0;
-            return;
-        }
-        if (k == SDLK_TAB || k == SDLK_v) {
-            w->view = VIEW_TRAIN;
-            return;
-        }
-        if (gui_step_key(w->step, k, (SDL_GetModState() & KMOD_SHIFT) != 0)) return;
-        if (k != SDLK_h && k != SDLK_F1 && k != SDLK_f && k != SDLK_F12 && k != SDLK_F5 && k != SDLK_ESCAPE &&
-            k != SDLK_q)
-            return;
-    } else if (k == SDLK_TAB || k == SDLK_v) {
-        w->view = VIEW_STEP;
-        return;
-    } else if (k == SDLK_s && !(SDL_GetModState() & KMOD_CTRL)) {
-        open_step_with_filter(w);
-        return;
-    }
-    switch (k) {
-    case SDLK_SPACE: toggle_pause(w); break;
-    case SDLK_n: atomic_fetch_add(&w->g->step_requests, 1); break;
-    case SDLK_PLUS: case SDLK_EQUALS: case SDLK_KP_PLUS: set_speed(w, w->speed + 1); break;
-    case SDLK_MINUS: case SDLK_KP_MINUS: set_speed(w, w->speed - 1); break;
-    case SDLK_r: atomic_fetch_add(&w->g->restart_requests, 1); set_message(w, "restarted from new random weights"); break;
-    case SDLK_LEFTBRACKET: set_probe(w, w->probe - 1); break;
-    case SDLK_RIGHTBRACKET: set_probe(w, w->probe + 1); break;
-    case SDLK_m: w->maps_norm = (w->maps_norm + 1) % CS_NORM_COUNT; break;
-    case SDLK_k: w->kernels_norm = (w->kernels_norm + 1) % CS_NORM_COUNT; break;
-    case SDLK_h: case SDLK_F1: w->show_help = !w->show_help; break;
-    case SDLK_f: toggle_fullscreen(w); break;
-    case SDLK_F12: request_screenshot(w); break;
-    case SDLK_F5: w->reload_shaders = 1; break;
-    case SDLK_ESCAPE:
-        if (w->show_help) w->show_help = 0;
-        else w->quit = 1;
-        break;
-    case SDLK_q: w->quit = 1; break;
-    default: gui_tl_key(w->tl, k, (Uint16)SDL_GetModState()); break;
-    }
-}
-
-static void lr_from_mouse(gui_window *w, float x)
-{
-    const cs_rect r = w->layout.lr_slider;
-    float t = (x - r.x) / r.w;
-    t = t < 0 ? 0 : t > 1 ? 1 : t;
-    set_lr(w, LR_MIN * powf(LR_MAX / LR_MIN, t));
-}
-
-static void on_click(gui_window *w, float x, float y)
-{
-    const cs_layout *L = &w->layout;
-    if (w->view == VIEW_STEP) {
-        if (w->show_help) w->show_help = 0;
-        else gui_step_click(w->step, x, y);
-        return;
-    }
-    if (w->show_help) {
-        if (!cs_rect_contains(L->buttons[CS_BTN_HELP], x, y)) {
-            w->show_help = 0;
-            return;
-        }
-    }
-    if (gui_tl_covers(w->tl, x, y)) {
-        gui_tl_click(w->tl, L, x, y); /* the evolution strip lies over the kernels */
-        return;
-    }
-    if (cs_rect_contains(L->lr_slider, x, y)) {
-        w->dragging_lr = 1;
-        lr_from_mouse(w, x);
-        return;
-    }
-    int b = -1;
-    for (int i = 0; i < CS_BTN_COUNT; i++)
-        if (cs_rect_contains(L->buttons[i], x, y)) b = i;
-    switch (b) {
-    case CS_BTN_PAUSE: toggle_pause(w); break;
-    case CS_BTN_STEP: on_key(w, SDLK_n); break;
-    case CS_BTN_SLOWER: set_speed(w, w->speed - 1); break;
-    case CS_BTN_FASTER: set_speed(w, w->speed + 1); break;
-    case CS_BTN_RESTART: on_key(w, SDLK_r); break;
-    case CS_BTN_MAPS_NORM: on_key(w, SDLK_m); break;
-    case CS_BTN_KERNELS_NORM: on_key(w, SDLK_k); break;
-    case CS_BTN_HELP: w->show_help = !w->show_help; break;
-    case CS_BTN_PROBE_PREV: set_probe(w, w->probe - 1); break;
-    case CS_BTN_PROBE_NEXT: set_probe(w, w->probe + 1); break;
-    default:
-        if (cs_rect_contains(L->probe_img, x, y)) set_probe(w, w->probe + 1);
-        const int f = hovered_filter(w);
-        if (f >= 0) {
-            char m[160];
-            w->step_filter = f;
-            snprintf(m, sizeof m, "filter %d selected: s steps it over the probe image", f);
-            set_message(w, m);
-        }
-        gui_tl_click(w->tl, L, x, y); /* the timeline, or a kernel's evolution strip */
-        break;
-    }
-}
-
-/* Window points to drawable pixels (they differ on high-DPI screens). */
-static void to_pixels(gui_window *w, float *x, float *y)
-{
-    int ww, wh, dw, dh;
-    SDL_GetWindowSize(w->win, &ww, &wh);
-    SDL_GL_GetDrawableSize(w->win, &dw, &dh);
-    if (ww > 0 && wh > 0) *x *= (float)dw / (float)ww, *y *= (float)dh / (float)wh;
-}
-
-static void handle_event(gui_window *w, const SDL_Event *e)
-{
-    float x, y;
-    switch (e->type) {
-    case SDL_QUIT: w->quit = 1; break;
-    case SDL_KEYDOWN: on_key(w, e->key.keysym.sym); break;
-    case SDL_MOUSEMOTION:
-        x = (float)e->motion.x, y = (float)e->motion.y;
-        to_pixels(w, &x, &y);
-        w->mouse_x = x, w->mouse_y = y, w->mouse_in = 1;
-        if (w->dragging_lr) lr_from_mouse(w, x);
-        gui_tl_motion(w->tl, x, y);
-        break;
-    case SDL_MOUSEBUTTONDOWN:
-        if (e->button.button != SDL_BUTTON_LEFT) break;
-        x = (float)e->button.x, y = (float)e->button.y;
-        to_pixels(w, &x, &y);
-        w->mouse_x = x, w->mouse_y = y, w->mouse_in = 1;
-        on_click(w, x, y);
-        break;
-    case SDL_MOUSEBUTTONUP: w->dragging_lr = 0, gui_tl_release(w->tl); break;
-    case SDL_MOUSEWHEEL:
-        if (w->view == VIEW_STEP) gui_step_wheel(w->step, w->mouse_x, w->mouse_y, e->wheel.y);
-        else if (gui_tl_wheel(w->tl, &w->layout, w->mouse_x, w->mouse_y, e->wheel.y)) break;
-        else if (cs_rect_contains(w->layout.probe, w->mouse_x, w->mouse_y)) set_probe(w, w->probe + (e->wheel.y < 0 ? 1 : -1));
-        else if (cs_rect_contains(w->layout.lr_slider, w->mouse_x, w->mouse_y)) set_lr(w, w->lr * (e->wheel.y > 0 ? 1.25f : 0.8f));
-        break;
-    case SDL_WINDOWEVENT:
-        if (e->window.event == SDL_WINDOWEVENT_LEAVE) w->mouse_in = 0;
-        break;
-    default: break;
-    }
-}
-
-/* Parses "FRAME ACTION [ARGS]; ..." where ACTION is `key NAME`, `shot FILE`, `move X Y` or
- * `click X Y`. Returns the item count, or -1 on a syntax error. */
-static int parse_script(const char *text, script_item *items, int max)
-{
-    int n = 0;
-    const char *p = text;
-    while (*p) {
-        while (*p == ' ' || *p == ';') p++;
-        if (!*p) break;
-        if (n == max) return -1;
-        const char *end = strchr(p, ';');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        char item[400];
-        if (len >= sizeof item) return -1;
-        memcpy(item, p, len);
-        item[len] = '\0';
-        script_item *it = &items[n];
-        memset(it, 0, sizeof *it);
-        int used = 0;
-        if (sscanf(item, "%d %7s %n", &it->frame, it->action, &used) < 2 || it->frame < 0) return -1;
-        const char *rest = item + used;
-        if (strcmp(it->action, "key") == 0 || strcmp(it->action, "shot") == 0) {
-            if (!*rest) return -1;
-            snprintf(it->arg, sizeof it->arg, "%s", rest);
-            size_t l = strlen(it->arg);
-            while (l && it->arg[l - 1] == ' ') it->arg[--l] = '\0';
-            if (strcmp(it->action, "key") == 0 && SDL_GetKeyFromName(it->arg) == SDLK_UNKNOWN) return -1;
-        } else if (strcmp(it->action, "move") == 0 || strcmp(it->action, "click") == 0) {
-            if (sscanf(rest, "%d %d", &it->x, &it->y) != 2) return -1;
-        } else {
-            return -1;
-        }
-        n++;
-        p += len;
-    }
-    return n;
-}
-
-static void run_script(gui_window *w, const script_item *it)
-{
-    SDL_Event e;
-    memset(&e, 0, sizeof e);
-    if (strcmp(it->action, "key") == 0) {
-        e.type = SDL_KEYDOWN;
-        e.key.keysym.sym = SDL_GetKeyFromName(it->arg);
-        handle_event(w, &e);
-    } else if (strcmp(it->action, "shot") == 0) {
-        snprintf(w->shot_buf, sizeof w->shot_buf, "%s", it->arg);
-        w->shot_path = w->shot_buf;
-    } else {
-        /* scripted pointers are in drawable pixels already */
-        w->mouse_x = (float)it->x, w->mouse_y = (float)it->y, w->mouse_in = 1;
-        gui_tl_motion(w->tl, w->mouse_x, w->mouse_y);
-        if (strcmp(it->action, "click") == 0)
-            on_click(w, w->mouse_x, w->mouse_y), w->dragging_lr = 0, gui_tl_release(w->tl);
-    }
-}
-
-/* The frame just drawn as a PNG; 0 with cs_last_error() set on failure. */
-static int write_png(const char *path, int width, int height)
-{
-    uint8_t *rgb = malloc((size_t)width * height * 3);
-    if (!rgb) return cs_fail(CS_ERR_NOMEM, "out of memory for a %dx%d screenshot", width, height), 0;
-    cs_gl_read_pixels(width, height, rgb);
-    cs_status st = cs_image_write_png(path, rgb, width, height);
-    free(rgb);
-    return st == CS_OK;
-}
-
-/* Sleeps until the next frame is due, 60 per second: the rest of the time belongs to the trainer. */
-static void pace(double *next_frame, double period)
-{
-    const double now = cs_cli_now();
-    *next_frame += period;
-    if (*next_frame < now - period) *next_frame = now; /* fell behind: do not race to catch up */
-    sleep_seconds(*next_frame - now);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static void gui_usage(FILE *f)
-{
-    fprintf(f, "usage: convscope gui [OPTIONS]\n"
-               "       convscope            (the same with every default)\n\n"
-               "Opens a window that trains a network and shows it learning: its kernels, the activation\n"
-               "maps of a probe image, the output against the truth, and the learning curves.\n\n");
-    cs_run_options_help(f);
-    cs_ckpt_options_help(f);
-    fprintf(f, "                      (in the window, --epochs N pauses after N epochs; default: never;\n"
-               "                      the w key also saves, to --save FILE or a dated file)\n"
-               "  --export-dir DIR    where the e key writes its PNGs (default: a new\n"
-               "                      convscope-export-DATE-TIME directory each time)\n"
-               "  --view NAME         what the window shows first: train (default) or step; with step,\n"
-               "                      training starts paused (space in the train view runs it)\n"
-               "  --size WxH          window size in pixels (default 1280x720)\n"
-               "  --fullscreen        start fullscreen\n"
-               "  --scale X           enlarge text and controls, e.g. 1.5 for a projector (default 1)\n"
-               "  --probe N           the test image shown first (default 0)\n"
-               "  --paused            start paused\n"
-               "  --screenshot FILE   render --frames frames, write the window to FILE (PNG), exit\n"
-               "  --frames N          frames to render with --screenshot (default 60)\n"
-               "  --stats             print one JSON line at exit: frames, frame_ms_mean, frame_ms_p95,\n"
-               "                      train_images_per_sec (this also turns vsync off and paces frames\n"
-               "                      at 60 per second itself, so frame_ms is the time spent drawing)\n"
-               "  -h, --help          this help\n\n");
-    gui_step_options_help(f);
-    fprintf(f, "\n"
-               "Keys: Tab switches between the train and step views; s steps the hovered conv1 filter.\n"
-               "Train view: space pause, n one batch, +/- speed, r restart, [ ] probe image, m/k normalisation,\n"
-               "left/right/Home step through the recorded kernels, l live, p/b play forward/backward,\n"
-               ", . playback speed, t one kernel's evolution, e export PNGs, w or ctrl+s save a checkpoint,\n"
-               "h or F1 help, f fullscreen, F12 screenshot, q or Esc quit.\n"
-               "Step view: arrows move, space play, +/- speed, . and , one step, s/p stride/pad, r ReLU,\n"
-               "k/i next kernel/image, click a kernel cell then wheel or type; h lists them all.\n"
-               "Exit status: 0 closed normally, 1 no display or a runtime error, 2 bad options.\n");
-}
-
-static int gui_error(const char *what, const char *detail)
-{
-    fprintf(stderr, "convscope gui: %s: %s\n", what, detail);
-    return 1;
-}
-
-int cs_cmd_gui(int argc, char **argv)
-{
-    cs_run_options o;
-    cs_run_options_defaults(&o);
-    const char *view = "train", *shot = NULL, *script_text = NULL;
-    int frames = 60, stats = 0, win_w = 1280, win_h = 720, fullscreen = 0, start_paused = 0, probe0 = 0;
-    int epochs_given = 0;
-    double scale = 1.0;
-    cs_ckpt_options ck_opts;
-    cs_ckpt_options_defaults(&ck_opts);
-    const char *export_dir = NULL;
-    gui_step_options so;
-    gui_step_options_defaults(&so);
-    enum { O_VIEW = 1, O_SHOT, O_FRAMES, O_STATS, O_SIZE, O_FULL, O_SCALE, O_SCRIPT, O_PROBE, O_PAUSED, O_EXPORT_DIR };
-    struct option longopts[CS_RUN_OPTION_COUNT + CS_CKPT_OPTION_COUNT + GUI_STEP_OPTION_COUNT + 13];
-    memcpy(longopts, cs_run_longopts, sizeof cs_run_longopts);
-    memcpy(longopts + CS_RUN_OPTION_COUNT, cs_ckpt_longopts, sizeof cs_ckpt_longopts);
-    memcpy(longopts + CS_RUN_OPTION_COUNT + CS_CKPT_OPTION_COUNT, gui_step_longopts, sizeof gui_step_longopts);
-    const struct option own[] = {
-        {"view", required_argument, 0, O_VIEW},     {"screenshot", required_argument, 0, O_SHOT},
-        {"frames", required_argument, 0, O_FRAMES}, {"stats", no_argument, 0, O_STATS},
-        {"size", required_argument, 0, O_SIZE},     {"fullscreen", no_argument, 0, O_FULL},
-        {"scale", required_argument, 0, O_SCALE},   {"script", required_argument, 0, O_SCRIPT},
-        {"probe", required_argument, 0, O_PROBE},   {"paused", no_argument, 0, O_PAUSED},
-        {"export-dir", required_argument, 0, O_EXPORT_DIR},
-        {"help", no_argument, 0, 'h'},              {0, 0, 0, 0},
-    };
-    memcpy(longopts + CS_RUN_OPTION_COUNT + CS_CKPT_OPTION_COUNT + GUI_STEP_OPTION_COUNT, own, sizeof own);
-    optind = 1;
-    opterr = 0;
-    int ch, longindex = 0;
-    while ((ch = getopt_long(argc, argv, ":h", longopts, &longindex)) != -1) {
-        int ok = 1;
-        switch (ch) {
-        case 'h': gui_usage(stdout); return 0;
-        case O_VIEW: view = optarg, ok = strcmp(view, "train") == 0 || strcmp(view, "step") == 0; break;
-        case O_SHOT: shot = optarg; break;
-        case O_FRAMES: ok = cs_cli_int(optarg, 1, 10000000, &frames); break;
-        case O_STATS: stats = 1; break;
-        case O_SIZE: {
-            char tail;
-            ok = sscanf(optarg, "%dx%d%c", &win_w, &win_h, &tail) == 2 && win_w >= 320 && win_h >= 240 &&
-                 win_w <= 16384 && win_h <= 16384;
-            break;
-        }
-        case O_FULL: fullscreen = 1; break;
-        case O_SCALE: ok = cs_cli_double(optarg, 0.5, 4.0, &scale); break;
-        case O_SCRIPT: script_text = optarg; break;
-        case O_PROBE: ok = cs_cli_int(optarg, 0, 100000000, &probe0); break;
-        case O_PAUSED: start_paused = 1; break;
-        case O_EXPORT_DIR: export_dir = optarg; break;
-        case ':': case '?': return cs_cli_bad_option("gui", argc, argv, ch, gui_usage);
-        default: {
-            int r = gui_step_option(&so, ch, optarg);
-            if (r >= 0) {
-                ok = r;
-                break;
-            }
-            r = cs_run_options_apply(&o, ch, optarg);
-            if (r < 0) r = cs_ckpt_options_apply(&ck_opts, ch, optarg);
-            if (r < 0) return cs_cli_bad_option("gui", argc, argv, ch, gui_usage);
-            ok = r;
-            if (strcmp(longopts[longindex].name, "epochs") == 0) epochs_given = 1;
-        }
-        }
-        if (!ok) return cs_cli_bad_value("gui", longopts[longindex].name, optarg, gui_usage);
-    }
-    if (optind < argc) return cs_cli_bad_value("gui", "argument", argv[optind], gui_usage);
-    script_item script[MAX_SCRIPT];
-    int n_script = 0;
-    if (script_text && (n_script = parse_script(script_text, script, MAX_SCRIPT)) < 0)
-        return cs_cli_bad_value("gui", "script", script_text, gui_usage);
-    /* the step view's image and kernel are checked before any window opens */
-    gui_step *step = NULL;
-    if (gui_step_create(&step, &so) != CS_OK) return gui_error("step view", cs_last_error());
-    if (strcmp(view, "step") == 0) start_paused = 1; /* the student came to step, not to train */
-
-    /* the display first: without one there is nothing to do, and loading data takes a moment */
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
-    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
-        gui_step_destroy(step);
-        return gui_error("cannot open a window (is there a display?)", SDL_GetError());
-    }
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) return gui_error("cannot open a window (is there a display?)", SDL_GetError());
     /* with no display SDL falls back to drivers that draw nowhere; only take them when asked for */
     const char *driver = SDL_GetCurrentVideoDriver();
     const char *asked = getenv("SDL_VIDEODRIVER");
     if (driver && (strcmp(driver, "offscreen") == 0 || strcmp(driver, "dummy") == 0 || strcmp(driver, "evdev") == 0) &&
         !(asked && *asked)) {
-        SDL_Quit();
-        gui_step_destroy(step);
         char msg[200];
         snprintf(msg, sizeof msg, "SDL found only its '%s' video driver; set DISPLAY (X11) or WAYLAND_DISPLAY", driver);
         return gui_error("no display to open a window on", msg);
     }
-    int status = 1;
-    cs_run run;
-    int have_run = 0, ttf = 0, thread_started = 0, have_snaps = 0;
-    SDL_Window *win = NULL;
-    SDL_GLContext ctx = NULL;
-    cs_gl *gl = NULL;
-    cs_text *text = NULL;
-    cs_view_train *vt = NULL;
-    double *frame_ms = NULL;
-    cs_checkpoint ck = {0};
-    cs_history *hist = NULL;
-    gui_tl_shared tl_shared;
-    int have_tl = 0;
-    gui_tl *tl = NULL;
-    const char *user_net = o.net;
-    gui_shared *g = calloc(1, sizeof *g);
-    pthread_t thread;
-    if (!g) {
-        gui_error("out of memory", "shared state");
-        goto done;
-    }
-    /* --load: the saved run's net, settings and data, then its trainer and history */
-    if (ck_opts.load && cs_run_resume_begin(&ck, ck_opts.load, &o) != CS_OK) {
-        gui_error("cannot load the checkpoint", cs_last_error());
-        goto done;
-    }
-    if (cs_run_prepare(&run, &o) != CS_OK) {
-        gui_error("cannot prepare the run", cs_last_error());
-        goto done;
-    }
-    have_run = 1;
-    if (ck_opts.load && cs_run_resume_finish(&run, &ck, ck_opts.load, user_net, &hist) != CS_OK) {
-        gui_error("cannot resume the checkpoint", cs_last_error());
-        goto done;
-    }
-    if (gui_tl_shared_init(&tl_shared, hist, &run, &o, &ck_opts) != CS_OK) {
-        gui_error("cannot set up the timeline", cs_last_error());
-        goto done;
-    }
-    have_tl = 1;
-    if (ck_opts.load)
-        printf("resuming %s at epoch %d, step %ld\n", ck_opts.load, run.trainer->epoch, run.trainer->step);
-    if (run.test.n <= 0) {
-        gui_error("no probe images", "the test set is empty");
-        goto done;
-    }
-    if (cs_snap_triple_init(&g->snaps, run.trainer->net) != CS_OK) {
-        gui_error("cannot draw this net", cs_last_error());
-        goto done;
-    }
-    have_snaps = 1;
+    return 0;
+}
 
+/* The window and its OpenGL 3.3 core context; 0 or the exit status. */
+static int window_create(gui_app *app)
+{
+    const gui_options *o = &app->opt;
     /* Mesa's software rasteriser starts a thread per core unless told otherwise; leave the
      * training threads their cores (hardware drivers ignore this; a user's setting wins) */
-    {
-        char lp[24];
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        long spare = cores - o.threads - 1;
-        snprintf(lp, sizeof lp, "%ld", spare < 1 ? 1 : spare);
-        setenv("LP_NUM_THREADS", lp, 0);
-    }
+    char lp[24];
+    const long spare = sysconf(_SC_NPROCESSORS_ONLN) - o->run.spec.threads - 1;
+    snprintf(lp, sizeof lp, "%ld", spare < 1 ? 1 : spare);
+    setenv("LP_NUM_THREADS", lp, 0);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 3);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
@@ -822,257 +123,451 @@ int cs_cmd_gui(int argc, char **argv)
     SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
     SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
     char title[256];
-    snprintf(title, sizeof title, "convscope: %s net on %s", run.net_name, run.dataset_name);
-    win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, win_w, win_h,
-                           SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI |
-                               (fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0));
-    if (!win) {
-        gui_error("cannot create the window", SDL_GetError());
-        goto done;
-    }
-    ctx = SDL_GL_CreateContext(win);
-    if (!ctx) {
-        gui_error("cannot create an OpenGL 3.3 core context", SDL_GetError());
-        goto done;
-    }
+    snprintf(title, sizeof title, "convscope: %s net on %s", app->run->net_name, app->run->dataset_name);
+    app->win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, o->win_w, o->win_h,
+                                SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI |
+                                    (o->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0));
+    if (!app->win) return gui_error("cannot create the window", SDL_GetError());
+    app->fullscreen = o->fullscreen;
+    if (!(app->ctx = SDL_GL_CreateContext(app->win)))
+        return gui_error("cannot create an OpenGL 3.3 core context", SDL_GetError());
     if (epoxy_gl_version() < 33) {
         char v[64];
         snprintf(v, sizeof v, "the driver offers OpenGL %d.%d", epoxy_gl_version() / 10, epoxy_gl_version() % 10);
-        gui_error("OpenGL 3.3 is needed", v);
-        goto done;
+        return gui_error("OpenGL 3.3 is needed", v);
     }
-    /* --stats measures drawing time: no vsync, the loop paces itself */
-    if (stats || shot || SDL_GL_SetSwapInterval(1) != 0) SDL_GL_SetSwapInterval(0);
-    const int vsync = SDL_GL_GetSwapInterval() != 0;
-    if (TTF_Init() != 0) {
-        gui_error("cannot start SDL_ttf", TTF_GetError());
-        goto done;
-    }
-    ttf = 1;
-    gl = cs_gl_create();
-    if (!gl) {
-        gui_error("cannot set up OpenGL", cs_last_error());
-        goto done;
-    }
-    if (*cs_gl_error(gl)) fprintf(stderr, "convscope gui: %s\n", cs_gl_error(gl));
+    /* --stats measures drawing time and screenshots pace themselves: no vsync */
+    if (o->stats || o->shot || SDL_GL_SetSwapInterval(1) != 0) SDL_GL_SetSwapInterval(0);
+    app->vsync = SDL_GL_GetSwapInterval() != 0;
+    return 0;
+}
+
+/* Fonts, GL objects and the views; 0 or the exit status. */
+static int views_create(gui_app *app)
+{
+    if (TTF_Init() != 0) return gui_error("cannot start SDL_ttf", TTF_GetError());
+    app->ttf = 1;
+    if (!(app->gl = cs_gl_create())) return gui_error("cannot set up OpenGL", cs_last_error());
+    if (*cs_gl_error(app->gl)) fprintf(stderr, "convscope gui: %s\n", cs_gl_error(app->gl));
     char font_dir[1024];
     char *base = SDL_GetBasePath();
     cs_status fst = cs_text_find_fonts(base, font_dir, sizeof font_dir);
     SDL_free(base);
     int dw, dh;
-    SDL_GL_GetDrawableSize(win, &dw, &dh);
-    if (fst != CS_OK || cs_text_create(&text, gl, font_dir, cs_layout_scale(dw, dh, (float)scale)) != CS_OK) {
-        gui_error("cannot load the fonts", cs_last_error());
-        goto done;
-    }
-    if (cs_view_train_create(&vt, gl, text) != CS_OK || gui_step_attach(step, gl, text) != CS_OK ||
-        gui_tl_create(&tl, &tl_shared, gl, text, export_dir) != CS_OK) {
-        gui_error("cannot create the view", cs_last_error());
-        goto done;
-    }
+    SDL_GL_GetDrawableSize(app->win, &dw, &dh);
+    if (fst != CS_OK || cs_text_create(&app->text, app->gl, font_dir, cs_layout_scale(dw, dh, (float)app->opt.scale)))
+        return gui_error("cannot load the fonts", cs_last_error());
+    if (cs_view_train_create(&app->vt, app->gl, app->text) != CS_OK ||
+        gui_step_attach(app->step, app->gl, app->text) != CS_OK ||
+        gui_tl_create(&app->tl, app->run, app->gl, app->text) != CS_OK)
+        return gui_error("cannot create the view", cs_last_error());
+    /* a broken shader: say so on screen too */
+    if (*cs_gl_error(app->gl)) gui_app_say(app, cs_gl_error(app->gl));
+    return 0;
+}
 
-    /* commands start as the window shows them */
-    cs_trainer *tr = run.trainer;
-    g->tr = tr;
-    g->test = &run.test;
-    g->threads = o.threads;
-    g->max_epochs = epochs_given ? tr->epoch + o.epochs : 0; /* a resumed run counts on */
-    g->tl = &tl_shared;
-    atomic_store(&g->paused, start_paused);
-    atomic_store(&g->speed, N_SPEEDS - 1);
-    atomic_store(&g->probe, probe0 % run.test.n);
-    atomic_store(&g->lr, tr->cfg.lr);
-    if (pthread_create(&thread, NULL, trainer_main, g) != 0) {
-        gui_error("cannot start the training thread", "pthread_create failed");
-        goto done;
-    }
-    thread_started = 1;
+static void window_close(gui_app *app)
+{
+    gui_tl_destroy(app->tl);
+    cs_view_train_destroy(app->vt);
+    gui_step_destroy(app->step);
+    cs_text_destroy(app->text);
+    cs_gl_destroy(app->gl);
+    if (app->ttf) TTF_Quit();
+    if (app->ctx) SDL_GL_DeleteContext(app->ctx);
+    if (app->win) SDL_DestroyWindow(app->win);
+    SDL_Quit();
+    app->tl = NULL, app->vt = NULL, app->step = NULL, app->text = NULL, app->gl = NULL;
+    app->ctx = NULL, app->win = NULL, app->ttf = 0;
+}
 
-    gui_window w = {0};
-    w.g = g, w.win = win, w.fullscreen = fullscreen, w.tl = tl;
-    w.maps_norm = CS_NORM_PER_LAYER, w.kernels_norm = CS_NORM_PER_LAYER;
-    w.paused = start_paused, w.speed = N_SPEEDS - 1, w.probe = probe0 % run.test.n, w.n_probes = run.test.n;
-    w.lr = tr->cfg.lr;
-    w.step = step, w.view = strcmp(view, "step") == 0 ? VIEW_STEP : VIEW_TRAIN;
-    if (*cs_gl_error(gl)) set_message(&w, cs_gl_error(gl)); /* a broken shader: say so on screen too */
-    const char *class_names[CS_MAX_CLASSES];
-    const int n_names = run.test.n_classes < CS_MAX_CLASSES ? run.test.n_classes : CS_MAX_CLASSES;
-    for (int i = 0; i < n_names; i++) class_names[i] = run.test.class_names[i];
-    char view_title[240];
+/* ---- per frame: events ---------------------------------------------------------------------- */
 
-    const int max_frames = shot ? frames : 0;
-    size_t cap_ms = 4096, n_ms = 0;
-    frame_ms = malloc(cap_ms * sizeof *frame_ms);
-    if (!frame_ms) {
-        gui_error("out of memory", "frame times");
-        goto done;
+static void on_key(gui_app *app, SDL_Keycode k, Uint16 mod)
+{
+    /* typing into a kernel cell of the step view comes first; Esc closes the help before that */
+    if (app->view == GUI_VIEW_STEP && !(k == SDLK_ESCAPE && app->show_help) && gui_step_edit_key(app->step, k)) return;
+    gui_keys_dispatch(app, k, mod);
+}
+
+static void lr_from_mouse(gui_app *app, float x)
+{
+    const cs_rect r = app->layout.lr_slider;
+    float t = (x - r.x) / r.w;
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    app->drag_lr = GUI_LR_MIN * powf(GUI_LR_MAX / GUI_LR_MIN, t);
+    cs_run_driver_set_lr(app->driver, app->drag_lr);
+}
+
+/* A click in the train view: the strip over the kernels, the slider, a button (which acts as its
+ * key does), the probe, a kernel, the timeline. */
+static void train_click(gui_app *app, float x, float y)
+{
+    const cs_layout *L = &app->layout;
+    if (gui_tl_covers(app->tl, x, y)) {
+        gui_tl_click(app->tl, x, y, app->now); /* the evolution strip lies over the kernels */
+        return;
     }
-    const double period = 1.0 / 60.0;
-    double fps = 0, fps_t0 = cs_cli_now(), next_frame = cs_cli_now();
-    long fps_frames = 0;
-    int frame = 0, drawn = 0, layout_w = -1, layout_h = -1;
-    float layout_scale = -1;
-    uint64_t uploaded = 0;
-    status = 0;
-    while (!w.quit) {
-        const double t0 = cs_cli_now();
-        /* a frame is drawn only when something changed: input, a new snapshot, a message */
-        int dirty = 0;
-        SDL_Event e;
-        while (SDL_PollEvent(&e)) handle_event(&w, &e), dirty = 1;
-        for (int i = 0; i < n_script; i++)
-            if (script[i].frame == frame) run_script(&w, &script[i]), dirty = 1;
-        const char *step_msg = gui_step_message(step);
-        if (step_msg) set_message(&w, step_msg);
-        if (w.view == VIEW_STEP) dirty |= gui_step_tick(step, cs_cli_now());
-        if (w.reload_shaders) {
-            w.reload_shaders = 0;
-            set_message(&w, cs_gl_reload(gl) ? "shaders reloaded" : cs_gl_error(gl));
-            if (*cs_gl_error(gl)) fprintf(stderr, "convscope gui: %s\n", cs_gl_error(gl));
+    if (cs_rect_contains(L->lr_slider, x, y)) {
+        app->dragging_lr = 1;
+        lr_from_mouse(app, x);
+        return;
+    }
+    for (int i = 0; i < CS_BTN_COUNT; i++)
+        if (cs_rect_contains(L->buttons[i], x, y)) {
+            gui_keys_dispatch(app, gui_keys_of_button(i), 0);
+            return;
         }
-        SDL_GL_GetDrawableSize(win, &dw, &dh);
-        int is_new;
-        const cs_snapshot *s = cs_snap_triple_front(&g->snaps, &is_new);
-        dirty |= is_new && w.view == VIEW_TRAIN; /* the step view does not show training */
-        w.snap = s;
-        if (s->seq == 0 && w.view == VIEW_TRAIN) {
-            /* nothing published yet: the trainer is evaluating its first test point */
-            cs_gl_begin(gl, dw, dh, cs_view_train_background());
-            cs_gl_end(gl);
-            SDL_GL_SwapWindow(win);
-            sleep_seconds(0.002);
-            continue;
+    if (cs_rect_contains(L->probe_img, x, y)) gui_keys_dispatch(app, SDLK_RIGHTBRACKET, 0);
+    if (app->snap && L->n_kern > 0) {
+        const int i = cs_grid_hit(&L->kern_grid[0], x, y, 1, 1, NULL, NULL);
+        const cs_snap_layer *ly = &app->snap->layers[L->kern_layer[0]];
+        if (i >= 0) {
+            char m[160];
+            app->step_filter = L->kern_rgb[0] || ly->in_c == 1 ? i
+                               : L->kern_rows_are_filters[0] ? i / ly->in_c : i % ly->out_c;
+            snprintf(m, sizeof m, "filter %d selected: s steps it over the probe image", app->step_filter);
+            gui_app_say(app, m);
         }
-        const float sc = cs_layout_scale(dw, dh, (float)scale);
-        if (dw != layout_w || dh != layout_h || sc != layout_scale) {
-            cs_layout_compute(&w.layout, dw, dh, (float)scale, s->layers, s->n_layers, s->in_c, s->in_h, s->in_w,
-                              s->n_classes);
-            if (cs_text_set_scale(text, sc) != CS_OK) fprintf(stderr, "convscope gui: %s\n", cs_last_error());
-            layout_w = dw, layout_h = dh, layout_scale = sc;
-        }
-        /* the timeline may show recorded kernels instead of the live ones (s then steps those) */
-        int tl_upload = 0, tl_dirty = 0;
-        s = gui_tl_frame(tl, s, &w.layout, &tl_upload, &tl_dirty);
-        dirty |= tl_dirty && w.view == VIEW_TRAIN;
-        w.snap = s;
-        const char *tl_msg = gui_tl_message(tl);
-        if (tl_msg) set_message(&w, tl_msg);
-        if (s->data_seq != uploaded || tl_upload) {
-            cs_view_train_upload(vt, s);
-            uploaded = s->data_seq;
-        }
-        if (s->diverged && !w.paused) {
-            /* the trainer stopped itself; show the pause so Run/space starts again after a restart */
-            w.paused = 1;
-            atomic_store(&g->paused, 1);
-        }
-        if (atomic_load(&g->paused) != w.paused) w.paused = atomic_load(&g->paused);
-        if (!w.dragging_lr && atomic_load(&g->lr) != w.lr) {
-            /* the trainer lowers the rate itself when restarting after a divergence */
-            w.lr = atomic_load(&g->lr);
-            dirty = 1;
-        }
-        char speed[64];
-        if (SPEEDS[w.speed] == 0) snprintf(speed, sizeof speed, "full speed");
-        else snprintf(speed, sizeof speed, "%d batch%s/s", SPEEDS[w.speed], SPEEDS[w.speed] == 1 ? "" : "es");
-        if (w.message_until && cs_cli_now() > w.message_until) w.message[0] = '\0', w.message_until = 0, dirty = 1;
-        frame++;
-        const int last = max_frames && frame >= max_frames;
-        if (!dirty && !last && !w.shot_path && drawn > 0) {
-            pace(&next_frame, period);
-            continue;
-        }
+    }
+    gui_tl_click(app->tl, x, y, app->now); /* the timeline, or a kernel's evolution strip */
+}
+
+static void on_click(gui_app *app, float x, float y)
+{
+    if (app->show_help && (app->view == GUI_VIEW_STEP || !cs_rect_contains(app->layout.buttons[CS_BTN_HELP], x, y))) {
+        app->show_help = 0;
+        return;
+    }
+    if (app->view == GUI_VIEW_STEP) gui_step_click(app->step, x, y);
+    else train_click(app, x, y);
+}
+
+/* Window points to drawable pixels (they differ on high-DPI screens). */
+static void to_pixels(gui_app *app, float *x, float *y)
+{
+    int ww, wh, dw, dh;
+    SDL_GetWindowSize(app->win, &ww, &wh);
+    SDL_GL_GetDrawableSize(app->win, &dw, &dh);
+    if (ww > 0 && wh > 0) *x *= (float)dw / (float)ww, *y *= (float)dh / (float)wh;
+}
+
+static void on_wheel(gui_app *app, int dy)
+{
+    const float x = app->mouse_x, y = app->mouse_y;
+    if (app->view == GUI_VIEW_STEP) gui_step_wheel(app->step, x, y, dy);
+    else if (gui_tl_wheel(app->tl, x, y, dy)) return;
+    else if (cs_rect_contains(app->layout.probe, x, y))
+        gui_keys_dispatch(app, dy < 0 ? SDLK_RIGHTBRACKET : SDLK_LEFTBRACKET, 0);
+    else if (cs_rect_contains(app->layout.lr_slider, x, y) && app->snap)
+        cs_run_driver_set_lr(app->driver, fminf(GUI_LR_MAX, fmaxf(GUI_LR_MIN, app->snap->lr * (dy > 0 ? 1.25f : 0.8f))));
+}
+
+static void pointer_to(gui_app *app, float x, float y)
+{
+    app->mouse_x = x, app->mouse_y = y, app->mouse_in = 1;
+    if (app->dragging_lr) lr_from_mouse(app, x);
+    gui_tl_motion(app->tl, x, y);
+}
+
+static void handle_event(gui_app *app, const SDL_Event *e)
+{
+    float x, y;
+    switch (e->type) {
+    case SDL_QUIT: app->quit = 1; break;
+    case SDL_KEYDOWN: on_key(app, e->key.keysym.sym, (Uint16)e->key.keysym.mod); break;
+    case SDL_MOUSEMOTION:
+        x = (float)e->motion.x, y = (float)e->motion.y;
+        to_pixels(app, &x, &y);
+        pointer_to(app, x, y);
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+        if (e->button.button != SDL_BUTTON_LEFT) break;
+        x = (float)e->button.x, y = (float)e->button.y;
+        to_pixels(app, &x, &y);
+        pointer_to(app, x, y);
+        on_click(app, x, y);
+        break;
+    case SDL_MOUSEBUTTONUP: app->dragging_lr = 0, gui_tl_release(app->tl); break;
+    case SDL_MOUSEWHEEL: on_wheel(app, e->wheel.y); break;
+    case SDL_WINDOWEVENT:
+        if (e->window.event == SDL_WINDOWEVENT_LEAVE) app->mouse_in = 0;
+        break;
+    default: break;
+    }
+}
+
+static void run_script_item(gui_app *app, const gui_script_item *it)
+{
+    switch (it->action) {
+    case GUI_SCRIPT_KEY: on_key(app, it->key, it->mod); break;
+    case GUI_SCRIPT_SHOT:
+        snprintf(app->shot_buf, sizeof app->shot_buf, "%s", it->file);
+        app->shot_path = app->shot_buf;
+        break;
+    default:
+        /* scripted pointers are in drawable pixels already */
+        pointer_to(app, (float)it->x, (float)it->y);
+        if (it->action == GUI_SCRIPT_CLICK) on_click(app, (float)it->x, (float)it->y), app->dragging_lr = 0,
+                                              gui_tl_release(app->tl);
+        break;
+    }
+}
+
+/* Input of this frame: SDL's events and the script's items; 1 when anything came. */
+static int frame_events(gui_app *app)
+{
+    int dirty = 0;
+    SDL_Event e;
+    while (SDL_PollEvent(&e)) handle_event(app, &e), dirty = 1;
+    for (int i = 0; i < app->script.n; i++)
+        if (app->script.items[i].frame == app->frame) run_script_item(app, &app->script.items[i]), dirty = 1;
+    return dirty;
+}
+
+/* ---- per frame: actions --------------------------------------------------------------------- */
+
+/* The newest snapshot, laid out and through the timeline; NULL while none is published yet. */
+static const cs_snapshot *frame_snapshot(gui_app *app, int dw, int dh, int *dirty)
+{
+    int is_new;
+    const cs_snapshot *s = cs_run_driver_snapshot(app->driver, &is_new);
+    if (s->seq == 0) return NULL;
+    *dirty |= is_new && app->view == GUI_VIEW_TRAIN; /* the step view does not show training */
+    const float sc = cs_layout_scale(dw, dh, (float)app->opt.scale);
+    if (dw != app->layout_w || dh != app->layout_h || sc != app->layout_scale) {
+        cs_layout_compute(&app->layout, dw, dh, (float)app->opt.scale, s->layers, s->n_layers, s->in_c, s->in_h,
+                          s->in_w, s->n_classes);
+        if (cs_text_set_scale(app->text, sc) != CS_OK) fprintf(stderr, "convscope gui: %s\n", cs_last_error());
+        app->layout_w = dw, app->layout_h = dh, app->layout_scale = sc;
+    }
+    /* the timeline may show recorded kernels instead of the live ones (s then steps those) */
+    int tl_upload = 0, tl_dirty = 0;
+    s = gui_tl_frame(app->tl, s, &app->layout, app->now, &tl_upload, &tl_dirty);
+    *dirty |= tl_dirty && app->view == GUI_VIEW_TRAIN;
+    if (s->data_seq != app->uploaded || tl_upload) {
+        cs_view_train_upload(app->vt, s);
+        app->uploaded = s->data_seq;
+    }
+    if (s->event_seq != app->event_seen) {
+        app->event_seen = s->event_seq;
+        if (s->event[0]) gui_app_say(app, s->event), *dirty = 1;
+    }
+    app->snap = s;
+    return s;
+}
+
+/* What follows from the input and the clock: messages, playback, shaders, the snapshot to
+ * draw. Returns 1 when the frame must be drawn. */
+static int frame_actions(gui_app *app, int dirty, int dw, int dh, const cs_snapshot **shown)
+{
+    const char *step_msg = gui_step_message(app->step);
+    if (step_msg) gui_app_say(app, step_msg), dirty = 1;
+    if (app->view == GUI_VIEW_STEP) dirty |= gui_step_tick(app->step, app->now);
+    if (app->reload_shaders) {
+        app->reload_shaders = 0;
+        gui_app_say(app, cs_gl_reload(app->gl) ? "shaders reloaded" : cs_gl_error(app->gl));
+        if (*cs_gl_error(app->gl)) fprintf(stderr, "convscope gui: %s\n", cs_gl_error(app->gl));
+    }
+    *shown = frame_snapshot(app, dw, dh, &dirty);
+    if (app->message_until && app->now > app->message_until) app->message[0] = '\0', app->message_until = 0, dirty = 1;
+    return dirty;
+}
+
+/* ---- per frame: draw ------------------------------------------------------------------------ */
+
+static void frame_draw(gui_app *app, const cs_snapshot *s, int dw, int dh)
+{
+    cs_gl_begin(app->gl, dw, dh, cs_view_train_background());
+    if (app->view == GUI_VIEW_STEP) {
+        const char *const *help;
+        const int n = gui_keys_help(GUI_VIEW_STEP, &help);
+        gui_step_draw(app->step, dw, dh, (float)app->opt.scale, app->mouse_x, app->mouse_y, app->mouse_in,
+                      app->show_help, help, n, app->message);
+    } else if (s) {
+        const int speed = cs_run_driver_speed(app->driver);
+        char speed_text[64];
+        if (speed == 0) snprintf(speed_text, sizeof speed_text, "full speed");
+        else snprintf(speed_text, sizeof speed_text, "%d batch%s/s", speed, speed == 1 ? "" : "es");
         /* the seed in the title: `--seed N` replays the run (a restart changes it) */
-        snprintf(view_title, sizeof view_title, "convscope \u00B7 %s net \u00B7 %s \u00B7 seed %llu", run.net_name,
-                 run.dataset_name, (unsigned long long)atomic_load(&tl_shared.seed));
+        snprintf(app->view_title, sizeof app->view_title, "convscope \u00B7 %s net \u00B7 %s \u00B7 seed %llu",
+                 app->run->net_name, app->run->dataset_name, (unsigned long long)s->seed);
+        const char *const *help;
+        const int n_help = gui_keys_help(GUI_VIEW_TRAIN, &help);
+        const cs_dataset *test = &app->run->test;
         cs_view_ui ui = {
-            .mouse_x = w.mouse_x, .mouse_y = w.mouse_y, .mouse_in = w.mouse_in && !gui_tl_covers(tl, w.mouse_x, w.mouse_y),
-            .maps_norm = w.maps_norm, .kernels_norm = w.kernels_norm,
-            .paused = w.paused, .speed = speed, .lr = w.lr, .lr_min = LR_MIN, .lr_max = LR_MAX,
-            .show_help = w.show_help, .title = view_title, .message = w.message,
-            .class_names = class_names, .n_class_names = n_names, .fps = fps,
-            .help_lines = N_HELP, .help = HELP,
+            .mouse_x = app->mouse_x, .mouse_y = app->mouse_y,
+            .mouse_in = app->mouse_in && !gui_tl_covers(app->tl, app->mouse_x, app->mouse_y),
+            .maps_norm = app->maps_norm, .kernels_norm = app->kernels_norm,
+            .paused = cs_run_driver_paused(app->driver), .speed = speed_text,
+            .lr = app->dragging_lr ? app->drag_lr : s->lr, .lr_min = GUI_LR_MIN, .lr_max = GUI_LR_MAX,
+            .show_help = app->show_help, .title = app->view_title, .message = app->message,
+            .class_names = (const char *const *)test->class_names,
+            .n_class_names = test->n_classes < CS_MAX_CLASSES ? test->n_classes : CS_MAX_CLASSES, .fps = app->fps,
+            .help_lines = n_help, .help = help,
         };
-        cs_gl_begin(gl, dw, dh, cs_view_train_background());
-        if (w.view == VIEW_STEP) {
-            gui_step_draw(step, dw, dh, (float)scale, w.mouse_x, w.mouse_y, w.mouse_in, w.show_help, w.message);
-        } else {
-            gui_tl_draw(tl, s, &w.layout, w.mouse_x, w.mouse_y, w.mouse_in, w.show_help);
-            if (*gui_tl_hover(tl)) ui.message = gui_tl_hover(tl);
-            cs_view_train_draw(vt, s, &w.layout, &ui);
-        }
-        cs_gl_end(gl);
-        drawn++;
+        gui_tl_draw(app->tl, s, &app->layout, app->mouse_x, app->mouse_y, app->mouse_in, app->show_help);
+        if (*gui_tl_hover(app->tl)) ui.message = gui_tl_hover(app->tl);
+        cs_view_train_draw(app->vt, s, &app->layout, &ui);
+    }
+    cs_gl_end(app->gl);
+    app->drawn++;
+}
+
+/* The frame just drawn as a PNG, when asked for (or the last frame of --screenshot). */
+static void frame_shot(gui_app *app, int last, int dw, int dh)
+{
+    if (!app->shot_path && !last) return;
+    const char *path = last ? app->opt.shot : app->shot_path;
+    app->shot_path = NULL;
+    uint8_t *rgb = malloc((size_t)dw * dh * 3);
+    cs_status st = rgb ? CS_OK : cs_fail(CS_ERR_NOMEM, "out of memory for a %dx%d screenshot", dw, dh);
+    if (!st) {
+        cs_gl_read_pixels(dw, dh, rgb);
+        st = cs_image_write_png(path, rgb, dw, dh);
+    }
+    free(rgb);
+    char m[600];
+    if (st) {
+        fprintf(stderr, "convscope gui: cannot write the screenshot: %s\n", cs_last_error());
+        if (last) app->status = 1;
+        gui_app_say(app, "the screenshot could not be written");
+        return;
+    }
+    printf("screenshot: %s\n", path);
+    fflush(stdout);
+    snprintf(m, sizeof m, "screenshot written to %s", path);
+    gui_app_say(app, m);
+}
+
+static void record_frame_time(gui_app *app, double seconds, double t1)
+{
+    if (app->n_ms == app->cap_ms) {
+        const size_t cap = app->cap_ms ? 2 * app->cap_ms : 4096;
+        double *nm = realloc(app->frame_ms, cap * sizeof *nm);
+        if (nm) app->frame_ms = nm, app->cap_ms = cap;
+    }
+    if (app->n_ms < app->cap_ms) app->frame_ms[app->n_ms++] = seconds * 1000.0;
+    app->fps_frames++;
+    if (t1 - app->fps_t0 >= 0.5) app->fps = (double)app->fps_frames / (t1 - app->fps_t0), app->fps_t0 = t1, app->fps_frames = 0;
+}
+
+/* Sleeps until the next frame is due, 60 per second: the rest of the time belongs to the trainer. */
+static void pace(gui_app *app)
+{
+    const double now = cs_cli_now();
+    app->next_frame += FRAME_SECONDS;
+    if (app->next_frame < now - FRAME_SECONDS) app->next_frame = now; /* fell behind: do not race to catch up */
+    sleep_seconds(app->next_frame - now);
+}
+
+/* One frame: events -> actions -> draw (only when something changed) -> lockstep training. */
+static void frame(gui_app *app)
+{
+    const int lockstep = app->opt.lockstep > 0;
+    app->now = lockstep ? (double)app->frame * FRAME_SECONDS : cs_cli_now();
+    const double t0 = cs_cli_now();
+    int dirty = frame_events(app);
+    int dw, dh;
+    SDL_GL_GetDrawableSize(app->win, &dw, &dh);
+    const cs_snapshot *s;
+    dirty = frame_actions(app, dirty, dw, dh, &s);
+    const int last = app->opt.shot && app->frame + 1 >= app->opt.frames;
+    app->frame++;
+    if (!s && app->view == GUI_VIEW_TRAIN) {
+        /* nothing published yet: the trainer is evaluating its first test point */
+        cs_gl_begin(app->gl, dw, dh, cs_view_train_background());
+        cs_gl_end(app->gl);
+        SDL_GL_SwapWindow(app->win);
+        sleep_seconds(0.002);
+        app->frame--;
+        return;
+    }
+    if (dirty || last || app->shot_path || app->drawn == 0) {
+        frame_draw(app, s, dw, dh);
         const double t_shot = cs_cli_now();
-        if (w.shot_path || last) {
-            const char *path = last ? shot : w.shot_path;
-            if (write_png(path, dw, dh)) {
-                printf("screenshot: %s\n", path);
-                fflush(stdout);
-                char m[600];
-                snprintf(m, sizeof m, "screenshot written to %s", path);
-                set_message(&w, m);
-            } else {
-                fprintf(stderr, "convscope gui: cannot write the screenshot: %s\n", cs_last_error());
-                if (last) status = 1;
-                set_message(&w, "the screenshot could not be written");
-            }
-            w.shot_path = NULL;
-        }
+        frame_shot(app, last, dw, dh);
         const double t_swap = cs_cli_now();
-        SDL_GL_SwapWindow(win);
+        SDL_GL_SwapWindow(app->win);
         const double t1 = cs_cli_now();
         /* the frame's time: events, uploads, drawing and the swap, not writing a screenshot */
-        const double work = (t_shot - t0) + (t1 - t_swap);
-        if (n_ms == cap_ms) {
-            double *nm = realloc(frame_ms, 2 * cap_ms * sizeof *nm);
-            if (nm) frame_ms = nm, cap_ms *= 2;
-        }
-        if (n_ms < cap_ms) frame_ms[n_ms++] = work * 1000.0;
-        fps_frames++;
-        if (t1 - fps_t0 >= 0.5) fps = (double)fps_frames / (t1 - fps_t0), fps_t0 = t1, fps_frames = 0;
-        if (last) break;
-        if (!vsync) pace(&next_frame, period);
+        record_frame_time(app, (t_shot - t0) + (t1 - t_swap), t1);
     }
+    if (last) app->quit = 1;
+    /* the steps the next frame shows */
+    if (lockstep && !app->quit) cs_run_driver_tick(app->driver);
+    /* a scripted screenshot in lockstep runs on frame time, as fast as it draws */
+    if (!app->quit && !app->vsync && !(lockstep && app->opt.shot)) pace(app);
+}
 
-    if (stats) {
-        /* the first frames include glyph rasterisation and texture creation: startup, not drawing */
-        const size_t skip = n_ms > 10 ? 3 : 0;
-        double sum = 0;
-        for (size_t i = skip; i < n_ms; i++) sum += frame_ms[i];
-        const size_t n = n_ms - skip;
-        qsort(frame_ms + skip, n, sizeof *frame_ms, cmp_double);
-        double p95 = n ? frame_ms[skip + (size_t)ceil(0.95 * (double)n) - 1] : 0;
-        atomic_store(&g->quit, 1);
-        pthread_join(thread, NULL);
-        thread_started = 0;
-        printf("{\"frames\": %d, \"frame_ms_mean\": %.3f, \"frame_ms_p95\": %.3f, \"train_images_per_sec\": %.1f, "
-               "\"steps\": %ld, \"epochs\": %d, \"width\": %d, \"height\": %d, \"loop_frames\": %d}\n",
-               drawn, n ? sum / (double)n : 0.0, p95, g->run_seconds > 0 ? (double)g->run_images / g->run_seconds : 0.0,
-               tr->step, tr->epoch, dw, dh, frame);
-        fflush(stdout);
-    }
+/* ---- statistics and the whole ---------------------------------------------------------------- */
 
-done:
-    if (thread_started) {
-        atomic_store(&g->quit, 1);
-        pthread_join(thread, NULL);
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void print_stats(gui_app *app)
+{
+    /* the first frames include glyph rasterisation and texture creation: startup, not drawing */
+    const size_t skip = app->n_ms > 10 ? 3 : 0, n = app->n_ms - skip;
+    double sum = 0;
+    for (size_t i = skip; i < app->n_ms; i++) sum += app->frame_ms[i];
+    if (n) qsort(app->frame_ms + skip, n, sizeof *app->frame_ms, cmp_double);
+    const double p95 = n ? app->frame_ms[skip + (size_t)ceil(0.95 * (double)n) - 1] : 0;
+    cs_run_driver_stop(app->driver);
+    double seconds;
+    long images;
+    cs_run_driver_train_time(app->driver, &seconds, &images);
+    int dw, dh;
+    SDL_GL_GetDrawableSize(app->win, &dw, &dh);
+    printf("{\"frames\": %d, \"frame_ms_mean\": %.3f, \"frame_ms_p95\": %.3f, \"train_images_per_sec\": %.1f, "
+           "\"steps\": %ld, \"epochs\": %d, \"width\": %d, \"height\": %d, \"loop_frames\": %ld, \"lockstep\": %d}\n",
+           app->drawn, n ? sum / (double)n : 0.0, p95, seconds > 0 ? (double)images / seconds : 0.0,
+           app->run->trainer->step, app->run->trainer->epoch, dw, dh, app->frame, app->opt.lockstep);
+    fflush(stdout);
+}
+
+/* Everything before the first frame; 0, or the exit status. */
+static int start(gui_app *app, int argc, char **argv)
+{
+    const int r = gui_options_parse(&app->opt, argc, argv);
+    if (r >= 0) return r;
+    if (app->opt.script && gui_script_parse(app->opt.script, &app->script) != CS_OK) {
+        fprintf(stderr, "convscope gui: %s\n\n", cs_last_error());
+        gui_usage(stderr);
+        return 2;
     }
-    free(frame_ms);
-    gui_tl_destroy(tl);
-    cs_view_train_destroy(vt);
-    gui_step_destroy(step);
-    cs_text_destroy(text);
-    cs_gl_destroy(gl);
-    if (ttf) TTF_Quit();
-    if (ctx) SDL_GL_DeleteContext(ctx);
-    if (win) SDL_DestroyWindow(win);
-    SDL_Quit();
-    if (have_snaps) cs_snap_triple_free(&g->snaps);
-    if (have_tl) gui_tl_shared_free(&tl_shared);
-    else cs_history_destroy(hist);
-    if (have_run) cs_run_free(&run);
-    cs_checkpoint_free(&ck);
-    free(g);
+    /* the step view's image and kernel are checked before any window opens */
+    if (gui_step_create(&app->step, &app->opt.step) != CS_OK) return gui_error("step view", cs_last_error());
+    /* the display first: without one there is nothing to do, and loading data takes a moment */
+    int st = display_open();
+    if (!st) st = run_open(app);
+    if (!st) st = window_create(app);
+    if (!st) st = views_create(app);
+    if (st) return st;
+    app->view = app->opt.start_step_view ? GUI_VIEW_STEP : GUI_VIEW_TRAIN;
+    app->maps_norm = app->kernels_norm = CS_NORM_PER_LAYER;
+    app->fps_t0 = app->next_frame = cs_cli_now();
+    return -1;
+}
+
+int cs_cmd_gui(int argc, char **argv)
+{
+    gui_app *app = calloc(1, sizeof *app);
+    if (!app) return gui_error("out of memory", "the window's state");
+    int status = start(app, argc, argv);
+    if (status < 0) {
+        while (!app->quit) frame(app);
+        if (app->opt.stats) print_stats(app);
+        status = app->status;
+    }
+    /* training stops (and saves with --save) before the window goes */
+    cs_run_driver_destroy(app->driver);
+    window_close(app);
+    cs_run_close(app->run);
+    free(app->frame_ms);
+    free(app);
     return status;
 }

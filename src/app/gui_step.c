@@ -47,24 +47,6 @@ static const struct {
 };
 enum { N_SPEEDS = sizeof SPEEDS / sizeof SPEEDS[0], DEFAULT_SPEED = 5 };
 
-const char *const gui_step_help[] = {
-    "\u2190 \u2192 \u2191 \u2193\tmove the window one output cell",
-    "space\tplay / pause the slide (from the start once the map is done)",
-    "+  /  \u2212\tspeed: one multiply-add at a time \u2026 one position \u2026 whole image",
-    ".  /  ,\tone step forward / back (a term or a position, as the speed says)",
-    "Home / End\tempty map at the first position / the whole map",
-    "s  /  Shift+s\tstride up / down (output size shown at the top)",
-    "p  /  Shift+p\tpadding up / down (violet cells are zero padding)",
-    "r\tReLU after the bias on / off",
-    "k  /  i\tnext kernel preset / next built-in image",
-    "click input\tmove the window there (centred on the pixel)",
-    "click output\tstep to that output cell",
-    "click kernel cell\tselect it: wheel changes it, or type a number + Enter",
-    "Tab  or  v\tback to the training view (training goes on meanwhile)",
-    "h  or  F1\tthis help;  F12 screenshot;  f fullscreen;  q quit",
-};
-const int gui_step_help_lines = sizeof gui_step_help / sizeof gui_step_help[0];
-
 struct gui_step {
     cs_demo_image img;     /* owned; the stepper borrows img.pixels */
     cs_filter kernel;      /* owned; the stepper borrows kernel.w */
@@ -280,7 +262,7 @@ static int step_once(gui_step *g, int forward)
     }
 }
 
-static void toggle_play(gui_step *g)
+void gui_step_toggle_play(gui_step *g)
 {
     g->playing = !g->playing;
     if (g->playing && cs_stepper_done(&g->st)) cs_stepper_to_start(&g->st);
@@ -418,7 +400,7 @@ static int edit_key(gui_step *g, SDL_Keycode k)
     return 0;
 }
 
-static void next_preset(gui_step *g)
+void gui_step_next_kernel(gui_step *g)
 {
     if (g->st.C != 1) {
         say(g, "the presets are single-channel kernels: press i for a gray built-in image first");
@@ -435,7 +417,7 @@ static void next_preset(gui_step *g)
     if (install(g, &same, &k, g->img_max, g->st.S, P, g->st.bias, g->st.act) != CS_OK) say(g, cs_last_error());
 }
 
-static void next_demo(gui_step *g)
+void gui_step_next_image(gui_step *g)
 {
     g->demo = (g->demo + 1) % N_DEMOS;
     cs_demo_image img;
@@ -447,58 +429,56 @@ static void next_demo(gui_step *g)
     if (install(g, &img, &same, 255.0f, g->st.S, g->st.P, g->st.bias, g->st.act) != CS_OK) say(g, cs_last_error());
 }
 
-int gui_step_key(gui_step *g, SDL_Keycode k, int shift)
+int gui_step_edit_key(gui_step *g, SDL_Keycode k)
 {
     if (g->sel_c >= 0 && edit_key(g, k)) return 1;
+    if (k == SDLK_ESCAPE && g->sel_c >= 0) {
+        g->sel_c = -1;
+        return 1;
+    }
+    return 0;
+}
+
+void gui_step_move(gui_step *g, int dy, int dx) { seek(g, g->st.oy + dy, g->st.ox + dx); }
+
+void gui_step_speed(gui_step *g, int d)
+{
+    const int sp = g->speed + d;
+    g->speed = sp < 0 ? 0 : sp >= N_SPEEDS ? N_SPEEDS - 1 : sp;
+    g->carry = 0;
+}
+
+void gui_step_advance(gui_step *g, int dir) { g->playing = 0, step_once(g, dir > 0); }
+void gui_step_home(gui_step *g) { g->playing = 0, cs_stepper_to_start(&g->st); }
+void gui_step_end(gui_step *g) { g->playing = 0, cs_stepper_to_end(&g->st); }
+
+void gui_step_stride(gui_step *g, int d)
+{
+    /* wraps around at the largest stride that leaves at least two outputs a side */
+    const cs_stepper *st = &g->st;
+    int S = st->S + d;
+    const int side = (st->H < st->W ? st->H : st->W) + 2 * st->P;
+    const int max_s = st->K < side ? side - st->K : 1;
+    if (S < 1) S = max_s > 0 ? max_s : 1;
+    if (S > max_s) S = 1;
+    set_geometry(g, S, st->P);
+}
+
+void gui_step_pad(gui_step *g, int d)
+{
+    const cs_stepper *st = &g->st;
+    int P = st->P + d;
+    if (P < 0) P = st->K - 1;
+    if (P > st->K - 1) P = 0;
+    set_geometry(g, st->S, P);
+}
+
+void gui_step_toggle_relu(gui_step *g)
+{
     cs_stepper *st = &g->st;
-    switch (k) {
-    case SDLK_SPACE: toggle_play(g); return 1;
-    case SDLK_LEFT: seek(g, st->oy, st->ox - 1); return 1;
-    case SDLK_RIGHT: seek(g, st->oy, st->ox + 1); return 1;
-    case SDLK_UP: seek(g, st->oy - 1, st->ox); return 1;
-    case SDLK_DOWN: seek(g, st->oy + 1, st->ox); return 1;
-    case SDLK_PLUS: case SDLK_EQUALS: case SDLK_KP_PLUS:
-        g->speed = g->speed + 1 < N_SPEEDS ? g->speed + 1 : N_SPEEDS - 1, g->carry = 0;
-        return 1;
-    case SDLK_MINUS: case SDLK_KP_MINUS:
-        g->speed = g->speed > 0 ? g->speed - 1 : 0, g->carry = 0;
-        return 1;
-    case SDLK_PERIOD: g->playing = 0, step_once(g, 1); return 1;
-    case SDLK_COMMA: g->playing = 0, step_once(g, 0); return 1;
-    case SDLK_HOME: g->playing = 0, cs_stepper_to_start(st); return 1;
-    case SDLK_END: g->playing = 0, cs_stepper_to_end(st); return 1;
-    case SDLK_s: {
-        /* wraps around at the largest stride that leaves at least two outputs a side */
-        int S = st->S + (shift ? -1 : 1);
-        const int side = (st->H < st->W ? st->H : st->W) + 2 * st->P;
-        const int max_s = st->K < side ? side - st->K : 1;
-        if (S < 1) S = max_s > 0 ? max_s : 1;
-        if (S > max_s) S = 1;
-        set_geometry(g, S, st->P);
-        return 1;
-    }
-    case SDLK_p: {
-        int P = st->P + (shift ? -1 : 1);
-        if (P < 0) P = st->K - 1;
-        if (P > st->K - 1) P = 0;
-        set_geometry(g, st->S, P);
-        return 1;
-    }
-    case SDLK_r:
-        cs_stepper_set_activation(st, st->act == CS_STEPPER_ACT_RELU ? CS_STEPPER_ACT_NONE : CS_STEPPER_ACT_RELU);
-        compute_range(g);
-        say(g, st->act == CS_STEPPER_ACT_RELU ? "ReLU on: negative outputs become 0" : "ReLU off");
-        return 1;
-    case SDLK_k: next_preset(g); return 1;
-    case SDLK_i: next_demo(g); return 1;
-    case SDLK_ESCAPE:
-        if (g->sel_c >= 0) {
-            g->sel_c = -1;
-            return 1;
-        }
-        return 0;
-    default: return 0;
-    }
+    cs_stepper_set_activation(st, st->act == CS_STEPPER_ACT_RELU ? CS_STEPPER_ACT_NONE : CS_STEPPER_ACT_RELU);
+    compute_range(g);
+    say(g, st->act == CS_STEPPER_ACT_RELU ? "ReLU on: negative outputs become 0" : "ReLU off");
 }
 
 int gui_step_click(gui_step *g, float x, float y)
@@ -552,7 +532,7 @@ cs_status gui_step_use_filter(gui_step *g, const cs_snapshot *s, int layer, int 
         if (s->layers[l].kind == CS_LAYER_CONV)
             return cs_fail(CS_ERR_ARG, "%s sees the previous layer's maps, not the probe image: only the first conv "
                                        "layer's filters can be stepped over it", s->layers[layer].name);
-    const cs_viz_layer *ly = &s->layers[layer];
+    const cs_snap_layer *ly = &s->layers[layer];
     if (filter < 0 || filter >= ly->out_c) return cs_fail(CS_ERR_ARG, "%s has no filter %d", ly->name, filter);
     if (ly->in_c != s->in_c || ly->in_h != s->in_h || ly->in_w != s->in_w)
         return cs_fail(CS_ERR_ARG, "%s does not take the probe image as it is", ly->name);
@@ -594,7 +574,7 @@ cs_status gui_step_use_filter(gui_step *g, const cs_snapshot *s, int layer, int 
 }
 
 void gui_step_draw(gui_step *g, int win_w, int win_h, float user_scale, float mouse_x, float mouse_y, int mouse_in,
-                   int show_help, const char *message)
+                   int show_help, const char *const *help, int help_lines, const char *message)
 {
     if (!g->view) return;
     if (g->image_dirty) cs_view_step_set_image(g->view, &g->st), g->image_dirty = 0;
@@ -607,7 +587,7 @@ void gui_step_draw(gui_step *g, int win_w, int win_h, float user_scale, float mo
         .playing = g->playing, .speed = SPEEDS[g->speed].label,
         .sel_c = g->sel_c, .sel_ky = g->sel_ky, .sel_kx = g->sel_kx, .edit = g->editing ? g->edit : NULL,
         .mouse_x = mouse_x, .mouse_y = mouse_y, .mouse_in = mouse_in,
-        .show_help = show_help, .help = gui_step_help, .help_lines = gui_step_help_lines,
+        .show_help = show_help, .help = help, .help_lines = help_lines,
         .message = message,
     };
     cs_view_step_draw(g->view, &g->st, &g->layout, &ui);

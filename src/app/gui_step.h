@@ -1,7 +1,8 @@
 /* gui_step.h - the live window's step view, on the app side: its command-line options, the
  * image, kernel and convolution stepper it owns, playback (term by term, position by position
- * or the whole image at once), keys, clicks and the wheel, kernel editing, and taking a learned
- * filter from a training snapshot. cs_view_step.h draws it. */
+ * or the whole image at once), its actions (the window's key table, gui_keys.h, binds keys to
+ * them), clicks and the wheel, kernel editing, and taking a learned filter from a training
+ * snapshot. cs_view_step.h draws it. */
 #ifndef GUI_STEP_H
 #define GUI_STEP_H
 
@@ -32,10 +33,6 @@ int gui_step_option(gui_step_options *o, int ch, const char *arg);
 /* Help lines for the options. */
 void gui_step_options_help(FILE *f);
 
-/* Rows of the step view's help overlay ("key\tdescription"); static. */
-extern const char *const gui_step_help[];
-extern const int gui_step_help_lines;
-
 typedef struct gui_step gui_step;
 
 /* Loads the image and kernel and sets up the stepper (no GL needed): fails with the reason in
@@ -46,13 +43,30 @@ cs_status gui_step_create(gui_step **out, const gui_step_options *o);
 cs_status gui_step_attach(gui_step *g, cs_gl *gl, cs_text *text);
 void gui_step_destroy(gui_step *g);
 
-/* Advances playback to time `now` (seconds); 1 if anything moved. */
+/* Advances playback to time `now` (seconds, the window's frame clock); 1 if anything moved. */
 int gui_step_tick(gui_step *g, double now);
-/* Draws the view into a win_w x win_h frame (cs_gl_begin/end are the caller's). */
+/* Draws the view into a win_w x win_h frame (cs_gl_begin/end are the caller's); help holds
+ * help_lines "key\tdescription" rows for the overlay. */
 void gui_step_draw(gui_step *g, int win_w, int win_h, float user_scale, float mouse_x, float mouse_y, int mouse_in,
-                   int show_help, const char *message);
-/* Input; 1 when the view used it. */
-int gui_step_key(gui_step *g, SDL_Keycode k, int shift);
+                   int show_help, const char *const *help, int help_lines, const char *message);
+
+/* Actions. */
+void gui_step_toggle_play(gui_step *g);      /* play / pause (from the start once the map is complete) */
+void gui_step_move(gui_step *g, int dy, int dx); /* the window one output cell */
+void gui_step_speed(gui_step *g, int d);     /* one playback speed finer (-1) or coarser (1) */
+void gui_step_advance(gui_step *g, int dir); /* one step forward (1) or back (-1) at the speed's unit */
+void gui_step_home(gui_step *g);             /* the empty map */
+void gui_step_end(gui_step *g);              /* the complete map */
+void gui_step_stride(gui_step *g, int d);    /* stride up (1) or down (-1), wrapping */
+void gui_step_pad(gui_step *g, int d);       /* padding up or down, wrapping */
+void gui_step_toggle_relu(gui_step *g);
+void gui_step_next_kernel(gui_step *g);      /* the next kernel preset */
+void gui_step_next_image(gui_step *g);       /* the next built-in image */
+/* Typing into a selected kernel cell (digits, '.', '-', 'e', '/', Backspace, Enter) and Esc to
+ * leave it; 1 when k was taken. Called before the key table. */
+int gui_step_edit_key(gui_step *g, SDL_Keycode k);
+
+/* The pointer; 1 when the view used it. */
 int gui_step_click(gui_step *g, float x, float y);
 int gui_step_wheel(gui_step *g, float x, float y, int dy);
 /* A message for the status line after an input (NULL if none); cleared by the call. */

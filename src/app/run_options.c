@@ -1,4 +1,4 @@
-/* run_options.c - the options shared by `train` and `gui`, and turning them into a run. */
+/* run_options.c - the options shared by `train` and `gui`, filling a cs_run_spec. */
 #define _DEFAULT_SOURCE
 #include "run_options.h"
 
@@ -10,7 +10,7 @@
 #include "cs_net.h"
 
 enum {
-    OPT_DATASET = CS_RUN_OPT_FIRST,
+    OPT_DATASET = CS_RUNOPT_FIRST,
     OPT_DATA,
     OPT_NET,
     OPT_EPOCHS,
@@ -22,70 +22,98 @@ enum {
     OPT_THREADS,
     OPT_LIMIT,
     OPT_MOMENTUM,
+    OPT_SAVE,
+    OPT_LOAD,
+    OPT_HISTORY_EVERY,
+    OPT_HISTORY_MB,
 };
 
-const struct option cs_run_longopts[CS_RUN_OPTION_COUNT] = {
+const struct option cs_runopt_longopts[CS_RUNOPT_COUNT] = {
     {"dataset", required_argument, 0, OPT_DATASET}, {"data", required_argument, 0, OPT_DATA},
     {"net", required_argument, 0, OPT_NET},         {"epochs", required_argument, 0, OPT_EPOCHS},
     {"batch", required_argument, 0, OPT_BATCH},     {"lr", required_argument, 0, OPT_LR},
     {"optimizer", required_argument, 0, OPT_OPTIMIZER}, {"loss", required_argument, 0, OPT_LOSS},
     {"seed", required_argument, 0, OPT_SEED},       {"threads", required_argument, 0, OPT_THREADS},
     {"limit", required_argument, 0, OPT_LIMIT},     {"momentum", required_argument, 0, OPT_MOMENTUM},
+    {"save", required_argument, 0, OPT_SAVE},       {"load", required_argument, 0, OPT_LOAD},
+    {"history-every", required_argument, 0, OPT_HISTORY_EVERY},
+    {"history-mb", required_argument, 0, OPT_HISTORY_MB},
 };
 
-void cs_run_options_defaults(cs_run_options *o)
+void cs_runopt_defaults(cs_runopt *o)
 {
     memset(o, 0, sizeof *o);
+    cs_run_spec_defaults(&o->spec);
     o->epochs = 1;
-    o->threads = 1;
-    cs_train_config_defaults(&o->cfg);
 }
 
-int cs_run_options_apply(cs_run_options *o, int code, const char *arg)
+/* The training settings: a checkpoint decides them when resuming. */
+static int apply_training(cs_runopt *o, int code, const char *arg)
 {
-    int iv;
+    cs_train_config *c = &o->spec.cfg;
     double dv;
     switch (code) {
-    case OPT_DATASET: o->dataset = arg; return 1;
-    case OPT_DATA: o->data_dir = arg; return 1;
-    case OPT_NET: o->net = arg; return 1;
-    case OPT_EPOCHS: return cs_cli_int(arg, 1, 100000, &o->epochs);
-    case OPT_BATCH: return cs_cli_int(arg, 1, 4096, &o->cfg.batch);
+    case OPT_BATCH: o->ignored = "batch"; return cs_cli_int(arg, 1, 4096, &c->batch);
     case OPT_LR:
+        o->ignored = "lr";
         if (!cs_cli_double(arg, 1e-9, 1e9, &dv)) return 0;
-        o->cfg.lr = (float)dv;
+        c->lr = (float)dv;
         return 1;
     case OPT_MOMENTUM:
+        o->ignored = "momentum";
         if (!cs_cli_double(arg, 0, 0.9999, &dv)) return 0;
-        o->cfg.momentum = (float)dv;
+        c->momentum = (float)dv;
         return 1;
     case OPT_OPTIMIZER:
-        if (strcmp(arg, "sgd") == 0) o->cfg.optimizer = CS_OPTIM_SGD;
-        else if (strcmp(arg, "adam") == 0) o->cfg.optimizer = CS_OPTIM_ADAM;
+        o->ignored = "optimizer";
+        if (strcmp(arg, "sgd") == 0) c->optimizer = CS_OPTIM_SGD;
+        else if (strcmp(arg, "adam") == 0) c->optimizer = CS_OPTIM_ADAM;
         else return 0;
         return 1;
     case OPT_LOSS:
-        if (strcmp(arg, "xent") == 0) o->cfg.loss = CS_LOSS_XENT;
-        else if (strcmp(arg, "mse") == 0) o->cfg.loss = CS_LOSS_MSE;
+        o->ignored = "loss";
+        if (strcmp(arg, "xent") == 0) c->loss = CS_LOSS_XENT;
+        else if (strcmp(arg, "mse") == 0) c->loss = CS_LOSS_MSE;
         else return 0;
         return 1;
     case OPT_SEED: {
+        o->ignored = "seed";
         char *end;
         unsigned long long v = strtoull(arg, &end, 10);
         if (end == arg || *end || arg[0] == '-') return 0;
-        o->cfg.seed = v;
+        c->seed = v;
         return 1;
     }
-    case OPT_THREADS: return cs_cli_int(arg, 1, 256, &o->threads);
-    case OPT_LIMIT:
-        if (!cs_cli_int(arg, 1, 100000000, &iv)) return 0;
-        o->limit = iv;
-        return 1;
     default: return -1;
     }
 }
 
-void cs_run_options_help(FILE *f)
+int cs_runopt_apply(cs_runopt *o, int code, const char *arg)
+{
+    cs_run_spec *s = &o->spec;
+    int iv;
+    switch (code) {
+    case OPT_DATASET: s->dataset = arg; return 1;
+    case OPT_DATA: s->data_dir = arg; return 1;
+    case OPT_NET: s->net = arg; return 1;
+    case OPT_EPOCHS: o->epochs_given = 1; return cs_cli_int(arg, 1, 100000, &o->epochs);
+    case OPT_THREADS: return cs_cli_int(arg, 1, 256, &s->threads);
+    case OPT_LIMIT:
+        if (!cs_cli_int(arg, 1, 100000000, &iv)) return 0;
+        s->limit = iv;
+        return 1;
+    case OPT_SAVE: s->save = arg; return 1;
+    case OPT_LOAD: s->load = arg; return 1;
+    case OPT_HISTORY_EVERY:
+        if (!cs_cli_int(arg, 1, 100000000, &iv)) return 0;
+        s->history_every = iv;
+        return 1;
+    case OPT_HISTORY_MB: return cs_cli_double(arg, 0.01, 65536, &s->history_mb);
+    default: return apply_training(o, code, arg);
+    }
+}
+
+void cs_runopt_help(FILE *f)
 {
     fprintf(f,
             "  --dataset NAME|DIR  shapes, fashion-mnist, mnist, cifar10, or a folder with one sub-folder\n"
@@ -104,75 +132,27 @@ void cs_run_options_help(FILE *f)
             "                      one-hot target) (default xent)\n"
             "  --seed N            seed for weights, shuffling and synthetic data (default 1)\n"
             "  --threads N         threads that train the net (default 1); 1 to 4 give the same weights\n"
-            "  --limit N           use at most N training images (and the same share of the test set)\n",
+            "  --limit N           use at most N training images (and the same share of the test set)\n"
+            "  --save FILE         write a checkpoint (weights, optimizer, data order, history) to\n"
+            "                      FILE after every epoch and at the end; atomic: a crash keeps the last\n"
+            "  --load FILE         continue the run saved in FILE exactly: its net, training settings\n"
+            "                      (batch, lr, momentum, optimizer, loss, seed), data and history;\n"
+            "                      --epochs counts the epochs to add\n"
+            "  --history-every N   record every conv layer's kernels every N steps (default 10)\n"
+            "  --history-mb M      memory for the history in MiB (default 32); when full, older\n"
+            "                      records are thinned evenly and the interval doubles\n",
             cs_net_preset_names());
 }
 
-static const char *default_net(const char *dataset)
+void cs_runopt_report(const char *cmd, const cs_runopt *o, const cs_run *run)
 {
-    if (strcmp(dataset, "cifar10") == 0) return "cifar";
-    if (strcmp(dataset, "shapes") == 0 || strcmp(dataset, "fashion-mnist") == 0 || strcmp(dataset, "mnist") == 0)
-        return "mnist";
-    return "article"; /* a folder of the user's images: 32x32 RGB */
-}
-
-/* Replaces *ds by its adaptation to c x h x w when the shapes differ. */
-static cs_status adapt_in_place(cs_dataset *ds, int c, int h, int w)
-{
-    if (ds->c == c && ds->h == h && ds->w == w) return CS_OK;
-    cs_dataset adapted;
-    cs_status st = cs_dataset_adapt(&adapted, ds, c, h, w);
-    if (st) return st;
-    cs_dataset_free(ds);
-    *ds = adapted;
-    return CS_OK;
-}
-
-cs_status cs_run_prepare(cs_run *run, const cs_run_options *o)
-{
-    memset(run, 0, sizeof *run);
-    const char *dataset = o->dataset;
-    if (!dataset) dataset = cs_data_default_available("fashion-mnist") ? "fashion-mnist" : "shapes";
-    const char *net_spec = o->net ? o->net : default_net(dataset);
-    snprintf(run->dataset_name, sizeof run->dataset_name, "%s", dataset);
-    snprintf(run->net_name, sizeof run->net_name, "%s", cs_net_preset_spec(net_spec) ? net_spec : "custom");
-
-    /* The net's input shape decides how synthetic and folder images are made. */
-    cs_net *probe;
-    cs_status st = cs_net_create(&probe, net_spec, 1, 1);
-    if (st) return st;
-    const int c = probe->in_c, h = probe->in_h, w = probe->in_w;
-    cs_net_destroy(probe);
-
-    cs_data_options d;
-    cs_data_options_defaults(&d);
-    d.dataset = dataset;
-    d.data_dir = o->data_dir;
-    d.limit = o->limit;
-    d.seed = o->cfg.seed;
-    d.channels = c == 1 || c == 3 ? c : 1;
-    d.height = h;
-    d.width = w;
-    if ((st = cs_data_load(&d, &run->train, &run->test))) return st;
-    if (run->train.c != c || run->train.h != h || run->train.w != w) {
-        fprintf(stderr, "convscope: note: %s images are %dx%dx%d; adapting them to the net's %dx%dx%d input\n",
-                dataset, run->train.h, run->train.w, run->train.c, h, w, c);
-        if ((st = adapt_in_place(&run->train, c, h, w)) || (st = adapt_in_place(&run->test, c, h, w))) {
-            cs_run_free(run);
-            return st;
-        }
+    for (const char *p = run->notes; *p;) {
+        const char *end = strchr(p, '\n');
+        const int len = end ? (int)(end - p) : (int)strlen(p);
+        fprintf(stderr, "convscope %s: note: %.*s\n", cmd, len, p);
+        p += len + (end != NULL);
     }
-    if ((st = cs_trainer_create(&run->trainer, net_spec, &o->cfg, &run->train, o->threads))) {
-        cs_run_free(run);
-        return st;
-    }
-    return CS_OK;
-}
-
-void cs_run_free(cs_run *run)
-{
-    cs_trainer_destroy(run->trainer);
-    cs_dataset_free(&run->train);
-    cs_dataset_free(&run->test);
-    memset(run, 0, sizeof *run);
+    if (o->spec.load && o->ignored)
+        fprintf(stderr, "convscope %s: note: --%s is ignored with --load: the run continues with the settings "
+                "saved in %s\n", cmd, o->ignored, o->spec.load);
 }

@@ -1,7 +1,8 @@
 /* cs_export.h - composing exported pictures of a net without GL: kernels in a grid,
  * activation maps in a grid, and filmstrips of frames, as packed RGB through the shared
- * colormap (cs_colormap.h), so an export looks like the window. The window's export key
- * can reuse these; writing the files is the data layer's (cs_imageio.h).
+ * colormap (cs_colormap.h), so an export looks like the window; and the one export recipe
+ * (cs_export_pictures) that `convscope export` and the window's export key both use. Writing
+ * the files is the data layer's (cs_imageio.h).
  *
  * A grid is tiles of tile_w x tile_h pixels in cols x rows, `gap` pixels between tiles
  * and around the border, filled with the background colour. */
@@ -12,6 +13,8 @@
 #include <stdint.h>
 
 #include "cs_colormap.h"
+#include "cs_error.h"
+#include "cs_snapshot.h"
 
 typedef struct {
     int scale;              /* pixels per weight or activation, >= 1 */
@@ -52,6 +55,26 @@ void cs_export_maps(uint8_t *rgb, const cs_export_grid *g, const float *maps, in
 cs_export_grid cs_export_filmstrip_layout(int n, int fw, int fh, const cs_export_style *st);
 void cs_export_filmstrip(uint8_t *rgb, const cs_export_grid *g, const uint8_t *const *frames, int n,
                          const cs_export_style *st);
+
+/* What cs_export_pictures writes, and where. */
+typedef struct {
+    const char *dir;          /* an existing directory */
+    long long kernels_step;   /* the step written into the kernel pictures' names */
+    long long maps_step;      /* the step written into the map pictures' names */
+    int maps;                 /* 1: also the input image and every layer's maps */
+    const char *input_name;   /* the input picture's file name ("input.png", "probe3.png") */
+    /* Called for each file written (its path and size); may be NULL. */
+    void (*wrote)(void *ctx, const char *path, int w, int h);
+    void *ctx;
+} cs_export_request;
+
+/* The export recipe: every conv layer's kernels of s as LAYER_kernels_stepNNNNNNN.png (one row
+ * per filter, RdBu over one symmetric range per layer, at least 40 px a kernel), and with
+ * rq->maps the input image as the net sees it (s->probe: colour for 3 channels, gray otherwise,
+ * at least 112 px) and every layer's maps of it as LAYER_maps_stepNNNNNNN.png (viridis over the
+ * layer's range; flat outputs as one row of 24 px cells). Returns CS_OK, or the first failure with
+ * cs_last_error() naming the file. */
+cs_status cs_export_pictures(const cs_snapshot *s, const cs_export_request *rq);
 
 /* Picks min(n, max_pick) indices of [0, n) evenly, always the first and the last, into idx;
  * returns how many. */

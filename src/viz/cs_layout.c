@@ -20,19 +20,7 @@ cs_rect cs_rect_inset(cs_rect r, float d)
     return o;
 }
 
-void cs_viz_layer_from_net(cs_viz_layer *out, const cs_net *net, int l)
-{
-    const cs_layer *L = &net->layers[l];
-    memset(out, 0, sizeof *out);
-    out->kind = L->kind;
-    memcpy(out->name, L->name, sizeof out->name);
-    out->name[sizeof out->name - 1] = '\0';
-    out->in_c = L->in_c, out->in_h = L->in_h, out->in_w = L->in_w;
-    out->out_c = L->out_c, out->out_h = L->out_h, out->out_w = L->out_w;
-    out->k = L->k, out->stride = L->stride, out->pad = L->pad;
-}
-
-void cs_viz_layer_maps(const cs_viz_layer *L, int *n_maps, int *map_h, int *map_w)
+void cs_viz_layer_maps(const cs_snap_layer *L, int *n_maps, int *map_h, int *map_w)
 {
     if (L->out_h == 1 && L->out_w == 1) {
         *n_maps = 1, *map_h = L->out_c, *map_w = 1;
@@ -134,7 +122,7 @@ static cs_rect bar_item(bar_pen *p, float w)
 }
 
 /* Height a kernel section needs at px pixels per weight: its header and the rows of tiles. */
-static float kern_need(const cs_viz_layer *C, int single, float width, float head, float gap, float px)
+static float kern_need(const cs_snap_layer *C, int single, float width, float head, float gap, float px)
 {
     const float tile = (float)C->k * px;
     const int per_row = (int)((width + gap) / (tile + gap));
@@ -151,14 +139,14 @@ static float kern_need(const cs_viz_layer *C, int single, float width, float hea
     return head + (float)rows * (tile + gap);
 }
 
-static void layout_kernels(cs_layout *L, const cs_viz_layer *layers, int n_layers, cs_rect inner)
+static void layout_kernels(cs_layout *L, const cs_snap_layer *layers, int n_layers, cs_rect inner)
 {
     const float s = L->scale;
     const float head = cs_layout_line_h(CS_FONT_SMALL, s);
     const float cbar_w = roundf(10 * s), cbar_label_w = roundf(46 * s), sep = roundf(6 * s);
     const float grid_w = inner.w - cbar_w - cbar_label_w - sep;
     L->n_kern = 0;
-    for (int l = 0; l < n_layers && L->n_kern < CS_VIZ_MAX_LAYERS; l++) {
+    for (int l = 0; l < n_layers && L->n_kern < CS_SNAP_MAX_LAYERS; l++) {
         if (layers[l].kind != CS_LAYER_CONV) continue;
         int k = L->n_kern++;
         L->kern_layer[k] = l;
@@ -167,7 +155,7 @@ static void layout_kernels(cs_layout *L, const cs_viz_layer *layers, int n_layer
     }
     /* the largest whole number of pixels per weight at which every section fits; the height
      * left over is shared in proportion to what each section needs */
-    float need[CS_VIZ_MAX_LAYERS], total = 0, share[CS_VIZ_MAX_LAYERS], share_sum = 0;
+    float need[CS_SNAP_MAX_LAYERS], total = 0, share[CS_SNAP_MAX_LAYERS], share_sum = 0;
     for (int k = 0; k < L->n_kern; k++) {
         share[k] = layers[L->kern_layer[k]].in_c == 1 || L->kern_rgb[k] ? 2.0f : 1.0f;
         share_sum += share[k];
@@ -175,7 +163,7 @@ static void layout_kernels(cs_layout *L, const cs_viz_layer *layers, int n_layer
     for (float px = 12; px >= 1; px--) {
         total = 0;
         for (int k = 0; k < L->n_kern; k++) {
-            const cs_viz_layer *C = &layers[L->kern_layer[k]];
+            const cs_snap_layer *C = &layers[L->kern_layer[k]];
             const int single = C->in_c == 1 || L->kern_rgb[k];
             const float gap = single || C->out_c * C->in_c <= 64 ? roundf(3 * s) : fmaxf(1, roundf(s));
             need[k] = kern_need(C, single, grid_w, head, gap, px) + sep;
@@ -185,7 +173,7 @@ static void layout_kernels(cs_layout *L, const cs_viz_layer *layers, int n_layer
     }
     float y = inner.y;
     for (int k = 0; k < L->n_kern; k++) {
-        const cs_viz_layer *C = &layers[L->kern_layer[k]];
+        const cs_snap_layer *C = &layers[L->kern_layer[k]];
         /* leftover height: a double share for one-tile-per-filter sections (the first layer,
          * whose kernels a class looks at most) */
         float h = total <= inner.h ? floorf(need[k] + (inner.h - total) * share[k] / share_sum)
@@ -209,7 +197,7 @@ static void layout_kernels(cs_layout *L, const cs_viz_layer *layers, int n_layer
     }
 }
 
-void cs_layout_compute(cs_layout *L, int win_w, int win_h, float user_scale, const cs_viz_layer *layers,
+void cs_layout_compute(cs_layout *L, int win_w, int win_h, float user_scale, const cs_snap_layer *layers,
                        int n_layers, int in_c, int in_h, int in_w, int n_classes)
 {
     (void)in_c;
@@ -218,7 +206,7 @@ void cs_layout_compute(cs_layout *L, int win_w, int win_h, float user_scale, con
     const float pad = roundf(6 * s), gap = roundf(6 * s);
     const float line = cs_layout_line_h(CS_FONT_NORMAL, s), small = cs_layout_line_h(CS_FONT_SMALL, s);
     L->win_w = win_w, L->win_h = win_h, L->scale = s, L->pad = pad;
-    if (n_layers > CS_VIZ_MAX_LAYERS) n_layers = CS_VIZ_MAX_LAYERS;
+    if (n_layers > CS_SNAP_MAX_LAYERS) n_layers = CS_SNAP_MAX_LAYERS;
 
     /* control bar: buttons on the first line, title and counters on the second */
     const float bh = roundf(26 * s);
@@ -321,12 +309,12 @@ void cs_layout_compute(cs_layout *L, int win_w, int win_h, float user_scale, con
     L->help = (cs_rect){roundf(((float)win_w - hw) * 0.5f), roundf(((float)win_h - hh) * 0.5f), hw, hh};
 }
 
-void cs_receptive_field(const cs_viz_layer *layers, int l, int y, int x, int *y0, int *x0, int *y1, int *x1)
+void cs_receptive_field(const cs_snap_layer *layers, int l, int y, int x, int *y0, int *x0, int *y1, int *x1)
 {
     const int H = layers[0].in_h, W = layers[0].in_w;
     long a = y, b = y, c = x, d = x; /* rows a..b, columns c..d in layer l's output */
     for (int i = l; i >= 0; i--) {
-        const cs_viz_layer *L = &layers[i];
+        const cs_snap_layer *L = &layers[i];
         if (L->kind == CS_LAYER_FC) {
             a = 0, b = H - 1, c = 0, d = W - 1;
             break;

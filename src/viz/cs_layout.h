@@ -5,8 +5,8 @@
 #define CS_LAYOUT_H
 
 #include "cs_net.h"
+#include "cs_snapshot.h"
 
-#define CS_VIZ_MAX_LAYERS 32
 #define CS_VIZ_MAX_CLASSES 32 /* output rows drawn; larger outputs are cut */
 
 typedef struct {
@@ -18,21 +18,9 @@ int cs_rect_contains(cs_rect r, float px, float py);
 /* r shrunk by d on every side. */
 cs_rect cs_rect_inset(cs_rect r, float d);
 
-/* A layer as the window sees it: plain data copied from the net (no pointers). */
-typedef struct {
-    cs_layer_kind kind;
-    char name[32];
-    int in_c, in_h, in_w;
-    int out_c, out_h, out_w;
-    int k, stride, pad;
-} cs_viz_layer;
-
-/* Copies layer l's description out of a net. */
-void cs_viz_layer_from_net(cs_viz_layer *out, const cs_net *net, int l);
-
 /* How a layer's output is drawn: out_c maps of out_h x out_w cells, or, for vectors
  * (out_h = out_w = 1: fc, softmax), one map of out_c x 1 cells. */
-void cs_viz_layer_maps(const cs_viz_layer *L, int *n_maps, int *map_h, int *map_w);
+void cs_viz_layer_maps(const cs_snap_layer *L, int *n_maps, int *map_h, int *map_w);
 
 /* Equal tiles in rows and columns, row-major. */
 typedef struct {
@@ -103,21 +91,21 @@ typedef struct {
     int n_cols;
     int narrow;                     /* columns too narrow for "16@32×32" on one line: the shape
                                      * takes two lines, names and ranges the small font */
-    cs_rect col[CS_VIZ_MAX_LAYERS];      /* column, header (name, shape) on top, range at the bottom */
-    cs_rect col_maps[CS_VIZ_MAX_LAYERS]; /* area of the maps */
-    cs_grid col_grid[CS_VIZ_MAX_LAYERS]; /* tiles of the layer's maps */
-    cs_rect col_range[CS_VIZ_MAX_LAYERS];   /* two lines: the range in use, max over min */
+    cs_rect col[CS_SNAP_MAX_LAYERS];      /* column, header (name, shape) on top, range at the bottom */
+    cs_rect col_maps[CS_SNAP_MAX_LAYERS]; /* area of the maps */
+    cs_grid col_grid[CS_SNAP_MAX_LAYERS]; /* tiles of the layer's maps */
+    cs_rect col_range[CS_SNAP_MAX_LAYERS];   /* two lines: the range in use, max over min */
     cs_rect strip_cbar;             /* colour bar of the activation colormap (labels beside it) */
 
     cs_rect kernels;                /* kernel panel: every conv layer */
     int n_kern;
-    int kern_layer[CS_VIZ_MAX_LAYERS];   /* index into the layers */
-    int kern_rgb[CS_VIZ_MAX_LAYERS];     /* 1: one RGB tile per filter (first conv of a 3-channel net) */
-    int kern_rows_are_filters[CS_VIZ_MAX_LAYERS]; /* per-channel tiles: 1 rows = filters, 0 rows = channels */
-    cs_rect kern_header[CS_VIZ_MAX_LAYERS];
-    cs_rect kern_area[CS_VIZ_MAX_LAYERS];
-    cs_grid kern_grid[CS_VIZ_MAX_LAYERS];
-    cs_rect kern_cbar[CS_VIZ_MAX_LAYERS];    /* vertical colour bar; numbers to its right */
+    int kern_layer[CS_SNAP_MAX_LAYERS];   /* index into the layers */
+    int kern_rgb[CS_SNAP_MAX_LAYERS];     /* 1: one RGB tile per filter (first conv of a 3-channel net) */
+    int kern_rows_are_filters[CS_SNAP_MAX_LAYERS]; /* per-channel tiles: 1 rows = filters, 0 rows = channels */
+    cs_rect kern_header[CS_SNAP_MAX_LAYERS];
+    cs_rect kern_area[CS_SNAP_MAX_LAYERS];
+    cs_grid kern_grid[CS_SNAP_MAX_LAYERS];
+    cs_rect kern_cbar[CS_SNAP_MAX_LAYERS];    /* vertical colour bar; numbers to its right */
     cs_rect timeline;               /* the training timeline, under the kernels (cs_timeline.h) */
 
     cs_rect curves;                 /* learning curves panel */
@@ -129,13 +117,13 @@ typedef struct {
 
 /* Lays out the train view for a window of win_w x win_h pixels. layers: n_layers entries
  * (input excluded; the net's input shape is in_c x in_h x in_w). */
-void cs_layout_compute(cs_layout *L, int win_w, int win_h, float user_scale, const cs_viz_layer *layers,
+void cs_layout_compute(cs_layout *L, int win_w, int win_h, float user_scale, const cs_snap_layer *layers,
                        int n_layers, int in_c, int in_h, int in_w, int n_classes);
 
 /* Receptive field: the input-image rectangle that output cell (y, x) of layer l depends on,
  * through every conv and pool layer before it, stride and padding respected. Inclusive bounds,
  * clipped to the image (layers[0].in_h x layers[0].in_w). A cell of a fully connected layer, or
  * of anything after one, sees the whole image. */
-void cs_receptive_field(const cs_viz_layer *layers, int l, int y, int x, int *y0, int *x0, int *y1, int *x1);
+void cs_receptive_field(const cs_snap_layer *layers, int l, int y, int x, int *y0, int *x0, int *y1, int *x1);
 
 #endif

@@ -82,12 +82,12 @@ int cs_timeline_epoch_marks(const cs_history_meta *meta, size_t n, int64_t *step
     return count;
 }
 
-int cs_timeline_kernel_hit(const cs_layout *L, const cs_viz_layer *layers, float x, float y, int *layer, int *o,
+int cs_timeline_kernel_hit(const cs_layout *L, const cs_snap_layer *layers, float x, float y, int *layer, int *o,
                            int *c)
 {
     for (int k = 0; k < L->n_kern; k++) {
         const int l = L->kern_layer[k];
-        const cs_viz_layer *ly = &layers[l];
+        const cs_snap_layer *ly = &layers[l];
         const int i = cs_grid_hit(&L->kern_grid[k], x, y, ly->k, ly->k, NULL, NULL);
         if (i < 0) continue;
         /* the same tile order the train view draws in */

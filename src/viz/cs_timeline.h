@@ -50,7 +50,7 @@ int cs_timeline_epoch_marks(const cs_history_meta *meta, size_t n, int64_t *step
 
 /* The kernel tile of the train view under (x, y): the conv layer's index in `layers`, the
  * filter o and input channel c (0 for one-tile-per-filter sections). Returns 1 on a hit. */
-int cs_timeline_kernel_hit(const cs_layout *L, const cs_viz_layer *layers, float x, float y, int *layer, int *o,
+int cs_timeline_kernel_hit(const cs_layout *L, const cs_snap_layer *layers, float x, float y, int *layer, int *o,
                            int *c);
 
 /* The evolution strip of a k x k kernel in T->strip: how many frames fit (at most max, at least

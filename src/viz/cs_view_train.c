@@ -27,12 +27,12 @@ struct cs_view_train {
     cs_gl *gl;       /* borrowed */
     cs_text *text;   /* borrowed */
     int n_layers;
-    unsigned act_tex[CS_VIZ_MAX_LAYERS], w_tex[CS_VIZ_MAX_LAYERS], probe_tex, ramp_h, ramp_v;
-    int act_tw[CS_VIZ_MAX_LAYERS], act_th[CS_VIZ_MAX_LAYERS], w_tw[CS_VIZ_MAX_LAYERS], w_th[CS_VIZ_MAX_LAYERS];
+    unsigned act_tex[CS_SNAP_MAX_LAYERS], w_tex[CS_SNAP_MAX_LAYERS], probe_tex, ramp_h, ramp_v;
+    int act_tw[CS_SNAP_MAX_LAYERS], act_th[CS_SNAP_MAX_LAYERS], w_tw[CS_SNAP_MAX_LAYERS], w_th[CS_SNAP_MAX_LAYERS];
     int probe_tw, probe_th;
-    cs_value_range act_layer[CS_VIZ_MAX_LAYERS], w_layer[CS_VIZ_MAX_LAYERS];
-    cs_value_range *act_map[CS_VIZ_MAX_LAYERS]; /* (n maps) each, owned */
-    cs_value_range *w_map[CS_VIZ_MAX_LAYERS];   /* (OC) each, owned */
+    cs_value_range act_layer[CS_SNAP_MAX_LAYERS], w_layer[CS_SNAP_MAX_LAYERS];
+    cs_value_range *act_map[CS_SNAP_MAX_LAYERS]; /* (n maps) each, owned */
+    cs_value_range *w_map[CS_SNAP_MAX_LAYERS];   /* (OC) each, owned */
     uint64_t uploaded_seq;
     int have_data;
     float scale;     /* the layout's UI scale during a draw */
@@ -61,7 +61,7 @@ cs_status cs_view_train_create(cs_view_train **out, cs_gl *gl, cs_text *text)
 
 static void free_textures(cs_view_train *v)
 {
-    for (int l = 0; l < CS_VIZ_MAX_LAYERS; l++) {
+    for (int l = 0; l < CS_SNAP_MAX_LAYERS; l++) {
         cs_gl_texture_destroy(v->act_tex[l]);
         cs_gl_texture_destroy(v->w_tex[l]);
         v->act_tex[l] = v->w_tex[l] = 0;
@@ -88,7 +88,7 @@ static int shapes_match(const cs_view_train *v, const cs_snapshot *s)
     if (!v->have_data || v->n_layers != s->n_layers) return 0;
     if (v->probe_tw != s->in_w || v->probe_th != s->in_c * s->in_h) return 0;
     for (int l = 0; l < s->n_layers; l++) {
-        const cs_viz_layer *L = &s->layers[l];
+        const cs_snap_layer *L = &s->layers[l];
         if (v->act_tw[l] != L->out_w || v->act_th[l] != L->out_c * L->out_h) return 0;
     }
     return 1;
@@ -100,7 +100,7 @@ void cs_view_train_upload(cs_view_train *v, const cs_snapshot *s)
         free_textures(v);
         v->n_layers = s->n_layers;
         for (int l = 0; l < s->n_layers; l++) {
-            const cs_viz_layer *L = &s->layers[l];
+            const cs_snap_layer *L = &s->layers[l];
             int n, mh, mw;
             cs_viz_layer_maps(L, &n, &mh, &mw);
             v->act_tw[l] = L->out_w, v->act_th[l] = L->out_c * L->out_h;
@@ -117,7 +117,7 @@ void cs_view_train_upload(cs_view_train *v, const cs_snapshot *s)
         v->have_data = 1;
     }
     for (int l = 0; l < s->n_layers; l++) {
-        const cs_viz_layer *L = &s->layers[l];
+        const cs_snap_layer *L = &s->layers[l];
         const float *a = s->acts + s->act_off[l];
         cs_gl_texture_update(v->act_tex[l], v->act_tw[l], v->act_th[l], a);
         int n, mh, mw;
@@ -250,7 +250,7 @@ static void draw_top(cs_view_train *v, const cs_snapshot *s, const cs_layout *L,
 /* Receptive field and cell outline of a hovered activation cell. */
 static void hover_act(cs_view_train *v, const cs_snapshot *s, const cs_layout *L, int l, int m, int cy, int cx)
 {
-    const cs_viz_layer *ly = &s->layers[l];
+    const cs_snap_layer *ly = &s->layers[l];
     int n, mh, mw;
     cs_viz_layer_maps(ly, &n, &mh, &mw);
     float val = s->acts[s->act_off[l] + ((size_t)m * mh + cy) * mw + cx];
@@ -286,7 +286,7 @@ static void draw_strip(cs_view_train *v, const cs_snapshot *s, const cs_layout *
     panel(v, L->strip, buf, sc);
     const float line = cs_layout_line_h(CS_FONT_NORMAL, sc);
     for (int l = 0; l < L->n_cols && l < s->n_layers; l++) {
-        const cs_viz_layer *ly = &s->layers[l];
+        const cs_snap_layer *ly = &s->layers[l];
         const cs_rect c = L->col[l];
         int n, mh, mw;
         cs_viz_layer_maps(ly, &n, &mh, &mw);
@@ -348,7 +348,7 @@ static void draw_strip(cs_view_train *v, const cs_snapshot *s, const cs_layout *
 /* The numbers of one kernel channel as a tooltip table. */
 static float kernel_numbers(cs_view_train *v, const cs_snapshot *s, int l, int o, int c, float x, float y, int layer)
 {
-    const cs_viz_layer *ly = &s->layers[l];
+    const cs_snap_layer *ly = &s->layers[l];
     const float *w = s->weights + s->w_off[l] + ((size_t)o * ly->in_c + c) * ly->k * ly->k;
     const float lh = cs_text_width(v->text, CS_FONT_MONO, "0") * 2.1f;
     for (int ky = 0; ky < ly->k; ky++) {
@@ -374,7 +374,7 @@ static void draw_kernels(cs_view_train *v, const cs_snapshot *s, const cs_layout
     cs_rect hov_tile = {0, 0, 0, 0};
     for (int k = 0; k < L->n_kern; k++) {
         const int l = L->kern_layer[k];
-        const cs_viz_layer *ly = &s->layers[l];
+        const cs_snap_layer *ly = &s->layers[l];
         if (!v->w_tex[l]) continue;
         const cs_grid *g = &L->kern_grid[k];
         const int K = ly->k, C = ly->in_c, OC = ly->out_c;
@@ -423,7 +423,7 @@ static void draw_kernels(cs_view_train *v, const cs_snapshot *s, const cs_layout
         }
     }
     if (hov_l >= 0) {
-        const cs_viz_layer *ly = &s->layers[hov_l];
+        const cs_snap_layer *ly = &s->layers[hov_l];
         cs_gl_frame(v->gl, CS_GL_TOP, cs_rect_inset(hov_tile, -2), 2, HILITE);
         const int planes = hov_rgb ? 3 : 1;
         const float mono_w = cs_text_width(v->text, CS_FONT_MONO, "0");

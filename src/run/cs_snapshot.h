@@ -1,7 +1,8 @@
-/* cs_snapshot.h - what the window draws, as plain data: a copy of the weights, every layer's
- * output for the probe image, the probe's class probabilities, the learning curves and the
- * counters. No pointer into a live net, so a snapshot can be copied, kept (a timeline) or drawn
- * by another view while the network keeps training.
+/* cs_snapshot.h - one state of a training run as plain data, for whoever shows it: a copy of the
+ * weights, every layer's output for the probe image, the probe's class probabilities, the
+ * learning curves and the counters. No pointer into a live net, so a snapshot can be copied, kept
+ * (a timeline) or drawn by another thread while the network keeps training. cs_run fills them
+ * (cs_run_capture); the window only draws them.
  *
  * Snapshots travel from the training thread to the window through a triple buffer: the trainer
  * fills the back slot and publishes it (a swap with the ready slot under a mutex held for a few
@@ -16,8 +17,21 @@
 
 #include "cs_dataset.h"
 #include "cs_error.h"
-#include "cs_layout.h"
 #include "cs_net.h"
+
+#define CS_SNAP_MAX_LAYERS 32 /* layers a snapshot describes */
+
+/* A layer as a snapshot describes it: plain data copied from the net (no pointers). */
+typedef struct {
+    cs_layer_kind kind;
+    char name[32];
+    int in_c, in_h, in_w;
+    int out_c, out_h, out_w;
+    int k, stride, pad;
+} cs_snap_layer;
+
+/* Copies layer l's description out of a net. */
+void cs_snap_layer_from_net(cs_snap_layer *out, const cs_net *net, int l);
 
 #define CS_SNAP_HISTORY 1024 /* points per learning curve; older points are merged pairwise */
 #define CS_SNAP_EPOCHS 256   /* epoch boundaries remembered */
@@ -42,10 +56,10 @@ void cs_curve_add(cs_curve *c, long step, float loss, float acc);
 typedef struct {
     /* the run: fixed while it lasts */
     int n_layers;
-    cs_viz_layer layers[CS_VIZ_MAX_LAYERS];
-    size_t w_off[CS_VIZ_MAX_LAYERS];   /* layer's weights in `weights` (conv: (OC, C, K, K)) */
-    size_t w_count[CS_VIZ_MAX_LAYERS]; /* 0 for layers without weights */
-    size_t act_off[CS_VIZ_MAX_LAYERS]; /* layer's output in `acts`: (out_c, out_h, out_w) */
+    cs_snap_layer layers[CS_SNAP_MAX_LAYERS];
+    size_t w_off[CS_SNAP_MAX_LAYERS];   /* layer's weights in `weights` (conv: (OC, C, K, K)) */
+    size_t w_count[CS_SNAP_MAX_LAYERS]; /* 0 for layers without weights */
+    size_t act_off[CS_SNAP_MAX_LAYERS]; /* layer's output in `acts`: (out_c, out_h, out_w) */
     int in_c, in_h, in_w;
     int n_classes;
 
@@ -54,7 +68,8 @@ typedef struct {
     size_t n_weights;
     float *acts;       /* (n_acts): every layer's output for the probe image, concatenated */
     size_t n_acts;
-    float *probe;      /* (in_c, in_h, in_w): the probe image in [0, 1] */
+    float *probe;      /* (in_c, in_h, in_w): the probe image in [0, 1], the floats the net saw
+                        * (copied from the run's one conversion, cs_dataset_fill_batch) */
     float probs[CS_MAX_CLASSES]; /* (n_classes): the probe's class probabilities */
     int probe_index;   /* index into the probe set */
     int probe_label;   /* its true class */
@@ -68,12 +83,15 @@ typedef struct {
     long step, images_seen;
     int epoch;
     double images_per_sec;
-    float lr;
+    float lr;          /* a copy of the run's learning rate (its home is the trainer's cfg.lr) */
     char optimizer[16], loss[16];
+    uint64_t seed;     /* the seed of the run's current weights (a restart changes it) */
     int paused;
     int diverged;      /* training stopped on NaN/Inf; message says where */
     long nonfinite;    /* non-finite values replaced by 0 in this snapshot (never drawn) */
     char message[256];
+    char event[320];   /* the run's latest event for a status line ("checkpoint saved to ..."), or "" */
+    uint64_t event_seq; /* increases with every new event */
 
     uint64_t seq;      /* increases with every published snapshot */
     uint64_t data_seq; /* increases when weights, acts or probe changed: textures need an upload */
@@ -91,8 +109,6 @@ void cs_snapshot_copy(cs_snapshot *dst, const cs_snapshot *src);
  * drawn from NaN data. Returns that count. */
 long cs_snapshot_capture(cs_snapshot *s, const cs_net *net, int i);
 
-/* Sets s->probe from image `index` of ds ((c, h, w) bytes to [0, 1]) and its label. */
-void cs_snapshot_set_probe(cs_snapshot *s, const cs_dataset *ds, int index);
 
 typedef struct {
     cs_snapshot slot[3];

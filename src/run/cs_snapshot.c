@@ -6,6 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+void cs_snap_layer_from_net(cs_snap_layer *out, const cs_net *net, int l)
+{
+    const cs_layer *L = &net->layers[l];
+    memset(out, 0, sizeof *out);
+    out->kind = L->kind;
+    memcpy(out->name, L->name, sizeof out->name);
+    out->name[sizeof out->name - 1] = '\0';
+    out->in_c = L->in_c, out->in_h = L->in_h, out->in_w = L->in_w;
+    out->out_c = L->out_c, out->out_h = L->out_h, out->out_w = L->out_w;
+    out->k = L->k, out->stride = L->stride, out->pad = L->pad;
+}
+
 void cs_curve_clear(cs_curve *c) { c->n = 0; }
 
 void cs_curve_add(cs_curve *c, long step, float loss, float acc)
@@ -26,8 +38,8 @@ void cs_curve_add(cs_curve *c, long step, float loss, float acc)
 cs_status cs_snapshot_init(cs_snapshot *s, const cs_net *net)
 {
     memset(s, 0, sizeof *s);
-    if (net->n_layers > CS_VIZ_MAX_LAYERS)
-        return cs_fail(CS_ERR_SHAPE, "the window draws at most %d layers (the net has %d)", CS_VIZ_MAX_LAYERS,
+    if (net->n_layers > CS_SNAP_MAX_LAYERS)
+        return cs_fail(CS_ERR_SHAPE, "a snapshot describes at most %d layers (the net has %d)", CS_SNAP_MAX_LAYERS,
                        net->n_layers);
     if (net->n_classes > CS_MAX_CLASSES)
         return cs_fail(CS_ERR_SHAPE, "the net has %d outputs (at most %d)", net->n_classes, CS_MAX_CLASSES);
@@ -37,7 +49,7 @@ cs_status cs_snapshot_init(cs_snapshot *s, const cs_net *net)
     size_t acts = 0;
     for (int l = 0; l < net->n_layers; l++) {
         const cs_layer *L = &net->layers[l];
-        cs_viz_layer_from_net(&s->layers[l], net, l);
+        cs_snap_layer_from_net(&s->layers[l], net, l);
         s->w_off[l] = L->w ? (size_t)(L->w - net->params) : 0;
         s->w_count[l] = L->w ? L->w_count : 0;
         s->act_off[l] = acts;
@@ -99,15 +111,6 @@ long cs_snapshot_capture(cs_snapshot *s, const cs_net *net, int i)
     bad += copy_finite(s->probs, probs, (size_t)s->n_classes);
     s->nonfinite = bad;
     return bad;
-}
-
-void cs_snapshot_set_probe(cs_snapshot *s, const cs_dataset *ds, int index)
-{
-    const size_t n = (size_t)ds->c * ds->h * ds->w;
-    const uint8_t *px = ds->pixels + (size_t)index * n;
-    for (size_t j = 0; j < n; j++) s->probe[j] = (float)px[j] / 255.0f;
-    s->probe_index = index;
-    s->probe_label = ds->labels[index];
 }
 
 cs_status cs_snap_triple_init(cs_snap_triple *t, const cs_net *net)

@@ -1,0 +1,86 @@
+/* gui_app.h - the live window's state that lives across frames, shared by its phases
+ * (cmd_gui.c: options, window open and close, and per frame events -> actions -> draw) and by the
+ * actions its key table binds (gui_keys.c). The run and its driver live in the run layer; this
+ * struct only holds what the window needs to show them. */
+#ifndef GUI_APP_H
+#define GUI_APP_H
+
+#include <SDL.h>
+#include <stdint.h>
+
+#include "cs_gl.h"
+#include "cs_layout.h"
+#include "cs_run.h"
+#include "cs_run_driver.h"
+#include "cs_text.h"
+#include "cs_view_train.h"
+#include "gui_options.h"
+#include "gui_script.h"
+#include "gui_step.h"
+#include "gui_timeline.h"
+
+/* The views; a key table row names the views it works in. */
+enum { GUI_VIEW_TRAIN = 1, GUI_VIEW_STEP = 2, GUI_VIEW_ALL = 3 };
+
+/* The learning-rate slider's ends (log scale). */
+#define GUI_LR_MIN 1e-4f
+#define GUI_LR_MAX 1.0f
+
+typedef struct {
+    gui_options opt;          /* parsed command line (strings borrowed from argv) */
+
+    /* the run, in the run layer */
+    cs_run *run;              /* owned */
+    cs_run_driver *driver;    /* owned: trains the run (own thread, or lockstep with the frames) */
+
+    /* the window and what draws into it; owned */
+    SDL_Window *win;
+    SDL_GLContext ctx;
+    int ttf;                  /* SDL_ttf started */
+    cs_gl *gl;
+    cs_text *text;
+    cs_view_train *vt;
+    gui_step *step;
+    gui_tl *tl;
+    int vsync;
+
+    /* state across frames */
+    int view;                 /* GUI_VIEW_TRAIN or GUI_VIEW_STEP */
+    int fullscreen, show_help, quit, reload_shaders;
+    cs_norm_mode maps_norm, kernels_norm;
+    int dragging_lr;
+    float drag_lr;            /* the slider's value while dragging (the run's rate follows) */
+    float mouse_x, mouse_y;   /* drawable pixels */
+    int mouse_in;
+    char message[512];        /* the status line's transient message */
+    double message_until;     /* frame time it disappears */
+    const char *shot_path;    /* a screenshot asked for this frame, or NULL */
+    char shot_buf[512];
+    cs_layout layout;         /* of the train view at the current size */
+    int layout_w, layout_h;
+    float layout_scale;
+    int step_filter;          /* conv1 filter last clicked in the train view (for s) */
+    const cs_snapshot *snap;  /* the snapshot drawn last: live, or the timeline's step */
+    uint64_t uploaded;        /* data_seq of the snapshot in the textures */
+    uint64_t event_seen;      /* the run's last event shown */
+    char view_title[240];
+
+    /* the frame clock: frame count, and seconds (frames / 60 in lockstep, else the real clock) */
+    long frame;
+    double now;
+    gui_script script;
+
+    /* statistics (--stats) */
+    double *frame_ms;         /* owned: time of each drawn frame */
+    size_t n_ms, cap_ms;
+    int drawn;
+    double fps, fps_t0;
+    long fps_frames;
+    double next_frame;        /* pacing without vsync */
+    int status;               /* the exit status */
+} gui_app;
+
+/* Sets the status line's message for 5 seconds of frame time. */
+void gui_app_say(gui_app *app, const char *msg);
+
+#endif

@@ -1,0 +1,408 @@
+/* gui_keys.c - the live window's key table and its actions (see gui_keys.h). */
+#define _DEFAULT_SOURCE
+#include "gui_keys.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cs_export.h"
+
+/* ---- training speeds ------------------------------------------------------------------------ */
+
+static const int SPEEDS[] = {1, 2, 5, 10, 20, 50, 100, 200, 0};
+enum { N_SPEEDS = sizeof SPEEDS / sizeof SPEEDS[0] };
+
+int gui_keys_speed_count(void) { return N_SPEEDS; }
+int gui_keys_speed(int index) { return SPEEDS[index < 0 ? 0 : index >= N_SPEEDS ? N_SPEEDS - 1 : index]; }
+
+int gui_keys_speed_index(int bps)
+{
+    if (bps <= 0) return N_SPEEDS - 1;
+    int best = 0;
+    for (int i = 0; i < N_SPEEDS - 1; i++)
+        if (abs(SPEEDS[i] - bps) < abs(SPEEDS[best] - bps)) best = i;
+    return best;
+}
+
+/* ---- actions -------------------------------------------------------------------------------- */
+
+static void a_pause(gui_app *app, int arg)
+{
+    (void)arg;
+    cs_run_driver_set_paused(app->driver, !cs_run_driver_paused(app->driver));
+}
+
+static void a_one_step(gui_app *app, int arg)
+{
+    (void)arg;
+    cs_run_driver_request_step(app->driver);
+}
+
+static void a_speed(gui_app *app, int d)
+{
+    const int i = gui_keys_speed_index(cs_run_driver_speed(app->driver)) + d;
+    cs_run_driver_set_speed(app->driver, gui_keys_speed(i));
+}
+
+static void a_restart(gui_app *app, int arg)
+{
+    (void)arg;
+    cs_run_driver_request_restart(app->driver);
+}
+
+static void a_probe(gui_app *app, int d) { cs_run_driver_set_probe(app->driver, cs_run_driver_probe(app->driver) + d); }
+
+static void a_maps_norm(gui_app *app, int arg)
+{
+    (void)arg;
+    app->maps_norm = (app->maps_norm + 1) % CS_NORM_COUNT;
+}
+
+static void a_kernels_norm(gui_app *app, int arg)
+{
+    (void)arg;
+    app->kernels_norm = (app->kernels_norm + 1) % CS_NORM_COUNT;
+}
+
+static void a_view(gui_app *app, int view) { app->view = view; }
+
+/* The conv1 filter under the pointer in the train view, or -1. */
+static int hovered_filter(const gui_app *app)
+{
+    const cs_layout *L = &app->layout;
+    if (L->n_kern < 1 || !app->mouse_in || !app->snap) return -1;
+    const cs_snap_layer *ly = &app->snap->layers[L->kern_layer[0]];
+    const int i = cs_grid_hit(&L->kern_grid[0], app->mouse_x, app->mouse_y, 1, 1, NULL, NULL);
+    if (i < 0) return -1;
+    if (L->kern_rgb[0] || ly->in_c == 1) return i;
+    return L->kern_rows_are_filters[0] ? i / ly->in_c : i % ly->out_c;
+}
+
+/* s: the hovered (or last clicked) conv1 filter over the probe image, in the step view. */
+static void a_step_filter(gui_app *app, int arg)
+{
+    (void)arg;
+    if (!app->snap || app->layout.n_kern < 1) {
+        gui_app_say(app, "this net has no conv layer to step");
+        return;
+    }
+    const int hov = hovered_filter(app), f = hov >= 0 ? hov : app->step_filter;
+    if (gui_step_use_filter(app->step, app->snap, app->layout.kern_layer[0], f) != CS_OK) {
+        gui_app_say(app, cs_last_error());
+        return;
+    }
+    app->view = GUI_VIEW_STEP;
+}
+
+static void a_help(gui_app *app, int arg)
+{
+    (void)arg;
+    app->show_help = !app->show_help;
+}
+
+static void a_fullscreen(gui_app *app, int arg)
+{
+    (void)arg;
+    app->fullscreen = !app->fullscreen;
+    if (SDL_SetWindowFullscreen(app->win, app->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0) != 0) {
+        char m[300];
+        snprintf(m, sizeof m, "fullscreen: %s", SDL_GetError());
+        gui_app_say(app, m);
+        app->fullscreen = !app->fullscreen;
+    }
+}
+
+static void a_records(gui_app *app, int d) { gui_tl_step_records(app->tl, d); }
+
+static void a_first(gui_app *app, int arg)
+{
+    (void)arg;
+    gui_tl_first(app->tl);
+}
+
+static void a_live(gui_app *app, int arg)
+{
+    (void)arg;
+    gui_tl_live(app->tl);
+}
+
+static void a_play(gui_app *app, int dir) { gui_tl_play(app->tl, dir, app->now); }
+static void a_play_speed(gui_app *app, int d) { gui_tl_play_speed(app->tl, d); }
+
+static void a_strip(gui_app *app, int arg)
+{
+    (void)arg;
+    gui_tl_toggle_strip(app->tl);
+}
+
+static void dated(char *buf, size_t size, const char *pattern)
+{
+    const time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(buf, size, pattern, &tm);
+}
+
+static void print_export(void *ctx, const char *path, int w, int h)
+{
+    int *count = ctx;
+    printf("export: %s  %dx%d\n", path, w, h);
+    (*count)++;
+}
+
+/* e: the shown kernels (live or the timeline's step), the probe's maps and the probe itself, by
+ * the export recipe `convscope export` uses. */
+static void a_export(gui_app *app, int arg)
+{
+    (void)arg;
+    const cs_snapshot *s = app->snap;
+    if (!s) return;
+    char dir[512], msg[700];
+    if (app->opt.export_dir) snprintf(dir, sizeof dir, "%s", app->opt.export_dir);
+    else dated(dir, sizeof dir, "convscope-export-%Y%m%d-%H%M%S");
+    const long shown = gui_tl_shown_step(app->tl);
+    const long long kstep = shown >= 0 ? (long long)shown : (long long)s->step;
+    char input[64];
+    snprintf(input, sizeof input, "probe%d.png", s->probe_index);
+    int count = 0;
+    const cs_export_request rq = {dir, kstep, (long long)s->step, 1, input, print_export, &count};
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        snprintf(msg, sizeof msg, "cannot create %.400s (%s)", dir, strerror(errno));
+        fprintf(stderr, "convscope gui: %s\n", msg);
+    } else if (cs_export_pictures(s, &rq) != CS_OK) {
+        snprintf(msg, sizeof msg, "export failed: %.500s", cs_last_error());
+        fprintf(stderr, "convscope gui: %s\n", msg);
+    } else {
+        snprintf(msg, sizeof msg, "exported %d pictures (kernels at step %lld, maps at step %ld) to %.400s/", count,
+                 kstep, s->step, dir);
+    }
+    fflush(stdout);
+    gui_app_say(app, msg);
+}
+
+/* w, ctrl+s: a checkpoint, written by the training side (which owns the trainer), to --save FILE
+ * or a dated file. */
+static void a_save(gui_app *app, int arg)
+{
+    (void)arg;
+    char path[256];
+    if (cs_run_save_path(app->run)) path[0] = '\0';
+    else dated(path, sizeof path, "convscope-%Y%m%d-%H%M%S.ckpt");
+    cs_run_driver_request_save(app->driver, path[0] ? path : NULL);
+    gui_app_say(app, "saving a checkpoint\u2026");
+}
+
+static void a_screenshot(gui_app *app, int arg)
+{
+    (void)arg;
+    dated(app->shot_buf, sizeof app->shot_buf, "convscope-%Y%m%d-%H%M%S.png");
+    app->shot_path = app->shot_buf;
+}
+
+static void a_reload(gui_app *app, int arg)
+{
+    (void)arg;
+    app->reload_shaders = 1;
+}
+
+static void a_quit(gui_app *app, int arg)
+{
+    (void)arg;
+    app->quit = 1;
+}
+
+static void a_escape(gui_app *app, int arg)
+{
+    (void)arg;
+    if (app->show_help) app->show_help = 0;
+    else app->quit = 1;
+}
+
+/* the step view's actions; arg packs a direction */
+static void s_play(gui_app *app, int arg)
+{
+    (void)arg;
+    gui_step_toggle_play(app->step);
+}
+static void s_move(gui_app *app, int dir) { gui_step_move(app->step, dir / 10 - 1, dir % 10 - 1); }
+static void s_speed(gui_app *app, int d) { gui_step_speed(app->step, d); }
+static void s_advance(gui_app *app, int dir) { gui_step_advance(app->step, dir); }
+static void s_ends(gui_app *app, int end) { (end ? gui_step_end : gui_step_home)(app->step); }
+static void s_stride(gui_app *app, int d) { gui_step_stride(app->step, d); }
+static void s_pad(gui_app *app, int d) { gui_step_pad(app->step, d); }
+static void s_relu(gui_app *app, int arg)
+{
+    (void)arg;
+    gui_step_toggle_relu(app->step);
+}
+static void s_next(gui_app *app, int image) { (image ? gui_step_next_image : gui_step_next_kernel)(app->step); }
+
+/* ---- the table ------------------------------------------------------------------------------ */
+
+enum { T = GUI_VIEW_TRAIN, S = GUI_VIEW_STEP, A = GUI_VIEW_ALL, SHIFT = KMOD_SHIFT, CTRL = KMOD_CTRL };
+/* s_move's direction: 10 * (dy + 1) + (dx + 1) */
+enum { LEFT = 10, RIGHT = 12, UP = 1, DOWN = 21 };
+
+typedef struct {
+    SDL_Keycode keys[3];        /* up to three keys (0 ends); none: a help row for the mouse */
+    Uint16 mod;                 /* modifiers that must be held (0: any) */
+    int views;                  /* GUI_VIEW_* the row works in */
+    void (*action)(gui_app *app, int arg);
+    int arg;
+    const char *label;          /* the help row's key column; NULL: the row above describes it */
+    const char *help;
+} gui_key;
+
+static const gui_key KEYS[] = {
+    /* the training view, in the order its help lists them */
+    {{SDLK_SPACE}, 0, T, a_pause, 0, "space", "pause / resume training"},
+    {{SDLK_n}, 0, T, a_one_step, 0, "n", "train one batch (also while paused)"},
+    {{SDLK_PLUS, SDLK_EQUALS, SDLK_KP_PLUS}, 0, T, a_speed, 1, "+  /  \u2212",
+     "faster / slower: 1 batch per second up to full speed"},
+    {{SDLK_MINUS, SDLK_KP_MINUS}, 0, T, a_speed, -1, NULL, NULL},
+    {{SDLK_r}, 0, T, a_restart, 0, "r", "restart from new random weights (after a divergence, at a tenth of the rate)"},
+    {{SDLK_LEFTBRACKET}, 0, T, a_probe, -1, "[  /  ]", "previous / next probe image"},
+    {{SDLK_RIGHTBRACKET}, 0, T, a_probe, 1, NULL, NULL},
+    {{SDLK_m}, 0, T, a_maps_norm, 0, "m", "maps normalisation: per map, per layer, fixed"},
+    {{SDLK_k}, 0, T, a_kernels_norm, 0, "k", "kernels normalisation: per map, per layer, fixed"},
+    {{SDLK_TAB, SDLK_v}, 0, T, a_view, S, "Tab  or  v", "the step view: one kernel stepped over one image"},
+    {{SDLK_s}, CTRL, T, a_save, 0, NULL, NULL},
+    {{SDLK_s}, 0, T, a_step_filter, 0, "s", "step the hovered (or last clicked) conv1 filter over the probe image"},
+    {{SDLK_LEFT}, SHIFT, T, a_records, -10, NULL, NULL},
+    {{SDLK_RIGHT}, SHIFT, T, a_records, 10, NULL, NULL},
+    {{SDLK_LEFT}, 0, T, a_records, -1, "\u2190  /  \u2192", "kernels one recorded step back / forward (shift: 10); Home first"},
+    {{SDLK_RIGHT}, 0, T, a_records, 1, NULL, NULL},
+    {{SDLK_HOME}, 0, T, a_first, 0, NULL, NULL},
+    {{SDLK_l, SDLK_END}, 0, T, a_live, 0, "l  or  End", "back to the live kernels"},
+    {{SDLK_p}, 0, T, a_play, 1, "p  /  b", "play the kernels' evolution forward / backward (again: stop)"},
+    {{SDLK_b}, 0, T, a_play, -1, NULL, NULL},
+    {{SDLK_COMMA}, 0, T, a_play_speed, -1, ",  /  .", "slower / faster playback (1 to 200 records per second)"},
+    {{SDLK_PERIOD}, 0, T, a_play_speed, 1, NULL, NULL},
+    {{SDLK_t}, 0, T, a_strip, 0, "t", "one kernel's evolution as a strip (the hovered one, or conv1 filter 0)"},
+    {{SDLK_e}, 0, T, a_export, 0, "e", "export the shown kernels and the probe's maps as PNGs"},
+    {{SDLK_w}, 0, T, a_save, 0, "w  or  ctrl+s", "save a checkpoint (to --save FILE, or a dated file)"},
+    {{0}, 0, T, NULL, 0, "mouse: buttons", "pause, step, speed, restart, normalisation, help"},
+    {{0}, 0, T, NULL, 0, "mouse: slider", "drag to set the learning rate (log scale)"},
+    {{0}, 0, T, NULL, 0, "mouse: hover a map", "its value; its receptive field outlined on the probe"},
+    {{0}, 0, T, NULL, 0, "mouse: hover a kernel", "its weights as numbers"},
+    {{0}, 0, T, NULL, 0, "mouse: wheel on probe", "previous / next probe image"},
+    {{0}, 0, T, NULL, 0, "mouse: timeline", "drag to show the kernels at a recorded step; wheel steps"},
+    {{0}, 0, T, NULL, 0, "mouse: click a kernel", "its evolution as a strip (and the filter s steps); click a frame: that step"},
+    /* the step view */
+    {{SDLK_LEFT}, 0, S, s_move, LEFT, "\u2190 \u2192 \u2191 \u2193", "move the window one output cell"},
+    {{SDLK_RIGHT}, 0, S, s_move, RIGHT, NULL, NULL},
+    {{SDLK_UP}, 0, S, s_move, UP, NULL, NULL},
+    {{SDLK_DOWN}, 0, S, s_move, DOWN, NULL, NULL},
+    {{SDLK_SPACE}, 0, S, s_play, 0, "space", "play / pause the slide (from the start once the map is done)"},
+    {{SDLK_PLUS, SDLK_EQUALS, SDLK_KP_PLUS}, 0, S, s_speed, 1, "+  /  \u2212",
+     "speed: one multiply-add at a time \u2026 one position \u2026 whole image"},
+    {{SDLK_MINUS, SDLK_KP_MINUS}, 0, S, s_speed, -1, NULL, NULL},
+    {{SDLK_PERIOD}, 0, S, s_advance, 1, ".  /  ,", "one step forward / back (a term or a position, as the speed says)"},
+    {{SDLK_COMMA}, 0, S, s_advance, -1, NULL, NULL},
+    {{SDLK_HOME}, 0, S, s_ends, 0, "Home / End", "empty map at the first position / the whole map"},
+    {{SDLK_END}, 0, S, s_ends, 1, NULL, NULL},
+    {{SDLK_s}, SHIFT, S, s_stride, -1, NULL, NULL},
+    {{SDLK_s}, 0, S, s_stride, 1, "s  /  Shift+s", "stride up / down (output size shown at the top)"},
+    {{SDLK_p}, SHIFT, S, s_pad, -1, NULL, NULL},
+    {{SDLK_p}, 0, S, s_pad, 1, "p  /  Shift+p", "padding up / down (violet cells are zero padding)"},
+    {{SDLK_r}, 0, S, s_relu, 0, "r", "ReLU after the bias on / off"},
+    {{SDLK_k}, 0, S, s_next, 0, "k  /  i", "next kernel preset / next built-in image"},
+    {{SDLK_i}, 0, S, s_next, 1, NULL, NULL},
+    {{0}, 0, S, NULL, 0, "click input", "move the window there (centred on the pixel)"},
+    {{0}, 0, S, NULL, 0, "click output", "step to that output cell"},
+    {{0}, 0, S, NULL, 0, "click kernel cell", "select it: wheel changes it, or type a number + Enter"},
+    {{SDLK_TAB, SDLK_v}, 0, S, a_view, T, "Tab  or  v", "back to the training view (training goes on meanwhile)"},
+    /* both views */
+    {{SDLK_h, SDLK_F1}, 0, A, a_help, 0, "h  or  F1", "this help"},
+    {{SDLK_f}, 0, A, a_fullscreen, 0, "f", "fullscreen on / off"},
+    {{SDLK_F12}, 0, A, a_screenshot, 0, "F12", "screenshot to a PNG file (path shown below)"},
+    {{SDLK_F5}, 0, A, a_reload, 0, "F5", "reload shaders from CONVSCOPE_SHADER_DIR"},
+    {{SDLK_q}, 0, A, a_quit, 0, "q  or  Esc", "quit (Esc first closes this help)"},
+    {{SDLK_ESCAPE}, 0, A, a_escape, 0, NULL, NULL},
+};
+enum { N_KEYS = sizeof KEYS / sizeof KEYS[0] };
+
+static int has_key(const gui_key *row, SDL_Keycode k)
+{
+    for (int i = 0; i < 3 && row->keys[i]; i++)
+        if (row->keys[i] == k) return 1;
+    return 0;
+}
+
+int gui_keys_dispatch(gui_app *app, SDL_Keycode k, Uint16 mod)
+{
+    for (int i = 0; i < N_KEYS; i++) {
+        const gui_key *row = &KEYS[i];
+        if (!row->action || !(row->views & app->view) || !has_key(row, k)) continue;
+        if (row->mod && !(mod & row->mod)) continue;
+        row->action(app, row->arg);
+        return 1;
+    }
+    return 0;
+}
+
+SDL_Keycode gui_keys_of_button(int button)
+{
+    switch (button) {
+    case CS_BTN_PAUSE: return SDLK_SPACE;
+    case CS_BTN_STEP: return SDLK_n;
+    case CS_BTN_SLOWER: return SDLK_MINUS;
+    case CS_BTN_FASTER: return SDLK_PLUS;
+    case CS_BTN_RESTART: return SDLK_r;
+    case CS_BTN_MAPS_NORM: return SDLK_m;
+    case CS_BTN_KERNELS_NORM: return SDLK_k;
+    case CS_BTN_HELP: return SDLK_h;
+    case CS_BTN_PROBE_PREV: return SDLK_LEFTBRACKET;
+    case CS_BTN_PROBE_NEXT: return SDLK_RIGHTBRACKET;
+    default: return SDLK_UNKNOWN;
+    }
+}
+
+int gui_keys_help(int view, const char *const **rows)
+{
+    static char text[2][N_KEYS][200];
+    static const char *list[2][N_KEYS];
+    static int count[2] = {-1, -1};
+    const int v = view == GUI_VIEW_STEP ? 1 : 0;
+    if (count[v] < 0) {
+        /* the view's own rows first, then the ones both views share */
+        int n = 0;
+        for (int pass = 0; pass < 2; pass++)
+            for (int i = 0; i < N_KEYS; i++) {
+                const gui_key *row = &KEYS[i];
+                const int shared = row->views == GUI_VIEW_ALL;
+                if (!row->label || !(row->views & view) || shared != pass) continue;
+                snprintf(text[v][n], sizeof text[v][n], "%s\t%s", row->label, row->help);
+                list[v][n] = text[v][n];
+                n++;
+            }
+        count[v] = n;
+    }
+    *rows = list[v];
+    return count[v];
+}
+
+void gui_keys_print(FILE *f)
+{
+    static const struct {
+        int view;
+        const char *title;
+    } views[] = {{GUI_VIEW_TRAIN, "Keys of the training view"}, {GUI_VIEW_STEP, "Keys of the step view"}};
+    for (size_t v = 0; v < sizeof views / sizeof views[0]; v++) {
+        fprintf(f, "%s:\n", views[v].title);
+        const char *const *rows;
+        const int n = gui_keys_help(views[v].view, &rows);
+        for (int i = 0; i < n; i++) {
+            const char *tab = strchr(rows[i], '\t');
+            /* pad to a column by characters, not bytes: the arrows are three bytes each */
+            int width = 0;
+            for (const char *c = rows[i]; c < tab; c++) width += ((unsigned char)*c & 0xC0) != 0x80;
+            fprintf(f, "  %.*s%*s%s\n", (int)(tab - rows[i]), rows[i], width < 24 ? 24 - width : 1, "", tab + 1);
+        }
+        fputc('\n', f);
+    }
+}

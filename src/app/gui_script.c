@@ -1,0 +1,135 @@
+/* gui_script.c - the --script parser (see gui_script.h). */
+#include "gui_script.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A whole-token integer in [lo, hi]; 1 on success. */
+static int parse_int(const char *s, long lo, long hi, int *out)
+{
+    char *end;
+    if (!*s) return 0;
+    const long v = strtol(s, &end, 10);
+    if (*end || v < lo || v > hi) return 0;
+    *out = (int)v;
+    return 1;
+}
+
+/* Splits item (modified) into whitespace-separated tokens; returns the count (at most max). */
+static int tokens(char *item, char **tok, int max)
+{
+    int n = 0;
+    for (char *p = item; *p && n < max;) {
+        while (isspace((unsigned char)*p)) *p++ = '\0';
+        if (!*p) break;
+        tok[n++] = p;
+        while (*p && !isspace((unsigned char)*p)) p++;
+    }
+    return n;
+}
+
+/* A key with optional shift+ / ctrl+ prefixes. */
+static int parse_key(const char *name, SDL_Keycode *key, Uint16 *mod)
+{
+    *mod = 0;
+    for (;;) {
+        if (strncmp(name, "shift+", 6) == 0) *mod |= KMOD_SHIFT, name += 6;
+        else if (strncmp(name, "ctrl+", 5) == 0) *mod |= KMOD_CTRL, name += 5;
+        else break;
+    }
+    *key = SDL_GetKeyFromName(name);
+    return *key != SDLK_UNKNOWN;
+}
+
+/* One item of text `what` (its number idx) into it. */
+static cs_status parse_item(char *item, int idx, const char *what, gui_script_item *it)
+{
+    char *tok[8];
+    const int n = tokens(item, tok, 8);
+    if (n == 8) return cs_fail(CS_ERR_ARG, "--script item %d '%s': too many words", idx, what);
+    memset(it, 0, sizeof *it);
+    if (n < 2)
+        return cs_fail(CS_ERR_ARG, "--script item %d '%s': expected FRAME ACTION, like '40 key h' or '60 shot a.png'",
+                       idx, what);
+    if (!parse_int(tok[0], 0, INT_MAX, &it->frame))
+        return cs_fail(CS_ERR_ARG, "--script item %d '%s': frame '%s' is not a whole number from 0 up", idx, what,
+                       tok[0]);
+    const char *act = tok[1];
+    if (strcmp(act, "key") == 0 && n >= 3) {
+        /* key names may have spaces ("Keypad +"): the rest of the item, single-spaced */
+        char name[128] = "";
+        for (int i = 2; i < n; i++)
+            if (strlen(name) + strlen(tok[i]) + 2 < sizeof name) strcat(strcat(name, i > 2 ? " " : ""), tok[i]);
+        it->action = GUI_SCRIPT_KEY;
+        if (!parse_key(name, &it->key, &it->mod))
+            return cs_fail(CS_ERR_ARG, "--script item %d '%s': unknown key '%s' (SDL key names: Home, Left, F1, p, "
+                           "Tab, '-', ...)", idx, what, name);
+        return CS_OK;
+    }
+    if (strcmp(act, "key") == 0)
+        return cs_fail(CS_ERR_ARG, "--script item %d '%s': 'key' takes a key name, like 'Home' or 'shift+Left'", idx,
+                       what);
+    if (strcmp(act, "shot") == 0) {
+        if (n != 3)
+            return cs_fail(CS_ERR_ARG, "--script item %d '%s': 'shot' takes one file name (no spaces)", idx, what);
+        if (strlen(tok[2]) >= sizeof it->file)
+            return cs_fail(CS_ERR_ARG, "--script item %d: the file name is longer than %zu bytes", idx,
+                           sizeof it->file - 1);
+        it->action = GUI_SCRIPT_SHOT;
+        strcpy(it->file, tok[2]);
+        return CS_OK;
+    }
+    if (strcmp(act, "move") == 0 || strcmp(act, "click") == 0) {
+        it->action = act[0] == 'm' ? GUI_SCRIPT_MOVE : GUI_SCRIPT_CLICK;
+        if (n != 4 || !parse_int(tok[2], 0, 100000, &it->x) || !parse_int(tok[3], 0, 100000, &it->y))
+            return cs_fail(CS_ERR_ARG, "--script item %d '%s': '%s' takes X Y, two whole numbers of window pixels", idx,
+                           what, act);
+        return CS_OK;
+    }
+    return cs_fail(CS_ERR_ARG, "--script item %d '%s': unknown action '%s' (expected key, shot, move or click)", idx,
+                   what, act);
+}
+
+cs_status gui_script_parse(const char *text, gui_script *out)
+{
+    memset(out, 0, sizeof *out);
+    int idx = 0;
+    for (const char *p = text; *p;) {
+        const char *end = strchr(p, ';');
+        const size_t len = end ? (size_t)(end - p) : strlen(p);
+        char item[400], what[400];
+        if (len >= sizeof item)
+            return cs_fail(CS_ERR_ARG, "--script item %d is longer than %zu characters", idx + 1, sizeof item - 1);
+        memcpy(item, p, len);
+        item[len] = '\0';
+        p += len + (end != NULL);
+        /* the item as written, without surrounding blanks, for messages */
+        size_t a = 0, b = len;
+        while (a < b && isspace((unsigned char)item[a])) a++;
+        while (b > a && isspace((unsigned char)item[b - 1])) b--;
+        if (a == b) continue; /* empty items (";;", a trailing ';') are allowed */
+        idx++;
+        snprintf(what, sizeof what, "%.*s", (int)(b - a), item + a);
+        if (out->n == GUI_SCRIPT_MAX)
+            return cs_fail(CS_ERR_ARG, "--script has more than %d items", GUI_SCRIPT_MAX);
+        cs_status st = parse_item(item, idx, what, &out->items[out->n]);
+        if (st) return st;
+        out->n++;
+    }
+    return CS_OK;
+}
+
+void gui_script_help(FILE *f)
+{
+    fprintf(f, "Script (--script, for demos and tests): items 'FRAME ACTION' separated by ';', run at that frame\n"
+               "(0 is the first frame drawn; items of one frame in their order). Actions:\n"
+               "  key [shift+|ctrl+]NAME  press a key (SDL key names: Home, Left, F1, p, Tab, '-', ...)\n"
+               "  shot FILE               write that frame to FILE (PNG)\n"
+               "  move X Y                move the pointer to window pixel (X, Y)\n"
+               "  click X Y               move there and click the left button\n"
+               "Example: --script \"40 key h; 60 shot help.png; 80 move 300 200; 90 click 20 20\".\n"
+               "With --script or --screenshot the window runs in lockstep (see --lockstep), so a script\n"
+               "sees the same training steps on any machine.\n");
+}

@@ -1,0 +1,47 @@
+/* gui_script.h - the window's --script language, parsed by a pure function (text in, items or
+ * one error out) so tests and a fuzz harness can call it without a window.
+ *
+ *   SCRIPT := ITEM (';' ITEM)*
+ *   ITEM   := FRAME ACTION
+ *   ACTION := 'key' [MOD '+']* KEYNAME   a key press (SDL key names: Home, Left, F1, p, Tab, ...;
+ *                                         MOD is shift or ctrl)
+ *           | 'shot' FILE                a screenshot of that frame to FILE (PNG)
+ *           | 'move' X Y                 the pointer to (X, Y) in window pixels
+ *           | 'click' X Y                the pointer there and a left click
+ * FRAME counts from 0 (the first frame drawn); items of one frame run in their order.
+ * Example: "40 key h; 60 shot help.png; 80 move 300 200; 90 click 20 20; 95 key shift+Left". */
+#ifndef GUI_SCRIPT_H
+#define GUI_SCRIPT_H
+
+#include <SDL.h>
+#include <stdio.h>
+
+#include "cs_error.h"
+
+#define GUI_SCRIPT_MAX 64   /* items per script */
+
+typedef enum { GUI_SCRIPT_KEY, GUI_SCRIPT_SHOT, GUI_SCRIPT_MOVE, GUI_SCRIPT_CLICK } gui_script_action;
+
+typedef struct {
+    int frame;
+    gui_script_action action;
+    SDL_Keycode key;       /* key */
+    Uint16 mod;            /* key: KMOD_SHIFT and/or KMOD_CTRL held */
+    char file[256];        /* shot */
+    int x, y;              /* move, click */
+} gui_script_item;
+
+typedef struct {
+    int n;
+    gui_script_item items[GUI_SCRIPT_MAX];
+} gui_script;
+
+/* Parses text into out (zeroed first). On a bad item returns CS_ERR_ARG and cs_last_error()
+ * names the item by its number and text, and what was wrong with which token, e.g.
+ * "--script item 2 '30 key minus': unknown key 'minus'". */
+cs_status gui_script_parse(const char *text, gui_script *out);
+
+/* The language, for `gui --help`. */
+void gui_script_help(FILE *f);
+
+#endif

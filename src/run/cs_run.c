@@ -1,0 +1,494 @@
+/* cs_run.c - one training run: opening it (fresh, from given weights or resumed), stepping it
+ * with its history, curves, test points and epoch summaries on a step schedule, its controls,
+ * saving, and filling snapshots (see cs_run.h). */
+#define _DEFAULT_SOURCE
+#include "cs_run.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cs_checkpoint.h"
+#include "cs_data.h"
+#include "cs_net.h"
+
+struct cs_run_private {
+    char *save_path;          /* owned copy of spec->save, or NULL */
+    char *src_dataset;        /* how to load the data again (for checkpoints), owned */
+    char *src_data_dir;       /* owned, or NULL */
+    int src_limit;
+    int want_history;         /* keep_history or save */
+    long history_every;
+    double history_mb;
+    long curve_every, eval_every;
+    int eval_images;
+    uint64_t seed0;           /* the seed the run was opened with; restart r uses seed0 + r */
+    long restarts;
+    double curve_loss, curve_acc; /* sums over the batches since the last train-curve point */
+    int curve_n;
+    double epoch_loss, epoch_acc; /* sums over the current epoch's batches */
+    long epoch_batches;
+    double epoch_seconds;     /* time spent in the current epoch's steps */
+    long epoch_images;
+    double t_open;
+    cs_inspect *inspect;      /* owned, made on the first capture */
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void cs_run_spec_defaults(cs_run_spec *spec)
+{
+    memset(spec, 0, sizeof *spec);
+    cs_train_config_defaults(&spec->cfg);
+    spec->threads = 1;
+    spec->history_every = 10;
+    spec->history_mb = 32;
+    spec->curve_every = 10;
+}
+
+static char *copy_string(const char *s) { return s ? strdup(s) : NULL; }
+
+/* Appends a line to run->notes. */
+static void note(cs_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(cs_run *run, const char *fmt, ...)
+{
+    const size_t used = strlen(run->notes);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(run->notes + used, sizeof run->notes - used, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- opening ------------------------------------------------------------------------------ */
+
+static const char *default_net(const char *dataset)
+{
+    if (strcmp(dataset, "cifar10") == 0) return "cifar";
+    if (strcmp(dataset, "shapes") == 0 || strcmp(dataset, "fashion-mnist") == 0 || strcmp(dataset, "mnist") == 0)
+        return "mnist";
+    return "article"; /* a folder of the user's images: 32x32 RGB */
+}
+
+/* The preset name whose spec is spec, or spec itself: keeps "mnist" in names and messages. */
+static const char *preset_or_spec(const char *spec)
+{
+    static const char *const names[] = {"mnist", "cifar", "article"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const char *p = cs_net_preset_spec(names[i]);
+        if (p && strcmp(p, spec) == 0) return names[i];
+    }
+    return spec;
+}
+
+/* Replaces *ds by its adaptation to c x h x w when the shapes differ. */
+static cs_status adapt_in_place(cs_dataset *ds, int c, int h, int w)
+{
+    if (ds->c == c && ds->h == h && ds->w == w) return CS_OK;
+    cs_dataset adapted;
+    cs_status st = cs_dataset_adapt(&adapted, ds, c, h, w);
+    if (st) return st;
+    cs_dataset_free(ds);
+    *ds = adapted;
+    return CS_OK;
+}
+
+/* Loads the data for the net's input shape (synthetic and folder images are made at that size)
+ * and adapts what comes in another shape. */
+static cs_status load_data(cs_run *run, const char *dataset, const char *data_dir, int limit, uint64_t seed,
+                           const char *net_spec)
+{
+    cs_net *shape;
+    cs_status st = cs_net_create(&shape, net_spec, 1, 1);
+    if (st) return st;
+    const int c = shape->in_c, h = shape->in_h, w = shape->in_w;
+    cs_net_destroy(shape);
+    cs_data_options d;
+    cs_data_options_defaults(&d);
+    d.dataset = dataset;
+    d.data_dir = data_dir;
+    d.limit = limit;
+    d.seed = seed;
+    d.channels = c == 1 || c == 3 ? c : 1;
+    d.height = h;
+    d.width = w;
+    if ((st = cs_data_load(&d, &run->train, &run->test))) return st;
+    if (run->train.c != c || run->train.h != h || run->train.w != w) {
+        note(run, "%s images are %dx%dx%d; adapting them to the net's %dx%dx%d input\n", dataset, run->train.h,
+             run->train.w, run->train.c, h, w, c);
+        if ((st = adapt_in_place(&run->train, c, h, w)) || (st = adapt_in_place(&run->test, c, h, w))) return st;
+    }
+    return CS_OK;
+}
+
+/* A fresh trainer: random weights from the seed, or the given ones. */
+static cs_status open_fresh(cs_run *run, const cs_run_spec *spec, const char *net, const cs_train_config *cfg)
+{
+    cs_status st = cs_trainer_create(&run->trainer, net, cfg, &run->train, spec->threads);
+    if (st || !spec->params) return st;
+    cs_net *n = run->trainer->net;
+    if (spec->n_params != n->n_params)
+        return cs_fail(CS_ERR_SHAPE, "%zu weights were given for a net of %zu parameters", spec->n_params, n->n_params);
+    memcpy(n->params, spec->params, n->n_params * sizeof(float));
+    return CS_OK;
+}
+
+/* A new, empty history as the spec asked; a failure is an error only when checkpoints need it. */
+static cs_status history_new(cs_run *run)
+{
+    struct cs_run_private *p = run->p;
+    run->hist = NULL;
+    run->hist_note[0] = '\0';
+    if (!p->want_history) return CS_OK;
+    const double bytes = p->history_mb * 1024.0 * 1024.0;
+    cs_status st = cs_history_create(&run->hist, run->trainer->net, (size_t)llround(bytes), p->history_every);
+    if (st) {
+        run->hist = NULL;
+        snprintf(run->hist_note, sizeof run->hist_note, "no timeline: %.200s", cs_last_error());
+        if (p->save_path) return st;
+    }
+    return CS_OK;
+}
+
+/* Records after a step (or the start, epoch_done 0) under the lock; bumps the version when the
+ * records changed. */
+static void record(cs_run *run, int epoch_done)
+{
+    if (!run->hist) return;
+    const cs_trainer *tr = run->trainer;
+    pthread_mutex_lock(&run->hist_mu);
+    const size_t n = cs_history_count(run->hist);
+    const long iv = cs_history_interval(run->hist);
+    cs_history_after_step(run->hist, tr, epoch_done);
+    if (epoch_done || n != cs_history_count(run->hist) || iv != cs_history_interval(run->hist) ||
+        (n > 0 && cs_history_meta_at(run->hist, n - 1)->step == tr->step))
+        atomic_fetch_add(&run->hist_version, 1);
+    pthread_mutex_unlock(&run->hist_mu);
+}
+
+/* A resumed run's history becomes its train curve and epoch marks, so it shows where it came from. */
+static void curves_from_history(cs_run *run)
+{
+    if (!run->hist) return;
+    const size_t n = cs_history_count(run->hist);
+    for (size_t i = 0; i < n; i++) {
+        const cs_history_meta *m = cs_history_meta_at(run->hist, i);
+        if (m->step > 0) cs_curve_add(&run->train_curve, (long)m->step, m->loss, m->accuracy);
+        if (i > 0 && m->epoch > cs_history_meta_at(run->hist, i - 1)->epoch && run->n_epoch_marks < CS_SNAP_EPOCHS)
+            run->epoch_marks[run->n_epoch_marks++] = (long)m->step;
+    }
+}
+
+/* Restores the trainer and history of ck onto the loaded data; messages name path. */
+static cs_status open_resumed(cs_run *run, cs_checkpoint *ck, const cs_run_spec *spec)
+{
+    cs_status st = cs_checkpoint_restore(ck, &run->train, spec->net, spec->threads, &run->trainer, &run->hist);
+    if (st) {
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", cs_last_error());
+        return cs_fail(st, "%s: %s", spec->load, msg);
+    }
+    run->resumed = 1;
+    curves_from_history(run);
+    return CS_OK;
+}
+
+/* The rest of opening once the data is loaded: the trainer, history, probe, start point. */
+static cs_status open_trainer(cs_run *run, cs_checkpoint *ck, const cs_run_spec *spec, const char *net,
+                              const cs_train_config *cfg)
+{
+    struct cs_run_private *p = run->p;
+    cs_status st = spec->load ? open_resumed(run, ck, spec) : open_fresh(run, spec, net, cfg);
+    if (st) return st;
+    p->seed0 = run->trainer->cfg.seed;
+    if (!run->hist && (st = history_new(run))) return st;
+    record(run, 0);
+    const cs_net *n = run->trainer->net;
+    run->probe_pixels = calloc((size_t)n->in_c * n->in_h * n->in_w, sizeof(float));
+    if (!run->probe_pixels) return cs_fail(CS_ERR_NOMEM, "out of memory for the probe image");
+    run->probe = -1;
+    if (run->test.n > 0) cs_run_set_probe(run, spec->probe);
+    if (p->eval_every > 0) cs_run_test_point(run);
+    return CS_OK;
+}
+
+static cs_status keep_spec(cs_run *run, const cs_run_spec *spec, const char *dataset, const char *data_dir,
+                           int limit)
+{
+    struct cs_run_private *p = run->p;
+    p->save_path = copy_string(spec->save);
+    p->src_dataset = copy_string(dataset);
+    p->src_data_dir = copy_string(data_dir);
+    p->src_limit = limit;
+    p->want_history = spec->keep_history || spec->save;
+    p->history_every = spec->history_every > 0 ? spec->history_every : 10;
+    p->history_mb = spec->history_mb > 0 ? spec->history_mb : 32;
+    p->curve_every = spec->curve_every > 0 ? spec->curve_every : 10;
+    p->eval_every = spec->eval_every > 0 ? spec->eval_every : 0;
+    p->eval_images = spec->eval_images > 0 ? spec->eval_images : 0;
+    p->t_open = now_seconds();
+    if ((spec->save && !p->save_path) || !p->src_dataset || (data_dir && !p->src_data_dir))
+        return cs_fail(CS_ERR_NOMEM, "out of memory");
+    return CS_OK;
+}
+
+cs_status cs_run_open(cs_run **out, const cs_run_spec *spec)
+{
+    *out = NULL;
+    if (spec->threads < 1) return cs_fail(CS_ERR_ARG, "the thread count must be at least 1 (got %d)", spec->threads);
+    cs_run *run = calloc(1, sizeof *run);
+    if (!run || !(run->p = calloc(1, sizeof *run->p)) || pthread_mutex_init(&run->hist_mu, NULL) != 0) {
+        if (run) free(run->p);
+        free(run);
+        return cs_fail(CS_ERR_NOMEM, "out of memory");
+    }
+    cs_checkpoint ck = {0};
+    const char *dataset = spec->dataset, *data_dir = spec->data_dir, *net = spec->net;
+    int limit = spec->limit;
+    cs_train_config cfg = spec->cfg;
+    cs_status st = CS_OK;
+    if (spec->load) {
+        /* the saved run decides its net, settings and data unless told otherwise */
+        if ((st = cs_checkpoint_read(spec->load, &ck))) goto done;
+        if (!net) net = preset_or_spec(ck.spec);
+        cfg = ck.cfg;
+        if (!dataset) dataset = ck.source_dataset;
+        if (!data_dir) data_dir = ck.source_data_dir;
+        if (limit <= 0 && ck.source_limit > 0) limit = ck.source_limit;
+    }
+    if (!dataset) dataset = cs_data_default_available("fashion-mnist") ? "fashion-mnist" : "shapes";
+    if (!net) net = default_net(dataset);
+    snprintf(run->dataset_name, sizeof run->dataset_name, "%s", dataset);
+    snprintf(run->net_name, sizeof run->net_name, "%s", cs_net_preset_spec(net) ? net : "custom");
+    if ((st = keep_spec(run, spec, dataset, data_dir, limit))) goto done;
+    if ((st = load_data(run, dataset, data_dir, limit, cfg.seed, net))) goto done;
+    st = open_trainer(run, &ck, spec, net, &cfg);
+done:
+    cs_checkpoint_free(&ck);
+    if (st) {
+        cs_run_close(run);
+        return st;
+    }
+    *out = run;
+    return CS_OK;
+}
+
+void cs_run_close(cs_run *run)
+{
+    if (!run) return;
+    cs_trainer_destroy(run->trainer);
+    cs_history_destroy(run->hist);
+    cs_dataset_free(&run->train);
+    cs_dataset_free(&run->test);
+    free(run->probe_pixels);
+    if (run->p) {
+        cs_inspect_destroy(run->p->inspect);
+        free(run->p->save_path);
+        free(run->p->src_dataset);
+        free(run->p->src_data_dir);
+        free(run->p);
+    }
+    pthread_mutex_destroy(&run->hist_mu);
+    free(run);
+}
+
+/* ---- stepping ------------------------------------------------------------------------------ */
+
+static void set_event(cs_run *run, const char *text)
+{
+    snprintf(run->event, sizeof run->event, "%s", text);
+    run->event_seq++;
+}
+
+static void curve_point(cs_run *run)
+{
+    struct cs_run_private *p = run->p;
+    if (p->curve_n == 0) return;
+    cs_curve_add(&run->train_curve, run->trainer->step, (float)(p->curve_loss / p->curve_n),
+                 (float)(p->curve_acc / p->curve_n));
+    p->curve_loss = p->curve_acc = 0, p->curve_n = 0;
+}
+
+int cs_run_test_point(cs_run *run)
+{
+    if (run->test.n <= 0) return 0;
+    float acc, loss;
+    cs_trainer_evaluate(run->trainer, &run->test, run->p->eval_images, &acc, &loss);
+    cs_curve_add(&run->test_curve, run->trainer->step, loss, acc);
+    return CS_RUN_EVALUATED;
+}
+
+/* The end of an epoch: its mark, its test point and summary, and the checkpoint. */
+static int epoch_end(cs_run *run)
+{
+    struct cs_run_private *p = run->p;
+    const cs_trainer *tr = run->trainer;
+    if (run->n_epoch_marks < CS_SNAP_EPOCHS) run->epoch_marks[run->n_epoch_marks++] = tr->step;
+    int ev = CS_RUN_EPOCH_DONE | cs_run_test_point(run);
+    cs_run_epoch *e = &run->last_epoch;
+    e->epoch = tr->epoch;
+    e->train_loss = p->epoch_batches ? p->epoch_loss / (double)p->epoch_batches : 0.0;
+    e->train_accuracy = p->epoch_batches ? p->epoch_acc / (double)p->epoch_batches : 0.0;
+    const cs_curve_point *t = run->test_curve.n ? &run->test_curve.p[run->test_curve.n - 1] : NULL;
+    e->test_loss = t ? t->loss : 0.0;
+    e->test_accuracy = t ? t->acc : 0.0;
+    e->images_per_sec = p->epoch_seconds > 0 ? (double)p->epoch_images / p->epoch_seconds : 0.0;
+    e->seconds = now_seconds() - p->t_open;
+    p->epoch_loss = p->epoch_acc = 0, p->epoch_batches = 0, p->epoch_seconds = 0, p->epoch_images = 0;
+    if (p->save_path) ev |= cs_run_save(run, NULL);
+    return ev;
+}
+
+int cs_run_step(cs_run *run, int flush)
+{
+    if (run->diverged) return 0;
+    struct cs_run_private *p = run->p;
+    cs_trainer *tr = run->trainer;
+    const double t0 = now_seconds();
+    const long seen = tr->images_seen;
+    int epoch_done = 0;
+    if (cs_trainer_step(tr, &epoch_done) != CS_OK) {
+        run->diverged = 1;
+        snprintf(run->message, sizeof run->message, "%s", cs_last_error());
+        set_event(run, run->message);
+        return CS_RUN_DIVERGED;
+    }
+    record(run, epoch_done);
+    p->curve_loss += tr->last_loss, p->curve_acc += tr->last_accuracy, p->curve_n++;
+    p->epoch_loss += tr->last_loss, p->epoch_acc += tr->last_accuracy, p->epoch_batches++;
+    p->epoch_images += tr->images_seen - seen;
+    p->epoch_seconds += now_seconds() - t0;
+    int ev = CS_RUN_STEPPED;
+    if (flush || epoch_done || tr->step % p->curve_every == 0) curve_point(run);
+    if (epoch_done) ev |= epoch_end(run);
+    else if (p->eval_every > 0 && tr->step % p->eval_every == 0) ev |= cs_run_test_point(run);
+    return ev;
+}
+
+/* ---- controls ------------------------------------------------------------------------------ */
+
+void cs_run_set_lr(cs_run *run, float lr)
+{
+    if (lr > 0 && isfinite(lr)) run->trainer->cfg.lr = lr;
+}
+
+void cs_run_set_probe(cs_run *run, int index)
+{
+    if (run->test.n <= 0) return;
+    index = ((index % run->test.n) + run->test.n) % run->test.n;
+    cs_dataset_fill_batch(&run->test, &index, 1, run->probe_pixels, &run->probe_label);
+    run->probe = index;
+}
+
+cs_status cs_run_set_probe_image(cs_run *run, const cs_dataset *ds, int index)
+{
+    const cs_net *n = run->trainer->net;
+    if (ds->c != n->in_c || ds->h != n->in_h || ds->w != n->in_w)
+        return cs_fail(CS_ERR_SHAPE, "%s has %dx%dx%d images but the net's input is %dx%dx%d", ds->name, ds->h, ds->w,
+                       ds->c, n->in_h, n->in_w, n->in_c);
+    if (index < 0 || index >= ds->n) return cs_fail(CS_ERR_ARG, "%s has no image %d", ds->name, index);
+    cs_dataset_fill_batch(ds, &index, 1, run->probe_pixels, &run->probe_label);
+    run->probe = -1;
+    return CS_OK;
+}
+
+int cs_run_restart(cs_run *run)
+{
+    struct cs_run_private *p = run->p;
+    cs_trainer *tr = run->trainer;
+    p->restarts++;
+    cs_trainer_reset(tr, p->seed0 + (uint64_t)p->restarts);
+    char text[200];
+    if (run->diverged) {
+        /* the same rate would diverge again */
+        tr->cfg.lr *= 0.1f;
+        snprintf(text, sizeof text, "restarted from new random weights (seed %llu) at a tenth of the learning rate: %g",
+                 (unsigned long long)tr->cfg.seed, (double)tr->cfg.lr);
+    } else {
+        snprintf(text, sizeof text, "restarted from new random weights (seed %llu)", (unsigned long long)tr->cfg.seed);
+    }
+    run->diverged = 0, run->message[0] = '\0';
+    cs_curve_clear(&run->train_curve);
+    cs_curve_clear(&run->test_curve);
+    run->n_epoch_marks = 0;
+    p->curve_loss = p->curve_acc = 0, p->curve_n = 0;
+    p->epoch_loss = p->epoch_acc = 0, p->epoch_batches = 0, p->epoch_seconds = 0, p->epoch_images = 0;
+    pthread_mutex_lock(&run->hist_mu);
+    cs_history_destroy(run->hist);
+    history_new(run); /* a failure leaves no timeline and says why in hist_note */
+    atomic_fetch_add(&run->hist_version, 1);
+    atomic_fetch_add(&run->hist_generation, 1);
+    pthread_mutex_unlock(&run->hist_mu);
+    record(run, 0);
+    set_event(run, text);
+    return CS_RUN_RESTARTED | (p->eval_every > 0 ? cs_run_test_point(run) : 0);
+}
+
+int cs_run_save(cs_run *run, const char *path)
+{
+    const struct cs_run_private *p = run->p;
+    char text[sizeof run->event];
+    if (!path) path = p->save_path;
+    if (!path) {
+        cs_fail(CS_ERR_ARG, "no checkpoint file was given");
+        snprintf(text, sizeof text, "cannot save: no checkpoint file was given");
+        set_event(run, text);
+        return CS_RUN_SAVE_FAILED;
+    }
+    const cs_checkpoint_source src = {p->src_dataset, p->src_data_dir, p->src_limit};
+    /* only the driving thread writes the history, so it reads it without the lock */
+    if (cs_checkpoint_save(path, run->trainer, run->hist, &src) != CS_OK) {
+        snprintf(text, sizeof text, "cannot save the checkpoint: %.280s", cs_last_error());
+        set_event(run, text);
+        return CS_RUN_SAVE_FAILED;
+    }
+    snprintf(text, sizeof text, "checkpoint saved to %.200s (step %ld, %zu history records)", path,
+             run->trainer->step, run->hist ? cs_history_count(run->hist) : (size_t)0);
+    set_event(run, text);
+    return CS_RUN_SAVED;
+}
+
+const char *cs_run_save_path(const cs_run *run) { return run->p->save_path; }
+
+/* ---- reading --------------------------------------------------------------------------------- */
+
+cs_status cs_run_snapshot_init(const cs_run *run, cs_snapshot *s) { return cs_snapshot_init(s, run->trainer->net); }
+
+static const char *optim_name(cs_optim_kind k) { return k == CS_OPTIM_ADAM ? "Adam" : "SGD"; }
+static const char *loss_name(cs_loss_kind k) { return k == CS_LOSS_MSE ? "MSE" : "cross-entropy"; }
+
+void cs_run_capture(cs_run *run, cs_snapshot *s)
+{
+    struct cs_run_private *p = run->p;
+    const cs_trainer *tr = run->trainer;
+    if (!p->inspect && cs_inspect_create(&p->inspect, tr->net->spec) != CS_OK) p->inspect = NULL;
+    if (p->inspect) cs_inspect_capture(p->inspect, tr->net->params, run->probe_pixels, s);
+    s->probe_index = run->probe;
+    s->probe_label = run->probe_label;
+    memcpy(&s->train, &run->train_curve, sizeof s->train);
+    memcpy(&s->test, &run->test_curve, sizeof s->test);
+    s->n_epoch_marks = run->n_epoch_marks;
+    memcpy(s->epoch_marks, run->epoch_marks, (size_t)run->n_epoch_marks * sizeof s->epoch_marks[0]);
+    s->step = tr->step;
+    s->images_seen = tr->images_seen;
+    s->epoch = tr->epoch;
+    s->lr = tr->cfg.lr;
+    snprintf(s->optimizer, sizeof s->optimizer, "%s", optim_name(tr->opt.kind));
+    snprintf(s->loss, sizeof s->loss, "%s", loss_name(tr->cfg.loss));
+    s->seed = tr->cfg.seed;
+    s->diverged = run->diverged;
+    snprintf(s->message, sizeof s->message, "%s", run->message);
+    snprintf(s->event, sizeof s->event, "%s", run->event);
+    s->event_seq = run->event_seq;
+}
+
+int cs_run_history_trylock(cs_run *run) { return pthread_mutex_trylock(&run->hist_mu) == 0; }
+
+void cs_run_history_unlock(cs_run *run) { pthread_mutex_unlock(&run->hist_mu); }
