@@ -197,18 +197,9 @@ static void layout_kernels(cs_layout *L, const cs_snap_layer *layers, int n_laye
     }
 }
 
-void cs_layout_compute(cs_layout *L, int win_w, int win_h, float user_scale, const cs_snap_layer *layers,
-                       int n_layers, int in_c, int in_h, int in_w, int n_classes)
+/* The control bar: buttons on the first line, title and counters on the second. */
+static void layout_bar(cs_layout *L, int win_w, float s, float pad, float line)
 {
-    (void)in_c;
-    memset(L, 0, sizeof *L);
-    const float s = cs_layout_scale(win_w, win_h, user_scale);
-    const float pad = roundf(6 * s), gap = roundf(6 * s);
-    const float line = cs_layout_line_h(CS_FONT_NORMAL, s), small = cs_layout_line_h(CS_FONT_SMALL, s);
-    L->win_w = win_w, L->win_h = win_h, L->scale = s, L->pad = pad;
-    if (n_layers > CS_SNAP_MAX_LAYERS) n_layers = CS_SNAP_MAX_LAYERS;
-
-    /* control bar: buttons on the first line, title and counters on the second */
     const float bh = roundf(26 * s);
     bar_pen pen = {pad, pad, bh, s, pad, (float)win_w - pad};
     L->buttons[CS_BTN_PAUSE] = bar_item(&pen, 74);
@@ -228,6 +219,20 @@ void cs_layout_compute(cs_layout *L, int win_w, int win_h, float user_scale, con
     L->buttons[CS_BTN_HELP] = bar_item(&pen, 64);
     L->counters = (cs_rect){pad, pen.y + bh + roundf(4 * s), (float)win_w - 2 * pad, line};
     L->top = (cs_rect){0, 0, (float)win_w, L->counters.y + L->counters.h + roundf(4 * s)};
+}
+
+void cs_layout_compute(cs_layout *L, int win_w, int win_h, float user_scale, const cs_snap_layer *layers,
+                       int n_layers, int in_c, int in_h, int in_w, int n_classes)
+{
+    (void)in_c;
+    memset(L, 0, sizeof *L);
+    const float s = cs_layout_scale(win_w, win_h, user_scale);
+    const float pad = roundf(6 * s), gap = roundf(6 * s);
+    const float line = cs_layout_line_h(CS_FONT_NORMAL, s), small = cs_layout_line_h(CS_FONT_SMALL, s);
+    L->win_w = win_w, L->win_h = win_h, L->scale = s, L->pad = pad;
+    if (n_layers > CS_SNAP_MAX_LAYERS) n_layers = CS_SNAP_MAX_LAYERS;
+
+    layout_bar(L, win_w, s, pad, line);
 
     L->status = (cs_rect){0, (float)win_h - line - roundf(6 * s), (float)win_w, line + roundf(6 * s)};
     const float y0 = L->top.h + gap * 0.5f, y1 = L->status.y - gap * 0.5f;

@@ -262,27 +262,13 @@ static const char *chan_name(int C, int c, char *buf, size_t size)
     return buf;
 }
 
-int cs_step_equation(const cs_stepper *st, int cols, int max_lines, char *out, size_t size, int *unwritten)
-{
-    if (unwritten) *unwritten = 0;
-    if (!out || size < 2 || max_lines < 1) return 0;
-    out[0] = '\0';
-    if (cols < 24) cols = 24;
-    writer w = {out, size, 0, 1, 0, 0};
-    static const char *const INDENT = "      "; /* under the first term, after "sum = " */
-    const int shown = st->term, total = st->n_terms, growing = shown < total;
-    const int need_chan = st->C > 1;
-    int term_lines = max_lines - 1 - need_chan;
-    if (term_lines < 1) term_lines = 1;
+static const char *const INDENT = "      "; /* under the first term, after "sum = " */
 
-    /* the terms written: non-zero ones, and the newest while the sum grows */
-    int n_written = 0, zeros = 0;
-    for (int t = 0; t < shown; t++) {
-        const int newest = growing && t == shown - 1;
-        if (st->products[t] != 0.0f || newest) n_written++;
-        else zeros++;
-    }
-    w_put(&w, "sum = ");
+/* The terms written: the non-zero ones, and the newest while the sum grows; when they run out of
+ * term_lines, "+ ... (N more)". Returns how many were written. */
+static int write_terms(writer *w, const cs_stepper *st, int cols, int term_lines, int n_written, int *unwritten)
+{
+    const int shown = st->term, growing = shown < st->n_terms;
     int written = 0;
     char piece[128], a[40], b[40], more[64];
     for (int t = 0; t < shown && written < n_written; t++) {
@@ -295,23 +281,30 @@ int cs_step_equation(const cs_stepper *st, int cols, int max_lines, char *out, s
         const int last_piece = written == n_written - 1;
         snprintf(more, sizeof more, " + \u2026 (%d more)", n_written - written);
         const int more_w = cs_step_utf8_len(more);
-        const int reserve = w.lines >= term_lines && !last_piece ? more_w : 0;
-        if (w.col + pw + reserve > cols) {
-            if (w.lines >= term_lines) {
+        const int reserve = w->lines >= term_lines && !last_piece ? more_w : 0;
+        if (w->col + pw + reserve > cols) {
+            if (w->lines >= term_lines) {
                 /* out of lines: say how many terms are left unwritten */
-                w_put(&w, more);
+                w_put(w, more);
                 if (unwritten) *unwritten = n_written - written;
                 break;
             }
-            w_newline(&w);
-            w_put(&w, INDENT);
+            w_newline(w);
+            w_put(w, INDENT);
             snprintf(piece, sizeof piece, "+ (%s\u00D7%s)", a, b);
         }
-        w_put(&w, piece);
+        w_put(w, piece);
         written++;
     }
+    return written;
+}
 
-    /* the closing part: the total (or the running sum) and what was left out */
+/* The closing part: the total (or the running sum) and a note on what was left out, on the line
+ * or the next one while lines remain (max_lines of them). */
+static void write_closing(writer *w, const cs_stepper *st, int cols, int max_lines, int written, int n_written,
+                          int zeros)
+{
+    const int shown = st->term, total = st->n_terms, growing = shown < total, need_chan = st->C > 1;
     char val[40], close[200], note[160] = "";
     if (shown == 0) {
         snprintf(close, sizeof close, "\u2026");
@@ -336,53 +329,76 @@ int cs_step_equation(const cs_stepper *st, int cols, int max_lines, char *out, s
         if (6 + cs_step_utf8_len(note) > cols) note[0] = '\0';
     }
     const int cw = cs_step_utf8_len(close), nw = cs_step_utf8_len(note);
-    if (w.col + 1 + cw <= cols) {
-        if (written) w_put(&w, " "); /* "sum = " ends in one already */
-        w_put(&w, close);
-    } else if (w.lines < max_lines - need_chan) {
-        w_newline(&w);
-        w_put(&w, INDENT);
-        w_put(&w, close);
+    if (w->col + 1 + cw <= cols) {
+        if (written) w_put(w, " "); /* "sum = " ends in one already */
+        w_put(w, close);
+    } else if (w->lines < max_lines - need_chan) {
+        w_newline(w);
+        w_put(w, INDENT);
+        w_put(w, close);
     }
     if (nw) {
-        if (w.col + 4 + nw <= cols) {
-            w_put(&w, "    ");
-            w_put(&w, note);
-        } else if (w.lines < max_lines - need_chan) {
-            w_newline(&w);
-            w_put(&w, INDENT);
-            w_put(&w, note);
+        if (w->col + 4 + nw <= cols) {
+            w_put(w, "    ");
+            w_put(w, note);
+        } else if (w->lines < max_lines - need_chan) {
+            w_newline(w);
+            w_put(w, INDENT);
+            w_put(w, note);
         }
     }
+}
 
-    /* several channels: each channel's partial sum before the total */
-    if (need_chan && w.lines < max_lines) {
-        w_newline(&w);
-        w_put(&w, growing ? "channels so far: " : "channels: ");
-        double total_sum = 0;
-        for (int c = 0; c < st->C; c++) {
-            const int kk = st->K * st->K;
-            float cs = 0;
-            if (growing) {
-                for (int t = c * kk; t < shown && t < (c + 1) * kk; t++) cs += st->products[t];
-            } else {
-                cs = st->channel_sums[c];
-            }
-            total_sum += cs;
-            char nb[16];
-            cs_step_fmt(val, sizeof val, cs);
-            snprintf(piece, sizeof piece, "%s%s %s", c ? " + " : "", chan_name(st->C, c, nb, sizeof nb), val);
-            if (w.col + cs_step_utf8_len(piece) > cols) {
-                w_put(&w, " \u2026");
-                break;
-            }
-            w_put(&w, piece);
+/* Several channels: each channel's partial sum before the total, on a line of its own. */
+static void write_channels(writer *w, const cs_stepper *st, int cols)
+{
+    const int shown = st->term, growing = shown < st->n_terms;
+    char val[40], piece[128];
+    w_newline(w);
+    w_put(w, growing ? "channels so far: " : "channels: ");
+    for (int c = 0; c < st->C; c++) {
+        const int kk = st->K * st->K;
+        float cs = 0;
+        if (growing) {
+            for (int t = c * kk; t < shown && t < (c + 1) * kk; t++) cs += st->products[t];
+        } else {
+            cs = st->channel_sums[c];
         }
-        cs_step_fmt(val, sizeof val, growing ? st->partial : st->sum);
-        snprintf(piece, sizeof piece, " = %s", val);
-        if (w.col + cs_step_utf8_len(piece) <= cols) w_put(&w, piece);
-        (void)total_sum;
+        char nb[16];
+        cs_step_fmt(val, sizeof val, cs);
+        snprintf(piece, sizeof piece, "%s%s %s", c ? " + " : "", chan_name(st->C, c, nb, sizeof nb), val);
+        if (w->col + cs_step_utf8_len(piece) > cols) {
+            w_put(w, " \u2026");
+            break;
+        }
+        w_put(w, piece);
     }
+    cs_step_fmt(val, sizeof val, growing ? st->partial : st->sum);
+    snprintf(piece, sizeof piece, " = %s", val);
+    if (w->col + cs_step_utf8_len(piece) <= cols) w_put(w, piece);
+}
+
+int cs_step_equation(const cs_stepper *st, int cols, int max_lines, char *out, size_t size, int *unwritten)
+{
+    if (unwritten) *unwritten = 0;
+    if (!out || size < 2 || max_lines < 1) return 0;
+    out[0] = '\0';
+    if (cols < 24) cols = 24;
+    writer w = {out, size, 0, 1, 0, 0};
+    const int shown = st->term, growing = shown < st->n_terms;
+    const int need_chan = st->C > 1;
+    int term_lines = max_lines - 1 - need_chan;
+    if (term_lines < 1) term_lines = 1;
+    int n_written = 0, zeros = 0;
+    for (int t = 0; t < shown; t++) {
+        const int newest = growing && t == shown - 1;
+        if (st->products[t] != 0.0f || newest) n_written++;
+        else zeros++;
+    }
+    w_put(&w, "sum = ");
+    const int written = write_terms(&w, st, cols, term_lines, n_written, unwritten);
+    write_closing(&w, st, cols, max_lines, written, n_written, zeros);
+    if (need_chan && w.lines < max_lines) write_channels(&w, st, cols);
     return w.lines;
 }
 

@@ -276,6 +276,48 @@ static void draw_output(cs_view_step *v, const cs_stepper *st, const cs_step_lay
     }
 }
 
+/* The grids' hover readout: the cell's window value, kernel weight and product. */
+static void grids_hover(cs_view_step *v, const cs_stepper *st, const cs_step_layout *L, const cs_step_ui *ui)
+{
+    const int C = L->C, K = st->K, KK = K * K;
+    if (ui->mouse_in && !ui->show_help)
+        for (int g = 0; g < CS_STEP_GRIDS; g++)
+            for (int c = 0; c < C; c++) {
+                const cs_rect gr = L->grid[g][c];
+                if (!cs_rect_contains(gr, ui->mouse_x, ui->mouse_y)) continue;
+                int ky = (int)((ui->mouse_y - gr.y) / L->cell_h), kx = (int)((ui->mouse_x - gr.x) / L->cell_w);
+                ky = ky < K ? ky : K - 1, kx = kx < K ? kx : K - 1;
+                const int i = c * KK + ky * K + kx;
+                char a[40], b[40], p[40];
+                cs_step_fmt(a, sizeof a, st->window[i]);
+                cs_step_fmt(b, sizeof b, st->kernel[i]);
+                cs_step_fmt(p, sizeof p, st->products[i]);
+                snprintf(v->hover, sizeof v->hover, "row %d, column %d%s:  window %s%s \u00D7 kernel %s = %s%s", ky, kx,
+                         C == 3 ? (c == 0 ? " (R)" : c == 1 ? " (G)" : " (B)") : "", a,
+                         st->pad_mask[ky * K + kx] ? " (padding)" : "", b, p,
+                         g == CS_STEP_GRID_KERNEL ? "   click, then wheel or type a number" : "");
+            }
+}
+
+/* A channel row's name (R, G, B or cN) and its partial sum so far. */
+static void channel_label(cs_view_step *v, const cs_stepper *st, const cs_step_layout *L, int c)
+{
+    const int C = L->C, KK = st->K * st->K;
+    const float s = L->scale;
+    char buf[16], num[40];
+    static const char *const rgb[3] = {"R", "G", "B"};
+    if (C == 3) snprintf(buf, sizeof buf, "%s", rgb[c]);
+    else snprintf(buf, sizeof buf, "c%d", c);
+    centered(v, L->chan_label[c], CS_FONT_NORMAL, s, TEXT, buf);
+    float cs = 0;
+    for (int t = c * KK; t < (c + 1) * KK && t < st->term; t++) cs += st->products[t];
+    cs_step_fmt(num, sizeof num, cs);
+    const cs_rect sr = L->chan_sum[c];
+    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, sr.x, sr.y + 0.5f * sr.h - glyph_h(CS_FONT_NORMAL, s), DIM,
+                 "channel sum");
+    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, sr.x, sr.y + 0.5f * sr.h, TEXT, num);
+}
+
 static void draw_grids(cs_view_step *v, const cs_stepper *st, const cs_step_layout *L, const cs_step_ui *ui)
 {
     const float s = L->scale;
@@ -284,7 +326,7 @@ static void draw_grids(cs_view_step *v, const cs_stepper *st, const cs_step_layo
     const size_t n = (size_t)st->C * KK;
     const cs_value_range wr = {0, ui->img_max};
     const cs_value_range kr = symmetric(st->kernel, n), pr = symmetric(st->products, n);
-    char buf[256], num[40];
+    char buf[256];
     snprintf(buf, sizeof buf, "Input window %d\u00D7%d", K, K);
     cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, L->grid_title[0].x, L->grid_title[0].y, TEXT, buf);
     snprintf(buf, sizeof buf, "Kernel: %s", ui->kernel_name);
@@ -339,19 +381,7 @@ static void draw_grids(cs_view_step *v, const cs_stepper *st, const cs_step_layo
                            (cs_rgba){0, 0, 0, 0.25f});
             }
         }
-        if (C > 1) {
-            static const char *const rgb[3] = {"R", "G", "B"};
-            if (C == 3) snprintf(buf, sizeof buf, "%s", rgb[c]);
-            else snprintf(buf, sizeof buf, "c%d", c);
-            centered(v, L->chan_label[c], CS_FONT_NORMAL, s, TEXT, buf);
-            float cs = 0;
-            for (int t = c * KK; t < (c + 1) * KK && t < st->term; t++) cs += st->products[t];
-            cs_step_fmt(num, sizeof num, cs);
-            const cs_rect sr = L->chan_sum[c];
-            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, sr.x, sr.y + 0.5f * sr.h - glyph_h(CS_FONT_NORMAL, s), DIM,
-                         "channel sum");
-            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, sr.x, sr.y + 0.5f * sr.h, TEXT, num);
-        }
+        if (C > 1) channel_label(v, st, L, c);
     }
     if (ui->sel_c >= 0 && ui->sel_c < C) {
         const cs_rect r = cs_step_grid_cell(L, CS_STEP_GRID_KERNEL, ui->sel_c, ui->sel_ky, ui->sel_kx);
@@ -361,24 +391,7 @@ static void draw_grids(cs_view_step *v, const cs_stepper *st, const cs_step_layo
     legend(v, L->grid_legend[1], CS_CMAP_RDBU, kr, s, NULL);
     legend(v, L->grid_legend[2], CS_CMAP_RDBU, pr, s, NULL);
 
-    /* hover readouts */
-    if (ui->mouse_in && !ui->show_help)
-        for (int g = 0; g < CS_STEP_GRIDS; g++)
-            for (int c = 0; c < C; c++) {
-                const cs_rect gr = L->grid[g][c];
-                if (!cs_rect_contains(gr, ui->mouse_x, ui->mouse_y)) continue;
-                int ky = (int)((ui->mouse_y - gr.y) / L->cell_h), kx = (int)((ui->mouse_x - gr.x) / L->cell_w);
-                ky = ky < K ? ky : K - 1, kx = kx < K ? kx : K - 1;
-                const int i = c * KK + ky * K + kx;
-                char a[40], b[40], p[40];
-                cs_step_fmt(a, sizeof a, st->window[i]);
-                cs_step_fmt(b, sizeof b, st->kernel[i]);
-                cs_step_fmt(p, sizeof p, st->products[i]);
-                snprintf(v->hover, sizeof v->hover, "row %d, column %d%s:  window %s%s \u00D7 kernel %s = %s%s", ky, kx,
-                         C == 3 ? (c == 0 ? " (R)" : c == 1 ? " (G)" : " (B)") : "", a,
-                         st->pad_mask[ky * K + kx] ? " (padding)" : "", b, p,
-                         g == CS_STEP_GRID_KERNEL ? "   click, then wheel or type a number" : "");
-            }
+    grids_hover(v, st, L, ui);
 }
 
 /* Width of the widest of the '\n'-separated lines of text in font f. */
