@@ -1,6 +1,8 @@
 /* test_export.c - exported pictures: grid layouts and colours from the shared colormap, PNGs
  * and animated GIFs that decode with the expected sizes, frame counts and pixels, even
- * picks of frames, and loading an image file as a net input. */
+ * picks of frames, loading an image file as a net input, and the export recipe that
+ * `convscope export` and the window share (its files, sizes, and an input picture whose
+ * pixels are the image's bytes). */
 #define _DEFAULT_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +20,8 @@
 #include "cs_colormap.h"
 #include "cs_export.h"
 #include "cs_imageio.h"
+#include "cs_inspect.h"
+#include "cs_rng.h"
 
 typedef struct {
     char dir[200];
@@ -252,6 +256,80 @@ static void test_load_image_as_input(void **state)
     assert_non_null(strstr(cs_last_error(), f->path));
 }
 
+typedef struct {
+    int n;
+    char names[16][64];
+    int w[16], h[16];
+} written;
+
+static void note_written(void *ctx, const char *path, int w, int h)
+{
+    written *wr = ctx;
+    const char *slash = strrchr(path, '/');
+    if (wr->n < 16) {
+        snprintf(wr->names[wr->n], sizeof wr->names[0], "%s", slash ? slash + 1 : path);
+        wr->w[wr->n] = w, wr->h[wr->n] = h;
+    }
+    wr->n++;
+}
+
+/* The recipe on an RGB net: every conv layer's kernels, the input and every layer's maps, named
+ * by the steps asked for and at the window's sizes; the input picture gives back the image's
+ * bytes exactly, although the net saw floats. */
+static void test_recipe(void **state)
+{
+    fixture *f = *state;
+    const char *spec = "cifar";
+    cs_inspect *ins;
+    assert_int_equal(cs_inspect_create(&ins, spec), CS_OK);
+    cs_net *net = cs_inspect_net(ins);
+    cs_rng rng;
+    cs_rng_seed(&rng, 3);
+    cs_net_init_params(net, &rng);
+    float *params = malloc(net->n_params * sizeof *params);
+    memcpy(params, net->params, net->n_params * sizeof *params);
+    cs_dataset one;
+    assert_int_equal(cs_dataset_init(&one, "one", 1, 3, 32, 32, 10), CS_OK);
+    for (int i = 0; i < 3 * 32 * 32; i++) one.pixels[i] = (uint8_t)(i * 7 % 256);
+    float pixels[3 * 32 * 32];
+    const int first = 0;
+    cs_dataset_fill_batch(&one, &first, 1, pixels, NULL);
+    cs_snapshot s;
+    assert_int_equal(cs_snapshot_init(&s, net), CS_OK);
+    assert_int_equal(cs_inspect_capture(ins, params, pixels, &s), 0);
+    written wr = {0};
+    const cs_export_request rq = {f->dir, 7, 9, 1, "input.png", note_written, &wr};
+    assert_int_equal(cs_export_pictures(&s, &rq), CS_OK);
+    /* cifar: three conv layers' kernels, the input, then every layer's maps */
+    assert_int_equal(wr.n, 3 + 1 + net->n_layers);
+    assert_int_equal(wr.w[0], 2 + 3 * (40 + 2)), assert_int_equal(wr.h[0], 2 + 16 * (40 + 2)); /* 5x5 at 8 px */
+    assert_string_equal(wr.names[0], "conv1_kernels_step0000007.png");
+    assert_string_equal(wr.names[3], "input.png");
+    assert_int_equal(wr.w[3], 128), assert_int_equal(wr.h[3], 128); /* 32 px at 4 px a pixel */
+    assert_string_equal(wr.names[4], "conv1_maps_step0000009.png");
+    assert_string_equal(wr.names[wr.n - 1], "softmax_maps_step0000009.png");
+    assert_int_equal(wr.h[wr.n - 1], 28); /* ten outputs as one row of 24 px cells */
+    char path[400];
+    snprintf(path, sizeof path, "%s/input.png", f->dir);
+    int w, h, c;
+    unsigned char *px = stbi_load(path, &w, &h, &c, 3);
+    assert_non_null(px);
+    for (int y = 0; y < 32; y++)
+        for (int x = 0; x < 32; x++)
+            for (int ch = 0; ch < 3; ch++)
+                assert_int_equal(px[3 * ((size_t)(4 * y) * 128 + 4 * x) + ch], one.pixels[ch * 1024 + y * 32 + x]);
+    stbi_image_free(px);
+    assert_true(wr.n <= 16);
+    for (int i = 0; i < wr.n; i++) {
+        snprintf(path, sizeof path, "%s/%s", f->dir, wr.names[i]);
+        remove(path);
+    }
+    cs_snapshot_free(&s);
+    cs_dataset_free(&one);
+    free(params);
+    cs_inspect_destroy(ins);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -260,6 +338,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_png_and_gif_decode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gif_many_colours, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load_image_as_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recipe, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,74 @@
+/* test_gui_script.c - the window's --script parser without a window: items, frames, keys with
+ * modifiers, files and points; and every kind of bad item refused with a message naming the
+ * item by number and text and the token that is wrong. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "gui_script.h"
+
+static void test_items(void **state)
+{
+    (void)state;
+    gui_script sc;
+    assert_int_equal(gui_script_parse(" 40 key h;60 shot a.png ; 80 move 300 200;;90 click 20 20; 95 key shift+Left;"
+                                      "96 key ctrl+s; 97 key Keypad +", &sc), CS_OK);
+    assert_int_equal(sc.n, 7);
+    assert_int_equal(sc.items[0].frame, 40);
+    assert_int_equal(sc.items[0].action, GUI_SCRIPT_KEY);
+    assert_int_equal(sc.items[0].key, SDLK_h);
+    assert_int_equal(sc.items[0].mod, 0);
+    assert_int_equal(sc.items[1].action, GUI_SCRIPT_SHOT);
+    assert_string_equal(sc.items[1].file, "a.png");
+    assert_int_equal(sc.items[2].action, GUI_SCRIPT_MOVE);
+    assert_int_equal(sc.items[2].x, 300);
+    assert_int_equal(sc.items[2].y, 200);
+    assert_int_equal(sc.items[3].action, GUI_SCRIPT_CLICK);
+    assert_int_equal(sc.items[3].frame, 90);
+    assert_int_equal(sc.items[4].key, SDLK_LEFT);
+    assert_int_equal(sc.items[4].mod, KMOD_SHIFT);
+    assert_int_equal(sc.items[5].key, SDLK_s);
+    assert_int_equal(sc.items[5].mod, KMOD_CTRL);
+    assert_int_equal(sc.items[6].key, SDLK_KP_PLUS);
+    assert_int_equal(gui_script_parse("", &sc), CS_OK);
+    assert_int_equal(sc.n, 0);
+}
+
+static void refused(const char *text, const char *message)
+{
+    gui_script sc;
+    assert_int_equal(gui_script_parse(text, &sc), CS_ERR_ARG);
+    if (!strstr(cs_last_error(), message)) fail_msg("'%s': got '%s', want '%s'", text, cs_last_error(), message);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    refused("5 key h; 30 key minus", "--script item 2 '30 key minus': unknown key 'minus'");
+    refused("x key h", "--script item 1 'x key h': frame 'x' is not a whole number from 0 up");
+    refused("-3 key h", "frame '-3' is not a whole number");
+    refused("5", "--script item 1 '5': expected FRAME ACTION");
+    refused("5 jump 3", "--script item 1 '5 jump 3': unknown action 'jump' (expected key, shot, move or click)");
+    refused("5 key", "'key' takes a key name");
+    refused("5 shot", "'shot' takes one file name");
+    refused("5 shot a b", "'shot' takes one file name");
+    refused("1 key h;; 5 move 3", "--script item 2 '5 move 3': 'move' takes X Y");
+    refused("5 click 3 y", "'click' takes X Y");
+    refused("5 key shift+nosuch", "unknown key 'shift+nosuch'");
+    char many[2000] = "";
+    for (int i = 0; i <= GUI_SCRIPT_MAX; i++) strcat(many, "1 key h;");
+    refused(many, "more than 64 items");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_items),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
