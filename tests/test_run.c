@@ -290,6 +290,9 @@ static void test_open_with_params(void **state)
     assert_int_equal(cs_run_open(&c, &spec), CS_ERR_SHAPE);
     assert_null(c);
     assert_non_null(strstr(cs_last_error(), "5 weights were given for a net of"));
+    spec.load = "run.ckpt";
+    assert_int_equal(cs_run_open(&c, &spec), CS_ERR_ARG);
+    assert_non_null(strstr(cs_last_error(), "not both"));
     cs_run_close(a);
     cs_run_close(b);
 }

@@ -467,22 +467,23 @@ static void frame(gui_app *app)
     const int lockstep = app->opt.lockstep > 0;
     app->now = lockstep ? (double)app->frame * FRAME_SECONDS : cs_cli_now();
     const double t0 = cs_cli_now();
-    int dirty = frame_events(app);
     int dw, dh;
     SDL_GL_GetDrawableSize(app->win, &dw, &dh);
-    const cs_snapshot *s;
-    dirty = frame_actions(app, dirty, dw, dh, &s);
-    const int last = app->opt.shot && app->frame + 1 >= app->opt.frames;
-    app->frame++;
-    if (!s && app->view == GUI_VIEW_TRAIN) {
-        /* nothing published yet: the trainer is evaluating its first test point */
+    if (app->view == GUI_VIEW_TRAIN && cs_run_driver_snapshot(app->driver, NULL)->seq == 0) {
+        /* nothing published yet (the trainer is evaluating its first test point): frame 0 waits */
+        SDL_Event e;
+        while (SDL_PollEvent(&e)) handle_event(app, &e);
         cs_gl_begin(app->gl, dw, dh, cs_view_train_background());
         cs_gl_end(app->gl);
         SDL_GL_SwapWindow(app->win);
         sleep_seconds(0.002);
-        app->frame--;
         return;
     }
+    int dirty = frame_events(app);
+    const cs_snapshot *s;
+    dirty = frame_actions(app, dirty, dw, dh, &s);
+    const int last = app->opt.shot && app->frame + 1 >= app->opt.frames;
+    app->frame++;
     if (dirty || last || app->shot_path || app->drawn == 0) {
         frame_draw(app, s, dw, dh);
         const double t_shot = cs_cli_now();

@@ -34,8 +34,9 @@ void gui_usage(FILE *f)
                "                      frame F shows step F x N on any machine (default 1 with\n"
                "                      --screenshot or --script; 0: training runs on its own thread)\n"
                "  --stats             print one JSON line at exit: frames, frame_ms_mean, frame_ms_p95,\n"
-               "                      train_images_per_sec (this also turns vsync off and paces frames\n"
-               "                      at 60 per second itself, so frame_ms is the time spent drawing)\n"
+               "                      train_images_per_sec, steps, lockstep (this also turns vsync off and\n"
+               "                      paces frames at 60 per second itself, so frame_ms is the time spent\n"
+               "                      drawing; a lockstep --screenshot run draws as fast as it can)\n"
                "  -h, --help          this help\n\n");
     gui_step_options_help(f);
     fputc('\n', f);

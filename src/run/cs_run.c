@@ -243,6 +243,8 @@ cs_status cs_run_open(cs_run **out, const cs_run_spec *spec)
 {
     *out = NULL;
     if (spec->threads < 1) return cs_fail(CS_ERR_ARG, "the thread count must be at least 1 (got %d)", spec->threads);
+    if (spec->load && spec->params)
+        return cs_fail(CS_ERR_ARG, "a run starts from given weights or from a checkpoint, not both");
     cs_run *run = calloc(1, sizeof *run);
     if (!run || !(run->p = calloc(1, sizeof *run->p)) || pthread_mutex_init(&run->hist_mu, NULL) != 0) {
         if (run) free(run->p);

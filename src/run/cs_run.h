@@ -48,7 +48,8 @@ typedef struct {
     cs_train_config cfg;  /* batch, lr, optimizer, momentum, loss, seed; a resumed run keeps its own */
     int threads;          /* threads of the training net (>= 1) */
     const float *params;  /* optional starting weights, n_params floats in the net's block order
-                           * (layers in spec order, weights then biases), instead of random ones */
+                           * (layers in spec order, weights then biases), instead of random ones;
+                           * not with load */
     size_t n_params;
     const char *load;     /* resume the run saved in this checkpoint */
     const char *save;     /* checkpoint written at every epoch's end, and by cs_run_save(run, NULL) */
