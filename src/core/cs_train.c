@@ -31,18 +31,28 @@ cs_status cs_trainer_create(cs_trainer **out, const char *spec_or_preset, const 
 {
     *out = NULL;
     if (cfg->batch <= 0) return cs_fail(CS_ERR_ARG, "batch size must be positive (got %d)", cfg->batch);
-    if (train->n <= 0) return cs_fail(CS_ERR_ARG, "%s has no images to train on", train->name);
-    cs_trainer *tr = calloc(1, sizeof *tr);
-    if (!tr) return cs_fail(CS_ERR_NOMEM, "out of memory");
+    cs_net *net;
+    cs_status st = cs_net_create(&net, spec_or_preset, cfg->batch, threads);
+    return st ? st : cs_trainer_create_for_net(out, net, cfg, train);
+}
+
+cs_status cs_trainer_create_for_net(cs_trainer **out, cs_net *net, const cs_train_config *cfg, const cs_dataset *train)
+{
+    *out = NULL;
+    cs_status st = CS_OK;
+    if (cfg->batch <= 0 || cfg->batch > net->max_batch)
+        st = cs_fail(CS_ERR_ARG, "batch size %d does not fit the net's batches of up to %d", cfg->batch, net->max_batch);
+    else if (train->n <= 0) st = cs_fail(CS_ERR_ARG, "%s has no images to train on", train->name);
+    cs_trainer *tr = st ? NULL : calloc(1, sizeof *tr);
+    if (!st && !tr) st = cs_fail(CS_ERR_NOMEM, "out of memory");
+    if (st) {
+        cs_net_destroy(net);
+        return st;
+    }
     tr->cfg = *cfg;
     if (!(tr->cfg.lr > 0)) tr->cfg.lr = cs_optim_default_lr(cfg->optimizer);
     tr->train = train;
-    cs_status st = cs_net_create(&tr->net, spec_or_preset, cfg->batch, threads);
-    if (st) {
-        free(tr);
-        return st;
-    }
-    const cs_net *net = tr->net;
+    tr->net = net;
     if (net->in_c != train->c || net->in_h != train->h || net->in_w != train->w) {
         st = cs_fail(CS_ERR_SHAPE, "%s has %dx%dx%d images but the net's input is %dx%dx%d", train->name, train->h,
                      train->w, train->c, net->in_h, net->in_w, net->in_c);

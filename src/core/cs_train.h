@@ -54,6 +54,9 @@ typedef struct {
  * cs_trainer_destroy. */
 cs_status cs_trainer_create(cs_trainer **out, const char *spec_or_preset, const cs_train_config *cfg,
                             const cs_dataset *train, int threads);
+/* The same around a net already built for batches of at least cfg->batch (its input shape can
+ * decide how the data is loaded first). Takes ownership of net, also on failure. */
+cs_status cs_trainer_create_for_net(cs_trainer **out, cs_net *net, const cs_train_config *cfg, const cs_dataset *train);
 void cs_trainer_destroy(cs_trainer *tr);
 
 /* New random weights from seed, optimizer state cleared, counters to zero. The learning rate

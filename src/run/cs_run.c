@@ -100,16 +100,11 @@ static cs_status adapt_in_place(cs_dataset *ds, int c, int h, int w)
     return CS_OK;
 }
 
-/* Loads the data for the net's input shape (synthetic and folder images are made at that size)
+/* Loads the data for the input shape c x h x w (synthetic and folder images are made at that size)
  * and adapts what comes in another shape. */
-static cs_status load_data(cs_run *run, const char *dataset, const char *data_dir, int limit, uint64_t seed,
-                           const char *net_spec)
+static cs_status load_data(cs_run *run, const char *dataset, const char *data_dir, int limit, uint64_t seed, int c,
+                           int h, int w)
 {
-    cs_net *shape;
-    cs_status st = cs_net_create(&shape, net_spec, 1, 1);
-    if (st) return st;
-    const int c = shape->in_c, h = shape->in_h, w = shape->in_w;
-    cs_net_destroy(shape);
     cs_data_options d;
     cs_data_options_defaults(&d);
     d.dataset = dataset;
@@ -119,7 +114,8 @@ static cs_status load_data(cs_run *run, const char *dataset, const char *data_di
     d.channels = c == 1 || c == 3 ? c : 1;
     d.height = h;
     d.width = w;
-    if ((st = cs_data_load(&d, &run->train, &run->test))) return st;
+    cs_status st = cs_data_load(&d, &run->train, &run->test);
+    if (st) return st;
     if (run->train.c != c || run->train.h != h || run->train.w != w) {
         note(run, "%s images are %dx%dx%d; adapting them to the net's %dx%dx%d input\n", dataset, run->train.h,
              run->train.w, run->train.c, h, w, c);
@@ -128,10 +124,11 @@ static cs_status load_data(cs_run *run, const char *dataset, const char *data_di
     return CS_OK;
 }
 
-/* A fresh trainer: random weights from the seed, or the given ones. */
-static cs_status open_fresh(cs_run *run, const cs_run_spec *spec, const char *net, const cs_train_config *cfg)
+/* A fresh trainer around the net built before the data was loaded: random weights from the seed,
+ * or the given ones. */
+static cs_status open_fresh(cs_run *run, const cs_run_spec *spec, cs_net *net, const cs_train_config *cfg)
 {
-    cs_status st = cs_trainer_create(&run->trainer, net, cfg, &run->train, spec->threads);
+    cs_status st = cs_trainer_create_for_net(&run->trainer, net, cfg, &run->train);
     if (st || !spec->params) return st;
     cs_net *n = run->trainer->net;
     if (spec->n_params != n->n_params)
@@ -200,12 +197,19 @@ static cs_status open_resumed(cs_run *run, cs_checkpoint *ck, const cs_run_spec 
     return CS_OK;
 }
 
-/* The rest of opening once the data is loaded: the trainer, history, probe, start point. */
-static cs_status open_trainer(cs_run *run, cs_checkpoint *ck, const cs_run_spec *spec, const char *net,
+/* The rest of opening once the data is loaded: the trainer (around net, which it takes), history,
+ * probe, start point. */
+static cs_status open_trainer(cs_run *run, cs_checkpoint *ck, const cs_run_spec *spec, cs_net *net,
                               const cs_train_config *cfg)
 {
     struct cs_run_private *p = run->p;
-    cs_status st = spec->load ? open_resumed(run, ck, spec) : open_fresh(run, spec, net, cfg);
+    cs_status st;
+    if (spec->load) {
+        cs_net_destroy(net);
+        st = open_resumed(run, ck, spec);
+    } else {
+        st = open_fresh(run, spec, net, cfg);
+    }
     if (st) return st;
     p->seed0 = run->trainer->cfg.seed;
     if (!run->hist && (st = history_new(run))) return st;
@@ -252,6 +256,7 @@ cs_status cs_run_open(cs_run **out, const cs_run_spec *spec)
         return cs_fail(CS_ERR_NOMEM, "out of memory");
     }
     cs_checkpoint ck = {0};
+    cs_net *built = NULL; /* the training net of a fresh run, until its trainer takes it */
     const char *dataset = spec->dataset, *data_dir = spec->data_dir, *net = spec->net;
     int limit = spec->limit;
     cs_train_config cfg = spec->cfg;
@@ -270,9 +275,18 @@ cs_status cs_run_open(cs_run **out, const cs_run_spec *spec)
     snprintf(run->dataset_name, sizeof run->dataset_name, "%s", dataset);
     snprintf(run->net_name, sizeof run->net_name, "%s", cs_net_preset_spec(net) ? net : "custom");
     if ((st = keep_spec(run, spec, dataset, data_dir, limit))) goto done;
-    if ((st = load_data(run, dataset, data_dir, limit, cfg.seed, net))) goto done;
-    st = open_trainer(run, &ck, spec, net, &cfg);
+    /* the net is built once, for training; its input shape decides how the data is made */
+    if (spec->load) {
+        const cs_net *saved = ck.net;
+        st = load_data(run, dataset, data_dir, limit, cfg.seed, saved->in_c, saved->in_h, saved->in_w);
+    } else if (!(st = cs_net_create(&built, net, cfg.batch, spec->threads))) {
+        st = load_data(run, dataset, data_dir, limit, cfg.seed, built->in_c, built->in_h, built->in_w);
+    }
+    if (st) goto done;
+    st = open_trainer(run, &ck, spec, built, &cfg);
+    built = NULL;
 done:
+    cs_net_destroy(built);
     cs_checkpoint_free(&ck);
     if (st) {
         cs_run_close(run);
