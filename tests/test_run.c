@@ -234,6 +234,15 @@ static void test_probe_one_conversion(void **state)
     const int last = net->n_layers - 1;
     assert_memory_equal(s.acts + s.act_off[last], cs_net_layer_output(net, last, 0), (size_t)net->n_classes * sizeof(float));
     assert_memory_equal(s.weights, net->params, net->n_params * sizeof(float));
+    /* another thread's inspector under the same weights sees the same maps */
+    cs_inspect *ins;
+    assert_int_equal(cs_inspect_create(&ins, run->net_spec), CS_OK);
+    cs_snapshot t;
+    assert_int_equal(cs_run_snapshot_init(run, &t), CS_OK);
+    cs_inspect_capture(ins, net->params, s.probe, &t);
+    assert_memory_equal(t.acts, s.acts, s.n_acts * sizeof(float));
+    cs_snapshot_free(&t);
+    cs_inspect_destroy(ins);
     /* every byte value comes back from its float exactly (exports rely on it) */
     for (int b = 0; b < 256; b++) assert_int_equal((int)lrintf((float)b * (1.0f / 255.0f) * 255.0f), b);
     /* the probe wraps around the test set */

@@ -212,6 +212,7 @@ static cs_status open_trainer(cs_run *run, cs_checkpoint *ck, const cs_run_spec 
     }
     if (st) return st;
     p->seed0 = run->trainer->cfg.seed;
+    run->net_spec = run->trainer->net->spec;
     if (!run->hist && (st = history_new(run))) return st;
     record(run, 0);
     const cs_net *n = run->trainer->net;
@@ -484,7 +485,7 @@ void cs_run_capture(cs_run *run, cs_snapshot *s)
 {
     struct cs_run_private *p = run->p;
     const cs_trainer *tr = run->trainer;
-    if (!p->inspect && cs_inspect_create(&p->inspect, tr->net->spec) != CS_OK) p->inspect = NULL;
+    if (!p->inspect && cs_inspect_create(&p->inspect, run->net_spec) != CS_OK) p->inspect = NULL;
     if (p->inspect) cs_inspect_capture(p->inspect, tr->net->params, run->probe_pixels, s);
     s->probe_index = run->probe;
     s->probe_label = run->probe_label;

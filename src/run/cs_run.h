@@ -92,6 +92,8 @@ typedef struct {
     cs_dataset train, test;   /* owned, adapted to the net's input */
     char dataset_name[64];    /* as given ("shapes", a folder) */
     char net_name[64];        /* the preset's name, or "custom" */
+    const char *net_spec;     /* the net's normalised spec text (borrowed from the trainer's net): what
+                               * another thread builds its own cs_inspect from */
     char notes[512];          /* what opening adapted or resumed ("" or lines for stderr) */
     int resumed;              /* opened from a checkpoint */
 
