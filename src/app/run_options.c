@@ -91,16 +91,19 @@ int cs_run_options_apply(cs_run_options *o, int code, const char *arg)
 void cs_run_options_help(FILE *f)
 {
     fprintf(f,
-            "  --dataset NAME|DIR  shapes, fashion-mnist, mnist, cifar10, or a folder with one sub-folder\n"
-            "                      per class (default: fashion-mnist when installed, else shapes)\n"
+            "  --dataset NAME|DIR  shapes, colour-shapes, fashion-mnist, mnist, cifar10, or a folder with\n"
+            "                      one sub-folder per class (default: fashion-mnist when installed, else\n"
+            "                      shapes)\n"
             "  --data DIR          where the dataset's files are (fashion-mnist default:\n"
             "                      " CS_DATA_FASHION_MNIST_DIR ")\n"
-            "  --net PRESET|SPEC   %s, or a spec like 'input 28x28x1, conv 8@5 pad 2, relu,\n"
-            "                      maxpool 2, fc 10, softmax' (default: mnist; cifar for cifar10;\n"
+            "  --net PRESET|SPEC   %s, or a spec like\n"
+            "                      'input 28x28x1, conv 8@5 pad 2, relu, maxpool 2, fc 10, softmax'\n"
+            "                      (default: mnist; cifar for cifar10; colour for colour-shapes;\n"
             "                      article for image folders)\n"
             "  --epochs N          passes over the training set (default 1)\n"
             "  --batch N           minibatch size (default 20)\n"
-            "  --lr X              learning rate (default 0.01 for sgd, 0.001 for adam)\n"
+            "  --lr X              learning rate (default: sgd 0.01, or 0.2 with --loss mse, 0.005 for\n"
+            "                      the colour net; adam 0.001)\n"
             "  --momentum X        SGD momentum (default 0.9)\n"
             "  --optimizer NAME    sgd or adam (default sgd)\n"
             "  --loss NAME         xent (softmax cross-entropy) or mse (mean squared error against the\n"
@@ -114,6 +117,7 @@ void cs_run_options_help(FILE *f)
 static const char *default_net(const char *dataset)
 {
     if (strcmp(dataset, "cifar10") == 0) return "cifar";
+    if (cs_data_is_colour_shapes(dataset)) return "colour";
     if (strcmp(dataset, "shapes") == 0 || strcmp(dataset, "fashion-mnist") == 0 || strcmp(dataset, "mnist") == 0)
         return "mnist";
     return "article"; /* a folder of the user's images: 32x32 RGB */

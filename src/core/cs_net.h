@@ -8,7 +8,7 @@
  *   avgpool K [stride S]
  *   fc OUT                     fully connected (flattens its input)
  *   softmax                    optional last layer
- * Presets: "mnist", "cifar", "article" (see cs_net_preset_spec).
+ * Presets: "mnist", "cifar", "article", "colour" (see cs_net_preset_spec).
  *
  * Memory: all parameters live in one block (params) and all gradients in a parallel
  * block (grads); each layer's w/b/dw/db point into them. Activations, deltas and
@@ -88,7 +88,7 @@ typedef struct {
     double *prof_thread;      /* owned: per-thread timers behind prof_fwd and prof_bwd */
 } cs_net;
 
-/* Preset specs by name ("mnist", "cifar", "article"); NULL if unknown. Static strings. */
+/* Preset specs by name ("mnist", "cifar", "article", "colour"); NULL if unknown. Static strings. */
 const char *cs_net_preset_spec(const char *name);
 /* Comma-separated list of the preset names (static). */
 const char *cs_net_preset_names(void);
