@@ -4,12 +4,16 @@
  *
  *   kernel_metrics CKPT
  *
+ * With a history in the checkpoint, a last line gives the first recorded step at which the first
+ * conv layer's mean smoothness reached CS_KMETRICS_SMOOTH (0.5), and its epoch, or -1.
+ *
  * Used by the CLI tests and to measure training recipes; exit 1 with one line on stderr when
  * the file cannot be read. */
 #include <math.h>
 #include <stdio.h>
 
 #include "cs_checkpoint.h"
+#include "cs_history.h"
 #include "cs_kmetrics.h"
 
 /* A JSON number, or null for NaN (a layer whose filters are all flat). */
@@ -39,6 +43,22 @@ int main(int argc, char **argv)
         put_number("coherence", m.coherence);
         printf("\"edges\": %d, \"edges_0_45_90_135\": [%d, %d, %d, %d], \"blobs\": %d}\n", m.edges, m.edges_by_angle[0],
                m.edges_by_angle[1], m.edges_by_angle[2], m.edges_by_angle[3], m.blobs);
+    }
+    if (ck.history && cs_history_conv_count(ck.history) > 0) {
+        const cs_history_conv *cv = cs_history_conv_at(ck.history, 0);
+        long long step = -1;
+        int epoch = -1;
+        for (size_t i = 0; i < cs_history_count(ck.history) && step < 0; i++) {
+            const float *bias;
+            cs_kmetrics_layer m;
+            cs_kmetrics_of_layer(&m, NULL, cs_history_kernels(ck.history, i, 0, &bias), cv->oc, cv->c, cv->k);
+            if (m.smoothness >= CS_KMETRICS_SMOOTH) {
+                step = (long long)cs_history_meta_at(ck.history, i)->step;
+                epoch = cs_history_meta_at(ck.history, i)->epoch;
+            }
+        }
+        printf("{\"layer\": \"%s\", \"first_smooth_step\": %lld, \"epoch\": %d, \"records\": %zu}\n", cv->name, step,
+               epoch, cs_history_count(ck.history));
     }
     cs_checkpoint_free(&ck);
     return 0;

@@ -77,11 +77,11 @@ static void test_mse_learns_with_defaults(void **state)
 {
     (void)state;
     cs_dataset tr, te;
-    assert_int_equal(cs_data_make_shapes(2000, 400, 1, 28, 28, 1, &tr, &te), CS_OK);
+    assert_int_equal(cs_data_make_shapes(1200, 400, 1, 28, 28, 1, &tr, &te), CS_OK);
     const float xent = train_and_test(&tr, &te, CS_LOSS_XENT, 0.0f, 3);
     const float mse = train_and_test(&tr, &te, CS_LOSS_MSE, 0.0f, 3);
     const float mse_old = train_and_test(&tr, &te, CS_LOSS_MSE, 0.01f, 3);
-    print_message("shapes, mnist net, 3 epochs of 2000: xent %.1f%%, mse %.1f%% (lr 0.01: %.1f%%)\n", 100 * xent,
+    print_message("shapes, mnist net, 3 epochs of 1200: xent %.1f%%, mse %.1f%% (lr 0.01: %.1f%%)\n", 100 * xent,
                   100 * mse, 100 * mse_old);
     assert_true(xent > 0.8f);
     if (!(mse >= 0.9f * xent)) fail_msg("mse %.3f < 90%% of xent %.3f", (double)mse, (double)xent);
