@@ -721,6 +721,7 @@ cs_status cs_lesson_parse(cs_lesson *lesson, const char *name, const char *text,
 {
     memset(lesson, 0, sizeof *lesson);
     if (!name) name = "lesson";
+    if (!text) text = "", len = 0;
     if (len > CS_LESSON_MAX_BYTES)
         return cs_fail(CS_ERR_FORMAT, "%s: %zu bytes: expected a lesson of at most %d bytes", name, len,
                        CS_LESSON_MAX_BYTES);
