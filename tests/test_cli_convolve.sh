@@ -31,21 +31,21 @@ one_line_error() {
     contains err "convscope convolve: "
 }
 
-# The explainer's curve detector: 6600 on the arc, 0 on the post.
-run 0 --image demo:curve --kernel curve --at 4,4
+# The explainer's curve detector: 6600 on the front of the whale's head, 0 on its back.
+run 0 --image demo:curve --kernel curve --at 4,10
 contains out "(50x30) + (50x30) + (50x30) + (20x30) + (50x30) = 6600"
 contains out "44 of 49 terms are zero"
 contains out "value = 6600 + 0 = 6600"
-run 0 --image demo:curve --kernel curve --at 17,8
+run 0 --image demo:curve --kernel curve --at 12,4
 contains out "sum = 0"
 contains out "value = 0 + 0 = 0"
 
 # The whole map as text, JSON, PNG.
 run 0 --image demo:curve --kernel curve
-contains out "response map 18x18"
-contains out "max 6600 at --at 4,4"
-run 0 --image demo:curve --kernel curve --at 4,4 --json
-contains out '"x": 4, "y": 4'
+contains out "response map 26x24"
+contains out "max 6600 at --at 4,10"
+run 0 --image demo:curve --kernel curve --at 4,10 --json
+contains out '"x": 4, "y": 10'
 contains out '"sum": 6600'
 contains out '"value": 6600'
 run 0 --image demo:edges --kernel sobel-x --pad 1 --stride 2 --json
@@ -88,7 +88,7 @@ one_line_error
 contains err "outside the 20x20 output"
 printf '%s\n' "$(yes 1 | head -n 25 | tr '\n' ' ')" >"$dir/row.txt"
 yes "$(cat "$dir/row.txt")" | head -n 25 >"$dir/k25.txt"
-run 1 --image demo:curve --kernel "$dir/k25.txt"
+run 1 --image demo:checker --kernel "$dir/k25.txt"
 one_line_error
 contains err "larger than the padded image"
 

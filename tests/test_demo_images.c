@@ -1,5 +1,6 @@
 /* test_demo_images.c - the built-in demo images (demo:curve answers 6600 and 0 at its
- * documented windows) and loading image files, with PNGs the test writes itself. */
+ * documented windows and is selective: at most a quarter of 6600 away from the curve) and
+ * loading image files, with PNGs the test writes itself. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -39,7 +40,7 @@ static void test_curve_6600_and_0(void **state)
         }
     assert_int_equal(n, 5);
 
-    /* a window on the post: the stroke is there, but it meets none of the 30s */
+    /* a window on the whale's back: the stroke is there, but it meets none of the 30s */
     assert_int_equal(cs_stepper_seek(&st, CS_DEMO_CURVE_ZERO_Y, CS_DEMO_CURVE_ZERO_X), CS_OK);
     assert_true(st.sum == 0.0f);
     int stroke = 0;
@@ -56,6 +57,66 @@ static void test_curve_6600_and_0(void **state)
     }
     assert_int_equal(at_max, 1);
     assert_true(st.output[CS_DEMO_CURVE_MATCH_Y * st.OW + CS_DEMO_CURVE_MATCH_X] == 6600.0f);
+    assert_int_equal(img.w, CS_DEMO_CURVE_W);
+    assert_int_equal(img.h, CS_DEMO_CURVE_H);
+    assert_true(img.display_max == 50.0f);
+    cs_stepper_free(&st);
+    cs_filter_free(&curve);
+    cs_demo_image_free(&img);
+}
+
+/* Chebyshev distance from pixel (x, y) to the nearest of the n pixels (sx, sy). */
+static int distance_to(int x, int y, const int *sx, const int *sy, int n)
+{
+    int best = 1 << 20;
+    for (int i = 0; i < n; i++) {
+        const int dx = abs(x - sx[i]), dy = abs(y - sy[i]), d = dx > dy ? dx : dy;
+        best = d < best ? d : best;
+    }
+    return best;
+}
+
+/* The article's point: high on the curve, small elsewhere. A response sits at its window's
+ * centre (output x+3, y+3); the matching curve is the stroke inside the 6600 window. Every
+ * response more than 2 pixels from that curve is at most 25% of 6600, while the drawing has
+ * plenty of other strokes. */
+static void test_curve_is_selective(void **state)
+{
+    (void)state;
+    cs_demo_image img;
+    cs_filter curve;
+    assert_int_equal(cs_demo_make(&img, "curve", 1), CS_OK);
+    assert_int_equal(cs_filter_preset(&curve, "curve"), CS_OK);
+    cs_stepper st;
+    assert_int_equal(cs_stepper_init(&st, img.pixels, 1, img.h, img.w, curve.w, curve.k, 0.0f, 1, 0,
+                                     CS_STEPPER_ACT_NONE), CS_OK);
+    cs_stepper_to_end(&st);
+    const int half = curve.k / 2;
+    int sx[49], sy[49], n = 0;
+    for (int y = CS_DEMO_CURVE_MATCH_Y; y < CS_DEMO_CURVE_MATCH_Y + curve.k; y++)
+        for (int x = CS_DEMO_CURVE_MATCH_X; x < CS_DEMO_CURVE_MATCH_X + curve.k; x++)
+            if (img.pixels[y * img.w + x] > 0.0f) sx[n] = x, sy[n] = y, n++;
+    assert_true(n >= 6);
+    float worst = 0.0f;
+    int far = 0;
+    for (int oy = 0; oy < st.OH; oy++)
+        for (int ox = 0; ox < st.OW; ox++)
+            if (distance_to(ox + half, oy + half, sx, sy, n) > 2) {
+                far++;
+                worst = st.output[oy * st.OW + ox] > worst ? st.output[oy * st.OW + ox] : worst;
+            }
+    const float ratio = worst / 6600.0f;
+    print_message("demo:curve: largest response more than 2 px from the curve %g = %.3f of 6600 (%d of %d "
+                  "responses that far)\n", (double)worst, (double)ratio, far, st.OH * st.OW);
+    assert_true(far > st.OH * st.OW / 2);
+    assert_true(ratio <= 0.25f);
+    assert_true(worst == 1500.0f); /* one stroke pixel on one 30: the drawing's known figure */
+    /* other strokes: lit pixels more than 2 px from the curve */
+    int other = 0;
+    for (int y = 0; y < img.h; y++)
+        for (int x = 0; x < img.w; x++)
+            other += img.pixels[y * img.w + x] > 0.0f && distance_to(x, y, sx, sy, n) > 2;
+    assert_true(other >= 60);
     cs_stepper_free(&st);
     cs_filter_free(&curve);
     cs_demo_image_free(&img);
@@ -154,6 +215,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_curve_6600_and_0),
+        cmocka_unit_test(test_curve_is_selective),
         cmocka_unit_test(test_all_demos),
         cmocka_unit_test(test_load_files),
     };

@@ -50,7 +50,7 @@ enum { N_SPEEDS = sizeof SPEEDS / sizeof SPEEDS[0], DEFAULT_SPEED = 5 };
 struct gui_step {
     cs_demo_image img;     /* owned; the stepper borrows img.pixels */
     cs_filter kernel;      /* owned; the stepper borrows kernel.w */
-    float img_max;         /* 255 for files and demos, 1 for the probe image */
+    float img_max;         /* shown as white: 255 for files, the demo's display_max, 1 for the probe */
     char image_name[96], kernel_name[96];
     cs_stepper st;
     int have_st;
@@ -211,7 +211,7 @@ cs_status gui_step_create(gui_step **out, const gui_step_options *o)
     }
     const int curve_demo = strcmp(o->image, "demo:curve") == 0 && strcmp(o->kernel, "curve") == 0 && o->stride == 1 &&
                            o->pad == 0;
-    if ((s = install(g, &img, &k, 255.0f, o->stride, o->pad, (float)o->bias,
+    if ((s = install(g, &img, &k, img.display_max, o->stride, o->pad, (float)o->bias,
                      o->relu ? CS_STEPPER_ACT_RELU : CS_STEPPER_ACT_NONE)) != CS_OK) {
         free(g);
         return s;
@@ -426,7 +426,7 @@ void gui_step_next_image(gui_step *g)
         return;
     }
     cs_filter same = g->kernel;
-    if (install(g, &img, &same, 255.0f, g->st.S, g->st.P, g->st.bias, g->st.act) != CS_OK) say(g, cs_last_error());
+    if (install(g, &img, &same, img.display_max, g->st.S, g->st.P, g->st.bias, g->st.act) != CS_OK) say(g, cs_last_error());
 }
 
 int gui_step_edit_key(gui_step *g, SDL_Keycode k)

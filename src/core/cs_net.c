@@ -22,6 +22,8 @@ static const struct {
               "conv 20@5 pad 2, relu, maxpool 2, fc 10, softmax"},
     /* The explainer article's example: 12 filters on a 32x32x3 image give 32x32x12. */
     {"article", "input 32x32x3, conv 12@5 pad 2, relu, maxpool 2, conv 16@5 pad 2, relu, maxpool 2, fc 10, softmax"},
+    /* First-layer filters like AlexNet's on colour-shapes: 7x7 leaves room for an edge (recipe in cs_train.c). */
+    {"colour", "input 32x32x3, conv 16@7 pad 3, relu, maxpool 2, conv 16@5 pad 2, relu, maxpool 2, fc 10, softmax"},
 };
 
 const char *cs_net_preset_spec(const char *name)
@@ -31,7 +33,7 @@ const char *cs_net_preset_spec(const char *name)
     return NULL;
 }
 
-const char *cs_net_preset_names(void) { return "mnist, cifar, article"; }
+const char *cs_net_preset_names(void) { return "mnist, cifar, article, colour"; }
 
 /* ---- parsing ------------------------------------------------------------------------ */
 

@@ -8,7 +8,7 @@
  *   avgpool K [stride S]
  *   fc OUT                     fully connected (flattens its input)
  *   softmax                    optional last layer
- * Presets: "mnist", "cifar", "article" (see cs_net_preset_spec).
+ * Presets: "mnist", "cifar", "article", "colour" (see cs_net_preset_spec).
  *
  * Memory: all parameters live in one block (params) and all gradients in a parallel
  * block (grads); each layer's w/b/dw/db point into them. Activations, deltas and
@@ -90,7 +90,7 @@ typedef struct {
     long *prof_chunks;        /* (n_threads) chunks each thread ran while profiling */
 } cs_net;
 
-/* Preset specs by name ("mnist", "cifar", "article"); NULL if unknown. Static strings. */
+/* Preset specs by name ("mnist", "cifar", "article", "colour"); NULL if unknown. Static strings. */
 const char *cs_net_preset_spec(const char *name);
 /* Comma-separated list of the preset names (static). */
 const char *cs_net_preset_names(void);

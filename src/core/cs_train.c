@@ -13,10 +13,41 @@ void cs_train_config_defaults(cs_train_config *cfg)
     cfg->lr = 0.0f;
     cfg->optimizer = CS_OPTIM_SGD;
     cfg->momentum = 0.9f;
-    cfg->weight_decay = 0.0f;
+    cfg->weight_decay = -1.0f;
     cfg->loss = CS_LOSS_XENT;
     cfg->seed = 1;
     cfg->divergence_loss = 1000.0f;
+}
+
+/* Measured recipes (README, "Default learning rates" and "colour-shapes"); net NULL: any net. */
+static const struct {
+    const char *net;
+    cs_optim_kind optimizer;
+    cs_loss_kind loss;
+    float lr;
+} default_lrs[] = {
+    {"colour", CS_OPTIM_SGD, CS_LOSS_XENT, 0.005f},
+    {NULL, CS_OPTIM_SGD, CS_LOSS_XENT, 0.01f},
+    {NULL, CS_OPTIM_SGD, CS_LOSS_MSE, 0.2f},
+    {NULL, CS_OPTIM_ADAM, CS_LOSS_XENT, 0.001f},
+    {NULL, CS_OPTIM_ADAM, CS_LOSS_MSE, 0.001f},
+};
+
+float cs_train_default_lr(const char *net, cs_optim_kind optimizer, cs_loss_kind loss)
+{
+    for (size_t i = 0; i < sizeof default_lrs / sizeof default_lrs[0]; i++)
+        if ((!default_lrs[i].net || (net && strcmp(net, default_lrs[i].net) == 0)) &&
+            default_lrs[i].optimizer == optimizer && default_lrs[i].loss == loss)
+            return default_lrs[i].lr;
+    return 0.01f;
+}
+
+float cs_train_default_weight_decay(const char *net) { return net && strcmp(net, "colour") == 0 ? 0.06f : 0.0f; }
+
+void cs_train_config_resolve(cs_train_config *cfg, const char *net)
+{
+    if (!(cfg->lr > 0)) cfg->lr = cs_train_default_lr(net, cfg->optimizer, cfg->loss);
+    if (!(cfg->weight_decay >= 0)) cfg->weight_decay = cs_train_default_weight_decay(net);
 }
 
 static void start_epoch(cs_trainer *tr)
@@ -31,9 +62,11 @@ cs_status cs_trainer_create(cs_trainer **out, const char *spec_or_preset, const 
 {
     *out = NULL;
     if (cfg->batch <= 0) return cs_fail(CS_ERR_ARG, "batch size must be positive (got %d)", cfg->batch);
+    cs_train_config resolved = *cfg;
+    cs_train_config_resolve(&resolved, spec_or_preset);
     cs_net *net;
     cs_status st = cs_net_create(&net, spec_or_preset, cfg->batch, threads);
-    return st ? st : cs_trainer_create_for_net(out, net, cfg, train);
+    return st ? st : cs_trainer_create_for_net(out, net, &resolved, train);
 }
 
 cs_status cs_trainer_create_for_net(cs_trainer **out, cs_net *net, const cs_train_config *cfg, const cs_dataset *train)
@@ -50,7 +83,7 @@ cs_status cs_trainer_create_for_net(cs_trainer **out, cs_net *net, const cs_trai
         return st;
     }
     tr->cfg = *cfg;
-    if (!(tr->cfg.lr > 0)) tr->cfg.lr = cs_optim_default_lr(cfg->optimizer);
+    cs_train_config_resolve(&tr->cfg, NULL); /* what the caller left to the defaults */
     tr->train = train;
     tr->net = net;
     if (net->in_c != train->c || net->in_h != train->h || net->in_w != train->w) {

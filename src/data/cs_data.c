@@ -40,6 +40,11 @@ static bool is_dir(const char *path)
     return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
+bool cs_data_is_colour_shapes(const char *dataset)
+{
+    return dataset && (strcmp(dataset, "colour-shapes") == 0 || strcmp(dataset, "color-shapes") == 0);
+}
+
 void cs_data_options_defaults(cs_data_options *opt)
 {
     memset(opt, 0, sizeof *opt);
@@ -57,7 +62,7 @@ const char *cs_data_default_dir(const char *dataset)
 bool cs_data_default_available(const char *dataset)
 {
     if (!dataset) return false;
-    if (strcmp(dataset, "shapes") == 0) return true;
+    if (strcmp(dataset, "shapes") == 0 || cs_data_is_colour_shapes(dataset)) return true;
     const char *dir = cs_data_default_dir(dataset);
     if (!dir) return false;
     static const char *const files[] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
@@ -90,6 +95,17 @@ cs_status cs_data_load(const cs_data_options *opt, cs_dataset *train, cs_dataset
         }
         return cs_data_make_shapes(n_train, n_test, c, h, w, opt->seed, train, test);
     }
+    if (cs_data_is_colour_shapes(name)) {
+        int h = opt->height > 0 ? opt->height : 32;
+        int w = opt->width > 0 ? opt->width : h;
+        int n_train = opt->shapes_train > 0 ? opt->shapes_train : SHAPES_DEFAULT_TRAIN;
+        int n_test = opt->shapes_test > 0 ? opt->shapes_test : SHAPES_DEFAULT_TEST;
+        if (opt->limit > 0 && opt->limit < n_train) {
+            n_test = cs_data_scaled_test_count(opt->limit, n_train, n_test);
+            n_train = opt->limit;
+        }
+        return cs_data_make_colour_shapes(n_train, n_test, h, w, opt->seed, train, test);
+    }
 
     bool fashion = strcmp(name, "fashion-mnist") == 0;
     bool mnist = strcmp(name, "mnist") == 0;
@@ -112,7 +128,7 @@ cs_status cs_data_load(const cs_data_options *opt, cs_dataset *train, cs_dataset
         return cs_data_load_folder(name, c, h, w, opt->test_fraction, opt->seed, opt->limit, train, test);
     }
     return cs_fail(CS_ERR_ARG,
-                   "unknown dataset '%s' (expected shapes, fashion-mnist, mnist, cifar10 or a folder with one "
+                   "unknown dataset '%s' (expected shapes, colour-shapes, fashion-mnist, mnist, cifar10 or a folder with one "
                    "sub-folder of images per class)",
                    name);
 }

@@ -24,20 +24,20 @@
 #define CS_DATA_FASHION_MNIST_DIR "/usr/share/datasets/fashion-mnist"
 
 typedef struct {
-    const char *dataset;  /* "shapes", "fashion-mnist", "mnist", "cifar10", or a directory of
+    const char *dataset;  /* "shapes", "colour-shapes", "fashion-mnist", "mnist", "cifar10", or a directory of
                            * class folders; borrowed */
     const char *data_dir; /* files of fashion-mnist, mnist and cifar10; NULL: the default
                            * (cs_data_default_dir), which only fashion-mnist has; borrowed */
     int limit;            /* max training images, <= 0 for all (see the top of this file) */
     uint64_t seed;        /* shapes' drawing, the image folder's shuffle and split */
     int channels;         /* image folders and shapes: 1 or 3; 0 = default (folder 3; shapes
-                           * 1, or 3 when a size of 32 is asked) */
-    int height, width;    /* image folders and shapes; 0 = default (folder 32x32, shapes 28x28,
-                           * or 32x32 with 3 channels). IDX and CIFAR keep their own shape:
-                           * adapt them with cs_dataset_adapt. */
+                           * 1, or 3 when a size of 32 is asked); colour-shapes are always 3 */
+    int height, width;    /* image folders and both synthetic sets; 0 = default (folder and
+                           * colour-shapes 32x32, shapes 28x28, or 32x32 with 3 channels). IDX
+                           * and CIFAR keep their own shape: adapt them with cs_dataset_adapt. */
     float test_fraction;  /* image folders: share of each class held out for test, in [0, 0.9] */
-    int shapes_train;     /* shapes: training images, <= 0 for 6000 */
-    int shapes_test;      /* shapes: test images, <= 0 for 1000 */
+    int shapes_train;     /* shapes and colour-shapes: training images, <= 0 for 6000 */
+    int shapes_test;      /* shapes and colour-shapes: test images, <= 0 for 1000 */
 } cs_data_options;
 
 /* Defaults: dataset "shapes", no data dir, no limit, seed 1, test_fraction 0.2, the
@@ -48,11 +48,14 @@ void cs_data_options_defaults(cs_data_options *opt);
  * for ownership and failure). CS_ERR_ARG for an unknown dataset name or a missing --data. */
 cs_status cs_data_load(const cs_data_options *opt, cs_dataset *train, cs_dataset *test);
 
+/* True for "colour-shapes" and its spelling "color-shapes". */
+bool cs_data_is_colour_shapes(const char *dataset);
+
 /* The default directory of a named dataset: CS_DATA_FASHION_MNIST_DIR for "fashion-mnist",
  * NULL for the others (mnist and cifar10 have no standard place). Static string. */
 const char *cs_data_default_dir(const char *dataset);
 
-/* True when the dataset can be loaded without a data dir: "shapes" always, "fashion-mnist"
+/* True when the dataset can be loaded without a data dir: the synthetic sets always, "fashion-mnist"
  * when its four files are in the default directory (plain or .gz). */
 bool cs_data_default_available(const char *dataset);
 
@@ -86,5 +89,15 @@ cs_status cs_data_load_folder(const char *dir, int c, int h, int w, float test_f
 #define CS_DATA_SHAPES_CLASSES 8
 cs_status cs_data_make_shapes(int n_train, int n_test, int c, int h, int w, uint64_t seed, cs_dataset *train,
                               cs_dataset *test);
+
+/* The synthetic colour set drawn from seed ("colour-shapes", also spelt "color-shapes"):
+ * CS_DATA_COLOUR_SHAPES_CLASSES balanced classes of RGB pictures: stripes at four
+ * orientations (random colours), red, green, blue and yellow blobs on muted backgrounds, a
+ * checkerboard and rings, at varied period, phase, edge sharpness and noise. Made so a
+ * first conv layer grows smooth oriented-edge and colour-blob filters. Always 3 channels;
+ * h and w in [16, 256]. The same arguments always give the same bytes. */
+#define CS_DATA_COLOUR_SHAPES_CLASSES 10
+cs_status cs_data_make_colour_shapes(int n_train, int n_test, int h, int w, uint64_t seed, cs_dataset *train,
+                                     cs_dataset *test);
 
 #endif

@@ -72,6 +72,7 @@ static void note(cs_run *run, const char *fmt, ...)
 static const char *default_net(const char *dataset)
 {
     if (strcmp(dataset, "cifar10") == 0) return "cifar";
+    if (cs_data_is_colour_shapes(dataset)) return "colour";
     if (strcmp(dataset, "shapes") == 0 || strcmp(dataset, "fashion-mnist") == 0 || strcmp(dataset, "mnist") == 0)
         return "mnist";
     return "article"; /* a folder of the user's images: 32x32 RGB */
@@ -273,6 +274,7 @@ cs_status cs_run_open(cs_run **out, const cs_run_spec *spec)
     }
     if (!dataset) dataset = cs_data_default_available("fashion-mnist") ? "fashion-mnist" : "shapes";
     if (!net) net = default_net(dataset);
+    if (!spec->load) cs_train_config_resolve(&cfg, net); /* the net's recipe: colour has its own rate and decay */
     snprintf(run->dataset_name, sizeof run->dataset_name, "%s", dataset);
     snprintf(run->net_name, sizeof run->net_name, "%s", cs_net_preset_spec(net) ? net : "custom");
     if ((st = keep_spec(run, spec, dataset, data_dir, limit))) goto done;
