@@ -83,7 +83,7 @@ static int read_inputs(const char *set, cs_onnx_tensor *in, int max)
 {
     int n = 0;
     for (; n < max; n++) {
-        char path[4200];
+        char path[4500];
         snprintf(path, sizeof path, "%s/input_%d.pb", set, n);
         FILE *f = fopen(path, "rb");
         if (!f) break;
@@ -103,6 +103,13 @@ static int run_set(const run_state *rs, const char *model_path, const char *set,
     const int n_in = read_inputs(set, in, 16);
     if (n_in <= 0) {
         snprintf(msg, size, "%s", n_in < 0 ? cs_last_error() : "no input_0.pb");
+        /* inputs that are not tensors (sequences, optionals) or no input: the model says why */
+        cs_onnx_model m;
+        if (cs_onnx_import(&m, model_path, NULL) == CS_ERR_UNSUPPORTED) {
+            snprintf(msg, size, "%s", cs_last_error());
+            return 2;
+        }
+        cs_onnx_model_free(&m);
         return 1;
     }
     int result = 1;
@@ -116,7 +123,7 @@ static int run_set(const run_state *rs, const char *model_path, const char *set,
         result = st == CS_ERR_UNSUPPORTED ? 2 : 1;
         goto done;
     }
-    char path[4200];
+    char path[4500];
     snprintf(path, sizeof path, "%s/output_0.pb", set);
     if (cs_onnx_read_tensor(&want, path) != CS_OK) {
         snprintf(msg, size, "%s", cs_last_error());
@@ -166,13 +173,13 @@ static void run_folder(run_state *rs, const char *dir)
     char model[4200], msg[2048];
     snprintf(model, sizeof model, "%s/model.onnx", dir);
     const char *name = strrchr(dir, '/') && strrchr(dir, '/')[1] ? strrchr(dir, '/') + 1 : dir;
+    char ops[1024];
+    if (cs_onnx_list_ops(model, ops, sizeof ops) != CS_OK) {
+        printf("fail         %s: %s\n", name, cs_last_error());
+        rs->fail++;
+        return;
+    }
     if (rs->ops) {
-        char ops[1024];
-        if (cs_onnx_list_ops(model, ops, sizeof ops) != CS_OK) {
-            printf("fail         %s: %s\n", name, cs_last_error());
-            rs->fail++;
-            return;
-        }
         int all = 1;
         for (char *save = NULL, *op = strtok_r(ops, ",", &save); op; op = strtok_r(NULL, ",", &save))
             all = all && in_list(op, rs->ops);

@@ -1047,7 +1047,13 @@ static cs_status run_op(imp *I, int idx, int *next_node, const char **next_tenso
     if (!strcmp(op, "LeakyRelu")) {
         float alpha;
         if ((st = attr_float(I, n, "alpha", 0.01f, &alpha))) return st;
-        return emit(I, "leakyrelu %.9g", (double)alpha);
+        /* the shortest decimal that reads back as the same float */
+        char num[32];
+        for (int prec = 1; prec <= 9; prec++) {
+            snprintf(num, sizeof num, "%.*g", prec, (double)alpha);
+            if (strtof(num, NULL) == alpha) break;
+        }
+        return emit(I, "leakyrelu %s", num);
     }
     if (!strcmp(op, "Conv")) return op_conv(I, n);
     if (!strcmp(op, "MaxPool") || !strcmp(op, "AveragePool")) return op_pool(I, n, op[0] == 'M');
