@@ -48,12 +48,27 @@ static uint8_t *export_bytes(const cs_net *net, size_t *size)
     return data;
 }
 
-/* Export, import, and the same outputs on 100 inputs, bit for bit: the import rebuilds the
- * same layers with the same weights, so the same kernels run. */
+/* A few steps of plain SGD on random images and labels, so the weights are trained ones. */
+static void train_a_little(cs_net *net, int n)
+{
+    int labels[100];
+    for (int step = 0; step < 10; step++) {
+        fill_inputs(net, n, 100 + (uint32_t)step);
+        for (int i = 0; i < n; i++) labels[i] = (i * 7 + step) % net->n_classes;
+        cs_net_zero_grads(net);
+        cs_net_forward(net, n);
+        cs_net_backward(net, labels, n, CS_LOSS_XENT);
+        for (size_t i = 0; i < net->n_params; i++) net->params[i] -= 0.05f * net->grads[i];
+    }
+}
+
+/* Train, export, import, and the same outputs on 100 inputs, bit for bit: the import
+ * rebuilds the same layers with the same weights, so the same kernels run. */
 static void round_trip(const char *spec)
 {
     enum { N = 100 };
     cs_net *net = make_net(spec, N, 21);
+    train_a_little(net, N);
     size_t size;
     uint8_t *data = export_bytes(net, &size);
     cs_onnx_model m;

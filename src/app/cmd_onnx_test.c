@@ -155,8 +155,15 @@ static int run_set(const run_state *rs, const char *model_path, const char *set,
                 if (d > max_abs) max_abs = d;
                 if (w != 0 && d / fabs(w) > max_rel) max_rel = d / fabs(w);
             }
-            snprintf(msg, size, "max abs error %.3g, max rel error %.3g over %zu values; spec '%s'", max_abs, max_rel,
-                     want.count, m.spec);
+            int len = snprintf(msg, size, "max abs error %.3g, max rel error %.3g over %zu values; spec '%s'", max_abs,
+                               max_rel, want.count, m.spec);
+            /* what the import changed, on the same line */
+            for (const char *p = m.notes; *p && len > 0 && (size_t)len < size;) {
+                const char *e = strchr(p, '\n');
+                const int n = e ? (int)(e - p) : (int)strlen(p);
+                len += snprintf(msg + len, size - (size_t)len, "; %.*s", n, p);
+                p = e ? e + 1 : p + n;
+            }
             result = ok ? 0 : 1;
         }
     }

@@ -410,6 +410,9 @@ typedef struct {
     int tail_out, tail_per;     /* its output channels and weights per channel; 0: no foldable tail */
     char tail_name[16];
     int n_conv, n_fc;
+    int pad[4];                 /* a zero Pad waiting to be merged into the next Conv or AveragePool (t l b r) */
+    int padded;
+    const Onnx__NodeProto *pad_node;
     strbuf notes;
 } imp;
 
@@ -652,6 +655,14 @@ static cs_status read_window(imp *I, const Onnx__NodeProto *n, int spatial, cons
     }
     if (spatial == 2) *g = (cs_win){(int)k[0], (int)k[1], (int)s[0], (int)s[1], (int)p[0], (int)p[1], (int)p[2], (int)p[3], 0};
     else *g = (cs_win){1, (int)k[0], 1, (int)s[0], 0, (int)p[0], 0, (int)p[1], 0};
+    if (I->padded) {
+        /* a zero Pad just before: its pixels are this window's padding */
+        if (ap && ap->has_s && ap->s.len && !(ap->s.len == 6 && !memcmp(ap->s.data, "NOTSET", 6)))
+            return unsupported(I, n, "auto_pad after a Pad");
+        g->pt += I->pad[0], g->pl += I->pad[1], g->pb += I->pad[2], g->pr += I->pad[3];
+        sb_printf(&I->notes, "Pad '%s' merged into the padding of '%s'\n", node_name(I->pad_node), node_name(n));
+        I->padded = 0;
+    }
     return CS_OK;
 }
 
@@ -730,11 +741,21 @@ static cs_status op_pool(imp *I, const Onnx__NodeProto *n, int is_max)
     if ((st = spatial_input(I, n, &spatial))) return st;
     if (n->n_output > 1 && n->output[1] && *n->output[1])
         return unsupported(I, n, "the indices output; convscope's max pooling has one output");
-    cs_win g;
-    if ((st = read_window(I, n, spatial, NULL, 1, &g))) return st;
     int64_t ceil_mode, include_pad;
     if ((st = attr_int(I, n, "ceil_mode", 0, &ceil_mode)) || (st = attr_int(I, n, "count_include_pad", 0, &include_pad)))
         return st;
+    if (I->padded) {
+        /* padded zeros count in the average; the node's own padding must count the same way */
+        int64_t own[4] = {0};
+        int found;
+        if ((st = attr_ints(I, n, "pads", (size_t)spatial * 2, own, &found))) return st;
+        if (is_max) return unsupported(I, n, "a Pad before MaxPool: zero padding is not max pooling's padding");
+        if (!include_pad && (own[0] || own[1] || own[2] || own[3]))
+            return unsupported(I, n, "its own padding excluded from the average after a Pad whose zeros count");
+        include_pad = 1;
+    }
+    cs_win g;
+    if ((st = read_window(I, n, spatial, NULL, 1, &g))) return st;
     g.ceil_mode = ceil_mode != 0;
     if (g.pt >= g.kh || g.pb >= g.kh || g.pl >= g.kw || g.pr >= g.kw)
         return unsupported(I, n, "padding %d %d %d %d (top left bottom right) not below the %dx%d window: a window "
@@ -1023,11 +1044,48 @@ static cs_status op_dropout(imp *I, const Onnx__NodeProto *n)
     return CS_OK;
 }
 
+/* A zero, constant-mode Pad of the spatial axes, merged into the next Conv or AveragePool
+ * (PyTorch writes AvgPool2d's padding this way). */
+static cs_status op_pad(imp *I, const Onnx__NodeProto *n)
+{
+    cs_status st;
+    const Onnx__AttributeProto *mode = attr(n, "mode");
+    if (mode && mode->has_s && !(mode->s.len == 8 && !memcmp(mode->s.data, "constant", 8)))
+        return unsupported(I, n, "a non-constant mode; convscope pads with zeros");
+    int64_t p[2 * CS_ONNX_MAX_RANK] = {0};
+    float value = 0.0f;
+    if (I->opset < 11) {
+        int found;
+        if ((st = attr_ints(I, n, "pads", (size_t)(2 * I->rank), p, &found)) || (st = attr_float(I, n, "value", 0.0f, &value)))
+            return st;
+    } else {
+        const cs_onnx_tensor *t = opt_constant(I, n, 1, &st), *v = st ? NULL : opt_constant(I, n, 2, &st);
+        if (st) return st;
+        if (!t || !t->i || t->count != (size_t)(2 * I->rank))
+            return bad(I, n, "pads are not %d integers for a rank-%d input", 2 * I->rank, I->rank);
+        memcpy(p, t->i, t->count * sizeof(int64_t));
+        if (v && v->f && v->count == 1) value = v->f[0];
+        if (n->n_input > 3) return unsupported(I, n, "padding only some axes");
+    }
+    if (value != 0.0f) return unsupported(I, n, "padding with %g; convscope pads with zeros", (double)value);
+    if (I->rank != 3 && I->rank != 4) return unsupported(I, n, "a rank-%d input", I->rank);
+    const int r = I->rank;
+    for (int a = 0; a < 2 * r; a++)
+        if (p[a] < 0 || p[a] > 4096) return unsupported(I, n, "pad %lld (cropping, or too large)", (long long)p[a]);
+    if (p[0] || p[1] || p[r] || p[r + 1]) return unsupported(I, n, "padding the batch or channel axis");
+    if (I->padded) return unsupported(I, n, "two Pads in a row");
+    if (r == 4) I->pad[0] = (int)p[2], I->pad[1] = (int)p[3], I->pad[2] = (int)p[6], I->pad[3] = (int)p[7];
+    else I->pad[0] = I->pad[2] = 0, I->pad[1] = (int)p[2], I->pad[3] = (int)p[5];
+    I->padded = 1, I->pad_node = n;
+    return CS_OK;
+}
+
 /* ---- the walk ---------------------------------------------------------------------------- */
 
 static const char supported_ops[] = "Conv, Relu, LeakyRelu, Tanh, Sigmoid, MaxPool, AveragePool, GlobalAveragePool, "
                                     "Flatten, Reshape, Gemm, MatMul (+ Add), Softmax, Dropout, Identity, "
-                                    "BatchNormalization (after Conv or Gemm) and Constant";
+                                    "BatchNormalization (after Conv or Gemm), Pad (zeros, before Conv or "
+                                    "AveragePool) and Constant";
 
 /* One operator on the chain; *skip is set when it also consumed the node after it (Add). */
 static cs_status run_op(imp *I, int idx, int *next_node, const char **next_tensor)
@@ -1042,6 +1100,9 @@ static cs_status run_op(imp *I, int idx, int *next_node, const char **next_tenso
                            supported_ops);
     const name_rec *out = name_get(&I->names, n->output[0], 0);
     const int is_last = out && out->consumers == 0;
+    if (I->padded && strcmp(op, "Conv") != 0 && strcmp(op, "AveragePool") != 0 && strcmp(op, "MaxPool") != 0)
+        return unsupported(I, I->pad_node, "a Pad not followed by Conv or AveragePool");
+    if (!strcmp(op, "Pad")) return op_pad(I, n);
     if (!strcmp(op, "Relu") || !strcmp(op, "Tanh") || !strcmp(op, "Sigmoid"))
         return emit(I, "%s", op[0] == 'R' ? "relu" : op[0] == 'T' ? "tanh" : "sigmoid");
     if (!strcmp(op, "LeakyRelu")) {
@@ -1165,6 +1226,20 @@ static cs_status check_graph(imp *I, const char **data_input)
             r->is_const = 1, r->const_idx = I->n_consts;
             I->consts[I->n_consts++].proto = v->t;
             I->visited[k] = 1;
+        }
+    }
+    /* Identity of a constant is that constant (PyTorch routes BatchNormalization's running
+     * statistics through Identity nodes); repeated for chains of them */
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t k = 0; k < g->n_node; k++) {
+            const Onnx__NodeProto *n = g->node[k];
+            if (I->visited[k] || strcmp(n->op_type, "Identity") != 0 || n->n_input != 1 || !n->input[0]) continue;
+            const name_rec *src = name_get(&I->names, n->input[0], 0);
+            if (!src || !src->is_const) continue;
+            name_rec *r = name_get(&I->names, n->output[0], 0);
+            r->is_const = 1, r->const_idx = src->const_idx;
+            I->visited[k] = 1, changed = 1;
         }
     }
     for (size_t i = 0; i < I->names.cap; i++)
@@ -1292,6 +1367,7 @@ static cs_status walk(imp *I, const char *cur)
         if (st) return st;
         if (extra >= 0) I->visited[extra] = 1;
     }
+    if (I->padded) return unsupported(I, I->pad_node, "a Pad not followed by Conv or AveragePool");
     for (size_t k = 0; k < g->n_node; k++)
         if (!I->visited[k])
             return unsupported(I, g->node[k], "not on the chain from the input to the output '%s'", clean(out));
