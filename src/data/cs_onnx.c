@@ -158,14 +158,16 @@ static void raw_at(const uint8_t *p, int t, size_t i, float *f, int64_t *v)
     case CS_ONNX_FLOAT: {
         const uint32_t u = le32(p + 4 * i);
         memcpy(f, &u, 4);
-        *v = (int64_t)*f;
+        *v = 0; /* float tensors are read as floats only */
         break;
     }
     case CS_ONNX_DOUBLE: {
         const uint64_t u = le64(p + 8 * i);
         double d;
         memcpy(&d, &u, 8);
-        *f = (float)d, *v = (int64_t)d;
+        /* out-of-range doubles become +-inf (or NaN), never undefined behaviour */
+        *f = isnan(d) ? NAN : d > 3.5e38 ? INFINITY : d < -3.5e38 ? -INFINITY : (float)d;
+        *v = 0;
         break;
     }
     case CS_ONNX_INT64: *v = (int64_t)le64(p + 8 * i), *f = (float)*v; break;
@@ -241,7 +243,10 @@ static cs_status tensor_from_proto(cs_onnx_tensor *out, const Onnx__TensorProto 
         int64_t v = 0;
         if (raw) raw_at(raw, dt, k, &f, &v);
         else if (dt == CS_ONNX_FLOAT) f = t->float_data[k];
-        else if (dt == CS_ONNX_DOUBLE) f = (float)t->double_data[k];
+        else if (dt == CS_ONNX_DOUBLE) {
+            const double d = t->double_data[k];
+            f = isnan(d) ? NAN : d > 3.5e38 ? INFINITY : d < -3.5e38 ? -INFINITY : (float)d;
+        }
         else if (dt == CS_ONNX_INT64) v = t->int64_data[k];
         else v = t->int32_data[k];
         if (is_float) out->f[k] = f;
@@ -410,6 +415,7 @@ typedef struct {
     int tail_out, tail_per;     /* its output channels and weights per channel; 0: no foldable tail */
     char tail_name[16];
     int n_conv, n_fc;
+    uint64_t activations;       /* elements of every layer's output so far */
     int pad[4];                 /* a zero Pad waiting to be merged into the next Conv or AveragePool (t l b r) */
     int padded;
     const Onnx__NodeProto *pad_node;
@@ -1366,6 +1372,11 @@ static cs_status walk(imp *I, const char *cur)
         cs_status st = run_op(I, r->consumer, &extra, &cur);
         if (st) return st;
         if (extra >= 0) I->visited[extra] = 1;
+        /* activations are allocated per layer: each within the tensor budget, all within 4x it */
+        const uint64_t elems = (uint64_t)prod(I->dims, 0, I->rank);
+        if (elems > CS_ONNX_MAX_ELEMS || (I->activations += elems) > 4 * (uint64_t)CS_ONNX_MAX_ELEMS)
+            return unsupported(I, n, "activations past the budget (%zu Mi values in one tensor, %zu Mi in all)",
+                               CS_ONNX_MAX_ELEMS >> 20, (4 * CS_ONNX_MAX_ELEMS) >> 20);
     }
     if (I->padded) return unsupported(I, I->pad_node, "a Pad not followed by Conv or AveragePool");
     for (size_t k = 0; k < g->n_node; k++)
