@@ -326,7 +326,7 @@ static void test_spec_layers(void **state)
     cs_net_describe_layer(net, 0, buf, sizeof buf);
     assert_string_equal(buf, "conv1 3@3x5 (3x2, stride 2 1, pad 1 0 0 1)");
     cs_net_describe_layer(net, 1, buf, sizeof buf);
-    assert_string_equal(buf, "leakyrelu1 3@3x5 (slope 0.2)");
+    assert_string_equal(buf, "lrelu1 3@3x5 (slope 0.2)");
     assert_float_equal(net->layers[1].alpha, 0.2f, 0);
     /* pool, ceil mode: rows (3+2-2)/2 = 1.5 -> 2 + 1 = 3 windows, but the third would start
      * at 2*2 - 1 = 3, in the bottom padding, so 2; columns (5+2-2)/2 = 2.5 -> 3 + 1 = 4, the

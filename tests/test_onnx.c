@@ -486,8 +486,34 @@ static void test_read_tensor(void **state)
     assert_int_equal(cs_onnx_read_tensor(&x, path), CS_ERR_IO);
 }
 
-int main(void)
+/* The fuzzer's seeds (fuzz/corpus/onnx, given as the first argument): every one imports,
+ * builds and runs, so the seeds start the fuzzer deep in the reader. */
+static const char *corpus_dir;
+
+static void test_seed_corpus(void **state)
 {
+    (void)state;
+    const char *seeds[] = {"conv_asym_autopad.onnx", "matmul_add_softmax.onnx", "gemm_bn_reshape.onnx",
+                           "conv1d_avgpool_ceil.onnx", "torch_tiny.onnx", "convscope_export.onnx"};
+    if (!corpus_dir) skip();
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", corpus_dir, seeds[i]);
+        cs_onnx_model m;
+        if (cs_onnx_import(&m, path, NULL) != CS_OK) fail_msg("%s", cs_last_error());
+        cs_net *net;
+        if (cs_onnx_net_create(&net, &m, 2) != CS_OK) fail_msg("%s: %s", m.spec, cs_last_error());
+        fill_inputs(net, 2, 1);
+        const float *y = cs_net_forward(net, 2);
+        for (int k = 0; k < 2 * net->n_classes; k++) assert_true(isfinite(y[k]));
+        cs_net_destroy(net);
+        cs_onnx_model_free(&m);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    corpus_dir = argc > 1 ? argv[1] : NULL;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_export_file),
@@ -495,6 +521,7 @@ int main(void)
         cmocka_unit_test(test_batchnorm_fold),
         cmocka_unit_test(test_external_data),
         cmocka_unit_test(test_read_tensor),
+        cmocka_unit_test(test_seed_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

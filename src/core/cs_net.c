@@ -378,11 +378,15 @@ cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch)
             break;
         default:
             /* activations are named after the layer they follow */
-            snprintf(L->name, sizeof L->name, "%s%d", kind_word(d->kind), ++n_act);
+        {
+            /* short enough for a column header in the window */
+            const char *word = d->kind == CS_LAYER_LEAKYRELU ? "lrelu" : kind_word(d->kind);
+            snprintf(L->name, sizeof L->name, "%s%d", word, ++n_act);
             if (l > 0 && net->layers[l - 1].kind == CS_LAYER_CONV)
-                snprintf(L->name, sizeof L->name, "%s%d", kind_word(d->kind), n_conv);
+                snprintf(L->name, sizeof L->name, "%s%d", word, n_conv);
             else if (l > 0 && net->layers[l - 1].kind == CS_LAYER_FC)
-                snprintf(L->name, sizeof L->name, "%s_fc%d", kind_word(d->kind), n_fc);
+                snprintf(L->name, sizeof L->name, "%s_fc%d", word, n_fc);
+        }
             L->out_c = c, L->out_h = h, L->out_w = w;
             break;
         }
