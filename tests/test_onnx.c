@@ -4,6 +4,7 @@
  * initializers, cycles, wrong types, dims that disagree, huge declared sizes, unsupported
  * operators) that must give one line and a status, never a crash. Models are made by the
  * exporter and edited through the protobuf-c structures generated from onnx.proto. */
+#include <dirent.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -511,9 +512,40 @@ static void test_seed_corpus(void **state)
     }
 }
 
+/* Inputs that once crashed the fuzz target (fuzz/crashes/onnx, the second argument): each
+ * imports or is refused, under the sanitizers too. */
+static const char *crash_dir;
+
+static void test_fuzz_crashes(void **state)
+{
+    (void)state;
+    if (!crash_dir) skip();
+    DIR *d = opendir(crash_dir);
+    assert_non_null(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.') continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", crash_dir, e->d_name);
+        cs_onnx_model m;
+        if (cs_onnx_import(&m, path, NULL) == CS_OK) {
+            cs_net *net;
+            if (cs_onnx_net_create(&net, &m, 1) == CS_OK) {
+                cs_net_forward(net, 1);
+                cs_net_destroy(net);
+            }
+            cs_onnx_model_free(&m);
+        }
+        n++;
+    }
+    closedir(d);
+    assert_true(n >= 2);
+}
+
 int main(int argc, char **argv)
 {
     corpus_dir = argc > 1 ? argv[1] : NULL;
+    crash_dir = argc > 2 ? argv[2] : NULL;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_export_file),
@@ -522,6 +554,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_external_data),
         cmocka_unit_test(test_read_tensor),
         cmocka_unit_test(test_seed_corpus),
+        cmocka_unit_test(test_fuzz_crashes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -825,7 +825,7 @@ static cs_status op_reshape(imp *I, const Onnx__NodeProto *n)
         const Onnx__AttributeProto *a = attr(n, "shape"); /* opset 1-4 */
         if (!a || a->n_ints > CS_ONNX_MAX_RANK) return bad(I, n, "no shape");
         r = (int)a->n_ints;
-        memcpy(shape, a->ints, (size_t)r * sizeof(int64_t));
+        if (r) memcpy(shape, a->ints, (size_t)r * sizeof(int64_t));
     }
     int64_t allowzero;
     if ((st = attr_int(I, n, "allowzero", 0, &allowzero))) return st;
@@ -1548,7 +1548,7 @@ cs_status cs_onnx_net_create(cs_net **out, const cs_onnx_model *m, int max_batch
         *out = NULL;
         return cs_fail(CS_ERR_ARG, "the model has %zu parameters, its net %zu", m->n_params, np);
     }
-    memcpy((*out)->params, m->params, m->n_params * sizeof(float));
+    if (m->n_params) memcpy((*out)->params, m->params, m->n_params * sizeof(float));
     return CS_OK;
 }
 
