@@ -1,5 +1,6 @@
 /* test_layers.c - the general-window kernels (non-square kernels, per-axis strides, padding
- * per side, ceil mode, count_include_pad), global average pooling and leaky ReLU: golden
+ * per side, ceil mode, count_include_pad), global average pooling, leaky ReLU and the
+ * per-channel affine layer: golden
  * hand-computed cases, numerical gradient checks, im2col against the plain loops, and
  * square windows running the (K, S, P) kernels bit for bit. */
 #include <math.h>
@@ -127,6 +128,19 @@ static void test_pool_golden(void **state)
     cs_global_avgpool_forward(out, two, 1, 2, 2, 3);
     assert_float_equal(out[0], 3.5f, 1e-6f);
     assert_float_equal(out[1], -1.0f, 1e-6f);
+
+    /* per-channel affine: channel 0 times 2 plus 0.5, channel 1 times -1 plus 1 */
+    const float ax[4] = {1, 2, 3, 4}, aw[2] = {2, -1}, ab[2] = {0.5f, 1};
+    const float want_affine[4] = {2.5f, 4.5f, -2, -3};
+    cs_affine_forward(out, ax, aw, ab, 1, 2, 2);
+    assert_floats(out, want_affine, 4, 0);
+    float adin[4], adw[2] = {0}, adb[2] = {0};
+    const float ag[4] = {1, 1, 0.5f, -1};
+    cs_affine_backward(adin, adw, adb, ag, ax, aw, 1, 2, 2);
+    const float want_adin[4] = {2, 2, -0.5f, 1}, want_adw[2] = {3, 1.5f - 4}, want_adb[2] = {2, -0.5f};
+    assert_floats(adin, want_adin, 4, 0);
+    assert_floats(adw, want_adw, 2, 0);
+    assert_floats(adb, want_adb, 2, 0);
 
     const float x[4] = {-2, -0.5f, 0, 3};
     cs_leakyrelu_forward(out, x, 4, 0.1f);
@@ -342,6 +356,19 @@ static void test_spec_layers(void **state)
     assert_string_equal(buf, "pool3 4@1x1 (global average of 1x1)");
     assert_int_equal(net->n_classes, 4);
     cs_net_destroy(net);
+    /* affine: one weight and one bias per channel, starting as the identity */
+    if (cs_net_create(&net, "input 4x4x3, affine, fc 2", 1) != CS_OK) fail_msg("%s", cs_last_error());
+    assert_int_equal(net->layers[0].w_count, 3);
+    assert_int_equal(net->layers[0].b_count, 3);
+    assert_string_equal(net->layers[0].name, "affine1");
+    cs_rng rng;
+    cs_rng_seed(&rng, 1);
+    cs_net_init_params(net, &rng);
+    for (int c = 0; c < 3; c++) {
+        assert_float_equal(net->layers[0].w[c], 1.0f, 0);
+        assert_float_equal(net->layers[0].b[c], 0.0f, 0);
+    }
+    cs_net_destroy(net);
 }
 
 /* Finite differences of the loss against every parameter of nets built from the new layers. */
@@ -390,6 +417,7 @@ static void test_net_gradients(void **state)
     check_net_gradients("input 6x6x1, conv 4@3 pad 1, leakyrelu -0.5, avgpool 3 stride 2 pad 1 include-pad, "
                         "conv 3@2, globalavgpool, fc 3");
     check_net_gradients("input 1x9x2, conv 3@1x3 pad 0 1, relu, avgpool 1x2 ceil, flatten, fc 3, softmax");
+    check_net_gradients("input 6x6x2, conv 3@3, tanh, affine, maxpool 2, affine, fc 3, affine, softmax");
 }
 
 int main(void)

@@ -99,7 +99,8 @@ static void test_round_trip(void **state)
     round_trip("cifar");
     round_trip("input 9x7x2, conv 4@3x2 stride 2 1 pad 1 0 0 1, leakyrelu 0.2, maxpool 2 pad 1 ceil, "
                "avgpool 2 stride 1 pad 1 include-pad, tanh, fc 5, sigmoid, fc 3, softmax");
-    round_trip("input 8x8x3, conv 6@3 pad 1, relu, globalavgpool, fc 4");
+    round_trip("input 8x8x3, conv 6@3 pad 1, relu, affine, globalavgpool, fc 4");
+    round_trip("input 1x1x12, affine, fc 6, relu, affine, fc 3, softmax");
     round_trip("input 1x1x12, fc 6, relu, fc 3, softmax");
     round_trip("input 6x6x1, avgpool 2, flatten, fc 3");
 }

@@ -28,7 +28,7 @@ cat "$dir/out"
 grep '^fail' "$dir/out" >&2 && fail "supported cases failed (above)"
 
 summary=$(tail -n 1 "$dir/out")
-want="onnx-test: 94 pass, 0 fail, 62 unsupported, 858 skipped (operators outside --ops)"
+want="onnx-test: 99 pass, 0 fail, 57 unsupported, 858 skipped (operators outside --ops)"
 [ "$summary" = "$want" ] || fail "summary '$summary', want '$want'"
 
 # what each kind of case exercises
@@ -38,7 +38,7 @@ for c in test_conv_with_strides_and_asymmetric_padding test_conv_with_autopad_sa
          test_gemm_beta test_gemm_transposeB test_gemm_default_scalar_bias test_matmul_2d test_flatten_axis0 \
          test_flatten_axis2 test_reshape_reduced_dims test_softmax_large_number test_softmax_axis_2 \
          test_dropout_default test_identity test_Conv1d_stride test_Conv2d test_Conv2d_no_bias test_Linear \
-         test_MaxPool2d test_softmax_functional_dim3; do
+         test_MaxPool2d test_softmax_functional_dim3 test_batchnorm_epsilon test_BatchNorm2d_eval; do
     grep -q "^pass *$c:" "$dir/out" || fail "$c does not pass: $(grep " $c:" "$dir/out")"
 done
 # unsupported, each with its reason

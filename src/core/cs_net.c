@@ -215,8 +215,8 @@ static cs_status parse_spec(const char *spec, int *in_h, int *in_w, int *in_c, l
                              original);
                 goto done;
             }
-        } else if (strcmp(kw, "globalavgpool") == 0 || strcmp(kw, "flatten") == 0) {
-            d.kind = kw[0] == 'g' ? CS_LAYER_GLOBALAVGPOOL : CS_LAYER_FLATTEN;
+        } else if (strcmp(kw, "globalavgpool") == 0 || strcmp(kw, "flatten") == 0 || strcmp(kw, "affine") == 0) {
+            d.kind = kw[0] == 'g' ? CS_LAYER_GLOBALAVGPOOL : kw[0] == 'f' ? CS_LAYER_FLATTEN : CS_LAYER_AFFINE;
             if (nw != 1) {
         st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': '%s' takes no arguments", idx, original, kw);
                 goto done;
@@ -241,7 +241,7 @@ static cs_status parse_spec(const char *spec, int *in_h, int *in_w, int *in_c, l
             goto done;
         } else {
         st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': unknown layer '%s' (expected conv, relu, tanh, sigmoid, "
-                         "leakyrelu, maxpool, avgpool, globalavgpool, flatten, fc or softmax)", idx, original, kw);
+                         "leakyrelu, maxpool, avgpool, globalavgpool, flatten, affine, fc or softmax)", idx, original, kw);
             goto done;
         }
         descs[n++] = d;
@@ -271,6 +271,7 @@ static const char *kind_word(cs_layer_kind k)
     case CS_LAYER_LEAKYRELU: return "leakyrelu";
     case CS_LAYER_GLOBALAVGPOOL: return "globalavgpool";
     case CS_LAYER_FLATTEN: return "flatten";
+    case CS_LAYER_AFFINE: return "affine";
     }
     return "?";
 }
@@ -302,7 +303,7 @@ cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch)
     net->max_batch = max_batch;
 
     /* First pass: shapes, names and parameter counts. */
-    int n_conv = 0, n_pool = 0, n_fc = 0, n_act = 0;
+    int n_conv = 0, n_pool = 0, n_fc = 0, n_act = 0, n_affine = 0;
     size_t n_params = 0, scratch = 0;
     for (int l = 0; l < n; l++) {
         cs_layer *L = &net->layers[l];
@@ -356,6 +357,11 @@ cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch)
         case CS_LAYER_FLATTEN:
             snprintf(L->name, sizeof L->name, "flatten");
             L->out_c = c * h * w, L->out_h = 1, L->out_w = 1;
+            break;
+        case CS_LAYER_AFFINE:
+            snprintf(L->name, sizeof L->name, "affine%d", ++n_affine);
+            L->out_c = c, L->out_h = h, L->out_w = w;
+            L->w_count = L->b_count = (size_t)c;
             break;
         case CS_LAYER_FC:
             snprintf(L->name, sizeof L->name, "fc%d", ++n_fc);
@@ -478,6 +484,11 @@ void cs_net_init_params(cs_net *net, cs_rng *rng)
     for (int l = 0; l < net->n_layers; l++) {
         cs_layer *L = &net->layers[l];
         if (!L->w_count) continue;
+        if (L->kind == CS_LAYER_AFFINE) { /* the identity, as a fresh BatchNormalization */
+            for (size_t i = 0; i < L->w_count; i++) L->w[i] = 1.0f;
+            memset(L->b, 0, L->b_count * sizeof(float));
+            continue;
+        }
         size_t fan_in = L->w_count / L->b_count;
         int relu_next = l + 1 < net->n_layers && net->layers[l + 1].kind == CS_LAYER_RELU;
         float gain = relu_next ? 2.0f : 1.0f;
@@ -599,6 +610,7 @@ static void forward_chunk(cs_net *net, int lo, int hi, int t, int team)
         case CS_LAYER_LEAKYRELU: cs_leakyrelu_forward(y, x, count, L->alpha); break;
         case CS_LAYER_GLOBALAVGPOOL: cs_global_avgpool_forward(y, x, n, L->in_c, L->in_h, L->in_w); break;
         case CS_LAYER_FLATTEN: memcpy(y, x, count * sizeof(float)); break;
+        case CS_LAYER_AFFINE: cs_affine_forward(y, x, L->w, L->b, n, L->in_c, L->in_h * L->in_w); break;
         }
         if (timing) {
             const double t1 = now_seconds();
@@ -678,6 +690,7 @@ static void backward_chunk(cs_net *net, int start, int lo, int hi, int t, int te
             cs_conv2d_win_backward(dx, dw, db, dy, x, L->w, n, L->in_c, L->in_h, L->in_w, L->out_c, &L->win, scratch);
             break;
         case CS_LAYER_FC: cs_fc_backward(dx, dw, db, dy, x, L->w, n, (int)in_per, L->out_c); break;
+        case CS_LAYER_AFFINE: cs_affine_backward(dx, dw, db, dy, x, L->w, n, L->in_c, L->in_h * L->in_w); break;
         default:
             if (!dx) break; /* a parameter-free first layer has nothing to pass back */
             switch (L->kind) {

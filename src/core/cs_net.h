@@ -8,6 +8,8 @@
  *   avgpool K [stride S] [pad P] [ceil] [include-pad]
  *   globalavgpool              the mean of each map: C x H x W -> C x 1 x 1
  *   flatten                    C x H x W -> (C*H*W) x 1 x 1, the same numbers
+ *   affine                     per channel y = w[c] * x + b[c] (a BatchNormalization at inference),
+ *                              starting as the identity
  *   fc OUT                     fully connected (flattens its input)
  *   softmax                    optional last layer
  * Windows: K is "K" or "KHxKW"; "stride S" or "stride SH SW"; "pad P", "pad PH PW" or
@@ -50,7 +52,8 @@ typedef enum {
     CS_LAYER_SOFTMAX,
     CS_LAYER_LEAKYRELU,
     CS_LAYER_GLOBALAVGPOOL,
-    CS_LAYER_FLATTEN
+    CS_LAYER_FLATTEN,
+    CS_LAYER_AFFINE
 } cs_layer_kind;
 
 typedef enum { CS_LOSS_XENT, CS_LOSS_MSE } cs_loss_kind;
@@ -67,7 +70,7 @@ typedef struct {
     cs_win win;               /* conv and pool window: KH x KW, strides, padding per side, ceil mode */
     int include_pad;          /* avgpool: padding counts in the divisor (ONNX count_include_pad) */
     float alpha;              /* leakyrelu: the slope for negative inputs */
-    float *w;                 /* conv: (OC, C, KH, KW); fc: (OUT, IN). Points into net->params, or NULL */
+    float *w;                 /* conv: (OC, C, KH, KW); fc: (OUT, IN); affine: (C). Points into net->params, or NULL */
     float *b;                 /* (OC) or (OUT), into net->params, or NULL */
     float *dw, *db;           /* same shapes, into net->grads */
     size_t w_count, b_count;  /* element counts of w and b */

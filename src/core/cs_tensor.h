@@ -112,6 +112,12 @@ void cs_avgpool_win_backward(float *din, const float *dout, int N, int C, int H,
 void cs_global_avgpool_forward(float *out, const float *in, int N, int C, int H, int W);
 void cs_global_avgpool_backward(float *din, const float *dout, int N, int C, int H, int W);
 
+/* Per-channel affine map, an inference-time BatchNormalization: out[n, c, i] = w[c] * in[n, c, i] + b[c]
+ * over (N, C, M) with M = H * W. Backward: din overwritten (may be NULL), dw and db accumulated. */
+void cs_affine_forward(float *out, const float *in, const float *w, const float *b, int N, int C, int M);
+void cs_affine_backward(float *din, float *dw, float *db, const float *dout, const float *in, const float *w,
+                        int N, int C, int M);
+
 /* ---- pointwise activations (n = total element count) ------------------------------ */
 
 void cs_relu_forward(float *out, const float *in, size_t n);

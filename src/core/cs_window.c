@@ -1,7 +1,7 @@
 /* cs_window.c - layer kernels with a general window (cs_win: non-square, per-axis strides,
  * padding per side, ceil mode), as ONNX models bring them: conv2d (plain loops and im2col),
  * max and average pooling with padding, ceil_mode and count_include_pad, global average
- * pooling and leaky ReLU. Square, symmetric windows go to the (K, S, P) kernels of
+ * pooling, leaky ReLU and the per-channel affine map. Square, symmetric windows go to the (K, S, P) kernels of
  * cs_kernels.c and cs_conv.c, so the presets keep their fast paths. Pool sizes and the
  * ceil-mode rule follow PyTorch's pooling_shape.h and AvgPool2d. */
 #include "cs_tensor.h"
@@ -357,4 +357,31 @@ void cs_leakyrelu_forward(float *out, const float *in, size_t n, float alpha)
 void cs_leakyrelu_backward(float *din, const float *dout, const float *in, size_t n, float alpha)
 {
     for (size_t i = 0; i < n; i++) din[i] = in[i] > 0.0f ? dout[i] : alpha * dout[i];
+}
+
+/* ---- per-channel affine --------------------------------------------------------------- */
+
+void cs_affine_forward(float *out, const float *in, const float *w, const float *b, int N, int C, int M)
+{
+    for (int n = 0; n < N; n++)
+        for (int c = 0; c < C; c++) {
+            const size_t o = ((size_t)n * C + c) * M;
+            for (int i = 0; i < M; i++) out[o + i] = w[c] * in[o + i] + b[c];
+        }
+}
+
+void cs_affine_backward(float *din, float *dw, float *db, const float *dout, const float *in, const float *w,
+                        int N, int C, int M)
+{
+    for (int n = 0; n < N; n++)
+        for (int c = 0; c < C; c++) {
+            const size_t o = ((size_t)n * C + c) * M;
+            float sw = 0.0f, sb = 0.0f;
+            for (int i = 0; i < M; i++) {
+                sw += dout[o + i] * in[o + i];
+                sb += dout[o + i];
+                if (din) din[o + i] = dout[o + i] * w[c];
+            }
+            dw[c] += sw, db[c] += sb;
+        }
 }

@@ -414,7 +414,7 @@ typedef struct {
     size_t tail_w, tail_b;      /* offsets of the last conv/fc's weights and biases */
     int tail_out, tail_per;     /* its output channels and weights per channel; 0: no foldable tail */
     char tail_name[16];
-    int n_conv, n_fc;
+    int n_conv, n_fc, n_affine;
     uint64_t activations;       /* elements of every layer's output so far */
     int pad[4];                 /* a zero Pad waiting to be merged into the next Conv or AveragePool (t l b r) */
     int padded;
@@ -1009,16 +1009,32 @@ static cs_status op_batchnorm(imp *I, const Onnx__NodeProto *n)
     if (!spatial) return unsupported(I, n, "spatial=0 (statistics per pixel)");
     if (I->rank < 2) return bad(I, n, "a rank-%d input", I->rank);
     if ((st = need_batch(I, n, 1, "BatchNormalization"))) return st;
-    if (!I->tail_out)
-        return unsupported(I, n, "not right after a Conv or Gemm; convscope folds BatchNormalization into the "
-                           "layer before it");
+    const int fold = I->tail_out != 0;
+    const int C = fold ? I->tail_out : (int)I->dims[1];
     const cs_onnx_tensor *t[4];
     static const char *role[4] = {"scale", "bias", "mean", "var"};
     for (int k = 0; k < 4; k++) {
         if (n->n_input < (size_t)k + 2) return bad(I, n, "no %s input", role[k]);
         if (!(t[k] = constant(I, n, n->input[k + 1], &st))) return st;
-        if (!t[k]->f || t[k]->count != (size_t)I->tail_out)
-            return bad(I, n, "%s has %zu values for %d channels", role[k], t[k]->count, I->tail_out);
+        if (!t[k]->f || t[k]->count != (size_t)C)
+            return bad(I, n, "%s has %zu values for %d channels", role[k], t[k]->count, C);
+    }
+    if (!fold) {
+        /* no Conv or Gemm to fold into: a layer of its own, w * x + b per channel */
+        size_t wo, bo;
+        if ((st = emit(I, "affine")) || (st = add_params(I, NULL, (size_t)C, &wo)) ||
+            (st = add_params(I, NULL, (size_t)C, &bo)))
+            return st;
+        for (int c = 0; c < C; c++) {
+            const double var = (double)t[3]->f[c] + eps;
+            if (!(var > 0)) return bad(I, n, "variance %g + epsilon %g is not positive (channel %d)", (double)t[3]->f[c], (double)eps, c);
+            const double s = t[0]->f[c] / sqrt(var);
+            I->params[wo + (size_t)c] = (float)s;
+            I->params[bo + (size_t)c] = (float)(t[1]->f[c] - t[2]->f[c] * s);
+        }
+        sb_printf(&I->notes, "BatchNormalization '%s' became affine%d (no Conv or Gemm right before it)\n",
+                  node_name(n), ++I->n_affine);
+        return CS_OK;
     }
     float *w = I->params + I->tail_w, *b = I->params + I->tail_b;
     for (int c = 0; c < I->tail_out; c++) {
@@ -1090,7 +1106,7 @@ static cs_status op_pad(imp *I, const Onnx__NodeProto *n)
 
 static const char supported_ops[] = "Conv, Relu, LeakyRelu, Tanh, Sigmoid, MaxPool, AveragePool, GlobalAveragePool, "
                                     "Flatten, Reshape, Gemm, MatMul (+ Add), Softmax, Dropout, Identity, "
-                                    "BatchNormalization (after Conv or Gemm), Pad (zeros, before Conv or "
+                                    "BatchNormalization, Pad (zeros, before Conv or "
                                     "AveragePool) and Constant";
 
 /* One operator on the chain; *skip is set when it also consumed the node after it (Add). */

@@ -3,8 +3,9 @@
  * Import turns an ONNX graph into a convscope net: its spec text (so it is shown, saved in
  * checkpoints and rebuilt like any net) and its parameter block. The graph must be a chain
  * from one float input to one output through the operators below; BatchNormalization right
- * after a Conv or Gemm is folded into its weights and bias, Dropout and Identity are dropped
- * (pass-through at inference), and each such change is reported in `notes`. Anything else is
+ * after a Conv or Gemm is folded into its weights and bias, a zero Pad is merged into the
+ * padding of the layer after it, Dropout and Identity are dropped (pass-throughs at
+ * inference), and each such change is reported in `notes`. Anything else is
  * refused with CS_ERR_UNSUPPORTED and one line naming the operator, the node and what is
  * supported. A file that is not valid ONNX (truncated, wrong types, dims that disagree, a
  * missing initializer, a cycle, sizes past the budgets) is refused with CS_ERR_FORMAT, or
@@ -21,7 +22,9 @@
  *     second operand, + Add of a constant bias                               fc
  *   Softmax over a sample's features, as the last operator                   softmax
  *   Dropout (inference, or training mode with ratio 0), Identity             (dropped)
- *   BatchNormalization after Conv or Gemm (inference)                        (folded)
+ *   BatchNormalization (inference): folded into a Conv or Gemm right before
+ *     it, otherwise a layer of its own                                        affine
+ *   Pad (zeros, spatial axes) before Conv or AveragePool                     (their padding)
  *   Constant                                                                 (an initializer)
  *
  * Tensors: the input is (batch..., C, H, W): the leading `batch_axes` axes are the batch and
@@ -33,7 +36,8 @@
  * Budgets (untrusted files): a model file and each external-data file at most
  * CS_ONNX_MAX_FILE_BYTES; decoding the protobuf at most 4 bytes of memory per file byte plus
  * 16 MiB; at most CS_ONNX_MAX_NODES nodes and initializers; at most CS_ONNX_MAX_PARAMS
- * parameters and CS_ONNX_MAX_ELEMS elements in any one tensor.
+ * parameters and CS_ONNX_MAX_ELEMS elements in any one tensor (activations included), and
+ * 4 x CS_ONNX_MAX_ELEMS elements of activations in all.
  *
  * Export writes a net as an ONNX model (opset 13, IR version 7): input "input" of
  * (N, C, H, W) with N symbolic (or (N, F) for a net of fully connected layers on a 1x1xF

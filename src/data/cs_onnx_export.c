@@ -209,7 +209,7 @@ static int layer_nodes(builder *b, const cs_net *net, int l, const char **cur, i
     Onnx__AttributeProto *at[8];
     int na = 0;
     const int spatial = L->kind == CS_LAYER_CONV || L->kind == CS_LAYER_MAXPOOL || L->kind == CS_LAYER_AVGPOOL ||
-                        L->kind == CS_LAYER_GLOBALAVGPOOL;
+                        L->kind == CS_LAYER_GLOBALAVGPOOL || (L->kind == CS_LAYER_AFFINE && (L->in_h > 1 || L->in_w > 1));
     if (spatial && *rank == 2) {
         /* back to an image: (N, C, 1, 1) etc. */
         const int64_t shape[4] = {-1, L->in_c, L->in_h, L->in_w};
@@ -269,6 +269,24 @@ static int layer_nodes(builder *b, const cs_net *net, int l, const char **cur, i
         at[0] = attr_int(b, "axis", 1);
         return node(b, "Softmax", L->name, cur, 1, out, at, 1) != NULL;
     case CS_LAYER_FLATTEN: return node(b, "Identity", L->name, cur, 1, out, NULL, 0) != NULL;
+    case CS_LAYER_AFFINE: {
+        /* BatchNormalization with mean 0, variance 1 and epsilon 0 is w * x + b exactly */
+        const int64_t cd[1] = {L->in_c};
+        float *zeros = arena_alloc(&b->a, (size_t)L->in_c * sizeof(float));
+        float *ones = arena_alloc(&b->a, (size_t)L->in_c * sizeof(float));
+        if (!zeros || !ones) return 0;
+        for (int c = 0; c < L->in_c; c++) ones[c] = 1.0f;
+        char nm3[96], nm4[96];
+        snprintf(nm, sizeof nm, "%s.weight", L->name);
+        snprintf(nm2, sizeof nm2, "%s.bias", L->name);
+        snprintf(nm3, sizeof nm3, "%s.running_mean", L->name);
+        snprintf(nm4, sizeof nm4, "%s.running_var", L->name);
+        const char *ins[5] = {*cur, init_floats(b, nm, L->w, cd, 1), init_floats(b, nm2, L->b, cd, 1),
+                              init_floats(b, nm3, zeros, cd, 1), init_floats(b, nm4, ones, cd, 1)};
+        if (!ins[1] || !ins[2] || !ins[3] || !ins[4]) return 0;
+        at[0] = attr_float(b, "epsilon", 0.0f);
+        return node(b, "BatchNormalization", L->name, ins, 5, out, at, 1) != NULL;
+    }
     }
     return 0;
 }
@@ -277,9 +295,9 @@ cs_status cs_onnx_export_buffer(const cs_net *net, uint8_t **data, size_t *size)
 {
     *data = NULL, *size = 0;
     builder b = {0};
-    /* at most 2 nodes and 2 initializers per layer */
+    /* at most 2 nodes and 4 initializers per layer */
     b.nodes = arena_alloc(&b.a, (size_t)(2 * net->n_layers + 1) * sizeof *b.nodes);
-    b.inits = arena_alloc(&b.a, (size_t)(2 * net->n_layers + 1) * sizeof *b.inits);
+    b.inits = arena_alloc(&b.a, (size_t)(4 * net->n_layers + 1) * sizeof *b.inits);
     const int flat_input = net->in_h == 1 && net->in_w == 1 && !first_is_spatial(net);
     int rank = flat_input ? 2 : 4;
     const int in_dims[3] = {net->in_c, net->in_h, net->in_w};
