@@ -1,7 +1,7 @@
 /* fuzz_onnx.c - ONNX models: cs_onnx_import_buffer on the bytes (no directory, so external
  * data is refused without touching files); a model that imports is built into a net, run
  * on one zero image when its activations are small, and exported again. libFuzzer's entry
- * point; see README.md ("Fuzzing") for how to build and run it. */
+ * point; the README's ONNX section ("Fuzzing") tells how to build and run it. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
