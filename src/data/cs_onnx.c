@@ -1179,6 +1179,68 @@ static int data_input_ok(const Onnx__NodeProto *n, const char *cur)
     return n->n_input > 0 && n->input[0] && strcmp(n->input[0], cur) == 0;
 }
 
+/* Graph inputs that are not initializers: the first is the data, the others are bound to the
+ * caller's constants. */
+static cs_status register_inputs(imp *I, const char **data_input)
+{
+    const Onnx__GraphProto *g = I->g;
+    int bound = 0;
+    *data_input = NULL;
+    for (size_t k = 0; k < g->n_input; k++) {
+        const char *nm = g->input[k]->name;
+        if (!nm || !*nm) return bad(I, NULL, "graph input %zu has no name", k);
+        name_rec *r = name_get(&I->names, nm, 1);
+        if (r->is_const) continue;
+        if (r->producer != -1 || r->consumer == -2) return bad(I, NULL, "graph input '%s' is listed twice", clean(nm));
+        r->consumer = -2; /* marks a graph input until consumers are counted */
+        if (!*data_input) {
+            *data_input = nm;
+            continue;
+        }
+        if (!I->opts || bound >= I->opts->n_bound)
+            return cs_fail(CS_ERR_UNSUPPORTED, "%s: graph input '%s' is not an initializer; convscope nets have one "
+                           "input ('%s')", I->file, clean(nm), clean(*data_input));
+        r->is_const = 1, r->const_idx = I->n_consts;
+        I->consts[I->n_consts++].bound = &I->opts->bound[bound++];
+    }
+    if (!*data_input) return bad(I, NULL, "no graph input besides the initializers");
+    return CS_OK;
+}
+
+/* Depth-first over producers (each tensor has at most one), iteratively: a node met again
+ * while still open is on a cycle. */
+static cs_status find_cycle(imp *I)
+{
+    const Onnx__GraphProto *g = I->g;
+    char *color = calloc(g->n_node + 1, 1);
+    int *stack = calloc(2 * (g->n_node + 1), sizeof(int));
+    if (!color || !stack) {
+        free(color), free(stack);
+        return cs_fail(CS_ERR_NOMEM, "out of memory");
+    }
+    cs_status st = CS_OK;
+    for (size_t k0 = 0; k0 < g->n_node && !st; k0++) {
+        if (color[k0]) continue;
+        int top = 0;
+        stack[0] = (int)k0, stack[1] = 0, color[k0] = 1;
+        while (top >= 0 && !st) {
+            const Onnx__NodeProto *n = g->node[stack[2 * top]];
+            const int i = stack[2 * top + 1]++;
+            if (i >= (int)n->n_input) {
+                color[stack[2 * top]] = 2, top--;
+                continue;
+            }
+            if (!n->input[i] || !*n->input[i]) continue;
+            const int p = name_get(&I->names, n->input[i], 0)->producer;
+            if (p < 0 || color[p] == 2) continue;
+            if (color[p] == 1) st = bad(I, g->node[p], "the graph has a cycle through this node");
+            else top++, stack[2 * top] = p, stack[2 * top + 1] = 0, color[p] = 1;
+        }
+    }
+    free(color), free(stack);
+    return st;
+}
+
 /* Registers initializers, bound inputs and Constant outputs; checks that every name is
  * defined once and every node input is defined, and that the graph has no cycle. */
 static cs_status check_graph(imp *I, const char **data_input)
@@ -1208,27 +1270,8 @@ static cs_status check_graph(imp *I, const char **data_input)
         r->is_const = 1, r->const_idx = I->n_consts;
         I->consts[I->n_consts++].proto = g->initializer[k];
     }
-    /* graph inputs that are not initializers: the first is the data, the others are bound */
-    int bound = 0;
-    *data_input = NULL;
-    for (size_t k = 0; k < g->n_input; k++) {
-        const char *nm = g->input[k]->name;
-        if (!nm || !*nm) return bad(I, NULL, "graph input %zu has no name", k);
-        name_rec *r = name_get(&I->names, nm, 1);
-        if (r->is_const) continue;
-        if (r->producer != -1 || r->consumer == -2) return bad(I, NULL, "graph input '%s' is listed twice", clean(nm));
-        r->consumer = -2; /* marks a graph input until consumers are counted */
-        if (!*data_input) {
-            *data_input = nm;
-            continue;
-        }
-        if (!I->opts || bound >= I->opts->n_bound)
-            return cs_fail(CS_ERR_UNSUPPORTED, "%s: graph input '%s' is not an initializer; convscope nets have one "
-                           "input ('%s')", I->file, clean(nm), clean(*data_input));
-        r->is_const = 1, r->const_idx = I->n_consts;
-        I->consts[I->n_consts++].bound = &I->opts->bound[bound++];
-    }
-    if (!*data_input) return bad(I, NULL, "no graph input besides the initializers");
+    cs_status st = register_inputs(I, data_input);
+    if (st) return st;
     for (size_t k = 0; k < g->n_node; k++) {
         const Onnx__NodeProto *n = g->node[k];
         if (!n->op_type || !*n->op_type) return bad(I, NULL, "node %zu has no operator", k);
@@ -1277,35 +1320,7 @@ static cs_status check_graph(imp *I, const char **data_input)
             if (r->consumers++ == 0) r->consumer = (int)k;
         }
     }
-    /* depth-first over producers (each tensor has at most one), iteratively: a node met
-     * again while still open is on a cycle */
-    char *color = calloc(g->n_node + 1, 1);
-    int *stack = calloc(2 * (g->n_node + 1), sizeof(int));
-    if (!color || !stack) {
-        free(color), free(stack);
-        return cs_fail(CS_ERR_NOMEM, "out of memory");
-    }
-    cs_status st = CS_OK;
-    for (size_t k0 = 0; k0 < g->n_node && !st; k0++) {
-        if (color[k0]) continue;
-        int top = 0;
-        stack[0] = (int)k0, stack[1] = 0, color[k0] = 1;
-        while (top >= 0 && !st) {
-            const Onnx__NodeProto *n = g->node[stack[2 * top]];
-            const int i = stack[2 * top + 1]++;
-            if (i >= (int)n->n_input) {
-                color[stack[2 * top]] = 2, top--;
-                continue;
-            }
-            if (!n->input[i] || !*n->input[i]) continue;
-            const int p = name_get(&I->names, n->input[i], 0)->producer;
-            if (p < 0 || color[p] == 2) continue;
-            if (color[p] == 1) st = bad(I, g->node[p], "the graph has a cycle through this node");
-            else top++, stack[2 * top] = p, stack[2 * top + 1] = 0, color[p] = 1;
-        }
-    }
-    free(color), free(stack);
-    return st;
+    return find_cycle(I);
 }
 
 /* The data input's element type and dims: declared, checked against (or filled from) the
