@@ -29,7 +29,11 @@ static void test_spec_errors(void **state)
     expect_error("conv 8@5", CS_ERR_SPEC, "starts with the input shape");
     expect_error("input 28x28", CS_ERR_SPEC, "input 28x28");
     expect_error("input 28x28x1, conv 8", CS_ERR_SPEC, "conv FILTERS@SIZE");
-    expect_error("input 28x28x1, conv 8@5x3", CS_ERR_SPEC, "item 2");
+    expect_error("input 28x28x1, conv 8@5x0", CS_ERR_SPEC, "item 2");
+    expect_error("input 28x28x1, conv 8@5 pad 1 2 1", CS_ERR_SPEC, "four: top left bottom right");
+    expect_error("input 28x28x1, conv 8@5 stride 1 2 3", CS_ERR_SPEC, "(or two: down, across)");
+    expect_error("input 28x28x1, leakyrelu x", CS_ERR_SPEC, "'leakyrelu [SLOPE]'");
+    expect_error("input 28x28x1, globalavgpool 2", CS_ERR_SPEC, "takes no arguments");
     expect_error("input 28x28x1, conv 8@5 pad", CS_ERR_SPEC, "'pad' needs");
     expect_error("input 28x28x1, conv 8@5 stride 0", CS_ERR_SPEC, "'stride' needs a positive");
     expect_error("input 28x28x1, conv 8@5 padding 2", CS_ERR_SPEC, "unexpected 'padding'");
@@ -37,7 +41,8 @@ static void test_spec_errors(void **state)
     expect_error("input 28x28x1, relu 3", CS_ERR_SPEC, "takes no arguments");
     expect_error("input 28x28x1, fc", CS_ERR_SPEC, "'fc OUTPUTS'");
     expect_error("input 28x28x1, maxpool x", CS_ERR_SPEC, "maxpool SIZE");
-    expect_error("input 28x28x1, maxpool 2 pad 1", CS_ERR_SPEC, "expected 'stride S'");
+    expect_error("input 28x28x1, maxpool 2 pad 1 include-pad", CS_ERR_SPEC, "unexpected 'include-pad'");
+    expect_error("input 28x28x1, conv 2@3 ceil", CS_ERR_SPEC, "expected 'stride S' or 'pad P'");
     expect_error("input 28x28x1", CS_ERR_SPEC, "no layers");
     expect_error("input 28x28x1, fc 10, input 3x3x1", CS_ERR_SPEC, "only be the first");
 }
@@ -52,6 +57,10 @@ static void test_shape_errors(void **state)
     expect_error("input 4x4x1, conv 2@7 pad 1", CS_ERR_SHAPE, "conv1");
     expect_error("input 28x28x1, fc 10, softmax, relu", CS_ERR_SHAPE, "softmax may only be the last");
     expect_error("input 28x28x1, conv 2@3 pad 3", CS_ERR_SHAPE, "padding 3");
+    expect_error("input 28x28x1, conv 2@5x3 pad 0 3", CS_ERR_SHAPE, "padding 0 3 0 3");
+    /* a pool window wholly in the padding would be -inf (max) or 0/0 (average) */
+    expect_error("input 8x8x1, maxpool 2 pad 2", CS_ERR_SHAPE, "not smaller than the 2x2 window");
+    expect_error("input 8x8x1, avgpool 3 pad 0 0 0 3", CS_ERR_SHAPE, "padding 0 0 0 3");
     expect_error("input 8x8x1, softmax", CS_ERR_SHAPE, "flat input");
 }
 

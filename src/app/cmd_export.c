@@ -19,10 +19,14 @@
 #include "cs_imageio.h"
 #include "cs_inspect.h"
 #include "cs_run.h"
+#ifdef CS_HAVE_ONNX
+#include "cs_onnx.h"
+#endif
 
 static void export_usage(FILE *f)
 {
-    fprintf(f, "usage: convscope export --load CKPT [--image PATH | --probe N] --out DIR [OPTIONS]\n\n"
+    fprintf(f, "usage: convscope export --load CKPT [--image PATH | --probe N] --out DIR [OPTIONS]\n"
+               "       convscope export --load CKPT --onnx OUT.onnx\n\n"
                "Writes pictures of a saved run into DIR (created if missing); names say the layer and step:\n"
                "  LAYER_kernels_stepS.png        every conv layer's kernels (one row per filter)\n"
                "  LAYER_evolution_stepA-B.gif    the kernels over the recorded history, animated\n"
@@ -37,6 +41,8 @@ static void export_usage(FILE *f)
                "  --frames N      most frames in a GIF (default 100; picked evenly from the history)\n"
                "  --strip N       frames in a filmstrip (default 8)\n"
                "  --delay CS      GIF frame delay in hundredths of a second (default 10)\n"
+               "  --onnx FILE     also (or only, without --out) write the net and its weights as an ONNX\n"
+               "                  model (opset 13) for PyTorch, ONNX Runtime and other tools\n"
                "  -h, --help      this help\n\n"
                "Exit status: 0 done, 1 an unreadable checkpoint or image or a write error, 2 bad options.\n");
 }
@@ -217,13 +223,14 @@ static int probe_pixels(const cs_checkpoint *ck, const char *load, const char *i
 
 int cs_cmd_export(int argc, char **argv)
 {
-    const char *load = NULL, *image = NULL, *out = NULL;
+    const char *load = NULL, *image = NULL, *out = NULL, *onnx = NULL;
     int probe = -1, frames = 100, strip = 8, delay = 10;
     static const struct option longopts[] = {
         {"load", required_argument, 0, 'l'},  {"image", required_argument, 0, 'i'},
         {"probe", required_argument, 0, 'p'}, {"out", required_argument, 0, 'o'},
         {"frames", required_argument, 0, 'f'}, {"strip", required_argument, 0, 's'},
         {"delay", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'},
+        {"onnx", required_argument, 0, 'x'},
         {0, 0, 0, 0},
     };
     optind = 1;
@@ -235,6 +242,7 @@ int cs_cmd_export(int argc, char **argv)
         case 'l': load = optarg; break;
         case 'i': image = optarg; break;
         case 'o': out = optarg; break;
+        case 'x': onnx = optarg; break;
         case 'p': ok = cs_cli_int(optarg, 0, 100000000, &probe); break;
         case 'f': ok = cs_cli_int(optarg, 1, 10000, &frames); break;
         case 's': ok = cs_cli_int(optarg, 1, 100, &strip); break;
@@ -245,8 +253,8 @@ int cs_cmd_export(int argc, char **argv)
         if (!ok) return cs_cli_bad_value("export", argv[optind - 1], optarg, export_usage);
     }
     if (optind < argc) return cs_cli_bad_value("export", "argument", argv[optind], export_usage);
-    if (!load || !out) {
-        fprintf(stderr, "convscope export: --load and --out are required\n\n");
+    if (!load || (!out && !onnx)) {
+        fprintf(stderr, "convscope export: --load and --out (or --onnx) are required\n\n");
         export_usage(stderr);
         return 2;
     }
@@ -259,6 +267,20 @@ int cs_cmd_export(int argc, char **argv)
     if (cs_checkpoint_read(load, &ck) != CS_OK) {
         fprintf(stderr, "convscope export: %s\n", cs_last_error());
         return 1;
+    }
+    if (onnx) {
+#ifdef CS_HAVE_ONNX
+        const cs_status st = cs_onnx_export(ck.net, onnx);
+        if (st) fprintf(stderr, "convscope export: %s\n", cs_last_error());
+        else fprintf(stderr, "convscope export: wrote %s\n", onnx);
+#else
+        const cs_status st = cs_fail(CS_ERR_ARG, "this build has no ONNX support (meson -Donnx=enabled)");
+        fprintf(stderr, "convscope export: %s\n", cs_last_error());
+#endif
+        if (st || !out) {
+            cs_checkpoint_free(&ck);
+            return st ? 1 : 0;
+        }
     }
     if (mkdir(out, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "convscope export: cannot create %s (%s)\n", out, strerror(errno));

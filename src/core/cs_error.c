@@ -28,6 +28,7 @@ const char *cs_status_name(cs_status code)
     case CS_ERR_ARG: return "invalid argument";
     case CS_ERR_NOMEM: return "out of memory";
     case CS_ERR_DIVERGED: return "training diverged";
+    case CS_ERR_UNSUPPORTED: return "unsupported";
     }
     return "unknown error";
 }

@@ -17,7 +17,8 @@ typedef enum {
     CS_ERR_SHAPE,    /* shapes do not fit together */
     CS_ERR_ARG,      /* a caller-given value is out of range */
     CS_ERR_NOMEM,    /* allocation failed */
-    CS_ERR_DIVERGED  /* training produced NaN or Inf */
+    CS_ERR_DIVERGED, /* training produced NaN or Inf */
+    CS_ERR_UNSUPPORTED /* a valid file asks for something convscope does not do (an ONNX operator, ...) */
 } cs_status;
 
 /* Records the formatted message for this thread and returns code, so callers can write

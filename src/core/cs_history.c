@@ -46,6 +46,13 @@ cs_status cs_history_create(cs_history **out, const cs_net *net, size_t budget_b
     const size_t floats = conv_floats(net, &n_conv);
     if (n_conv == 0) return cs_fail(CS_ERR_ARG, "the net has no conv layers: there are no kernels to record");
     if (every < 1) return cs_fail(CS_ERR_ARG, "history interval must be at least 1 step (got %ld)", every);
+    /* records, checkpoints and the window draw K x K kernels */
+    for (int l = 0; l < net->n_layers; l++) {
+        const cs_layer *L = &net->layers[l];
+        if (L->kind == CS_LAYER_CONV && L->win.kh != L->win.kw)
+            return cs_fail(CS_ERR_ARG, "%s has a %dx%d kernel: the history and the window show square kernels only",
+                           L->name, L->win.kh, L->win.kw);
+    }
     const size_t rec_bytes = floats * sizeof(float) + sizeof(cs_history_meta);
     const size_t capacity = budget_bytes / rec_bytes;
     if (capacity < CS_HISTORY_MIN_RECORDS)

@@ -38,11 +38,14 @@ const char *cs_net_preset_names(void) { return "mnist, cifar, article, colour"; 
 /* ---- parsing ------------------------------------------------------------------------ */
 
 #define MAX_LAYERS 64
-#define MAX_WORDS 8
+#define MAX_WORDS 16
 
 typedef struct {
     cs_layer_kind kind;
-    int a, k, stride, pad; /* a: conv OC or fc OUT */
+    int a;           /* conv OC or fc OUT */
+    cs_win win;      /* conv and pool window */
+    int include_pad; /* avgpool */
+    float alpha;     /* leakyrelu */
 } layer_desc;
 
 /* Parses a positive integer word; returns -1 if it is not one. */
@@ -58,40 +61,79 @@ static int parse_int(const char *w)
     return (int)v;
 }
 
-/* Parses "A@K" or "A@KxK" (conv) into a and k. */
-static int parse_conv_shape(const char *w, int *a, int *k)
+/* Parses a window size "K" or "KHxKW" into kh and kw; 0 if it is not one. */
+static int parse_window_size(const char *w, int *kh, int *kw)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", w);
+    char *x = strchr(buf, 'x');
+    if (x) *x = 0;
+    *kh = parse_int(buf);
+    *kw = x ? parse_int(x + 1) : *kh;
+    return *kh > 0 && *kw > 0;
+}
+
+/* Parses "A@K" or "A@KHxKW" (conv) into a and the window size. */
+static int parse_conv_shape(const char *w, int *a, cs_win *g)
 {
     char buf[64];
     snprintf(buf, sizeof buf, "%s", w);
     char *at = strchr(buf, '@');
     if (!at) return 0;
     *at = 0;
-    char *ks = at + 1, *x = strchr(ks, 'x');
-    if (x) {
-        *x = 0;
-        if (strcmp(ks, x + 1) != 0) return 0; /* square kernels only */
-    }
     *a = parse_int(buf);
-    *k = parse_int(ks);
-    return *a > 0 && *k > 0;
+    return *a > 0 && parse_window_size(at + 1, &g->kh, &g->kw);
 }
 
-/* Parses optional "stride S" / "pad P" pairs from words[i..n). */
-static cs_status parse_options(char **words, int i, int n, int idx, const char *item, layer_desc *d, int allow_pad)
+/* Counts the non-negative integer words from words[i] on (at most max). */
+static int count_ints(char **words, int i, int n, int max)
 {
-    for (; i < n; i += 2) {
-        int is_stride = strcmp(words[i], "stride") == 0, is_pad = strcmp(words[i], "pad") == 0;
-        if (!is_stride && !(is_pad && allow_pad))
-            return cs_fail(CS_ERR_SPEC, "spec item %d '%s': unexpected '%s' (expected %s)", idx, item, words[i],
-                           allow_pad ? "'stride S' or 'pad P'" : "'stride S'");
-        int v = i + 1 < n ? parse_int(words[i + 1]) : -1;
-        if (v < 0 || (is_stride && v == 0))
-            return cs_fail(CS_ERR_SPEC, "spec item %d '%s': '%s' needs a %s number after it", idx, item, words[i],
-                           is_stride ? "positive" : "non-negative");
-        if (is_stride) d->stride = v;
-        else d->pad = v;
+    int c = 0;
+    while (i + c < n && c < max && parse_int(words[i + c]) >= 0) c++;
+    return c;
+}
+
+/* Parses the optional window words from words[i..n): "stride S [S]", "pad P [P] | T L B R",
+ * and for pools "ceil" and (avgpool) "include-pad". */
+static cs_status parse_options(char **words, int i, int n, int idx, const char *item, layer_desc *d, int is_pool)
+{
+    cs_win *g = &d->win;
+    const char *expect = !is_pool ? "'stride S' or 'pad P'"
+                         : d->kind == CS_LAYER_AVGPOOL ? "'stride S', 'pad P', 'ceil' or 'include-pad'"
+                                                      : "'stride S', 'pad P' or 'ceil'";
+    while (i < n) {
+        const int is_stride = strcmp(words[i], "stride") == 0, is_pad = strcmp(words[i], "pad") == 0;
+        if (is_pool && strcmp(words[i], "ceil") == 0) {
+            g->ceil_mode = 1, i++;
+            continue;
+        }
+        if (d->kind == CS_LAYER_AVGPOOL && strcmp(words[i], "include-pad") == 0) {
+            d->include_pad = 1, i++;
+            continue;
+        }
+        if (!is_stride && !is_pad)
+            return cs_fail(CS_ERR_SPEC, "spec item %d '%s': unexpected '%s' (expected %s)", idx, item, words[i], expect);
+        const int c = count_ints(words, i + 1, n, 4);
+        int v[4] = {0};
+        for (int j = 0; j < c; j++) v[j] = parse_int(words[i + 1 + j]);
+        if (c == 0 || (is_stride && (c > 2 || v[0] == 0 || v[c - 1] == 0)) || c == 3)
+            return cs_fail(CS_ERR_SPEC, "spec item %d '%s': '%s' needs %s after it", idx, item, words[i],
+                           is_stride ? "a positive number (or two: down, across)"
+                                     : "a non-negative number (or two: rows, columns; or four: top left bottom right)");
+        if (is_stride) g->sh = v[0], g->sw = v[c - 1];
+        else if (c == 4) g->pt = v[0], g->pl = v[1], g->pb = v[2], g->pr = v[3];
+        else g->pt = g->pb = v[0], g->pl = g->pr = v[c - 1];
+        i += 1 + c;
     }
     return CS_OK;
+}
+
+/* Parses a decimal number (strtof syntax, the whole word); 0 if it is not one. */
+static int parse_float(const char *w, float *v)
+{
+    char *end;
+    *v = strtof(w, &end);
+    return *w && !*end && isfinite(*v);
 }
 
 /* Splits spec into items and parses them; fills input shape and descs. */
@@ -145,26 +187,39 @@ static cs_status parse_spec(const char *spec, int *in_h, int *in_w, int *in_c, l
             goto done;
         }
         layer_desc d = {0};
-        d.stride = 1;
+        d.win.sh = d.win.sw = 1;
         const char *kw = words[0];
         if (strcmp(kw, "conv") == 0) {
             d.kind = CS_LAYER_CONV;
-            if (nw < 2 || !parse_conv_shape(words[1], &d.a, &d.k)) {
+            if (nw < 2 || !parse_conv_shape(words[1], &d.a, &d.win)) {
         st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': expected 'conv FILTERS@SIZE' like 'conv 8@5 pad 2'", idx,
                              original);
                 goto done;
             }
-            if ((st = parse_options(words, 2, nw, idx, original, &d, 1))) goto done;
+            if ((st = parse_options(words, 2, nw, idx, original, &d, 0))) goto done;
         } else if (strcmp(kw, "maxpool") == 0 || strcmp(kw, "pool") == 0 || strcmp(kw, "avgpool") == 0) {
             d.kind = strcmp(kw, "avgpool") == 0 ? CS_LAYER_AVGPOOL : CS_LAYER_MAXPOOL;
-            d.k = nw >= 2 ? parse_int(words[1]) : -1;
-            if (d.k <= 0) {
+            if (nw < 2 || !parse_window_size(words[1], &d.win.kh, &d.win.kw)) {
         st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': expected '%s SIZE [stride S]' like '%s 2'", idx, original,
                              kw, kw);
                 goto done;
             }
-            d.stride = d.k;
-            if ((st = parse_options(words, 2, nw, idx, original, &d, 0))) goto done;
+            d.win.sh = d.win.kh, d.win.sw = d.win.kw;
+            if ((st = parse_options(words, 2, nw, idx, original, &d, 1))) goto done;
+        } else if (strcmp(kw, "leakyrelu") == 0) {
+            d.kind = CS_LAYER_LEAKYRELU;
+            d.alpha = 0.01f;
+            if (nw > 2 || (nw == 2 && !parse_float(words[1], &d.alpha))) {
+        st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': expected 'leakyrelu [SLOPE]' like 'leakyrelu 0.1'", idx,
+                             original);
+                goto done;
+            }
+        } else if (strcmp(kw, "globalavgpool") == 0 || strcmp(kw, "flatten") == 0 || strcmp(kw, "affine") == 0) {
+            d.kind = kw[0] == 'g' ? CS_LAYER_GLOBALAVGPOOL : kw[0] == 'f' ? CS_LAYER_FLATTEN : CS_LAYER_AFFINE;
+            if (nw != 1) {
+        st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': '%s' takes no arguments", idx, original, kw);
+                goto done;
+            }
         } else if (strcmp(kw, "fc") == 0 || strcmp(kw, "dense") == 0) {
             d.kind = CS_LAYER_FC;
             d.a = nw == 2 ? parse_int(words[1]) : -1;
@@ -185,7 +240,7 @@ static cs_status parse_spec(const char *spec, int *in_h, int *in_w, int *in_c, l
             goto done;
         } else {
         st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': unknown layer '%s' (expected conv, relu, tanh, sigmoid, "
-                         "maxpool, avgpool, fc or softmax)", idx, original, kw);
+                         "leakyrelu, maxpool, avgpool, globalavgpool, flatten, affine, fc or softmax)", idx, original, kw);
             goto done;
         }
         descs[n++] = d;
@@ -212,6 +267,10 @@ static const char *kind_word(cs_layer_kind k)
     case CS_LAYER_AVGPOOL: return "avgpool";
     case CS_LAYER_FC: return "fc";
     case CS_LAYER_SOFTMAX: return "softmax";
+    case CS_LAYER_LEAKYRELU: return "leakyrelu";
+    case CS_LAYER_GLOBALAVGPOOL: return "globalavgpool";
+    case CS_LAYER_FLATTEN: return "flatten";
+    case CS_LAYER_AFFINE: return "affine";
     }
     return "?";
 }
@@ -292,19 +351,21 @@ cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch,
     if (!net) return cs_fail(CS_ERR_NOMEM, "out of memory");
 
     /* First pass: shapes, names and parameter counts. */
-    int n_conv = 0, n_pool = 0, n_fc = 0, n_act = 0;
+    int n_conv = 0, n_pool = 0, n_fc = 0, n_act = 0, n_affine = 0;
     size_t n_params = 0, scratch = 0;
     for (int l = 0; l < n; l++) {
         cs_layer *L = &net->layers[l];
         const layer_desc *d = &descs[l];
         L->kind = d->kind;
         L->in_c = c, L->in_h = h, L->in_w = w;
-        L->k = d->k, L->stride = d->stride, L->pad = d->pad;
+        L->win = d->win, L->include_pad = d->include_pad, L->alpha = d->alpha;
+        L->k = d->win.kh, L->stride = d->win.sh, L->pad = d->win.pt;
         switch (d->kind) {
         case CS_LAYER_CONV:
         case CS_LAYER_MAXPOOL:
         case CS_LAYER_AVGPOOL: {
             int is_conv = d->kind == CS_LAYER_CONV;
+            const cs_win *g = &d->win;
             if (is_conv) snprintf(L->name, sizeof L->name, "conv%d", ++n_conv);
             else snprintf(L->name, sizeof L->name, "pool%d", ++n_pool);
             if (h == 1 && w == 1 && c > 1 && l > 0 && net->layers[l - 1].kind == CS_LAYER_FC) {
@@ -312,28 +373,44 @@ cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch,
                                L->name, kind_word(d->kind));
                 goto fail;
             }
-            if (d->k > h + 2 * d->pad || d->k > w + 2 * d->pad) {
+            const int padded = g->pt || g->pl || g->pb || g->pr;
+            if (g->kh > h + g->pt + g->pb || g->kw > w + g->pl + g->pr) {
                 st = cs_fail(CS_ERR_SHAPE, "layer %d (%s: %s %dx%d%s): the %dx%d window does not fit the %dx%dx%d "
-                               "input%s", l + 1, L->name, kind_word(d->kind), d->k, d->k, is_conv && d->pad ? ", padded" : "",
-                               d->k, d->k, h, w, c, is_conv ? " plus its padding" : "");
+                               "input%s", l + 1, L->name, kind_word(d->kind), g->kh, g->kw, padded ? ", padded" : "",
+                               g->kh, g->kw, h, w, c, padded ? " plus its padding" : "");
                 goto fail;
             }
-            if (is_conv && d->pad >= d->k) {
-                st = cs_fail(CS_ERR_SHAPE, "layer %d (%s): padding %d is not smaller than the kernel size %d", l + 1,
-                               L->name, d->pad, d->k);
+            /* conv: a pad of K or more would only add rows of bias; pool: every window must
+             * meet the input (a max over padding alone would be -inf, an average 0/0) */
+            if (g->pt >= g->kh || g->pb >= g->kh || g->pl >= g->kw || g->pr >= g->kw) {
+                st = cs_fail(CS_ERR_SHAPE, "layer %d (%s): padding %d %d %d %d (top left bottom right) is not smaller "
+                               "than the %dx%d %s", l + 1, L->name, g->pt, g->pl, g->pb, g->pr, g->kh, g->kw,
+                               is_conv ? "kernel" : "window");
                 goto fail;
             }
-            L->out_h = cs_out_size(h, d->k, d->stride, d->pad);
-            L->out_w = cs_out_size(w, d->k, d->stride, d->pad);
+            cs_win_out(g, h, w, &L->out_h, &L->out_w);
             L->out_c = is_conv ? d->a : c;
             if (is_conv) {
-                L->w_count = (size_t)d->a * c * d->k * d->k;
+                L->w_count = (size_t)d->a * c * g->kh * g->kw;
                 L->b_count = (size_t)d->a;
-                size_t s = cs_conv2d_scratch_floats(c, h, w, d->a, d->k, d->stride, d->pad);
+                size_t s = cs_conv2d_win_scratch_floats(c, h, w, d->a, g);
                 if (s > scratch) scratch = s;
             }
             break;
         }
+        case CS_LAYER_GLOBALAVGPOOL:
+            snprintf(L->name, sizeof L->name, "pool%d", ++n_pool);
+            L->out_c = c, L->out_h = 1, L->out_w = 1;
+            break;
+        case CS_LAYER_FLATTEN:
+            snprintf(L->name, sizeof L->name, "flatten");
+            L->out_c = c * h * w, L->out_h = 1, L->out_w = 1;
+            break;
+        case CS_LAYER_AFFINE:
+            snprintf(L->name, sizeof L->name, "affine%d", ++n_affine);
+            L->out_c = c, L->out_h = h, L->out_w = w;
+            L->w_count = L->b_count = (size_t)c;
+            break;
         case CS_LAYER_FC:
             snprintf(L->name, sizeof L->name, "fc%d", ++n_fc);
             L->out_c = d->a, L->out_h = 1, L->out_w = 1;
@@ -355,11 +432,15 @@ cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch,
             break;
         default:
             /* activations are named after the layer they follow */
-            snprintf(L->name, sizeof L->name, "%s%d", kind_word(d->kind), ++n_act);
+        {
+            /* short enough for a column header in the window */
+            const char *word = d->kind == CS_LAYER_LEAKYRELU ? "lrelu" : kind_word(d->kind);
+            snprintf(L->name, sizeof L->name, "%s%d", word, ++n_act);
             if (l > 0 && net->layers[l - 1].kind == CS_LAYER_CONV)
-                snprintf(L->name, sizeof L->name, "%s%d", kind_word(d->kind), n_conv);
+                snprintf(L->name, sizeof L->name, "%s%d", word, n_conv);
             else if (l > 0 && net->layers[l - 1].kind == CS_LAYER_FC)
-                snprintf(L->name, sizeof L->name, "%s_fc%d", kind_word(d->kind), n_fc);
+                snprintf(L->name, sizeof L->name, "%s_fc%d", word, n_fc);
+        }
             L->out_c = c, L->out_h = h, L->out_w = w;
             break;
         }
@@ -407,9 +488,19 @@ void cs_net_init_params(cs_net *net, cs_rng *rng)
     for (int l = 0; l < net->n_layers; l++) {
         cs_layer *L = &net->layers[l];
         if (!L->w_count) continue;
+        if (L->kind == CS_LAYER_AFFINE) { /* the identity, as a fresh BatchNormalization */
+            for (size_t i = 0; i < L->w_count; i++) L->w[i] = 1.0f;
+            memset(L->b, 0, L->b_count * sizeof(float));
+            continue;
+        }
         size_t fan_in = L->w_count / L->b_count;
         int relu_next = l + 1 < net->n_layers && net->layers[l + 1].kind == CS_LAYER_RELU;
-        float std = sqrtf((relu_next ? 2.0f : 1.0f) / (float)fan_in);
+        float gain = relu_next ? 2.0f : 1.0f;
+        if (l + 1 < net->n_layers && net->layers[l + 1].kind == CS_LAYER_LEAKYRELU) {
+            const float a = net->layers[l + 1].alpha; /* He et al.: 2 / (1 + a^2) */
+            gain = 2.0f / (1.0f + a * a);
+        }
+        float std = sqrtf(gain / (float)fan_in);
         for (size_t i = 0; i < L->w_count; i++) L->w[i] = std * cs_rng_normal(rng);
         memset(L->b, 0, L->b_count * sizeof(float));
     }
@@ -418,6 +509,13 @@ void cs_net_init_params(cs_net *net, cs_rng *rng)
 /* ---- forward and backward ---------------------------------------------------------- */
 
 static const float *layer_input(const cs_net *net, int l) { return l == 0 ? net->input : net->layers[l - 1].out; }
+
+/* A pool the (K, S) kernels take: square window, no padding, floor mode. */
+static int pool_is_plain(const cs_layer *L)
+{
+    const cs_win *g = &L->win;
+    return cs_win_is_square(g) && g->pt == 0;
+}
 
 static double now_seconds(void)
 {
@@ -497,18 +595,26 @@ static void forward_chunk(cs_net *net, int lo, int hi, int t, int team)
         const size_t count = (size_t)n * out_per;
         switch (L->kind) {
         case CS_LAYER_CONV:
-            cs_conv2d_forward(y, x, L->w, L->b, n, L->in_c, L->in_h, L->in_w, L->out_c, L->k, L->stride, L->pad,
-                              scratch);
+            cs_conv2d_win_forward(y, x, L->w, L->b, n, L->in_c, L->in_h, L->in_w, L->out_c, &L->win, scratch);
             break;
         case CS_LAYER_RELU: cs_relu_forward(y, x, count); break;
         case CS_LAYER_TANH: cs_tanh_forward(y, x, count); break;
         case CS_LAYER_SIGMOID: cs_sigmoid_forward(y, x, count); break;
         case CS_LAYER_MAXPOOL:
-            cs_maxpool_forward(y, L->argmax + lo * out_per, x, n, L->in_c, L->in_h, L->in_w, L->k, L->stride);
+            if (pool_is_plain(L))
+                cs_maxpool_forward(y, L->argmax + lo * out_per, x, n, L->in_c, L->in_h, L->in_w, L->k, L->stride);
+            else cs_maxpool_win_forward(y, L->argmax + lo * out_per, x, n, L->in_c, L->in_h, L->in_w, &L->win);
             break;
-        case CS_LAYER_AVGPOOL: cs_avgpool_forward(y, x, n, L->in_c, L->in_h, L->in_w, L->k, L->stride); break;
+        case CS_LAYER_AVGPOOL:
+            if (pool_is_plain(L)) cs_avgpool_forward(y, x, n, L->in_c, L->in_h, L->in_w, L->k, L->stride);
+            else cs_avgpool_win_forward(y, x, n, L->in_c, L->in_h, L->in_w, &L->win, L->include_pad);
+            break;
         case CS_LAYER_FC: cs_fc_forward(y, x, L->w, L->b, n, (int)in_per, L->out_c); break;
         case CS_LAYER_SOFTMAX: cs_softmax_forward(y, x, n, L->out_c); break;
+        case CS_LAYER_LEAKYRELU: cs_leakyrelu_forward(y, x, count, L->alpha); break;
+        case CS_LAYER_GLOBALAVGPOOL: cs_global_avgpool_forward(y, x, n, L->in_c, L->in_h, L->in_w); break;
+        case CS_LAYER_FLATTEN: memcpy(y, x, count * sizeof(float)); break;
+        case CS_LAYER_AFFINE: cs_affine_forward(y, x, L->w, L->b, n, L->in_c, L->in_h * L->in_w); break;
         }
         if (timing) {
             const double t1 = now_seconds();
@@ -594,10 +700,10 @@ static void backward_chunk(cs_net *net, int start, int lo, int hi, int t, int te
         const size_t count = (size_t)n * out_per;
         switch (L->kind) {
         case CS_LAYER_CONV:
-            cs_conv2d_backward(dx, dw, db, dy, x, L->w, n, L->in_c, L->in_h, L->in_w, L->out_c, L->k, L->stride,
-                               L->pad, scratch);
+            cs_conv2d_win_backward(dx, dw, db, dy, x, L->w, n, L->in_c, L->in_h, L->in_w, L->out_c, &L->win, scratch);
             break;
         case CS_LAYER_FC: cs_fc_backward(dx, dw, db, dy, x, L->w, n, (int)in_per, L->out_c); break;
+        case CS_LAYER_AFFINE: cs_affine_backward(dx, dw, db, dy, x, L->w, n, L->in_c, L->in_h * L->in_w); break;
         default:
             if (!dx) break; /* a parameter-free first layer has nothing to pass back */
             switch (L->kind) {
@@ -605,10 +711,17 @@ static void backward_chunk(cs_net *net, int start, int lo, int hi, int t, int te
             case CS_LAYER_TANH: cs_tanh_backward(dx, dy, y, count); break;
             case CS_LAYER_SIGMOID: cs_sigmoid_backward(dx, dy, y, count); break;
             case CS_LAYER_MAXPOOL:
-                cs_maxpool_backward(dx, dy, L->argmax + lo * out_per, n, L->in_c, L->in_h, L->in_w, L->k, L->stride);
+                /* argmax indexes the input plane whatever the window */
+                cs_maxpool_win_backward(dx, dy, L->argmax + lo * out_per, n, L->in_c, L->in_h, L->in_w, &L->win);
                 break;
-            case CS_LAYER_AVGPOOL: cs_avgpool_backward(dx, dy, n, L->in_c, L->in_h, L->in_w, L->k, L->stride); break;
+            case CS_LAYER_AVGPOOL:
+                if (pool_is_plain(L)) cs_avgpool_backward(dx, dy, n, L->in_c, L->in_h, L->in_w, L->k, L->stride);
+                else cs_avgpool_win_backward(dx, dy, n, L->in_c, L->in_h, L->in_w, &L->win, L->include_pad);
+                break;
             case CS_LAYER_SOFTMAX: cs_softmax_backward(dx, dy, y, n, L->out_c); break;
+            case CS_LAYER_LEAKYRELU: cs_leakyrelu_backward(dx, dy, x, count, L->alpha); break;
+            case CS_LAYER_GLOBALAVGPOOL: cs_global_avgpool_backward(dx, dy, n, L->in_c, L->in_h, L->in_w); break;
+            case CS_LAYER_FLATTEN: memcpy(dx, dy, count * sizeof(float)); break;
             default: break;
             }
         }
@@ -681,9 +794,42 @@ int cs_net_find_prev(const cs_net *net, int l, cs_layer_kind kind)
     return -1;
 }
 
+/* ", stride 2 1, pad 1 0 1 0, ceil" for a window that is not square and symmetric. */
+static void describe_window(const cs_win *g, char *buf, size_t size)
+{
+    int n = snprintf(buf, size, "%s", "");
+    if (g->sh != 1 || g->sw != 1) n += snprintf(buf + n, size - (size_t)n, g->sh == g->sw ? ", stride %d" : ", stride %d %d", g->sh, g->sw);
+    if (g->pt == g->pb && g->pl == g->pr && (g->pt || g->pl))
+        n += snprintf(buf + n, size - (size_t)n, g->pt == g->pl ? ", pad %d" : ", pad %d %d", g->pt, g->pl);
+    else if (g->pt || g->pl || g->pb || g->pr)
+        n += snprintf(buf + n, size - (size_t)n, ", pad %d %d %d %d", g->pt, g->pl, g->pb, g->pr);
+    if (g->ceil_mode) snprintf(buf + n, size - (size_t)n, ", ceil");
+}
+
 void cs_net_describe_layer(const cs_net *net, int l, char *buf, size_t size)
 {
     const cs_layer *L = &net->layers[l];
+    char extra[96];
+    if ((L->kind == CS_LAYER_CONV || L->kind == CS_LAYER_MAXPOOL || L->kind == CS_LAYER_AVGPOOL) &&
+        !(cs_win_is_square(&L->win) && (L->kind == CS_LAYER_CONV || L->pad == 0))) {
+        describe_window(&L->win, extra, sizeof extra);
+        if (L->kind == CS_LAYER_CONV)
+            snprintf(buf, size, "%s %d@%dx%d (%dx%d%s)", L->name, L->out_c, L->out_h, L->out_w, L->win.kh, L->win.kw,
+                     extra);
+        else
+            snprintf(buf, size, "%s %d@%dx%d (%s %dx%d%s%s)", L->name, L->out_c, L->out_h, L->out_w, kind_word(L->kind),
+                     L->win.kh, L->win.kw, extra, L->include_pad ? ", include-pad" : "");
+        return;
+    }
+    switch (L->kind) {
+    case CS_LAYER_LEAKYRELU:
+        snprintf(buf, size, "%s %d@%dx%d (slope %g)", L->name, L->out_c, L->out_h, L->out_w, (double)L->alpha);
+        return;
+    case CS_LAYER_GLOBALAVGPOOL:
+        snprintf(buf, size, "%s %d@1x1 (global average of %dx%d)", L->name, L->out_c, L->in_h, L->in_w);
+        return;
+    default: break;
+    }
     switch (L->kind) {
     case CS_LAYER_CONV:
         snprintf(buf, size, "%s %d@%dx%d (%dx%d%s%.0d%s%.0d)", L->name, L->out_c, L->out_h, L->out_w, L->k, L->k,
@@ -694,6 +840,7 @@ void cs_net_describe_layer(const cs_net *net, int l, char *buf, size_t size)
         snprintf(buf, size, "%s %d@%dx%d (%s %d)", L->name, L->out_c, L->out_h, L->out_w, kind_word(L->kind), L->k);
         break;
     case CS_LAYER_FC:
+    case CS_LAYER_FLATTEN:
     case CS_LAYER_SOFTMAX: snprintf(buf, size, "%s %d", L->name, L->out_c); break;
     default: snprintf(buf, size, "%s %d@%dx%d", L->name, L->out_c, L->out_h, L->out_w); break;
     }

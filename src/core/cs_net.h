@@ -2,12 +2,19 @@
  *
  * Spec grammar (tokens separated by ',' or '|' or '->' or newlines; case-insensitive):
  *   input HxWxC                first token, e.g. "input 28x28x1"
- *   conv OC@K [stride S] [pad P]   e.g. "conv 8@5 pad 2" (also "conv 8@5x5 pad 2"); square kernels
- *   relu | tanh | sigmoid
- *   maxpool K [stride S]       stride defaults to K; also "pool K" (= maxpool)
- *   avgpool K [stride S]
+ *   conv OC@K [stride S] [pad P]   e.g. "conv 8@5 pad 2"; "OC@KHxKW" for a KH x KW kernel
+ *   relu | tanh | sigmoid | leakyrelu [ALPHA]   (ALPHA defaults to 0.01)
+ *   maxpool K [stride S] [pad P] [ceil]         stride defaults to K; also "pool K" (= maxpool)
+ *   avgpool K [stride S] [pad P] [ceil] [include-pad]
+ *   globalavgpool              the mean of each map: C x H x W -> C x 1 x 1
+ *   flatten                    C x H x W -> (C*H*W) x 1 x 1, the same numbers
+ *   affine                     per channel y = w[c] * x + b[c] (a BatchNormalization at inference),
+ *                              starting as the identity
  *   fc OUT                     fully connected (flattens its input)
  *   softmax                    optional last layer
+ * Windows: K is "K" or "KHxKW"; "stride S" or "stride SH SW"; "pad P", "pad PH PW" or
+ * "pad T L B R" (top, left, bottom, right: ONNX's order). Pool padding is below the window
+ * on every side, so every window meets the input; "ceil" keeps a last partial window.
  * Presets: "mnist", "cifar", "article", "colour" (see cs_net_preset_spec).
  *
  * Memory: all parameters live in one block (params) and all gradients in a parallel
@@ -32,6 +39,7 @@
 #include "cs_error.h"
 #include "cs_pool.h"
 #include "cs_rng.h"
+#include "cs_tensor.h"
 
 typedef enum {
     CS_LAYER_CONV,
@@ -41,7 +49,11 @@ typedef enum {
     CS_LAYER_MAXPOOL,
     CS_LAYER_AVGPOOL,
     CS_LAYER_FC,
-    CS_LAYER_SOFTMAX
+    CS_LAYER_SOFTMAX,
+    CS_LAYER_LEAKYRELU,
+    CS_LAYER_GLOBALAVGPOOL,
+    CS_LAYER_FLATTEN,
+    CS_LAYER_AFFINE
 } cs_layer_kind;
 
 typedef enum { CS_LOSS_XENT, CS_LOSS_MSE } cs_loss_kind;
@@ -54,8 +66,11 @@ typedef struct {
     char name[32];            /* "conv1", "relu1", "pool2", "fc1", "softmax" */
     int in_c, in_h, in_w;     /* per-sample input shape */
     int out_c, out_h, out_w;  /* per-sample output shape (fc: out_c = OUT, out_h = out_w = 1) */
-    int k, stride, pad;       /* conv and pool */
-    float *w;                 /* conv: (OC, C, K, K); fc: (OUT, IN). Points into net->params, or NULL */
+    int k, stride, pad;       /* conv and pool: win.kh, win.sh, win.pt (the whole window when square) */
+    cs_win win;               /* conv and pool window: KH x KW, strides, padding per side, ceil mode */
+    int include_pad;          /* avgpool: padding counts in the divisor (ONNX count_include_pad) */
+    float alpha;              /* leakyrelu: the slope for negative inputs */
+    float *w;                 /* conv: (OC, C, KH, KW); fc: (OUT, IN); affine: (C). Points into net->params, or NULL */
     float *b;                 /* (OC) or (OUT), into net->params, or NULL */
     float *dw, *db;           /* same shapes, into net->grads */
     size_t w_count, b_count;  /* element counts of w and b */

@@ -320,7 +320,7 @@ void cs_receptive_field(const cs_snap_layer *layers, int l, int y, int x, int *y
     long a = y, b = y, c = x, d = x; /* rows a..b, columns c..d in layer l's output */
     for (int i = l; i >= 0; i--) {
         const cs_snap_layer *L = &layers[i];
-        if (L->kind == CS_LAYER_FC) {
+        if (L->kind == CS_LAYER_FC || L->kind == CS_LAYER_GLOBALAVGPOOL || L->kind == CS_LAYER_FLATTEN) {
             a = 0, b = H - 1, c = 0, d = W - 1;
             break;
         }
