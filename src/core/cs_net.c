@@ -46,51 +46,94 @@ typedef struct {
     int a, k, stride, pad; /* a: conv OC or fc OUT */
 } layer_desc;
 
-/* Parses a positive integer word; returns -1 if it is not one. */
-static int parse_int(const char *w)
+/* Parses a decimal integer word in [lo, hi]: 0 and *out set, 1 if it is not a number,
+ * 2 if it is one out of range (never wrapped: digits past hi only saturate). */
+static int parse_uint(const char *w, long lo, long hi, int *out)
 {
-    if (!*w) return -1;
+    if (!*w) return 1;
     long v = 0;
     for (const char *p = w; *p; p++) {
-        if (!isdigit((unsigned char)*p)) return -1;
-        v = v * 10 + (*p - '0');
-        if (v > 1000000) return -1;
+        if (!isdigit((unsigned char)*p)) return 1;
+        if (v <= hi) v = v * 10 + (*p - '0');
     }
-    return (int)v;
+    if (v < lo || v > hi) return 2;
+    *out = (int)v;
+    return 0;
 }
 
-/* Parses "A@K" or "A@KxK" (conv) into a and k. */
-static int parse_conv_shape(const char *w, int *a, int *k)
+/* The message for a number word that parse_uint refused (what: "height", "stride", ...). */
+static cs_status number_fail(int idx, const char *item, const char *what, const char *word, int why, long lo, long hi)
+{
+    if (why == 2)
+        return cs_fail(CS_ERR_SPEC, "spec item %d '%s': %s %s is out of range (expected %ld..%ld)", idx, item, what,
+                       word, lo, hi);
+    return cs_fail(CS_ERR_SPEC, "spec item %d '%s': %s '%s' is not a whole number (expected %ld..%ld)", idx, item,
+                   what, word, lo, hi);
+}
+
+/* Parses "A@K" or "A@KxK" (conv) into a and k; 0, or the status with the message. */
+static cs_status parse_conv_shape(const char *w, int idx, const char *item, int *a, int *k)
 {
     char buf[64];
+    const char *at = strchr(w, '@');
+    if (!at || strlen(w) >= sizeof buf)
+        return cs_fail(CS_ERR_SPEC, "spec item %d '%s': expected 'conv FILTERS@SIZE' like 'conv 8@5 pad 2'", idx,
+                       item);
     snprintf(buf, sizeof buf, "%s", w);
-    char *at = strchr(buf, '@');
-    if (!at) return 0;
-    *at = 0;
-    char *ks = at + 1, *x = strchr(ks, 'x');
+    buf[at - w] = 0;
+    char *ks = buf + (at - w) + 1, *x = strchr(ks, 'x');
     if (x) {
         *x = 0;
-        if (strcmp(ks, x + 1) != 0) return 0; /* square kernels only */
+        if (strcmp(ks, x + 1) != 0)
+            return cs_fail(CS_ERR_SPEC, "spec item %d '%s': kernels are square (%sx%s given)", idx, item, ks, x + 1);
     }
-    *a = parse_int(buf);
-    *k = parse_int(ks);
-    return *a > 0 && *k > 0;
+    int why = parse_uint(buf, 1, CS_NET_MAX_CHANNELS, a);
+    if (why) return number_fail(idx, item, "filter count", buf, why, 1, CS_NET_MAX_CHANNELS);
+    if ((why = parse_uint(ks, 1, CS_NET_MAX_SIDE, k))) return number_fail(idx, item, "kernel size", ks, why, 1, CS_NET_MAX_SIDE);
+    return CS_OK;
 }
 
-/* Parses optional "stride S" / "pad P" pairs from words[i..n). */
+/* Parses optional "stride S" / "pad P" pairs from words[i..n). Pooling takes no padding
+ * (its windows stay inside the input, as in PyTorch's floor mode without padding). */
 static cs_status parse_options(char **words, int i, int n, int idx, const char *item, layer_desc *d, int allow_pad)
 {
     for (; i < n; i += 2) {
         int is_stride = strcmp(words[i], "stride") == 0, is_pad = strcmp(words[i], "pad") == 0;
-        if (!is_stride && !(is_pad && allow_pad))
+        if (is_pad && !allow_pad)
+            return cs_fail(CS_ERR_SPEC, "spec item %d '%s': pooling takes no padding in convscope (PyTorch allows at "
+                           "most half the window, %d here); pad the conv before it instead", idx, item, d->k / 2);
+        if (!is_stride && !is_pad)
             return cs_fail(CS_ERR_SPEC, "spec item %d '%s': unexpected '%s' (expected %s)", idx, item, words[i],
                            allow_pad ? "'stride S' or 'pad P'" : "'stride S'");
-        int v = i + 1 < n ? parse_int(words[i + 1]) : -1;
-        if (v < 0 || (is_stride && v == 0))
-            return cs_fail(CS_ERR_SPEC, "spec item %d '%s': '%s' needs a %s number after it", idx, item, words[i],
-                           is_stride ? "positive" : "non-negative");
+        if (i + 1 >= n)
+            return cs_fail(CS_ERR_SPEC, "spec item %d '%s': '%s' needs a number after it", idx, item, words[i]);
+        const long lo = is_stride ? 1 : 0, hi = CS_NET_MAX_SIDE;
+        int v, why = parse_uint(words[i + 1], lo, hi, &v);
+        if (why) return number_fail(idx, item, words[i], words[i + 1], why, lo, hi);
         if (is_stride) d->stride = v;
         else d->pad = v;
+    }
+    return CS_OK;
+}
+
+/* Parses "HxWxC" into the input shape; 0, or the status with the message. */
+static cs_status parse_input_shape(const char *w, int idx, const char *item, int *h, int *wd, int *c)
+{
+    char buf[64];
+    const char *what[3] = {"height", "width", "channels"};
+    const long hi[3] = {CS_NET_MAX_SIDE, CS_NET_MAX_SIDE, CS_NET_MAX_CHANNELS};
+    int *out[3] = {h, wd, c};
+    snprintf(buf, sizeof buf, "%s", w);
+    char *p = buf;
+    for (int i = 0; i < 3; i++) {
+        char *x = i < 2 ? strchr(p, 'x') : NULL;
+        if ((i < 2 && !x) || strlen(w) >= sizeof buf)
+            return cs_fail(CS_ERR_SPEC, "spec item %d '%s': a spec starts with the input shape, like 'input 28x28x1' "
+                           "(height x width x channels)", idx, item);
+        if (x) *x = 0;
+        const int why = parse_uint(p, 1, hi[i], out[i]);
+        if (why) return number_fail(idx, item, what[i], p, why, 1, hi[i]);
+        if (x) p = x + 1;
     }
     return CS_OK;
 }
@@ -130,13 +173,12 @@ static cs_status parse_spec(const char *spec, int *in_h, int *in_w, int *in_c, l
         }
         if (!have_input) {
             int h, w, c;
-            char extra;
-            if (strcmp(words[0], "input") != 0 || nw != 2 || sscanf(words[1], "%dx%dx%d%c", &h, &w, &c, &extra) != 3 ||
-                h <= 0 || w <= 0 || c <= 0) {
-        st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': a spec starts with the input shape, like 'input 28x28x1' "
+            if (strcmp(words[0], "input") != 0 || nw != 2) {
+                st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': a spec starts with the input shape, like 'input 28x28x1' "
                              "(height x width x channels)", idx, original);
                 goto done;
             }
+            if ((st = parse_input_shape(words[1], idx, original, &h, &w, &c))) goto done;
             *in_h = h, *in_w = w, *in_c = c;
             have_input = 1;
             continue;
@@ -150,27 +192,36 @@ static cs_status parse_spec(const char *spec, int *in_h, int *in_w, int *in_c, l
         const char *kw = words[0];
         if (strcmp(kw, "conv") == 0) {
             d.kind = CS_LAYER_CONV;
-            if (nw < 2 || !parse_conv_shape(words[1], &d.a, &d.k)) {
-        st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': expected 'conv FILTERS@SIZE' like 'conv 8@5 pad 2'", idx,
+            if (nw < 2) {
+                st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': expected 'conv FILTERS@SIZE' like 'conv 8@5 pad 2'", idx,
                              original);
                 goto done;
             }
+            if ((st = parse_conv_shape(words[1], idx, original, &d.a, &d.k))) goto done;
             if ((st = parse_options(words, 2, nw, idx, original, &d, 1))) goto done;
         } else if (strcmp(kw, "maxpool") == 0 || strcmp(kw, "pool") == 0 || strcmp(kw, "avgpool") == 0) {
             d.kind = strcmp(kw, "avgpool") == 0 ? CS_LAYER_AVGPOOL : CS_LAYER_MAXPOOL;
-            d.k = nw >= 2 ? parse_int(words[1]) : -1;
-            if (d.k <= 0) {
-        st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': expected '%s SIZE [stride S]' like '%s 2'", idx, original,
+            if (nw < 2) {
+                st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': expected '%s SIZE [stride S]' like '%s 2'", idx, original,
                              kw, kw);
+                goto done;
+            }
+            const int why = parse_uint(words[1], 1, CS_NET_MAX_SIDE, &d.k);
+            if (why) {
+                st = number_fail(idx, original, "window size", words[1], why, 1, CS_NET_MAX_SIDE);
                 goto done;
             }
             d.stride = d.k;
             if ((st = parse_options(words, 2, nw, idx, original, &d, 0))) goto done;
         } else if (strcmp(kw, "fc") == 0 || strcmp(kw, "dense") == 0) {
             d.kind = CS_LAYER_FC;
-            d.a = nw == 2 ? parse_int(words[1]) : -1;
-            if (d.a <= 0) {
-        st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': expected 'fc OUTPUTS' like 'fc 10'", idx, original);
+            if (nw != 2) {
+                st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': expected 'fc OUTPUTS' like 'fc 10'", idx, original);
+                goto done;
+            }
+            const int why = parse_uint(words[1], 1, CS_NET_MAX_CHANNELS, &d.a);
+            if (why) {
+                st = number_fail(idx, original, "output count", words[1], why, 1, CS_NET_MAX_CHANNELS);
                 goto done;
             }
         } else if (strcmp(kw, "relu") == 0 || strcmp(kw, "tanh") == 0 || strcmp(kw, "sigmoid") == 0 ||
@@ -219,10 +270,56 @@ static const char *kind_word(cs_layer_kind k)
 
 static size_t out_count(const cs_layer *L) { return (size_t)L->out_c * L->out_h * L->out_w; }
 
+void cs_net_budget_defaults(cs_net_budget *b)
+{
+    b->max_input_values = CS_NET_MAX_INPUT_VALUES;
+    b->max_params = CS_NET_MAX_PARAMS;
+    b->max_bytes = CS_NET_MAX_BYTES;
+}
+
+/* The budgets, checked after the shapes are known and before the parameter, gradient and
+ * activation blocks are allocated. Sums in double: no product of the spec's numbers can
+ * overflow it. */
+static cs_status check_budget(const cs_net *net, const cs_net_budget *b, size_t n_params, size_t scratch)
+{
+    const double in = (double)net->in_c * net->in_h * net->in_w, batch = net->max_batch;
+    if (in > (double)b->max_input_values)
+        return cs_fail(CS_ERR_SHAPE, "input %dx%dx%d has %.0f values, over the budget of %zu per image (e.g. "
+                       "4096x4096x1): use a smaller input", net->in_h, net->in_w, net->in_c, in, b->max_input_values);
+    if ((double)n_params > (double)b->max_params)
+        return cs_fail(CS_ERR_SHAPE, "the net has %zu parameters, over the budget of %zu: use fewer or smaller "
+                       "filters, or a smaller fully connected layer", n_params, b->max_params);
+    double acts = in;
+    for (int l = 0; l < net->n_layers; l++) {
+        const cs_layer *L = &net->layers[l];
+        const double n = (double)L->out_c * L->out_h * L->out_w;
+        acts += n * (L->kind == CS_LAYER_MAXPOOL ? 3 : 2); /* out, dout (and argmax) */
+    }
+    /* parameters, gradients and one gradient block per batch chunk; one thread's scratch */
+    const double param_bytes = 4.0 * (double)n_params * (2 + CS_NET_MIN_CHUNKS), act_bytes = 4.0 * acts * batch;
+    const double bytes = param_bytes + act_bytes + 4.0 * (double)scratch;
+    if (bytes > (double)b->max_bytes)
+        return cs_fail(CS_ERR_SHAPE, "the net needs %.2f GiB for a batch of %d (activations %.2f GiB, parameters "
+                       "%.2f GiB, scratch %.2f GiB), over the budget of %.2f GiB: use a smaller input, fewer or "
+                       "narrower layers, or a smaller batch", bytes / 1073741824.0, net->max_batch,
+                       act_bytes / 1073741824.0, param_bytes / 1073741824.0, 4.0 * (double)scratch / 1073741824.0,
+                       (double)b->max_bytes / 1073741824.0);
+    return CS_OK;
+}
+
 cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch)
 {
+    return cs_net_create_budget(out, spec_or_preset, max_batch, NULL);
+}
+
+cs_status cs_net_create_budget(cs_net **out, const char *spec_or_preset, int max_batch, const cs_net_budget *budget)
+{
     *out = NULL;
-    if (max_batch <= 0) return cs_fail(CS_ERR_ARG, "batch size must be positive (got %d)", max_batch);
+    cs_net_budget defaults;
+    cs_net_budget_defaults(&defaults);
+    if (!budget) budget = &defaults;
+    if (max_batch <= 0 || max_batch > CS_NET_MAX_BATCH)
+        return cs_fail(CS_ERR_ARG, "batch size %d is out of range (expected 1..%d)", max_batch, CS_NET_MAX_BATCH);
     const char *preset = cs_net_preset_spec(spec_or_preset);
     const char *spec = preset ? preset : spec_or_preset;
     layer_desc descs[MAX_LAYERS];
@@ -270,11 +367,6 @@ cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch)
                                d->k, d->k, h, w, c, is_conv ? " plus its padding" : "");
                 goto fail;
             }
-            if (is_conv && d->pad >= d->k) {
-                st = cs_fail(CS_ERR_SHAPE, "layer %d (%s): padding %d is not smaller than the kernel size %d", l + 1,
-                               L->name, d->pad, d->k);
-                goto fail;
-            }
             L->out_h = cs_out_size(h, d->k, d->stride, d->pad);
             L->out_w = cs_out_size(w, d->k, d->stride, d->pad);
             L->out_c = is_conv ? d->a : c;
@@ -320,6 +412,7 @@ cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch)
         c = L->out_c, h = L->out_h, w = L->out_w;
     }
     net->n_classes = c * h * w;
+    if ((st = check_budget(net, budget, n_params, scratch))) goto fail;
 
     /* Second pass: one parameter block, one gradient block, per-layer buffers. */
     net->n_params = n_params;

@@ -2,9 +2,11 @@
  *
  * Spec grammar (tokens separated by ',' or '|' or '->' or newlines; case-insensitive):
  *   input HxWxC                first token, e.g. "input 28x28x1"
- *   conv OC@K [stride S] [pad P]   e.g. "conv 8@5 pad 2" (also "conv 8@5x5 pad 2"); square kernels
+ *   conv OC@K [stride S] [pad P]   e.g. "conv 8@5 pad 2" (also "conv 8@5x5 pad 2"); square kernels;
+ *                              any pad >= 0 whose padded input holds the kernel, as PyTorch
+ *                              (outputs whose window lies in the padding are the bias)
  *   relu | tanh | sigmoid
- *   maxpool K [stride S]       stride defaults to K; also "pool K" (= maxpool)
+ *   maxpool K [stride S]       stride defaults to K; also "pool K" (= maxpool); no padding
  *   avgpool K [stride S]
  *   fc OUT                     fully connected (flattens its input)
  *   softmax                    optional last layer
@@ -88,15 +90,44 @@ typedef struct {
     double *prof_thread;      /* owned: per-thread timers behind prof_fwd and prof_bwd */
 } cs_net;
 
+/* Numbers in a spec: sides (input height and width, kernel and window sizes, stride, pad)
+ * 1..CS_NET_MAX_SIDE (pad from 0), counts (input channels, filters, fc outputs)
+ * 1..CS_NET_MAX_CHANNELS; others are refused naming the item, never wrapped. */
+#define CS_NET_MAX_SIDE 4096
+#define CS_NET_MAX_CHANNELS 65536
+#define CS_NET_MAX_BATCH (1 << 20)
+
+/* Budgets checked by cs_net_create before the parameter, gradient and activation blocks
+ * are allocated: values per input image (16,777,216: 4096x4096x1), parameters
+ * (16,777,216), and the bytes of parameters, gradients, per-chunk gradient blocks, the
+ * input and every layer's outputs and deltas for the max batch, plus one thread's conv
+ * scratch (2 GiB). The mnist preset at batch 20 takes 2.6 MB. */
+#define CS_NET_MAX_INPUT_VALUES ((size_t)1 << 24)
+#define CS_NET_MAX_PARAMS ((size_t)1 << 24)
+#define CS_NET_MAX_BYTES ((uint64_t)2 << 30)
+
+typedef struct {
+    size_t max_input_values;  /* per image */
+    size_t max_params;
+    uint64_t max_bytes;
+} cs_net_budget;
+
+/* The defaults above. */
+void cs_net_budget_defaults(cs_net_budget *b);
+
 /* Preset specs by name ("mnist", "cifar", "article"); NULL if unknown. Static strings. */
 const char *cs_net_preset_spec(const char *name);
 /* Comma-separated list of the preset names (static). */
 const char *cs_net_preset_names(void);
 
-/* Builds a network from a preset name or a spec. Parameters are zero until
- * cs_net_init_params. On failure *out is NULL and cs_last_error() names the token
- * or layer and the shapes. The caller owns *out: free with cs_net_destroy. */
+/* Builds a network from a preset name or a spec, within the default budgets. Parameters
+ * are zero until cs_net_init_params. max_batch in 1..CS_NET_MAX_BATCH. On failure *out is
+ * NULL and cs_last_error() names the token or layer and the shapes, or the budget and what
+ * the net would need (CS_ERR_SPEC, CS_ERR_SHAPE, CS_ERR_ARG, CS_ERR_NOMEM). The caller
+ * owns *out: free with cs_net_destroy. */
 cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch);
+/* The same within budget (NULL: the defaults). */
+cs_status cs_net_create_budget(cs_net **out, const char *spec_or_preset, int max_batch, const cs_net_budget *budget);
 void cs_net_destroy(cs_net *net);
 
 /* He initialisation (normal, std sqrt(2/fan_in)) for layers followed by ReLU, Xavier
