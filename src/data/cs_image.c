@@ -393,9 +393,15 @@ static cs_status unknown_format(const char *name, const uint8_t *p, size_t n)
     if (n == 0) return cs_fail(CS_ERR_FORMAT, "%s: empty file (0 bytes), expected an image", name);
     char hex[3 * 8 + 1] = "";
     for (size_t i = 0; i < n && i < 8; i++) snprintf(hex + 3 * i, 4, "%s%02x", i ? " " : "", p[i]);
-    if (n >= 2 && (starts(p, n, "\x89PNG", 4) || starts(p, n, "\xff\xd8", 2) || starts(p, n, "GIF8", 4)))
-        return cs_fail(CS_ERR_FORMAT, "%s: truncated image: %zu bytes, the signature is cut (starts %s)", name, n,
-                       hex);
+    /* the whole file is the start of a signature */
+    static const struct {
+        const char *magic, *format;
+        size_t len;
+    } sigs[] = {{"\x89PNG\r\n\x1a\n", "PNG", 8}, {"\xff\xd8\xff", "JPEG", 3}, {"GIF89a", "GIF", 6}, {"GIF87a", "GIF", 6}};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        if (n < sigs[i].len && memcmp(p, sigs[i].magic, n) == 0)
+            return cs_fail(CS_ERR_FORMAT, "%s: truncated %s: %zu bytes, cut inside its %zu-byte signature", name,
+                           sigs[i].format, n, sigs[i].len);
     return cs_fail(CS_ERR_FORMAT, "%s: not an image convscope reads: expected %s, found a file starting with %s", name,
                    cs_image_formats(), hex);
 }
