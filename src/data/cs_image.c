@@ -152,6 +152,11 @@ static cs_status pnm_plain(const cs_image_ctx *cx, const char *fmt, cursor *cu, 
             const size_t at = cu->off;
             cs_status st = pnm_number(cx, fmt, cu, "sample", 65535, &v);
             if (st) return st;
+            /* a number the file ends in may have been cut ("255" to "2"): a sample ends in
+             * whitespace, as every writer ends its lines */
+            if (cu->off >= cu->n)
+                return cs_fail(CS_ERR_FORMAT, "%s: truncated %s: the file ends at byte %zu inside or right after "
+                               "sample %zu (expected whitespace after every sample)", cx->name, fmt, cu->n, i);
             if (v > maxval)
                 return cs_fail(CS_ERR_FORMAT, "%s: %s sample %zu at byte %zu is %llu, above the maxval %llu", cx->name,
                                fmt, i, at, (unsigned long long)v, (unsigned long long)maxval);
@@ -392,7 +397,7 @@ static cs_status unknown_format(const char *name, const uint8_t *p, size_t n)
                        cs_image_formats());
     if (n == 0) return cs_fail(CS_ERR_FORMAT, "%s: empty file (0 bytes), expected an image", name);
     char hex[3 * 8 + 1] = "";
-    for (size_t i = 0; i < n && i < 8; i++) snprintf(hex + 3 * i, 4, "%s%02x", i ? " " : "", p[i]);
+    for (size_t i = 0, at = 0; i < n && i < 8; i++) at += (size_t)snprintf(hex + at, sizeof hex - at, "%s%02x", i ? " " : "", p[i]);
     /* the whole file is the start of a signature */
     static const struct {
         const char *magic, *format;
