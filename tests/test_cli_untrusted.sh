@@ -2,9 +2,8 @@
 # test_cli_untrusted.sh - issue 10 end to end: every kind of hostile or ordinary-looking file
 # through the commands a teacher would use (convolve, export, train), each under a 10 s
 # timeout (30 s in a sanitizer build) and, where the build allows it, a 1 GiB address-space
-# limit. A hostile file must
-# give exit 1 and one line naming the file, what was expected and what was found; an
-# ordinary one the right numbers.
+# limit. A hostile file must give exit 1 and one line naming the file, what was expected and
+# what was found; an ordinary one the right numbers.
 # usage: test_cli_untrusted.sh PATH/TO/convscope PATH/TO/untrusted_files.py
 #   (set CS_VALGRIND=1 to run every command under valgrind --error-exitcode=9 instead)
 set -u
