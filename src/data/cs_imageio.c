@@ -3,10 +3,12 @@
  * PNG reading. See cs_imageio.h. */
 #include "cs_imageio.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gif_lib.h>
 
@@ -98,7 +100,14 @@ cs_status cs_image_write_gif(const char *path, const uint8_t *frames, int n_fram
     memcpy(full, pal, (size_t)pal_size * sizeof *pal);
     ColorMapObject *cmap = GifMakeMapObject(1 << bits, full);
     int err = 0;
-    GifFileType *gif = cmap ? EGifOpenFileName(path, false, &err) : NULL;
+    /* written to PATH.tmp.PID and renamed, so a failed write leaves no half GIF */
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp) {
+        GifFreeMapObject(cmap);
+        free(idx);
+        return cs_fail(CS_ERR_ARG, "%s: path too long", path);
+    }
+    GifFileType *gif = cmap ? EGifOpenFileName(tmp, false, &err) : NULL;
     if (!gif) {
         GifFreeMapObject(cmap);
         free(idx);
@@ -126,8 +135,13 @@ cs_status cs_image_write_gif(const char *path, const uint8_t *frames, int n_fram
     GifFreeMapObject(cmap);
     free(idx);
     if (!ok) {
-        remove(path);
+        remove(tmp);
         return cs_fail(CS_ERR_IO, "%s: writing the GIF failed (%s)", path, GifErrorString(err));
+    }
+    if (rename(tmp, path) != 0) {
+        const int e = errno;
+        remove(tmp);
+        return cs_fail(CS_ERR_IO, "%s: cannot rename %s over it (%s)", path, tmp, strerror(e));
     }
     return CS_OK;
 }

@@ -19,7 +19,7 @@ cs_status cs_image_write_png(const char *path, const uint8_t *rgb, int w, int h)
 /* Writes n_frames frames (n_frames, h, w, 3), contiguous, as a looping animated GIF with
  * delay_cs hundredths of a second per frame. The palette is exact when the frames use at
  * most 256 colours together (a colormap plus a background does, nearly always), and a
- * shared median-cut palette otherwise. w and h in 1..65535. */
+ * shared median-cut palette otherwise. w and h in 1..65535. Written atomically, as PNGs are. */
 cs_status cs_image_write_gif(const char *path, const uint8_t *frames, int n_frames, int w, int h, int delay_cs);
 
 /* Loads an image file (the formats of cs_image.h) as a dataset of one image of c x h x w
