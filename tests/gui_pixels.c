@@ -28,11 +28,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <stb_image.h>
-
 #include "cs_colormap.h"
 #include "cs_demo_images.h"
 #include "cs_filters.h"
+#include "cs_image.h"
 #include "cs_layout.h"
 #include "cs_net.h"
 #include "cs_step_layout.h"
@@ -61,12 +60,12 @@ typedef struct {
 static image load(const char *path)
 {
     image im = {0};
-    int c;
-    im.px = stbi_load(path, &im.w, &im.h, &c, 3);
-    if (!im.px) {
-        fprintf(stderr, "gui_pixels: cannot read %s: %s\n", path, stbi_failure_reason());
+    cs_image img;
+    if (cs_image_read(&img, path, 3, NULL) != CS_OK) {
+        fprintf(stderr, "gui_pixels: %s\n", cs_last_error());
         exit(1);
     }
+    im.px = img.px, im.w = img.w, im.h = img.h; /* img.px is ours to free */
     return im;
 }
 
@@ -197,7 +196,7 @@ static int timeline_main(const char *spec, const char *state, const char *path)
         check(count_colour(&im, L.loss_plot, TRAIN_C, 40) > 40, "the loaded history drawn as the train curve");
         check(recorded > (long)(0.9f * tr.w), "the loaded records span the track");
     }
-    stbi_image_free(im.px);
+    free(im.px);
     printf("%d check(s) failed\n", failures);
     return failures ? 1 : 0;
 }
@@ -220,8 +219,8 @@ static int kernels_main(const char *spec, const char *how, const char *pa, const
     const int same = strcmp(how, "same") == 0;
     snprintf(what, sizeof what, "kernel tiles %s (mean difference %.3f over %d tiles)", same ? "equal" : "differ", d, tiles);
     check(tiles > 0 && (same ? d < 0.5 : d > 3.0), what);
-    stbi_image_free(a.px);
-    stbi_image_free(b.px);
+    free(a.px);
+    free(b.px);
     printf("%d check(s) failed\n", failures);
     return failures ? 1 : 0;
 }
@@ -251,8 +250,8 @@ static int same_main(const char *spec, const char *pa, const char *pb)
         snprintf(what, sizeof what, "%s panel identical in both runs (%ld pixels differ)", panels[i].name, differ);
         check(differ == 0, what);
     }
-    stbi_image_free(a.px);
-    stbi_image_free(b.px);
+    free(a.px);
+    free(b.px);
     printf("%d check(s) failed\n", failures);
     return failures ? 1 : 0;
 }
@@ -347,8 +346,8 @@ static int step_checks(char **argv)
     cs_stepper_free(&st);
     cs_filter_free(&k);
     cs_demo_image_free(&img);
-    stbi_image_free(start.px), stbi_image_free(early.px), stbi_image_free(late.px), stbi_image_free(sw.px);
-    stbi_image_free(help.px);
+    free(start.px), free(early.px), free(late.px), free(sw.px);
+    free(help.px);
     printf("%d check(s) failed\n", failures);
     return failures ? 1 : 0;
 }
@@ -374,7 +373,7 @@ int main(int argc, char **argv)
         char what[300];
         snprintf(what, sizeof what, "%s is %dx%d (want %sx%s)", argv[2], im.w, im.h, argv[3], argv[4]);
         check(im.w == atoi(argv[3]) && im.h == atoi(argv[4]), what);
-        stbi_image_free(im.px);
+        free(im.px);
         return failures ? 1 : 0;
     }
     if (argc == 7 && strcmp(argv[1], "step") == 0) return step_checks(argv);
@@ -450,9 +449,9 @@ int main(int argc, char **argv)
     check(count_bright(&help, L.help) > 2000, "help overlay has text");
 
     cs_net_destroy(net);
-    stbi_image_free(early.px);
-    stbi_image_free(late.px);
-    stbi_image_free(help.px);
+    free(early.px);
+    free(late.px);
+    free(help.px);
     printf("%d check(s) failed\n", failures);
     return failures ? 1 : 0;
 }

@@ -82,7 +82,7 @@ one_line_error
 contains err "'four' is not a number"
 run 1 --image demo:curve --kernel curve --stride 0
 one_line_error
-contains err "stride must be at least 1"
+contains err "stride 0 is out of range (1..65536)"
 run 1 --image demo:checker --kernel gaussian5 --stride 1 --pad 0 --at 20,0
 one_line_error
 contains err "outside the 20x20 output"

@@ -57,11 +57,57 @@ static void test_ranges(void **state)
     assert_memory_equal(rgb + 3, cs_colormap_table(CS_CMAP_VIRIDIS) + 765, 3);
 }
 
+/* Issue 11: ranges that overflow to Inf, have zero width or are NaN, and values that are
+ * Inf or NaN, all give an entry of the table, and the one a reader expects. */
+static void test_hostile_ranges(void **state)
+{
+    (void)state;
+    const uint8_t *t = cs_colormap_table(CS_CMAP_RDBU);
+    uint8_t rgb[3];
+    /* two weights at +-3e38: the width overflows float */
+    const float w[4] = {3e38f, -3e38f, 0.0f, 1.0f};
+    cs_value_range r = cs_value_range_of(w, 4, 1);
+    assert_true(isfinite(r.hi - r.lo) && r.hi > r.lo);
+    cs_colormap_rgb(CS_CMAP_RDBU, r, 3e38f, rgb);
+    assert_memory_equal(rgb, t + 3 * 255, 3);
+    cs_colormap_rgb(CS_CMAP_RDBU, r, -3e38f, rgb);
+    assert_memory_equal(rgb, t, 3);
+    cs_colormap_rgb(CS_CMAP_RDBU, r, 0.0f, rgb);
+    assert_memory_equal(rgb, t + 3 * 128, 3); /* the middle: 0.5 * 255 + 0.5 = 128 */
+    /* the same range given by hand, unsanitised, and an infinite one */
+    const cs_value_range raw[5] = {{-3e38f, 3e38f}, {-INFINITY, INFINITY}, {100.0f, 100.0f}, {NAN, NAN}, {5.0f, -5.0f}};
+    const float vals[6] = {0.0f, 1e38f, INFINITY, -INFINITY, NAN, 100.0f};
+    for (int i = 0; i < 5; i++)
+        for (int j = 0; j < 6; j++) {
+            const float n = cs_value_range_normalize(raw[i], vals[j]);
+            if (!(n >= 0.0f && n <= 1.0f)) fail_msg("range %d value %d: %g", i, j, (double)n);
+            cs_colormap_rgb(CS_CMAP_VIRIDIS, raw[i], vals[j], rgb); /* in the table: ASan checks */
+        }
+    assert_float_equal(cs_value_range_normalize(raw[1], INFINITY), 1.0f, 0);
+    assert_float_equal(cs_value_range_normalize(raw[1], -INFINITY), 0.0f, 0);
+    assert_float_equal(cs_value_range_normalize(raw[1], 0.0f), 0.5f, 1e-6f);
+    /* all weights 0 and a bias of 100: a map of one value has zero width */
+    const float flat[4] = {100, 100, 100, 100};
+    cs_value_range f = cs_value_range_of(flat, 4, 0);
+    assert_true(f.hi > f.lo && f.lo < 100.0f && f.hi > 100.0f);
+    assert_float_equal(cs_value_range_normalize(f, 100.0f), 0.5f, 1e-3f);
+    assert_float_equal(cs_value_range_normalize(raw[2], 100.0f), 0.5f, 1e-3f);
+    assert_float_equal(cs_value_range_normalize(raw[2], 101.0f), 1.0f, 0);
+    /* drawable: finite width in float, order kept */
+    for (int i = 0; i < 5; i++) {
+        const cs_value_range d = cs_value_range_drawable(raw[i]);
+        assert_true(isfinite(d.lo) && isfinite(d.hi) && d.hi > d.lo && isfinite(d.hi - d.lo));
+    }
+    const cs_value_range ok = cs_value_range_drawable((cs_value_range){-2.0f, 3.0f});
+    assert_true(ok.lo == -2.0f && ok.hi == 3.0f); /* a sane range is left alone */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tables),
         cmocka_unit_test(test_ranges),
+        cmocka_unit_test(test_hostile_ranges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,13 +15,25 @@
 
 #include <cmocka.h>
 #include <gif_lib.h>
-#include <stb/stb_image.h>
 
 #include "cs_colormap.h"
 #include "cs_export.h"
+#include "cs_image.h"
 #include "cs_imageio.h"
 #include "cs_inspect.h"
 #include "cs_rng.h"
+
+/* The RGB pixels of an image file (caller frees), through the project's own decoder. */
+static unsigned char *load_rgb(const char *path, int *w, int *h)
+{
+    cs_image img;
+    if (cs_image_read(&img, path, 3, NULL) != CS_OK) {
+        fprintf(stderr, "%s\n", cs_last_error());
+        return NULL;
+    }
+    *w = img.w, *h = img.h;
+    return img.px;
+}
 
 typedef struct {
     char dir[200];
@@ -146,13 +158,13 @@ static void test_png_and_gif_decode(void **state)
 
     snprintf(f->path, sizeof f->path, "%s/k.png", f->dir);
     assert_int_equal(cs_image_write_png(f->path, frames, g.w, g.h), CS_OK);
-    int pw, ph, pn;
-    unsigned char *px = stbi_load(f->path, &pw, &ph, &pn, 3);
+    int pw, ph;
+    unsigned char *px = load_rgb(f->path, &pw, &ph);
     assert_non_null(px);
     assert_int_equal(pw, g.w);
     assert_int_equal(ph, g.h);
     assert_memory_equal(px, frames, fb); /* lossless */
-    stbi_image_free(px);
+    free(px);
 
     /* GIF: sizes, frame count, and exact colours (fewer than 257 colours in all frames) */
     snprintf(f->path, sizeof f->path, "%s/a.gif", f->dir);
@@ -189,13 +201,13 @@ static void test_png_and_gif_decode(void **state)
     cs_export_filmstrip(strip, &sg, ptrs, 4, &st);
     snprintf(f->path, sizeof f->path, "%s/strip.png", f->dir);
     assert_int_equal(cs_image_write_png(f->path, strip, sg.w, sg.h), CS_OK);
-    px = stbi_load(f->path, &pw, &ph, &pn, 3);
+    px = load_rgb(f->path, &pw, &ph);
     assert_non_null(px);
     assert_int_equal(pw, 4 * g.w + 5 * st.gap);
     assert_int_equal(ph, g.h + 2 * st.gap);
     /* the last frame's first row sits at its tile */
     assert_memory_equal(px + 3 * ((size_t)st.gap * pw + st.gap + 3 * (g.w + st.gap)), frames + (N - 1) * fb, 3 * (size_t)g.w);
-    stbi_image_free(px);
+    free(px);
     free(strip);
     free(frames);
 }
@@ -311,14 +323,15 @@ static void test_recipe(void **state)
     assert_int_equal(wr.h[wr.n - 1], 28); /* ten outputs as one row of 24 px cells */
     char path[400];
     snprintf(path, sizeof path, "%s/input.png", f->dir);
-    int w, h, c;
-    unsigned char *px = stbi_load(path, &w, &h, &c, 3);
-    assert_non_null(px);
+    cs_image img;
+    assert_int_equal(cs_image_read(&img, path, 3, NULL), CS_OK);
+    assert_int_equal(img.w, 128);
+    const unsigned char *px = img.px;
     for (int y = 0; y < 32; y++)
         for (int x = 0; x < 32; x++)
             for (int ch = 0; ch < 3; ch++)
                 assert_int_equal(px[3 * ((size_t)(4 * y) * 128 + 4 * x) + ch], one.pixels[ch * 1024 + y * 32 + x]);
-    stbi_image_free(px);
+    cs_image_free(&img);
     assert_true(wr.n <= 16);
     for (int i = 0; i < wr.n; i++) {
         snprintf(path, sizeof path, "%s/%s", f->dir, wr.names[i]);

@@ -107,6 +107,11 @@ static void test_parse_ok(void **state)
     assert_int_equal(f.k, 1);
     assert_true(f.w[0] == 5.0f);
     cs_filter_free(&f);
+
+    /* a value under float's smallest is about 0, not an error; 1e36 is a float */
+    assert_int_equal(cs_filter_parse(&f, "1e-50 1e36\n-2 -3.4e38\n", "k"), CS_OK);
+    assert_true(f.w[0] == 0.0f && f.w[1] == 1e36f && f.w[3] == -3.4e38f);
+    cs_filter_free(&f);
 }
 
 /* Parses text and checks the status and that the message contains each needle. */
@@ -123,6 +128,31 @@ static void expect_parse_error(const char *text, const char *needle1, const char
     cs_filter_free(&f);
 }
 
+/* Windows Notepad: a UTF-8 byte-order mark and CRLF line ends read like the plain file. */
+static void test_parse_bom_crlf(void **state)
+{
+    (void)state;
+    const float want[9] = {1, 0, -1, 2, 0, -2, 1, 0, -1};
+    const char *texts[4] = {"1 0 -1\n2 0 -2\n1 0 -1\n", "\xEF\xBB\xBF" "1 0 -1\n2 0 -2\n1 0 -1\n",
+                            "1 0 -1\r\n2 0 -2\r\n1 0 -1\r\n", "\xEF\xBB\xBF" "1 0 -1\r\n2 0 -2\r\n1 0 -1\r\n"};
+    for (int i = 0; i < 4; i++) {
+        cs_filter f;
+        if (cs_filter_parse(&f, texts[i], "bom.txt") != CS_OK) fail_msg("text %d: %s", i, cs_last_error());
+        assert_int_equal(f.k, 3);
+        assert_int_equal(f.c, 1);
+        assert_memory_equal(f.w, want, sizeof want);
+        cs_filter_free(&f);
+    }
+    /* two channels separated by a CRLF blank line, after a mark and a comment */
+    cs_filter f;
+    assert_int_equal(cs_filter_parse(&f, "\xEF\xBB\xBF# rg\r\n1\r\n\r\n2\r\n", "bom.txt"), CS_OK);
+    assert_int_equal(f.c, 2);
+    assert_true(f.w[0] == 1.0f && f.w[1] == 2.0f);
+    cs_filter_free(&f);
+    /* the mark counts for nothing in column numbers: 'x' is at column 3 */
+    expect_parse_error("\xEF\xBB\xBF" "1 x\r\n", "k.txt:1:3:", "entry 'x' is not a number");
+}
+
 static void test_parse_errors(void **state)
 {
     (void)state;
@@ -133,8 +163,10 @@ static void test_parse_errors(void **state)
     expect_parse_error("1 2 3\n4 5\n6 7 8\n", "k.txt:2:4:", "row has 2 numbers but line 1 has 3");
     expect_parse_error("1 2 3\n4 5 6\n7 8 9 10\n", "k.txt:3:7:", "rows must have equal length");
     expect_parse_error("1 2 x\n", "k.txt:1:5:", "'x' is not a number");
-    expect_parse_error("1 2\n3 nan\n", "k.txt:2:3:", "'nan' is not a number");
-    expect_parse_error("1 2\n3 1/0\n", "k.txt:2:3:", "'1/0' is not a number");
+    expect_parse_error("1 2\n3 nan\n", "k.txt:2:3:", "entry 'nan' is not a finite number");
+    expect_parse_error("1 2\n3 -inf\n", "k.txt:2:3:", "entry '-inf' is not a finite number");
+    expect_parse_error("1 2\n3 1/0\n", "k.txt:2:3:", "entry '1/0' divides by zero");
+    expect_parse_error("1 2\n3 1e400\n", "k.txt:2:3:", "entry '1e400' is out of range");
     expect_parse_error("1 2\n3 4,,5\n", "k.txt:2:", "row has 3 numbers");
     /* non-square: fewer rows than columns (reported at the last row), more rows */
     expect_parse_error("1 2 3\n4 5 6\n", "k.txt:2:1:", "2 rows of 3 numbers (lines 1-2); kernels must be square");
@@ -145,8 +177,12 @@ static void test_parse_errors(void **state)
     expect_parse_error("scale 1/16\nscale 2\n1\n", "k.txt:2:1:", "second scale line");
     expect_parse_error("scale\n1\n", "k.txt:1:1:", "expected one number after 'scale'");
     expect_parse_error("scale one\n1\n", "k.txt:1:7:", "scale 'one' is not a number");
-    expect_parse_error("1e39 1\n1 1\n", "k.txt: channel 1, row 1, column 1", "too large for a float");
-    expect_parse_error("scale 1e30\n1e10\n", "too large for a float", NULL);
+    expect_parse_error("scale nan\n1\n", "k.txt:1:7:", "scale 'nan' is not a finite number");
+    /* float range: 3.4e38, for an entry, a fraction and an entry times the scale */
+    expect_parse_error("1e39 1\n1 1\n", "k.txt:1:1:", "entry '1e39' is out of range (a float holds at most about 3.4e38)");
+    expect_parse_error("1 3e38/0.5\n1 1\n", "k.txt:1:3:", "entry '3e38/0.5' is out of range");
+    expect_parse_error("scale 1e30\n\n1 2\n3 1e10\n", "k.txt:4:3: entry 1e+10 times scale 1e+30 (line 1)",
+                       "out of range");
     /* too big: 32 numbers on one line, and 17 channels */
     char big[256] = "";
     for (int i = 0; i < 32; i++)
@@ -215,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_preset_sums),
         cmocka_unit_test(test_parse_ok),
         cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_parse_bom_crlf),
         cmocka_unit_test(test_load_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -35,14 +35,18 @@ static void test_spec_errors(void **state)
     expect_error("input 28x28x1, leakyrelu x", CS_ERR_SPEC, "'leakyrelu [SLOPE]'");
     expect_error("input 28x28x1, globalavgpool 2", CS_ERR_SPEC, "takes no arguments");
     expect_error("input 28x28x1, conv 8@5 pad", CS_ERR_SPEC, "'pad' needs");
-    expect_error("input 28x28x1, conv 8@5 stride 0", CS_ERR_SPEC, "'stride' needs a positive");
+    expect_error("input 28x28x1, conv 8@5 stride 0", CS_ERR_SPEC, "stride 0 is out of range (expected 1..4096)");
     expect_error("input 28x28x1, conv 8@5 padding 2", CS_ERR_SPEC, "unexpected 'padding'");
     expect_error("input 28x28x1, convolution 8@5", CS_ERR_SPEC, "unknown layer 'convolution'");
     expect_error("input 28x28x1, relu 3", CS_ERR_SPEC, "takes no arguments");
     expect_error("input 28x28x1, fc", CS_ERR_SPEC, "'fc OUTPUTS'");
-    expect_error("input 28x28x1, maxpool x", CS_ERR_SPEC, "maxpool SIZE");
+    expect_error("input 28x28x1, maxpool x", CS_ERR_SPEC, "window size 'x' is not a whole number");
+    expect_error("input 28x28x1, maxpool", CS_ERR_SPEC, "maxpool SIZE");
     expect_error("input 28x28x1, maxpool 2 pad 1 include-pad", CS_ERR_SPEC, "unexpected 'include-pad'");
     expect_error("input 28x28x1, conv 2@3 ceil", CS_ERR_SPEC, "expected 'stride S' or 'pad P'");
+    expect_error("input 28x28x1, maxpool 2 window 1", CS_ERR_SPEC, "expected 'stride S'");
+    expect_error("input 28x28x1, conv 8@5 pad 99999999999", CS_ERR_SPEC, "pad 99999999999 is out of range");
+    expect_error("input 99999999999x1x1, fc 1", CS_ERR_SPEC, "height 99999999999 is out of range");
     expect_error("input 28x28x1", CS_ERR_SPEC, "no layers");
     expect_error("input 28x28x1, fc 10, input 3x3x1", CS_ERR_SPEC, "only be the first");
 }
@@ -56,12 +60,76 @@ static void test_shape_errors(void **state)
     /* a kernel bigger than the padded input */
     expect_error("input 4x4x1, conv 2@7 pad 1", CS_ERR_SHAPE, "conv1");
     expect_error("input 28x28x1, fc 10, softmax, relu", CS_ERR_SHAPE, "softmax may only be the last");
-    expect_error("input 28x28x1, conv 2@3 pad 3", CS_ERR_SHAPE, "padding 3");
-    expect_error("input 28x28x1, conv 2@5x3 pad 0 3", CS_ERR_SHAPE, "padding 0 3 0 3");
-    /* a pool window wholly in the padding would be -inf (max) or 0/0 (average) */
-    expect_error("input 8x8x1, maxpool 2 pad 2", CS_ERR_SHAPE, "not smaller than the 2x2 window");
-    expect_error("input 8x8x1, avgpool 3 pad 0 0 0 3", CS_ERR_SHAPE, "padding 0 0 0 3");
+    /* PyTorch's rules: any conv padding; pool padding at most half the window */
+    expect_error("input 8x8x1, maxpool 2 pad 2", CS_ERR_SHAPE, "more than half the 2x2 window");
+    expect_error("input 8x8x1, avgpool 3 pad 0 0 0 2", CS_ERR_SHAPE, "padding 0 0 0 2");
     expect_error("input 8x8x1, softmax", CS_ERR_SHAPE, "flat input");
+}
+
+/* Issue 9: numbers that do not fit are refused with their item and range, never wrapped;
+ * and a net over a budget is refused before its blocks are allocated. */
+static void test_numbers_and_budgets(void **state)
+{
+    (void)state;
+    expect_error("input 99999999999x1x1, fc 2", CS_ERR_SPEC,
+                 "spec item 1 'input 99999999999x1x1': height 99999999999 is out of range (expected 1..4096)");
+    expect_error("input 28x4294967297x1, fc 2", CS_ERR_SPEC, "width 4294967297 is out of range");
+    expect_error("input 28x28x-1, fc 2", CS_ERR_SPEC, "channels '-1' is not a whole number");
+    expect_error("input 28x28x1, conv 1@1000000", CS_ERR_SPEC,
+                 "spec item 2 'conv 1@1000000': kernel size 1000000 is out of range (expected 1..4096)");
+    expect_error("input 28x28x1, conv 99999999999999999999@3", CS_ERR_SPEC, "filter count 99999999999999999999 is out of range");
+    expect_error("input 28x28x1, conv 8@3 pad 2147483648", CS_ERR_SPEC, "pad 2147483648 is out of range (expected 0..4096)");
+    expect_error("input 28x28x1, fc 1e3", CS_ERR_SPEC, "output count '1e3' is not a whole number");
+    /* issue 12: a large input with parameter-free layers; then one that fits the input budget
+     * but not the memory budget, naming what it needs */
+    expect_error("input 4096x4096x3, relu, relu, relu, relu, relu, relu, relu, relu, relu, relu", CS_ERR_SHAPE,
+                 "input 4096x4096x3 has 50331648 values, over the budget of 16777216 per image");
+    /* 2048 * 2048 * 3 = 12,582,912 values, (input + 10 x (output + delta)) x 4 bytes x batch 4 = 3.94 GiB */
+    expect_error("input 2048x2048x3, relu, relu, relu, relu, relu, relu, relu, relu, relu, relu", CS_ERR_SHAPE,
+                 "the net needs 3.94 GiB for a batch of 4 (activations 3.94 GiB");
+    expect_error("input 4096x4096x1, fc 2", CS_ERR_SHAPE, "the net has 33554434 parameters, over the budget of 16777216");
+    /* a custom budget */
+    cs_net_budget b;
+    cs_net_budget_defaults(&b);
+    b.max_params = 100;
+    cs_net *net;
+    assert_int_equal(cs_net_create_budget(&net, "input 4x4x1, fc 5", 1, 1, &b), CS_OK); /* 5 * 16 + 5 = 85 */
+    cs_net_destroy(net);
+    assert_int_equal(cs_net_create_budget(&net, "input 4x4x1, fc 6", 1, 1, &b), CS_ERR_SHAPE); /* 102 */
+    assert_null(net);
+    assert_int_equal(cs_net_create(&net, "mnist", 0, 1), CS_ERR_ARG);
+    assert_int_equal(cs_net_create(&net, "mnist", CS_NET_MAX_BATCH + 1, 1), CS_ERR_ARG);
+}
+
+/* Issue 15: conv padding of any size is valid (PyTorch's rule); the border outputs of a
+ * 1x1 kernel with pad 2 are the bias, and the fast kernels agree with the reference. */
+static void test_pad_any_size(void **state)
+{
+    (void)state;
+    cs_net *net;
+    assert_int_equal(cs_net_create(&net, "input 2x2x1, conv 1@1 pad 2, fc 3", 2, 1), CS_OK);
+    assert_int_equal(net->layers[0].out_h, 6);
+    assert_int_equal(net->layers[0].out_w, 6);
+    net->layers[0].w[0] = 10.0f;
+    net->layers[0].b[0] = 0.5f;
+    const float x[4] = {1, 2, 3, 4};
+    memcpy(net->input, x, sizeof x);
+    memcpy(net->input + 4, x, sizeof x);
+    cs_net_forward(net, 2);
+    for (int i = 0; i < 2; i++) {
+        const float *y = cs_net_layer_output(net, 0, i);
+        for (int r = 0; r < 6; r++)
+            for (int c = 0; c < 6; c++) {
+                const int in = r >= 2 && r < 4 && c >= 2 && c < 4;
+                const float want = in ? 10.0f * x[(r - 2) * 2 + c - 2] + 0.5f : 0.5f;
+                if (y[r * 6 + c] != want) fail_msg("output (%d, %d) is %g, want %g", c, r, (double)y[r * 6 + c], (double)want);
+            }
+    }
+    cs_net_destroy(net);
+    /* a 3x3 kernel with pad 3 and 5 builds, so does stride 2 */
+    assert_int_equal(cs_net_create(&net, "input 5x5x2, conv 3@3 pad 5 stride 2, relu, conv 2@3 pad 3, fc 2", 3, 1), CS_OK);
+    assert_int_equal(net->layers[0].out_h, 7); /* (5 + 10 - 3) / 2 + 1 */
+    cs_net_destroy(net);
 }
 
 static void test_presets(void **state)
@@ -184,6 +252,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_spec_errors),
         cmocka_unit_test(test_shape_errors),
+        cmocka_unit_test(test_numbers_and_budgets),
+        cmocka_unit_test(test_pad_any_size),
         cmocka_unit_test(test_presets),
         cmocka_unit_test(test_net_gradients),
         cmocka_unit_test(test_probs_and_introspection),

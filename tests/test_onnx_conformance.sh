@@ -28,13 +28,13 @@ cat "$dir/out"
 grep '^fail' "$dir/out" >&2 && fail "supported cases failed (above)"
 
 summary=$(tail -n 1 "$dir/out")
-want="onnx-test: 99 pass, 0 fail, 57 unsupported, 858 skipped (operators outside --ops)"
+want="onnx-test: 96 pass, 0 fail, 60 unsupported, 858 skipped (operators outside --ops)"
 [ "$summary" = "$want" ] || fail "summary '$summary', want '$want'"
 
 # what each kind of case exercises
 for c in test_conv_with_strides_and_asymmetric_padding test_conv_with_autopad_same test_averagepool_2d_ceil \
-         test_averagepool_2d_pads_count_include_pad test_averagepool_2d_same_lower test_maxpool_2d_ceil \
-         test_maxpool_2d_pads test_maxpool_2d_same_upper test_globalaveragepool test_leakyrelu test_gemm_alpha \
+         test_averagepool_2d_same_lower test_maxpool_2d_ceil \
+         test_maxpool_2d_precomputed_pads test_maxpool_2d_same_upper test_globalaveragepool test_leakyrelu test_gemm_alpha \
          test_gemm_beta test_gemm_transposeB test_gemm_default_scalar_bias test_matmul_2d test_flatten_axis0 \
          test_flatten_axis2 test_reshape_reduced_dims test_softmax_large_number test_softmax_axis_2 \
          test_dropout_default test_identity test_Conv1d_stride test_Conv2d test_Conv2d_no_bias test_Linear \
@@ -46,6 +46,9 @@ while IFS='|' read -r c why; do
     grep "^unsupported *$c:" "$dir/out" | grep -qF -- "$why" || fail "$c is not unsupported for '$why': $(grep " $c:" "$dir/out")"
 done <<'CASES'
 test_Conv2d_groups|group 2; convscope convolutions have group 1
+test_maxpool_2d_pads|is more than half the 3x3 window: at most 1 above and below, 1 left and right (PyTorch's rule)
+test_averagepool_2d_pads|is more than half the 3x3 window
+test_averagepool_2d_pads_count_include_pad|is more than half the 3x3 window
 test_Conv2d_dilated|dilation 2; convscope supports dilation 1
 test_Conv3d|3-D (5-D tensor) Conv
 test_maxpool_2d_uint8|holds uint8; convscope nets take float tensors

@@ -124,7 +124,8 @@ static void fill_random(cs_rng *rng, float *v, size_t n)
 }
 
 /* Visiting every position (three ways: next, term by term, to_end) reproduces the
- * reference conv2d bit for bit, with and without ReLU, over strides 1-3, pads 0-2,
+ * reference conv2d bit for bit, with and without ReLU, over strides 1-3, pads 0-6 (also
+ * pads as large as the kernel or larger, whose border windows lie wholly in the padding),
  * 1 and 3 channels, odd and even kernels and non-square images. */
 static void test_matches_conv2d_bitwise(void **state)
 {
@@ -137,16 +138,16 @@ static void test_matches_conv2d_bitwise(void **state)
         for (int C = 1; C <= 3; C += 2)
             for (int K = 1; K <= 5; K++)
                 for (int S = 1; S <= 3; S++)
-                    for (int P = 0; P <= 2; P++) {
+                    for (int P = 0; P <= 6; P++) {
                         int H = shapes[si][0], W = shapes[si][1];
-                        if (P >= K || K > H + 2 * P || K > W + 2 * P)
+                        if (K > H + 2 * P || K > W + 2 * P)
                             continue;
                         float img[3 * 10 * 10], w[3 * 5 * 5], b;
                         fill_random(&rng, img, (size_t)C * H * W);
                         fill_random(&rng, w, (size_t)C * K * K);
                         fill_random(&rng, &b, 1);
                         int OH = cs_out_size(H, K, S, P), OW = cs_out_size(W, K, S, P);
-                        float ref[100], ref_relu[100];
+                        float ref[22 * 22], ref_relu[22 * 22];
                         cs_conv2d_forward_ref(ref, img, w, &b, 1, C, H, W, 1, K, S, P);
                         cs_relu_forward(ref_relu, ref, (size_t)OH * OW);
 
@@ -384,7 +385,7 @@ static void test_live_geometry(void **state)
 
     /* A refused geometry leaves everything as it was. */
     assert_int_equal(cs_stepper_set_geometry(&st, 0, 1), CS_ERR_ARG);
-    assert_non_null(strstr(cs_last_error(), "stride must be at least 1"));
+    assert_non_null(strstr(cs_last_error(), "stride 0 is out of range"));
     assert_int_equal(st.S, 1);
     assert_int_equal(st.P, 2);
     check_prefix(&st, ref);
@@ -416,13 +417,39 @@ static void expect_init_error(const float *img, int C, int H, int W, const float
     cs_stepper_free(&st); /* safe after a failed init */
 }
 
+/* Issue 15: a 1x1 kernel with pad 2 is valid, as in PyTorch; the outputs whose window lies
+ * in the padding are the bias. conv2d([[1, 2], [3, 4]], w = 10, b = 0.5, padding = 2) is 6x6:
+ * a ring two wide of 0.5 around 10.5, 20.5 / 30.5, 40.5. */
+static void test_pad_larger_than_kernel(void **state)
+{
+    (void)state;
+    const float img[4] = {1, 2, 3, 4}, w = 10.0f;
+    cs_stepper st;
+    assert_int_equal(cs_stepper_init(&st, img, 1, 2, 2, &w, 1, 0.5f, 1, 2, CS_STEPPER_ACT_NONE), CS_OK);
+    assert_int_equal(st.OH, 6);
+    assert_int_equal(st.OW, 6);
+    assert_int_equal(st.pad_mask[0], 1); /* the first window is all padding */
+    cs_stepper_to_end(&st);
+    for (int y = 0; y < 6; y++)
+        for (int x = 0; x < 6; x++) {
+            const int inside = y >= 2 && y < 4 && x >= 2 && x < 4;
+            const float want = inside ? 10.0f * img[(y - 2) * 2 + (x - 2)] + 0.5f : 0.5f;
+            if (st.output[y * 6 + x] != want) fail_msg("output (%d, %d) is %g, want %g", x, y, (double)st.output[y * 6 + x], (double)want);
+        }
+    /* and it can grow live past the kernel size */
+    assert_int_equal(cs_stepper_set_geometry(&st, 2, 5), CS_OK);
+    assert_int_equal(st.OH, 6); /* (2 + 10 - 1) / 2 + 1 */
+    cs_stepper_free(&st);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
     float img[16] = {0}, w[49] = {0};
-    expect_init_error(img, 1, 4, 4, w, 3, 0, 0, CS_ERR_ARG, "stride must be at least 1 (got 0)");
-    expect_init_error(img, 1, 4, 4, w, 3, 1, -1, CS_ERR_ARG, "pad must be 0 or more");
-    expect_init_error(img, 1, 4, 4, w, 3, 1, 3, CS_ERR_ARG, "at most 2");
+    expect_init_error(img, 1, 4, 4, w, 3, 0, 0, CS_ERR_ARG, "stride 0 is out of range (1..65536)");
+    expect_init_error(img, 1, 4, 4, w, 3, 1, -1, CS_ERR_ARG, "pad -1 is out of range (0..65536)");
+    /* any pad is valid, but the output map has a budget */
+    expect_init_error(img, 1, 4, 4, w, 3, 1, 3000, CS_ERR_SHAPE, "the output map would be 6002x6002 = 36024004 values");
     expect_init_error(img, 1, 4, 4, w, 7, 1, 0, CS_ERR_SHAPE, "kernel 7x7 is larger than the padded image 4x4");
     expect_init_error(img, 1, 4, 4, w, 7, 1, 0, CS_ERR_SHAPE, "pad of at least 2");
     expect_init_error(img, 1, 2, 4, w, 5, 1, 1, CS_ERR_SHAPE, "padded image 6x4");
@@ -448,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_matches_conv2d_bitwise),
         cmocka_unit_test(test_movement),
         cmocka_unit_test(test_padding_mask),
+        cmocka_unit_test(test_pad_larger_than_kernel),
         cmocka_unit_test(test_live_geometry),
         cmocka_unit_test(test_errors),
     };

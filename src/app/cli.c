@@ -9,9 +9,17 @@
 #include <string.h>
 #include <time.h>
 
+/* strtol and strtod skip leading space and take hex: an option value has neither. */
+static int plain_number(const char *s)
+{
+    return (*s >= '0' && *s <= '9') || ((*s == '-' || *s == '+' || *s == '.') && s[1] != '\0' && s[1] != ' ') ||
+           *s == '.';
+}
+
 int cs_cli_int(const char *s, long lo, long hi, int *out)
 {
     char *end;
+    if (!plain_number(s) || strpbrk(s, "xX")) return 0;
     errno = 0;
     long v = strtol(s, &end, 10);
     if (errno || end == s || *end || v < lo || v > hi) return 0;
@@ -19,9 +27,21 @@ int cs_cli_int(const char *s, long lo, long hi, int *out)
     return 1;
 }
 
+int cs_cli_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    char *end;
+    if (*s < '0' || *s > '9') return 0;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi) return 0;
+    *out = (uint64_t)v;
+    return 1;
+}
+
 int cs_cli_double(const char *s, double lo, double hi, double *out)
 {
     char *end;
+    if (!plain_number(s) || strpbrk(s, "xX")) return 0;
     errno = 0;
     double v = strtod(s, &end);
     if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi) return 0;
@@ -40,8 +60,18 @@ int cs_cli_bad_option(const char *cmd, int argc, char **argv, int ch, void (*usa
 
 int cs_cli_bad_value(const char *cmd, const char *option, const char *value, void (*usage)(FILE *))
 {
-    if (strcmp(option, "argument") == 0) fprintf(stderr, "convscope %s: unexpected argument '%s'\n\n", cmd, value);
-    else fprintf(stderr, "convscope %s: bad value '%s' for --%s\n\n", cmd, value, option);
+    if (strcmp(option, "argument") == 0) {
+        fprintf(stderr, "convscope %s: unexpected argument '%s'\n\n", cmd, value);
+    } else if (option == value || strcmp(option, value) == 0) {
+        /* given the value's own argv slot instead of the option's: the name is not known here */
+        fprintf(stderr, "convscope %s: bad value '%s' for the option before it\n\n", cmd, value);
+    } else {
+        /* "--delay=0" or "--delay" or "delay": the name alone */
+        const char *name = option[0] == '-' && option[1] == '-' ? option + 2 : option;
+        const char *eq = strchr(name, '=');
+        fprintf(stderr, "convscope %s: bad value '%s' for --%.*s\n\n", cmd, value,
+                eq ? (int)(eq - name) : (int)strlen(name), name);
+    }
     usage(stderr);
     return 2;
 }

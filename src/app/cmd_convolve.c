@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "cs_colormap.h"
 #include "cs_demo_images.h"
+#include "cs_image.h"
 #include "cs_imageio.h"
 #include "cs_filters.h"
 #include "cs_stepper.h"
@@ -32,25 +33,30 @@ static void convolve_usage(FILE *f)
 {
     fprintf(f,
             "usage: convscope convolve --image PATH|demo:NAME --kernel PRESET|PATH [--stride S] [--pad P]\n"
-            "                          [--bias B] [--relu] [--at X,Y] [--out MAP.png] [--json]\n\n"
+            "                          [--bias B] [--relu] [--at X,Y] [--out MAP.png] [--json]\n"
+            "                          [--max-pixels N]\n\n"
             "Slides one kernel over one image and prints the response map, or works out one output\n"
             "position as an equation: the window, the kernel, their products and the sum.\n\n"
-            "  --image PATH|demo:NAME  an image file (PNG, JPEG, BMP, GIF, ...), read as gray (RGB for a\n"
-            "                          3-channel kernel) and shrunk if larger than %d pixels; or a\n"
-            "                          built-in image: %s\n"
+            "  --image PATH|demo:NAME  an image file: %s;\n"
+            "                          read as gray (RGB for a 3-channel kernel) and shrunk if larger\n"
+            "                          than %d pixels; or a built-in image: %s\n"
             "  --kernel PRESET|PATH    a preset (%s)\n"
             "                          or a kernel text file: rows of numbers, '#' comments, 'scale 1/16',\n"
             "                          channels separated by a blank line\n"
             "  --stride S              step between windows (default 1)\n"
-            "  --pad P                 zero padding around the image (default 0)\n"
+            "  --pad P                 zero padding around the image (default 0; any size: windows wholly\n"
+            "                          in the padding output the bias)\n"
             "  --bias B                added to every sum (default 0)\n"
             "  --relu                  apply ReLU after the bias\n"
             "  --at X,Y                explain output column X, row Y (0-based)\n"
             "  --out MAP.png           write the response map as a PNG (blue < 0 < red, white = 0)\n"
             "  --json                  print JSON: the --at position, or else the whole map\n"
+            "  --max-pixels N          refuse image files of more than N pixels, before decoding them\n"
+            "                          (default %llu)\n"
             "  -h, --help              this help\n\n"
             "example: convscope convolve --image demo:curve --kernel curve --at 4,4\n",
-            MAX_IMAGE_SIDE, cs_demo_names(), cs_filter_preset_names());
+            cs_image_formats(), MAX_IMAGE_SIDE, cs_demo_names(), cs_filter_preset_names(),
+            (unsigned long long)CS_IMAGE_MAX_PIXELS_DEFAULT);
 }
 
 static int runtime_error(const char *msg)
@@ -322,12 +328,15 @@ int cs_cmd_convolve(int argc, char **argv)
     const char *image_spec = NULL, *kernel_spec = NULL, *out_path = NULL;
     int stride = 1, pad = 0, relu = 0, json = 0, have_at = 0, at_x = 0, at_y = 0;
     double bias = 0.0;
+    uint64_t max_pixels = CS_IMAGE_MAX_PIXELS_DEFAULT;
+    enum { OPT_MAX_PIXELS = 256 };
     static const struct option longopts[] = {
         {"image", required_argument, 0, 'i'}, {"kernel", required_argument, 0, 'k'},
         {"stride", required_argument, 0, 's'}, {"pad", required_argument, 0, 'p'},
         {"bias", required_argument, 0, 'b'},  {"relu", no_argument, 0, 'r'},
         {"at", required_argument, 0, 'a'},    {"out", required_argument, 0, 'o'},
         {"json", no_argument, 0, 'j'},        {"help", no_argument, 0, 'h'},
+        {"max-pixels", required_argument, 0, OPT_MAX_PIXELS},
         {0, 0, 0, 0},
     };
     optind = 1;
@@ -350,6 +359,7 @@ int cs_cmd_convolve(int argc, char **argv)
             break;
         case 'o': out_path = optarg; break;
         case 'j': json = 1; break;
+        case OPT_MAX_PIXELS: ok = cs_cli_u64(optarg, 1, (uint64_t)1 << 48, &max_pixels); break;
         case 'h': convolve_usage(stdout); return 0;
         default: return cs_cli_bad_option("convolve", argc, argv, ch, convolve_usage);
         }
@@ -374,7 +384,8 @@ int cs_cmd_convolve(int argc, char **argv)
         return 1;
     }
     cs_demo_image img;
-    if (cs_demo_open(&img, image_spec, kernel.c, MAX_IMAGE_SIDE) != CS_OK) {
+    const cs_image_budget budget = {max_pixels, 0};
+    if (cs_demo_open_budget(&img, image_spec, kernel.c, MAX_IMAGE_SIDE, &budget) != CS_OK) {
         cs_filter_free(&kernel);
         return runtime_error(cs_last_error());
     }

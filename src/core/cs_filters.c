@@ -6,6 +6,7 @@
 #include "cs_filters.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,31 +123,66 @@ cs_status cs_filter_preset(cs_filter *f, const char *name)
 
 /* ---- the text format ------------------------------------------------------------- */
 
-/* Parses a whole token as a finite number or a fraction A/B. */
-static int parse_number(const char *tok, size_t len, double *out)
+/* Why a token is not a kernel number, for the message. */
+typedef enum { NUM_OK, NUM_BAD, NUM_NONFINITE, NUM_RANGE, NUM_ZERO_DIV } num_status;
+
+/* One decimal (strtod's syntax, C locale) in float range; NaN and Inf are refused. */
+static num_status parse_decimal(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end != '\0') return NUM_BAD;
+    if (isnan(v) || isinf(v)) return errno == ERANGE ? NUM_RANGE : NUM_NONFINITE;
+    /* underflow (1e-400) is a value of about 0, not an error */
+    if (fabs(v) > FLT_MAX) return NUM_RANGE;
+    *out = v;
+    return NUM_OK;
+}
+
+/* Parses a whole token as a number or a fraction A/B, both in float range. */
+static num_status parse_number(const char *tok, size_t len, double *out)
 {
     char buf[64];
     if (len == 0 || len >= sizeof buf)
-        return 0;
+        return len == 0 ? NUM_BAD : NUM_RANGE;
     memcpy(buf, tok, len);
     buf[len] = '\0';
     char *slash = strchr(buf, '/');
     if (slash)
         *slash = '\0';
-    char *end;
-    errno = 0;
-    double a = strtod(buf, &end);
-    if (end == buf || *end != '\0' || errno == ERANGE || !isfinite(a))
-        return 0;
-    if (slash) {
-        const char *bs = slash + 1;
-        double b = strtod(bs, &end);
-        if (end == bs || *end != '\0' || errno == ERANGE || !isfinite(b) || b == 0.0)
-            return 0;
-        a /= b;
+    double a, b = 1.0;
+    num_status st = parse_decimal(buf, &a);
+    if (st == NUM_OK && slash)
+        st = parse_decimal(slash + 1, &b);
+    if (st != NUM_OK)
+        return st;
+    if (b == 0.0)
+        return NUM_ZERO_DIV;
+    if (fabs(a / b) > FLT_MAX)
+        return NUM_RANGE;
+    *out = a / b;
+    return NUM_OK;
+}
+
+/* The message for a token that did not parse: file:line:col: what was found, what is expected. */
+static cs_status number_error(const char *src, int line, int col, const char *what, const char *tok, size_t len,
+                              num_status why)
+{
+    const int shown = (int)(len > 32 ? 32 : len);
+    switch (why) {
+    case NUM_NONFINITE:
+        return cs_fail(CS_ERR_SPEC, "%s:%d:%d: %s '%.*s' is not a finite number (NaN and infinity are not weights)",
+                       src, line, col, what, shown, tok);
+    case NUM_RANGE:
+        return cs_fail(CS_ERR_SPEC, "%s:%d:%d: %s '%.*s' is out of range (a float holds at most about 3.4e38)", src,
+                       line, col, what, shown, tok);
+    case NUM_ZERO_DIV:
+        return cs_fail(CS_ERR_SPEC, "%s:%d:%d: %s '%.*s' divides by zero", src, line, col, what, shown, tok);
+    default:
+        return cs_fail(CS_ERR_SPEC, "%s:%d:%d: %s '%.*s' is not a number (expected a decimal like 0.25 or -3e1, or a "
+                       "fraction like 1/9)", src, line, col, what, shown, tok);
     }
-    *out = a;
-    return 1;
 }
 
 static int is_sep(char ch) { return ch == ' ' || ch == '\t' || ch == ',' || ch == '\r' || ch == '\v' || ch == '\f'; }
@@ -154,6 +190,7 @@ static int is_sep(char ch) { return ch == ' ' || ch == '\t' || ch == ',' || ch =
 typedef struct {
     const char *src;
     float *buf;        /* (CS_FILTER_MAX_C, CS_FILTER_MAX_K, CS_FILTER_MAX_K) values as read */
+    int (*pos)[2];     /* the same shape: line and column of each value */
     int n_channels;    /* finished channels */
     int k;             /* side of the finished channels (0 before the first) */
     int rows, cols;    /* current channel so far */
@@ -186,14 +223,22 @@ cs_status cs_filter_parse(cs_filter *f, const char *text, const char *source)
 {
     memset(f, 0, sizeof *f);
     parser ps = {.src = source ? source : "kernel"};
-    ps.buf = malloc((size_t)CS_FILTER_MAX_C * CS_FILTER_MAX_K * CS_FILTER_MAX_K * sizeof *ps.buf);
-    if (!ps.buf)
+    const size_t cells = (size_t)CS_FILTER_MAX_C * CS_FILTER_MAX_K * CS_FILTER_MAX_K;
+    ps.buf = malloc(cells * sizeof *ps.buf);
+    ps.pos = malloc(cells * sizeof *ps.pos);
+    if (!ps.buf || !ps.pos) {
+        free(ps.buf);
+        free(ps.pos);
         return cs_fail(CS_ERR_NOMEM, "out of memory parsing %s", ps.src);
+    }
     double scale = 1.0;
     int scale_line = 0;
     cs_status s = CS_OK;
     int line = 0;
     const char *p = text;
+    /* a UTF-8 byte-order mark, as Windows Notepad writes one, is not part of the text */
+    if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
+        p += 3;
     while (*p && s == CS_OK) {
         line++;
         const char *eol = strchr(p, '\n');
@@ -229,15 +274,15 @@ cs_status cs_filter_parse(cs_filter *f, const char *text, const char *source)
                 s = end_channel(&ps);
         } else if (tok_len[0] == 5 && strncmp(tok[0], "scale", 5) == 0) {
             double v;
+            num_status ns;
             if (scale_line)
                 s = cs_fail(CS_ERR_SPEC, "%s:%d:1: second scale line (the first is on line %d)", ps.src, line,
                             scale_line);
             else if (n_tok != 2)
                 s = cs_fail(CS_ERR_SPEC, "%s:%d:1: expected one number after 'scale', like 'scale 1/16' or "
                             "'scale 0.0625'", ps.src, line);
-            else if (!parse_number(tok[1], tok_len[1], &v))
-                s = cs_fail(CS_ERR_SPEC, "%s:%d:%d: scale '%.*s' is not a number (like 1/16 or 0.0625)", ps.src,
-                            line, (int)(tok[1] - p) + 1, (int)tok_len[1], tok[1]);
+            else if ((ns = parse_number(tok[1], tok_len[1], &v)) != NUM_OK)
+                s = number_error(ps.src, line, (int)(tok[1] - p) + 1, "scale", tok[1], tok_len[1], ns);
             else {
                 scale = v;
                 scale_line = line;
@@ -265,11 +310,14 @@ cs_status cs_filter_parse(cs_filter *f, const char *text, const char *source)
             float *row = ps.buf + ((size_t)ps.n_channels * CS_FILTER_MAX_K + ps.rows) * CS_FILTER_MAX_K;
             for (int t = 0; t < n_tok && s == CS_OK; t++) {
                 double v;
-                if (!parse_number(tok[t], tok_len[t], &v))
-                    s = cs_fail(CS_ERR_SPEC, "%s:%d:%d: '%.*s' is not a number", ps.src, line, (int)(tok[t] - p) + 1,
-                                (int)(tok_len[t] > 32 ? 32 : tok_len[t]), tok[t]);
+                num_status ns = parse_number(tok[t], tok_len[t], &v);
+                if (ns != NUM_OK)
+                    s = number_error(ps.src, line, (int)(tok[t] - p) + 1, "entry", tok[t], tok_len[t], ns);
                 else
                     row[t] = (float)v;
+                const size_t at = ((size_t)ps.n_channels * CS_FILTER_MAX_K + ps.rows) * CS_FILTER_MAX_K + t;
+                ps.pos[at][0] = line;
+                ps.pos[at][1] = (int)(tok[t] - p) + 1;
             }
             ps.rows++;
             ps.last_line = line;
@@ -285,17 +333,19 @@ cs_status cs_filter_parse(cs_filter *f, const char *text, const char *source)
     for (int c = 0; s == CS_OK && c < f->c; c++)
         for (int y = 0; s == CS_OK && y < f->k; y++)
             for (int x = 0; x < f->k; x++) {
-                float v = (float)(ps.buf[((size_t)c * CS_FILTER_MAX_K + y) * CS_FILTER_MAX_K + x] * scale);
-                if (!isfinite(v)) {
-                    /* float range: 3e38; a huge entry or scale would make every sum infinite */
-                    s = cs_fail(CS_ERR_SPEC, "%s: channel %d, row %d, column %d is too large for a float after "
-                                "scaling", ps.src, c + 1, y + 1, x + 1);
+                const size_t at = ((size_t)c * CS_FILTER_MAX_K + y) * CS_FILTER_MAX_K + x;
+                const double v = (double)ps.buf[at] * scale;
+                if (fabs(v) > FLT_MAX) {
+                    s = cs_fail(CS_ERR_SPEC, "%s:%d:%d: entry %.9g times scale %.9g (line %d) is %.3g, out of range "
+                                "(a float holds at most about 3.4e38)", ps.src, ps.pos[at][0], ps.pos[at][1],
+                                (double)ps.buf[at], scale, scale_line, v);
                     cs_filter_free(f);
                     break;
                 }
-                f->w[(c * f->k + y) * f->k + x] = v;
+                f->w[(c * f->k + y) * f->k + x] = (float)v;
             }
     free(ps.buf);
+    free(ps.pos);
     return s;
 }
 

@@ -11,10 +11,14 @@
  *   - `#` starts a comment that runs to the end of the line;
  *   - `scale X` or `scale A/B` (once, anywhere) multiplies every entry, e.g. `scale 1/16`;
  *   - channels are separated by a blank line or a line `channel` (optionally followed by
- *     a label, which is ignored); all channels have the same size.
+ *     a label, which is ignored); all channels have the same size;
+ *   - a UTF-8 byte-order mark at the start is skipped and CRLF line ends are fine (files
+ *     saved by Windows Notepad);
+ *   - every number, fraction and entry times the scale must lie within float range
+ *     (|x| <= 3.4e38); NaN, infinity and division by zero are refused.
  * Errors name the line and column: empty file, ragged rows, a token that is not a
- * number, a non-square channel, channels of different sizes, more than
- * CS_FILTER_MAX_K rows or CS_FILTER_MAX_C channels.
+ * number (or not finite, or out of range), a non-square channel, channels of different
+ * sizes, more than CS_FILTER_MAX_K rows or CS_FILTER_MAX_C channels.
  */
 #ifndef CS_FILTERS_H
 #define CS_FILTERS_H

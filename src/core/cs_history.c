@@ -44,7 +44,6 @@ cs_status cs_history_create(cs_history **out, const cs_net *net, size_t budget_b
     *out = NULL;
     int n_conv;
     const size_t floats = conv_floats(net, &n_conv);
-    if (n_conv == 0) return cs_fail(CS_ERR_ARG, "the net has no conv layers: there are no kernels to record");
     if (every < 1) return cs_fail(CS_ERR_ARG, "history interval must be at least 1 step (got %ld)", every);
     /* records, checkpoints and the window draw K x K kernels */
     for (int l = 0; l < net->n_layers; l++) {
@@ -66,9 +65,10 @@ cs_status cs_history_create(cs_history **out, const cs_net *net, size_t budget_b
     h->rec_floats = floats;
     h->every = h->interval = every;
     h->n_conv = n_conv;
-    h->convs = calloc((size_t)n_conv, sizeof *h->convs);
+    /* a net without conv layers records only the meta (loss and accuracy over time) */
+    h->convs = calloc(n_conv ? (size_t)n_conv : 1, sizeof *h->convs);
     h->meta = calloc(capacity, sizeof *h->meta);
-    h->data = malloc(capacity * floats * sizeof(float));
+    h->data = malloc(floats ? capacity * floats * sizeof(float) : 1);
     if (!h->convs || !h->meta || !h->data) {
         cs_history_destroy(h);
         return cs_fail(CS_ERR_NOMEM, "out of memory for a history of %zu bytes", budget_bytes);

@@ -49,7 +49,8 @@ typedef struct cs_history cs_history;
  * first, the last and one on-grid record). */
 #define CS_HISTORY_MIN_RECORDS 4
 
-/* Creates an empty history for the conv layers of net (which must have at least one),
+/* Creates an empty history for the conv layers of net (a net with none records only the
+ * meta: step, epoch, loss and accuracy),
  * recording every `every` steps (>= 1) within budget_bytes. Allocates the whole budget
  * (rounded down to whole records) now. Fails with CS_ERR_ARG, naming the record size,
  * when the budget holds fewer than CS_HISTORY_MIN_RECORDS records. The caller owns *out:

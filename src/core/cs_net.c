@@ -48,48 +48,69 @@ typedef struct {
     float alpha;     /* leakyrelu */
 } layer_desc;
 
-/* Parses a positive integer word; returns -1 if it is not one. */
-static int parse_int(const char *w)
+/* Parses a decimal integer word in [lo, hi]: 0 and *out set, 1 if it is not a number,
+ * 2 if it is one out of range (never wrapped: digits past hi only saturate). */
+static int parse_uint(const char *w, long lo, long hi, int *out)
 {
-    if (!*w) return -1;
+    if (!*w) return 1;
     long v = 0;
     for (const char *p = w; *p; p++) {
-        if (!isdigit((unsigned char)*p)) return -1;
-        v = v * 10 + (*p - '0');
-        if (v > 1000000) return -1;
+        if (!isdigit((unsigned char)*p)) return 1;
+        if (v <= hi) v = v * 10 + (*p - '0');
     }
-    return (int)v;
+    if (v < lo || v > hi) return 2;
+    *out = (int)v;
+    return 0;
 }
 
-/* Parses a window size "K" or "KHxKW" into kh and kw; 0 if it is not one. */
-static int parse_window_size(const char *w, int *kh, int *kw)
+/* The message for a number word that parse_uint refused (what: "height", "stride", ...). */
+static cs_status number_fail(int idx, const char *item, const char *what, const char *word, int why, long lo, long hi)
+{
+    if (why == 2)
+        return cs_fail(CS_ERR_SPEC, "spec item %d '%s': %s %s is out of range (expected %ld..%ld)", idx, item, what,
+                       word, lo, hi);
+    return cs_fail(CS_ERR_SPEC, "spec item %d '%s': %s '%s' is not a whole number (expected %ld..%ld)", idx, item,
+                   what, word, lo, hi);
+}
+
+/* Parses a window size "K" or "KHxKW" into kh and kw; 0, or the status with the message. */
+static cs_status parse_window_size(const char *w, int idx, const char *item, const char *what, int *kh, int *kw)
 {
     char buf[64];
+    if (strlen(w) >= sizeof buf)
+        return cs_fail(CS_ERR_SPEC, "spec item %d '%s': %s '%s' is too long", idx, item, what, w);
     snprintf(buf, sizeof buf, "%s", w);
     char *x = strchr(buf, 'x');
     if (x) *x = 0;
-    *kh = parse_int(buf);
-    *kw = x ? parse_int(x + 1) : *kh;
-    return *kh > 0 && *kw > 0;
+    /* an empty side ("x", "5x") is named by the whole word */
+    int why = parse_uint(buf, 1, CS_NET_MAX_SIDE, kh);
+    if (why) return number_fail(idx, item, what, *buf ? buf : w, why, 1, CS_NET_MAX_SIDE);
+    if (!x) *kw = *kh;
+    else if ((why = parse_uint(x + 1, 1, CS_NET_MAX_SIDE, kw)))
+        return number_fail(idx, item, what, x[1] ? x + 1 : w, why, 1, CS_NET_MAX_SIDE);
+    return CS_OK;
 }
 
-/* Parses "A@K" or "A@KHxKW" (conv) into a and the window size. */
-static int parse_conv_shape(const char *w, int *a, cs_win *g)
+/* Parses "A@K" or "A@KHxKW" (conv) into a and the window size; 0, or the status with the message. */
+static cs_status parse_conv_shape(const char *w, int idx, const char *item, int *a, cs_win *g)
 {
     char buf[64];
+    const char *at = strchr(w, '@');
+    if (!at || strlen(w) >= sizeof buf)
+        return cs_fail(CS_ERR_SPEC, "spec item %d '%s': expected 'conv FILTERS@SIZE' like 'conv 8@5 pad 2'", idx,
+                       item);
     snprintf(buf, sizeof buf, "%s", w);
-    char *at = strchr(buf, '@');
-    if (!at) return 0;
-    *at = 0;
-    *a = parse_int(buf);
-    return *a > 0 && parse_window_size(at + 1, &g->kh, &g->kw);
+    buf[at - w] = 0;
+    const int why = parse_uint(buf, 1, CS_NET_MAX_CHANNELS, a);
+    if (why) return number_fail(idx, item, "filter count", buf, why, 1, CS_NET_MAX_CHANNELS);
+    return parse_window_size(at + 1, idx, item, "kernel size", &g->kh, &g->kw);
 }
 
-/* Counts the non-negative integer words from words[i] on (at most max). */
+/* Counts the words from words[i] on (at most max) that are whole numbers, in range or not. */
 static int count_ints(char **words, int i, int n, int max)
 {
-    int c = 0;
-    while (i + c < n && c < max && parse_int(words[i + c]) >= 0) c++;
+    int c = 0, v;
+    while (i + c < n && c < max && parse_uint(words[i + c], 0, CS_NET_MAX_SIDE, &v) != 1) c++;
     return c;
 }
 
@@ -114,16 +135,42 @@ static cs_status parse_options(char **words, int i, int n, int idx, const char *
         if (!is_stride && !is_pad)
             return cs_fail(CS_ERR_SPEC, "spec item %d '%s': unexpected '%s' (expected %s)", idx, item, words[i], expect);
         const int c = count_ints(words, i + 1, n, 4);
-        int v[4] = {0};
-        for (int j = 0; j < c; j++) v[j] = parse_int(words[i + 1 + j]);
-        if (c == 0 || (is_stride && (c > 2 || v[0] == 0 || v[c - 1] == 0)) || c == 3)
+        if (c == 0 || (is_stride && c > 2) || c == 3)
             return cs_fail(CS_ERR_SPEC, "spec item %d '%s': '%s' needs %s after it", idx, item, words[i],
                            is_stride ? "a positive number (or two: down, across)"
                                      : "a non-negative number (or two: rows, columns; or four: top left bottom right)");
+        const long lo = is_stride ? 1 : 0, hi = CS_NET_MAX_SIDE;
+        int v[4] = {0};
+        for (int j = 0; j < c; j++) {
+            const int why = parse_uint(words[i + 1 + j], lo, hi, &v[j]);
+            if (why) return number_fail(idx, item, words[i], words[i + 1 + j], why, lo, hi);
+        }
         if (is_stride) g->sh = v[0], g->sw = v[c - 1];
         else if (c == 4) g->pt = v[0], g->pl = v[1], g->pb = v[2], g->pr = v[3];
         else g->pt = g->pb = v[0], g->pl = g->pr = v[c - 1];
         i += 1 + c;
+    }
+    return CS_OK;
+}
+
+/* Parses "HxWxC" into the input shape; 0, or the status with the message. */
+static cs_status parse_input_shape(const char *w, int idx, const char *item, int *h, int *wd, int *c)
+{
+    char buf[64];
+    const char *what[3] = {"height", "width", "channels"};
+    const long hi[3] = {CS_NET_MAX_SIDE, CS_NET_MAX_SIDE, CS_NET_MAX_CHANNELS};
+    int *out[3] = {h, wd, c};
+    snprintf(buf, sizeof buf, "%s", w);
+    char *p = buf;
+    for (int i = 0; i < 3; i++) {
+        char *x = i < 2 ? strchr(p, 'x') : NULL;
+        if ((i < 2 && !x) || strlen(w) >= sizeof buf)
+            return cs_fail(CS_ERR_SPEC, "spec item %d '%s': a spec starts with the input shape, like 'input 28x28x1' "
+                           "(height x width x channels)", idx, item);
+        if (x) *x = 0;
+        const int why = parse_uint(p, 1, hi[i], out[i]);
+        if (why) return number_fail(idx, item, what[i], p, why, 1, hi[i]);
+        if (x) p = x + 1;
     }
     return CS_OK;
 }
@@ -164,26 +211,25 @@ static cs_status parse_spec(const char *spec, int *in_h, int *in_w, int *in_c, l
         while (ol > 0 && isspace((unsigned char)original[ol - 1])) original[--ol] = 0;
         for (char *w = strtok_r(item, " \t\r", &wsave); w; w = strtok_r(NULL, " \t\r", &wsave)) {
             if (nw == MAX_WORDS) {
-        st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': too many words", idx, original);
+                st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': too many words", idx, original);
                 goto done;
             }
             words[nw++] = w;
         }
         if (!have_input) {
             int h, w, c;
-            char extra;
-            if (strcmp(words[0], "input") != 0 || nw != 2 || sscanf(words[1], "%dx%dx%d%c", &h, &w, &c, &extra) != 3 ||
-                h <= 0 || w <= 0 || c <= 0) {
-        st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': a spec starts with the input shape, like 'input 28x28x1' "
+            if (strcmp(words[0], "input") != 0 || nw != 2) {
+                st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': a spec starts with the input shape, like 'input 28x28x1' "
                              "(height x width x channels)", idx, original);
                 goto done;
             }
+            if ((st = parse_input_shape(words[1], idx, original, &h, &w, &c))) goto done;
             *in_h = h, *in_w = w, *in_c = c;
             have_input = 1;
             continue;
         }
         if (n == MAX_LAYERS) {
-        st = cs_fail(CS_ERR_SPEC, "spec has more than %d layers", MAX_LAYERS);
+            st = cs_fail(CS_ERR_SPEC, "spec has more than %d layers", MAX_LAYERS);
             goto done;
         }
         layer_desc d = {0};
@@ -191,40 +237,46 @@ static cs_status parse_spec(const char *spec, int *in_h, int *in_w, int *in_c, l
         const char *kw = words[0];
         if (strcmp(kw, "conv") == 0) {
             d.kind = CS_LAYER_CONV;
-            if (nw < 2 || !parse_conv_shape(words[1], &d.a, &d.win)) {
-        st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': expected 'conv FILTERS@SIZE' like 'conv 8@5 pad 2'", idx,
+            if (nw < 2) {
+                st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': expected 'conv FILTERS@SIZE' like 'conv 8@5 pad 2'", idx,
                              original);
                 goto done;
             }
+            if ((st = parse_conv_shape(words[1], idx, original, &d.a, &d.win))) goto done;
             if ((st = parse_options(words, 2, nw, idx, original, &d, 0))) goto done;
         } else if (strcmp(kw, "maxpool") == 0 || strcmp(kw, "pool") == 0 || strcmp(kw, "avgpool") == 0) {
             d.kind = strcmp(kw, "avgpool") == 0 ? CS_LAYER_AVGPOOL : CS_LAYER_MAXPOOL;
-            if (nw < 2 || !parse_window_size(words[1], &d.win.kh, &d.win.kw)) {
-        st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': expected '%s SIZE [stride S]' like '%s 2'", idx, original,
+            if (nw < 2) {
+                st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': expected '%s SIZE [stride S]' like '%s 2'", idx, original,
                              kw, kw);
                 goto done;
             }
+            if ((st = parse_window_size(words[1], idx, original, "window size", &d.win.kh, &d.win.kw))) goto done;
             d.win.sh = d.win.kh, d.win.sw = d.win.kw;
             if ((st = parse_options(words, 2, nw, idx, original, &d, 1))) goto done;
         } else if (strcmp(kw, "leakyrelu") == 0) {
             d.kind = CS_LAYER_LEAKYRELU;
             d.alpha = 0.01f;
             if (nw > 2 || (nw == 2 && !parse_float(words[1], &d.alpha))) {
-        st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': expected 'leakyrelu [SLOPE]' like 'leakyrelu 0.1'", idx,
+                st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': expected 'leakyrelu [SLOPE]' like 'leakyrelu 0.1'", idx,
                              original);
                 goto done;
             }
         } else if (strcmp(kw, "globalavgpool") == 0 || strcmp(kw, "flatten") == 0 || strcmp(kw, "affine") == 0) {
             d.kind = kw[0] == 'g' ? CS_LAYER_GLOBALAVGPOOL : kw[0] == 'f' ? CS_LAYER_FLATTEN : CS_LAYER_AFFINE;
             if (nw != 1) {
-        st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': '%s' takes no arguments", idx, original, kw);
+                st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': '%s' takes no arguments", idx, original, kw);
                 goto done;
             }
         } else if (strcmp(kw, "fc") == 0 || strcmp(kw, "dense") == 0) {
             d.kind = CS_LAYER_FC;
-            d.a = nw == 2 ? parse_int(words[1]) : -1;
-            if (d.a <= 0) {
-        st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': expected 'fc OUTPUTS' like 'fc 10'", idx, original);
+            if (nw != 2) {
+                st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': expected 'fc OUTPUTS' like 'fc 10'", idx, original);
+                goto done;
+            }
+            const int why = parse_uint(words[1], 1, CS_NET_MAX_CHANNELS, &d.a);
+            if (why) {
+                st = number_fail(idx, original, "output count", words[1], why, 1, CS_NET_MAX_CHANNELS);
                 goto done;
             }
         } else if (strcmp(kw, "relu") == 0 || strcmp(kw, "tanh") == 0 || strcmp(kw, "sigmoid") == 0 ||
@@ -232,14 +284,14 @@ static cs_status parse_spec(const char *spec, int *in_h, int *in_w, int *in_c, l
             d.kind = kw[0] == 'r' ? CS_LAYER_RELU : kw[0] == 't' ? CS_LAYER_TANH
                    : kw[1] == 'i' ? CS_LAYER_SIGMOID : CS_LAYER_SOFTMAX;
             if (nw != 1) {
-        st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': '%s' takes no arguments", idx, original, kw);
+                st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': '%s' takes no arguments", idx, original, kw);
                 goto done;
             }
         } else if (strcmp(kw, "input") == 0) {
-        st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': 'input' may only be the first item", idx, original);
+                st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': 'input' may only be the first item", idx, original);
             goto done;
         } else {
-        st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': unknown layer '%s' (expected conv, relu, tanh, sigmoid, "
+                st = cs_fail(CS_ERR_SPEC, "spec item %d '%s': unknown layer '%s' (expected conv, relu, tanh, sigmoid, "
                          "leakyrelu, maxpool, avgpool, globalavgpool, flatten, affine, fc or softmax)", idx, original, kw);
             goto done;
         }
@@ -336,10 +388,94 @@ static cs_status allocate(cs_net *net, size_t n_params, size_t scratch, int thre
     return CS_OK;
 }
 
+/* Shapes, name and parameter counts of conv or pool layer l from its input (c, h, w of the
+ * layer before); grows *scratch to what its convolution needs. Padding follows PyTorch: a conv
+ * takes any padding whose padded input holds the kernel (outputs whose window lies wholly in
+ * the padding are the bias), a pool at most half its window on each side. */
+static cs_status shape_window_layer(cs_net *net, int l, const layer_desc *d, int *n_conv, int *n_pool, size_t *scratch)
+{
+    cs_layer *L = &net->layers[l];
+    const int c = L->in_c, h = L->in_h, w = L->in_w;
+    const int is_conv = d->kind == CS_LAYER_CONV;
+    const cs_win *g = &d->win;
+    if (is_conv) snprintf(L->name, sizeof L->name, "conv%d", ++*n_conv);
+    else snprintf(L->name, sizeof L->name, "pool%d", ++*n_pool);
+    if (h == 1 && w == 1 && c > 1 && l > 0 && net->layers[l - 1].kind == CS_LAYER_FC)
+        return cs_fail(CS_ERR_SHAPE, "layer %d (%s): a %s cannot follow a fully connected layer", l + 1, L->name,
+                       kind_word(d->kind));
+    const int padded = g->pt || g->pl || g->pb || g->pr;
+    if ((long)g->kh > (long)h + g->pt + g->pb || (long)g->kw > (long)w + g->pl + g->pr)
+        return cs_fail(CS_ERR_SHAPE, "layer %d (%s: %s %dx%d%s): the %dx%d window does not fit the %dx%dx%d input%s",
+                       l + 1, L->name, kind_word(d->kind), g->kh, g->kw, padded ? ", padded" : "", g->kh, g->kw, h, w,
+                       c, padded ? " plus its padding" : "");
+    if (!is_conv && (g->pt > g->kh / 2 || g->pb > g->kh / 2 || g->pl > g->kw / 2 || g->pr > g->kw / 2))
+        return cs_fail(CS_ERR_SHAPE, "layer %d (%s): padding %d %d %d %d (top left bottom right) is more than half "
+                       "the %dx%d window: at most %d above and below, %d left and right (PyTorch's rule)", l + 1, L->name, g->pt,
+                       g->pl, g->pb, g->pr, g->kh, g->kw, g->kh / 2, g->kw / 2);
+    cs_win_out(g, h, w, &L->out_h, &L->out_w);
+    L->out_c = is_conv ? d->a : c;
+    if (is_conv) {
+        L->w_count = (size_t)d->a * c * g->kh * g->kw;
+        L->b_count = (size_t)d->a;
+        const size_t sc = cs_conv2d_win_scratch_floats(c, h, w, d->a, g);
+        if (sc > *scratch) *scratch = sc;
+    }
+    return CS_OK;
+}
+
+void cs_net_budget_defaults(cs_net_budget *b)
+{
+    b->max_input_values = CS_NET_MAX_INPUT_VALUES;
+    b->max_params = CS_NET_MAX_PARAMS;
+    b->max_bytes = CS_NET_MAX_BYTES;
+}
+
+/* The budgets, checked after the shapes are known and before the parameter, gradient and
+ * activation blocks are allocated. Sums in double: no product of the spec's numbers can
+ * overflow it. */
+static cs_status check_budget(const cs_net *net, const cs_net_budget *b, size_t n_params, size_t scratch, int threads)
+{
+    const double in = (double)net->in_c * net->in_h * net->in_w, batch = net->max_batch;
+    if (in > (double)b->max_input_values)
+        return cs_fail(CS_ERR_SHAPE, "input %dx%dx%d has %.0f values, over the budget of %zu per image (e.g. "
+                       "4096x4096x1): use a smaller input", net->in_h, net->in_w, net->in_c, in, b->max_input_values);
+    if ((double)n_params > (double)b->max_params)
+        return cs_fail(CS_ERR_SHAPE, "the net has %zu parameters, over the budget of %zu: use fewer or smaller "
+                       "filters, or a smaller fully connected layer", n_params, b->max_params);
+    double acts = in;
+    for (int l = 0; l < net->n_layers; l++) {
+        const cs_layer *L = &net->layers[l];
+        const double n = (double)L->out_c * L->out_h * L->out_w;
+        acts += n * (L->kind == CS_LAYER_MAXPOOL ? 3 : 2); /* out, dout (and argmax) */
+    }
+    /* parameters, gradients and one gradient block per batch chunk; each thread's scratch */
+    const int chunks = threads > CS_NET_MIN_CHUNKS ? threads : CS_NET_MIN_CHUNKS;
+    const double param_bytes = 4.0 * (double)n_params * (2 + chunks), act_bytes = 4.0 * acts * batch;
+    const double scratch_bytes = 4.0 * (double)scratch * (threads < 1 ? 1 : threads);
+    const double bytes = param_bytes + act_bytes + scratch_bytes;
+    if (bytes > (double)b->max_bytes)
+        return cs_fail(CS_ERR_SHAPE, "the net needs %.2f GiB for a batch of %d (activations %.2f GiB, parameters "
+                       "%.2f GiB, scratch %.2f GiB), over the budget of %.2f GiB: use a smaller input, fewer or "
+                       "narrower layers, or a smaller batch", bytes / 1073741824.0, net->max_batch,
+                       act_bytes / 1073741824.0, param_bytes / 1073741824.0, scratch_bytes / 1073741824.0,
+                       (double)b->max_bytes / 1073741824.0);
+    return CS_OK;
+}
+
 cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch, int threads)
 {
+    return cs_net_create_budget(out, spec_or_preset, max_batch, threads, NULL);
+}
+
+cs_status cs_net_create_budget(cs_net **out, const char *spec_or_preset, int max_batch, int threads,
+                               const cs_net_budget *budget)
+{
     *out = NULL;
-    if (max_batch <= 0) return cs_fail(CS_ERR_ARG, "batch size must be positive (got %d)", max_batch);
+    cs_net_budget defaults;
+    cs_net_budget_defaults(&defaults);
+    if (!budget) budget = &defaults;
+    if (max_batch <= 0 || max_batch > CS_NET_MAX_BATCH)
+        return cs_fail(CS_ERR_ARG, "batch size %d is out of range (expected 1..%d)", max_batch, CS_NET_MAX_BATCH);
     const char *preset = cs_net_preset_spec(spec_or_preset);
     const char *spec = preset ? preset : spec_or_preset;
     layer_desc descs[MAX_LAYERS];
@@ -363,41 +499,9 @@ cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch,
         switch (d->kind) {
         case CS_LAYER_CONV:
         case CS_LAYER_MAXPOOL:
-        case CS_LAYER_AVGPOOL: {
-            int is_conv = d->kind == CS_LAYER_CONV;
-            const cs_win *g = &d->win;
-            if (is_conv) snprintf(L->name, sizeof L->name, "conv%d", ++n_conv);
-            else snprintf(L->name, sizeof L->name, "pool%d", ++n_pool);
-            if (h == 1 && w == 1 && c > 1 && l > 0 && net->layers[l - 1].kind == CS_LAYER_FC) {
-                st = cs_fail(CS_ERR_SHAPE, "layer %d (%s): a %s cannot follow a fully connected layer", l + 1,
-                               L->name, kind_word(d->kind));
-                goto fail;
-            }
-            const int padded = g->pt || g->pl || g->pb || g->pr;
-            if (g->kh > h + g->pt + g->pb || g->kw > w + g->pl + g->pr) {
-                st = cs_fail(CS_ERR_SHAPE, "layer %d (%s: %s %dx%d%s): the %dx%d window does not fit the %dx%dx%d "
-                               "input%s", l + 1, L->name, kind_word(d->kind), g->kh, g->kw, padded ? ", padded" : "",
-                               g->kh, g->kw, h, w, c, padded ? " plus its padding" : "");
-                goto fail;
-            }
-            /* conv: a pad of K or more would only add rows of bias; pool: every window must
-             * meet the input (a max over padding alone would be -inf, an average 0/0) */
-            if (g->pt >= g->kh || g->pb >= g->kh || g->pl >= g->kw || g->pr >= g->kw) {
-                st = cs_fail(CS_ERR_SHAPE, "layer %d (%s): padding %d %d %d %d (top left bottom right) is not smaller "
-                               "than the %dx%d %s", l + 1, L->name, g->pt, g->pl, g->pb, g->pr, g->kh, g->kw,
-                               is_conv ? "kernel" : "window");
-                goto fail;
-            }
-            cs_win_out(g, h, w, &L->out_h, &L->out_w);
-            L->out_c = is_conv ? d->a : c;
-            if (is_conv) {
-                L->w_count = (size_t)d->a * c * g->kh * g->kw;
-                L->b_count = (size_t)d->a;
-                size_t s = cs_conv2d_win_scratch_floats(c, h, w, d->a, g);
-                if (s > scratch) scratch = s;
-            }
+        case CS_LAYER_AVGPOOL:
+            if ((st = shape_window_layer(net, l, d, &n_conv, &n_pool, &scratch))) goto fail;
             break;
-        }
         case CS_LAYER_GLOBALAVGPOOL:
             snprintf(L->name, sizeof L->name, "pool%d", ++n_pool);
             L->out_c = c, L->out_h = 1, L->out_w = 1;
@@ -449,6 +553,7 @@ cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch,
         c = L->out_c, h = L->out_h, w = L->out_w;
     }
     net->n_classes = c * h * w;
+    if ((st = check_budget(net, budget, n_params, scratch, threads))) goto fail;
     if ((st = allocate(net, n_params, scratch, threads))) goto fail;
     *out = net;
     return CS_OK;

@@ -2,7 +2,9 @@
  *
  * Spec grammar (tokens separated by ',' or '|' or '->' or newlines; case-insensitive):
  *   input HxWxC                first token, e.g. "input 28x28x1"
- *   conv OC@K [stride S] [pad P]   e.g. "conv 8@5 pad 2"; "OC@KHxKW" for a KH x KW kernel
+ *   conv OC@K [stride S] [pad P]   e.g. "conv 8@5 pad 2"; "OC@KHxKW" for a KH x KW kernel; any
+ *                              padding whose padded input holds the kernel, as PyTorch (outputs
+ *                              whose window lies wholly in the padding are the bias)
  *   relu | tanh | sigmoid | leakyrelu [ALPHA]   (ALPHA defaults to 0.01)
  *   maxpool K [stride S] [pad P] [ceil]         stride defaults to K; also "pool K" (= maxpool)
  *   avgpool K [stride S] [pad P] [ceil] [include-pad]
@@ -13,8 +15,8 @@
  *   fc OUT                     fully connected (flattens its input)
  *   softmax                    optional last layer
  * Windows: K is "K" or "KHxKW"; "stride S" or "stride SH SW"; "pad P", "pad PH PW" or
- * "pad T L B R" (top, left, bottom, right: ONNX's order). Pool padding is below the window
- * on every side, so every window meets the input; "ceil" keeps a last partial window.
+ * "pad T L B R" (top, left, bottom, right: ONNX's order). Pool padding is at most half the
+ * window on each side, as PyTorch allows; "ceil" keeps a last partial window.
  * Presets: "mnist", "cifar", "article", "colour" (see cs_net_preset_spec).
  *
  * Memory: all parameters live in one block (params) and all gradients in a parallel
@@ -105,17 +107,47 @@ typedef struct {
     long *prof_chunks;        /* (n_threads) chunks each thread ran while profiling */
 } cs_net;
 
+/* Numbers in a spec: sides (input height and width, kernel and window sizes, stride, pad)
+ * 1..CS_NET_MAX_SIDE (pad from 0), counts (input channels, filters, fc outputs)
+ * 1..CS_NET_MAX_CHANNELS; others are refused naming the item, never wrapped. */
+#define CS_NET_MAX_SIDE 4096
+#define CS_NET_MAX_CHANNELS 65536
+#define CS_NET_MAX_BATCH (1 << 20)
+
+/* Budgets checked by cs_net_create before the parameter, gradient and activation blocks
+ * are allocated: values per input image (16,777,216: 4096x4096x1), parameters
+ * (16,777,216), and the bytes of parameters, gradients, per-chunk gradient blocks, the
+ * input and every layer's outputs and deltas for the max batch, plus one thread's conv
+ * scratch (2 GiB). The mnist preset at batch 20 takes 2.6 MB. */
+#define CS_NET_MAX_INPUT_VALUES ((size_t)1 << 24)
+#define CS_NET_MAX_PARAMS ((size_t)1 << 24)
+#define CS_NET_MAX_BYTES ((uint64_t)2 << 30)
+
+typedef struct {
+    size_t max_input_values;  /* per image */
+    size_t max_params;
+    uint64_t max_bytes;
+} cs_net_budget;
+
+/* The defaults above. */
+void cs_net_budget_defaults(cs_net_budget *b);
+
 /* Preset specs by name ("mnist", "cifar", "article", "colour"); NULL if unknown. Static strings. */
 const char *cs_net_preset_spec(const char *name);
 /* Comma-separated list of the preset names (static). */
 const char *cs_net_preset_names(void);
 
-/* Builds a network from a preset name or a spec for batches of up to max_batch samples, run on
- * `threads` threads (the caller's included; clamped to [1, min(max_batch, 256)]; a pool of
- * threads - 1 workers is started when it is above 1). Parameters are zero until
- * cs_net_init_params. On failure *out is NULL and cs_last_error() names the token or layer and
- * the shapes. The caller owns *out: free with cs_net_destroy. */
+/* Builds a network from a preset name or a spec for batches of up to max_batch samples
+ * (1..CS_NET_MAX_BATCH), run on `threads` threads (the caller's included; clamped to
+ * [1, min(max_batch, 256)]; a pool of threads - 1 workers is started when it is above 1), within
+ * the default budgets. Parameters are zero until cs_net_init_params. On failure *out is NULL and
+ * cs_last_error() names the token or layer and the shapes, or the budget and what the net would
+ * need (CS_ERR_SPEC, CS_ERR_SHAPE, CS_ERR_ARG, CS_ERR_NOMEM). The caller owns *out: free with
+ * cs_net_destroy. */
 cs_status cs_net_create(cs_net **out, const char *spec_or_preset, int max_batch, int threads);
+/* The same within budget (NULL: the defaults). */
+cs_status cs_net_create_budget(cs_net **out, const char *spec_or_preset, int max_batch, int threads,
+                               const cs_net_budget *budget);
 void cs_net_destroy(cs_net *net);
 
 /* He initialisation (normal, std sqrt(2/fan_in)) for layers followed by ReLU, Xavier

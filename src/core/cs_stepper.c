@@ -15,7 +15,9 @@
 
 #include "cs_tensor.h"
 
-/* Checks a geometry a user may have typed; the messages say what to change. */
+/* Checks a geometry a user may have typed; the messages say what to change. Padding of any
+ * size is valid, as in PyTorch, as long as the padded image holds the kernel: windows that
+ * lie wholly in the padding sum to 0 and output the bias. */
 static cs_status check_geometry(int C, int H, int W, int K, int S, int P)
 {
     if (C < 1 || C > CS_STEPPER_MAX_C)
@@ -26,26 +28,22 @@ static cs_status check_geometry(int C, int H, int W, int K, int S, int P)
         return cs_fail(CS_ERR_ARG, "image %dx%dx%d is too large", W, H, C);
     if (K < 1 || K > CS_STEPPER_MAX_K)
         return cs_fail(CS_ERR_ARG, "kernel size %d is out of range (1..%d)", K, CS_STEPPER_MAX_K);
-    if (S < 1)
-        return cs_fail(CS_ERR_ARG, "stride must be at least 1 (got %d)", S);
-    if (P < 0)
-        return cs_fail(CS_ERR_ARG, "pad must be 0 or more (got %d)", P);
-    if (P >= K)
-        return cs_fail(CS_ERR_ARG,
-                       "pad %d is too large for a %dx%d kernel: the first window would lie entirely in the "
-                       "padding (use a pad of at most %d)", P, K, K, K - 1);
+    if (S < 1 || S > CS_STEPPER_MAX_SIDE)
+        return cs_fail(CS_ERR_ARG, "stride %d is out of range (1..%d)", S, CS_STEPPER_MAX_SIDE);
+    if (P < 0 || P > CS_STEPPER_MAX_SIDE)
+        return cs_fail(CS_ERR_ARG, "pad %d is out of range (0..%d)", P, CS_STEPPER_MAX_SIDE);
     if (K > H + 2 * P || K > W + 2 * P) {
         int small = H < W ? H : W;
         int need = (K - small + 1) / 2; /* pad that makes the kernel fit */
-        if (need < K)
-            return cs_fail(CS_ERR_SHAPE,
-                           "kernel %dx%d is larger than the padded image %dx%d (image %dx%d, pad %d): "
-                           "use a smaller kernel or a pad of at least %d", K, K, W + 2 * P, H + 2 * P, W, H, P,
-                           need);
         return cs_fail(CS_ERR_SHAPE,
                        "kernel %dx%d is larger than the padded image %dx%d (image %dx%d, pad %d): "
-                       "use a smaller kernel or a larger image", K, K, W + 2 * P, H + 2 * P, W, H, P);
+                       "use a smaller kernel or a pad of at least %d", K, K, W + 2 * P, H + 2 * P, W, H, P, need);
     }
+    const long long outputs = (long long)cs_out_size(H, K, S, P) * cs_out_size(W, K, S, P);
+    if (outputs > CS_STEPPER_MAX_OUTPUT)
+        return cs_fail(CS_ERR_SHAPE, "the output map would be %dx%d = %lld values, over the budget of %d: use a "
+                       "smaller pad or a larger stride", cs_out_size(W, K, S, P), cs_out_size(H, K, S, P), outputs,
+                       CS_STEPPER_MAX_OUTPUT);
     return CS_OK;
 }
 

@@ -28,9 +28,12 @@
 
 typedef enum { CS_STEPPER_ACT_NONE, CS_STEPPER_ACT_RELU } cs_stepper_act;
 
-/* Largest kernel side and channel count a stepper accepts (guards the buffer sizes). */
+/* Largest kernel side and channel count a stepper accepts (guards the buffer sizes), the
+ * largest stride and pad, and the budget of its output map (values). */
 #define CS_STEPPER_MAX_K 64
 #define CS_STEPPER_MAX_C 64
+#define CS_STEPPER_MAX_SIDE 65536
+#define CS_STEPPER_MAX_OUTPUT (1 << 24)
 
 typedef struct {
     /* Problem, set by init and the setters. */
@@ -65,9 +68,11 @@ typedef struct {
 
 /* Sets up a stepper at output position (0, 0) with all terms shown (so the map holds
  * one value). image: (C, H, W) and kernel: (C, K, K) are borrowed and must outlive the
- * stepper. Fails with CS_ERR_ARG or CS_ERR_SHAPE and a message naming the bad value
- * (stride < 1, pad < 0 or >= K, kernel larger than the padded image, ...); on failure
- * nothing is allocated and cs_stepper_free is still safe. Free with cs_stepper_free. */
+ * stepper. Padding of any size is valid (PyTorch's rule): positions whose window lies
+ * wholly in the padding output the bias. Fails with CS_ERR_ARG or CS_ERR_SHAPE and a
+ * message naming the bad value (stride < 1, pad < 0, kernel larger than the padded
+ * image, an output map over CS_STEPPER_MAX_OUTPUT values, ...); on failure nothing is
+ * allocated and cs_stepper_free is still safe. Free with cs_stepper_free. */
 cs_status cs_stepper_init(cs_stepper *st, const float *image, int C, int H, int W,
                           const float *kernel, int K, float bias, int S, int P, cs_stepper_act act);
 void cs_stepper_free(cs_stepper *st);

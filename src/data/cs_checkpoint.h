@@ -31,8 +31,9 @@
  *
  * Loading reads the whole file and validates all of it (size, magic, version, every CRC,
  * every section's size against the spec it describes, the permutation, the history's
- * order) before anything is built; a failure names the file and the problem and leaves
- * the caller's objects untouched.
+ * order, every weight, optimizer moment and recorded kernel finite) before anything is
+ * built; a failure names the file and the problem (and the layer and index of a NaN or
+ * infinite value) and leaves the caller's objects untouched.
  */
 #ifndef CS_CHECKPOINT_H
 #define CS_CHECKPOINT_H
@@ -48,6 +49,12 @@
 #include "cs_train.h"
 
 #define CS_CHECKPOINT_VERSION 1
+
+/* Budgets of loading: the file is read whole and may have at most 4 GiB; the history it
+ * describes is allocated whole and may ask for at most 1 GiB (32 times the default
+ * --history-mb). The net it holds is built within cs_net's budgets. */
+#define CS_CHECKPOINT_MAX_BYTES ((uint64_t)4 << 30)
+#define CS_CHECKPOINT_MAX_HISTORY_BYTES ((uint64_t)1 << 30)
 
 /* The validated contents of a checkpoint file, as plain data. */
 typedef struct {

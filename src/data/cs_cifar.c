@@ -1,7 +1,8 @@
 /* cs_cifar.c - loader for the binary version of CIFAR-10
  * (https://www.cs.toronto.edu/~kriz/cifar.html): each record is one label byte and
  * 3072 pixel bytes, the R plane, then G, then B, each 32x32 row-major - already the
- * (c, h, w) layout of cs_dataset. File sizes are checked before any record is read. */
+ * (c, h, w) layout of cs_dataset. File sizes are checked before any record is read, and
+ * the kept images against the data budget before anything is allocated. */
 #include "cs_data.h"
 #include "cs_data_internal.h"
 
@@ -115,6 +116,12 @@ static cs_status set_class_names(const char *dir, cs_dataset *train, cs_dataset 
 
 cs_status cs_data_load_cifar10(const char *dir, int limit, cs_dataset *train, cs_dataset *test)
 {
+    return cs_data_load_cifar10_budget(dir, limit, NULL, train, test);
+}
+
+cs_status cs_data_load_cifar10_budget(const char *dir, int limit, const cs_data_budget *budget, cs_dataset *train,
+                                      cs_dataset *test)
+{
     memset(train, 0, sizeof *train);
     memset(test, 0, sizeof *test);
     char paths[CIFAR_TRAIN_FILES + 1][4096];
@@ -133,6 +140,11 @@ cs_status cs_data_load_cifar10(const char *dir, int limit, cs_dataset *train, cs
     for (int i = 0; i < CIFAR_TRAIN_FILES; i++) n_train += records[i];
     int train_keep = limit > 0 && limit < n_train ? limit : n_train;
     int test_keep = cs_data_scaled_test_count(limit, n_train, records[CIFAR_TRAIN_FILES]);
+    const uint64_t bytes = ((uint64_t)train_keep + (uint64_t)test_keep) * CIFAR_PIXELS;
+    const uint64_t max_bytes = cs_data_budget_resolve(budget).max_bytes;
+    if (bytes > max_bytes)
+        return cs_fail(CS_ERR_FORMAT, "%s: %d CIFAR-10 images take %llu bytes, over the data budget of %llu bytes",
+                       dir, train_keep + test_keep, (unsigned long long)bytes, (unsigned long long)max_bytes);
 
     if ((st = load_batches(paths, records, CIFAR_TRAIN_FILES, train_keep, "cifar10 (train)", train))) return st;
     if ((st = load_batches(paths + CIFAR_TRAIN_FILES, records + CIFAR_TRAIN_FILES, 1, test_keep, "cifar10 (test)",

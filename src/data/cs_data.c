@@ -45,6 +45,13 @@ bool cs_data_is_colour_shapes(const char *dataset)
     return dataset && (strcmp(dataset, "colour-shapes") == 0 || strcmp(dataset, "color-shapes") == 0);
 }
 
+cs_data_budget cs_data_budget_resolve(const cs_data_budget *b)
+{
+    cs_data_budget r = {CS_DATA_MAX_BYTES_DEFAULT, cs_image_budget_resolve(b ? &b->image : NULL)};
+    if (b && b->max_bytes) r.max_bytes = b->max_bytes;
+    return r;
+}
+
 void cs_data_options_defaults(cs_data_options *opt)
 {
     memset(opt, 0, sizeof *opt);
@@ -117,15 +124,16 @@ cs_status cs_data_load(const cs_data_options *opt, cs_dataset *train, cs_dataset
                            name);
         if (!is_dir(dir))
             return cs_fail(CS_ERR_IO, "%s: %s directory not found", dir, name);
-        return cifar ? cs_data_load_cifar10(dir, opt->limit, train, test)
-                     : cs_data_load_idx(dir, fashion, opt->limit, train, test);
+        return cifar ? cs_data_load_cifar10_budget(dir, opt->limit, &opt->budget, train, test)
+                     : cs_data_load_idx_budget(dir, fashion, opt->limit, &opt->budget, train, test);
     }
 
     if (is_dir(name)) {
         int c = opt->channels > 0 ? opt->channels : FOLDER_DEFAULT_CHANNELS;
         int h = opt->height > 0 ? opt->height : FOLDER_DEFAULT_SIDE;
         int w = opt->width > 0 ? opt->width : h;
-        return cs_data_load_folder(name, c, h, w, opt->test_fraction, opt->seed, opt->limit, train, test);
+        return cs_data_load_folder_budget(name, c, h, w, opt->test_fraction, opt->seed, opt->limit, &opt->budget,
+                                          train, test);
     }
     return cs_fail(CS_ERR_ARG,
                    "unknown dataset '%s' (expected shapes, colour-shapes, fashion-mnist, mnist, cifar10 or a folder with one "

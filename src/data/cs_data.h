@@ -10,6 +10,13 @@
  * Limits: `limit` > 0 keeps the first `limit` training images (for image folders and shapes,
  * of the shuffled order) and the same fraction of the test images, rounded up, at least 1:
  * Fashion-MNIST with limit 6000 gives 6000 train and 1000 test images. limit <= 0 keeps all.
+ *
+ * Budgets (cs_data_budget): the pixels one load keeps in memory (train + test), checked
+ * against what the headers and file sizes claim before anything is allocated; and, for
+ * image folders, the budget of each image file (cs_image.h). Sizes from a header are also
+ * checked against the file: an IDX header must describe exactly the bytes a plain file
+ * holds, and no more than a gzip file could inflate to (deflate's limit, 1032:1); a gzip
+ * stream is inflated incrementally, never past what the header claimed.
  */
 #ifndef CS_DATA_H
 #define CS_DATA_H
@@ -19,9 +26,21 @@
 
 #include "cs_dataset.h"
 #include "cs_error.h"
+#include "cs_image.h"
 
 /* The Debian location of package dataset-fashion-mnist. */
 #define CS_DATA_FASHION_MNIST_DIR "/usr/share/datasets/fashion-mnist"
+
+/* Default data budget: 2 GiB of pixels per load (Fashion-MNIST takes 55 MB, CIFAR-10 184 MB). */
+#define CS_DATA_MAX_BYTES_DEFAULT ((uint64_t)2 << 30)
+
+typedef struct {
+    uint64_t max_bytes;      /* pixel bytes kept by one load, train + test; 0 = default */
+    cs_image_budget image;   /* each image of a folder; zeros = the defaults of cs_image.h */
+} cs_data_budget;
+
+/* b with zeros replaced by defaults; b may be NULL. */
+cs_data_budget cs_data_budget_resolve(const cs_data_budget *b);
 
 typedef struct {
     const char *dataset;  /* "shapes", "colour-shapes", "fashion-mnist", "mnist", "cifar10", or a directory of
@@ -38,6 +57,7 @@ typedef struct {
     float test_fraction;  /* image folders: share of each class held out for test, in [0, 0.9] */
     int shapes_train;     /* shapes and colour-shapes: training images, <= 0 for 6000 */
     int shapes_test;      /* shapes and colour-shapes: test images, <= 0 for 1000 */
+    cs_data_budget budget;/* zeros = the defaults */
 } cs_data_options;
 
 /* Defaults: dataset "shapes", no data dir, no limit, seed 1, test_fraction 0.2, the
@@ -75,12 +95,17 @@ cs_status cs_data_load_cifar10(const char *dir, int limit, cs_dataset *train, cs
 
 /* A folder with one sub-folder per class (class = folder name, sorted by name; hidden
  * entries skipped, files beside the class folders ignored). Every file in a class folder
- * must be an image stb_image reads.
+ * must be an image cs_image reads (PNG, JPEG, BMP, GIF, PNM).
  * Images are converted to c channels (1 or 3) and resized to h x w. From each class,
- * round(test_fraction * count) images of a seeded shuffle go to test, keeping at least one
- * for train. Both sets are in a seeded shuffled order. */
+ * round(test_fraction * count) images of a seeded shuffle go to test, at least one when
+ * the class has two or more (and test_fraction > 0), keeping at least one for train; a
+ * folder whose every class has a single image is refused (no test split is possible).
+ * Both sets are in a seeded shuffled order. The default budgets apply. */
 cs_status cs_data_load_folder(const char *dir, int c, int h, int w, float test_fraction, uint64_t seed, int limit,
                               cs_dataset *train, cs_dataset *test);
+/* The same within budget (NULL: the defaults). */
+cs_status cs_data_load_folder_budget(const char *dir, int c, int h, int w, float test_fraction, uint64_t seed,
+                                     int limit, const cs_data_budget *budget, cs_dataset *train, cs_dataset *test);
 
 /* The synthetic set drawn from seed: CS_DATA_SHAPES_CLASSES balanced classes (lines at four
  * orientations, arc, circle, square, cross) at varied position, size, thickness,

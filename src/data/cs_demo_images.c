@@ -1,4 +1,4 @@
-/* cs_demo_images.c - the built-in demo images and the stb_image-based loader (see
+/* cs_demo_images.c - the built-in demo images and the image file loader (cs_image; see
  * cs_demo_images.h). The demo:curve drawing is laid out by hand so the curve kernel
  * reproduces the explainer's 6600 at one window, 0 at another, and at most a quarter of 6600
  * anywhere farther than 2 pixels from the matched curve; the tests check all three. */
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <stb/stb_image.h>
+#include "cs_image.h"
 
 #define DEMO_SIDE 24
 
@@ -162,17 +162,21 @@ cs_status cs_demo_make(cs_demo_image *img, const char *name, int c)
 
 cs_status cs_demo_load_file(cs_demo_image *img, const char *path, int c, int max_side)
 {
+    return cs_demo_load_file_budget(img, path, c, max_side, NULL);
+}
+
+cs_status cs_demo_load_file_budget(cs_demo_image *img, const char *path, int c, int max_side,
+                                   const cs_image_budget *budget)
+{
     memset(img, 0, sizeof *img);
     if (c != 1 && c != 3)
         return cs_fail(CS_ERR_ARG, "images have 1 (gray) or 3 (RGB) channels, not %d", c);
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return cs_fail(CS_ERR_IO, "%s: cannot open image: %s", path, strerror(errno));
-    int w, h, n;
-    unsigned char *data = stbi_load_from_file(fp, &w, &h, &n, c);
-    fclose(fp);
-    if (!data)
-        return cs_fail(CS_ERR_FORMAT, "%s: cannot decode image: %s", path, stbi_failure_reason());
+    cs_image file;
+    cs_status s = cs_image_read(&file, path, c, budget);
+    if (s != CS_OK)
+        return s;
+    const int w = file.w, h = file.h;
+    const uint8_t *data = file.px;
     int f = 1;
     if (max_side > 0) {
         int side = w > h ? w : h;
@@ -180,9 +184,9 @@ cs_status cs_demo_load_file(cs_demo_image *img, const char *path, int c, int max
     }
     int ow = (w + f - 1) / f, oh = (h + f - 1) / f;
     const char *base = strrchr(path, '/');
-    cs_status s = alloc_image(img, base ? base + 1 : path, c, oh, ow);
+    s = alloc_image(img, base ? base + 1 : path, c, oh, ow);
     if (s != CS_OK) {
-        stbi_image_free(data);
+        cs_image_free(&file);
         return s;
     }
     /* Average each f x f block (the last row and column of blocks may be partial). */
@@ -198,7 +202,7 @@ cs_status cs_demo_load_file(cs_demo_image *img, const char *path, int c, int max
                     }
                 img->pixels[((size_t)k * oh + oy) * ow + ox] = (float)(acc / cnt);
             }
-    stbi_image_free(data);
+    cs_image_free(&file);
     img->src_w = w, img->src_h = h;
     img->downscale = f;
     return CS_OK;
@@ -206,8 +210,12 @@ cs_status cs_demo_load_file(cs_demo_image *img, const char *path, int c, int max
 
 cs_status cs_demo_open(cs_demo_image *img, const char *spec, int c, int max_side)
 {
-    if (strncmp(spec, "demo:", 5) == 0)
-        return cs_demo_make(img, spec + 5, c);
-    return cs_demo_load_file(img, spec, c, max_side);
+    return cs_demo_open_budget(img, spec, c, max_side, NULL);
 }
 
+cs_status cs_demo_open_budget(cs_demo_image *img, const char *spec, int c, int max_side, const cs_image_budget *budget)
+{
+    if (strncmp(spec, "demo:", 5) == 0)
+        return cs_demo_make(img, spec + 5, c);
+    return cs_demo_load_file_budget(img, spec, c, max_side, budget);
+}

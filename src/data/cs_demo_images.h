@@ -1,5 +1,5 @@
 /* cs_demo_images.h - built-in demo images for the convolution stepper, and loading an
- * image file (anything stb_image reads) as floats for it.
+ * image file (the formats of cs_image.h) as floats for it.
  *
  * Images are (C, H, W) floats in 0..255, C = 1 (gray) or 3 (RGB).
  *
@@ -22,6 +22,7 @@
 #define CS_DEMO_IMAGES_H
 
 #include "cs_error.h"
+#include "cs_image.h"
 
 /* demo:curve's size and stroke value. Output positions (x = column, y = row) under the
  * curve kernel at stride 1, pad 0: where the response is 6600, and a window on the whale's
@@ -51,13 +52,18 @@ const char *cs_demo_names(void);
  * CS_ERR_ARG listing the names if unknown. Free with cs_demo_image_free. */
 cs_status cs_demo_make(cs_demo_image *img, const char *name, int c);
 
-/* Loads an image file as c channels (1 = gray, 3 = RGB). If its larger side exceeds
- * max_side (> 0), it is shrunk by the smallest integer factor that fits, averaging
- * factor x factor blocks; img->downscale reports the factor. Free with cs_demo_image_free. */
+/* Loads an image file as c channels (1 = gray, 3 = RGB), within the default image budget
+ * of cs_image.h. If its larger side exceeds max_side (> 0), it is shrunk by the smallest
+ * integer factor that fits, averaging factor x factor blocks; img->downscale reports the
+ * factor. Free with cs_demo_image_free. Errors name the file (see cs_image_read). */
 cs_status cs_demo_load_file(cs_demo_image *img, const char *path, int c, int max_side);
+/* The same within budget (NULL: the defaults). */
+cs_status cs_demo_load_file_budget(cs_demo_image *img, const char *path, int c, int max_side,
+                                   const cs_image_budget *budget);
 
 /* "demo:NAME" or a file path. */
 cs_status cs_demo_open(cs_demo_image *img, const char *spec, int c, int max_side);
+cs_status cs_demo_open_budget(cs_demo_image *img, const char *spec, int c, int max_side, const cs_image_budget *budget);
 
 void cs_demo_image_free(cs_demo_image *img);
 

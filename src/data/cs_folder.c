@@ -1,9 +1,11 @@
 /* cs_folder.c - loader for a folder of the user's images, one sub-folder per class.
  *
- * Images are decoded with stb_image (PNG, JPEG, BMP, GIF, TGA, PSD, HDR, PIC, PNM),
- * converted to the wanted channel count by stb_image itself and resized with
- * stb_image_resize. The split into train and test is stratified and seeded, so the same
- * folder and seed always hold out the same images. */
+ * Images are decoded by cs_image (PNG, JPEG, BMP, GIF, PNM; each file within the image
+ * budget), converted to the wanted channel count there and resized with stb_image_resize.
+ * The split into train and test is stratified and seeded, so the same folder and seed
+ * always hold out the same images; every class of two or more images gives at least one
+ * to the test set. The dataset's bytes are checked against the data budget before any
+ * image is decoded, and one bad file fails the whole load (no half-loaded dataset). */
 #include "cs_data.h"
 #include "cs_data_internal.h"
 
@@ -14,10 +16,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <stb/stb_image.h>
-#include <stb/stb_image_resize.h>
-
+#include "cs_image.h"
 #include "cs_rng.h"
+#include "cs_stb.h"
 
 /* A growable list of owned strings. */
 typedef struct {
@@ -88,44 +89,44 @@ static cs_status list_entries(const char *dir, bool want_dirs, name_list *out)
 }
 
 /* Decodes path into image i of ds: c channels, resized to ds->h x ds->w, planar. */
-static cs_status load_image(const char *path, cs_dataset *ds, int i)
+static cs_status load_image(const char *path, cs_dataset *ds, int i, const cs_image_budget *budget)
 {
-    struct stat sb;
-    if (stat(path, &sb) != 0) return cs_fail(CS_ERR_IO, "%s: cannot open (%s)", path, strerror(errno));
-    if (sb.st_size == 0) return cs_fail(CS_ERR_FORMAT, "%s: empty file (0 bytes), expected an image", path);
-    int iw = 0, ih = 0, file_channels = 0, c = ds->c;
-    unsigned char *img = stbi_load(path, &iw, &ih, &file_channels, c);
-    if (!img) return cs_fail(CS_ERR_FORMAT, "%s: cannot read image (stb_image: %s)", path, stbi_failure_reason());
+    const int c = ds->c;
+    cs_image img;
+    cs_status st = cs_image_read(&img, path, c, budget);
+    if (st) return st;
     size_t plane = (size_t)ds->h * ds->w;
-    unsigned char *src = img;
+    const uint8_t *src = img.px;
     unsigned char *resized = NULL;
-    if (iw != ds->w || ih != ds->h) {
+    if (img.w != ds->w || img.h != ds->h) {
         resized = malloc(plane * c);
         if (!resized) {
-            stbi_image_free(img);
+            cs_image_free(&img);
             return cs_fail(CS_ERR_NOMEM, "%s: out of memory resizing", path);
         }
-        if (!stbir_resize_uint8(img, iw, ih, 0, resized, ds->w, ds->h, 0, c)) {
-            stbi_image_free(img);
+        if (!cs_stb_resize_u8(img.px, img.w, img.h, resized, ds->w, ds->h, c)) {
+            st = cs_fail(CS_ERR_NOMEM, "%s: cannot resize %dx%d to %dx%d", path, img.w, img.h, ds->w, ds->h);
+            cs_image_free(&img);
             free(resized);
-            return cs_fail(CS_ERR_NOMEM, "%s: cannot resize %dx%d to %dx%d", path, iw, ih, ds->w, ds->h);
+            return st;
         }
         src = resized;
     }
-    /* stb gives interleaved (h, w, c); the dataset keeps planes (c, h, w) */
+    /* decoded images are interleaved (h, w, c); the dataset keeps planes (c, h, w) */
     uint8_t *dst = ds->pixels + (size_t)i * c * plane;
     for (size_t p = 0; p < plane; p++)
         for (int ch = 0; ch < c; ch++) dst[ch * plane + p] = src[p * c + ch];
     free(resized);
-    stbi_image_free(img);
+    cs_image_free(&img);
     return CS_OK;
 }
 
 /* Fills ds (already initialised for n images) from the items idx[0..n). */
-static cs_status load_images(const name_list *paths, const int *item_labels, const int *idx, cs_dataset *ds)
+static cs_status load_images(const name_list *paths, const int *item_labels, const int *idx, cs_dataset *ds,
+                             const cs_image_budget *budget)
 {
     for (int i = 0; i < ds->n; i++) {
-        cs_status st = load_image(paths->items[idx[i]], ds, i);
+        cs_status st = load_image(paths->items[idx[i]], ds, i, budget);
         if (st) return st;
         ds->labels[i] = item_labels[idx[i]];
     }
@@ -135,6 +136,13 @@ static cs_status load_images(const name_list *paths, const int *item_labels, con
 cs_status cs_data_load_folder(const char *dir, int c, int h, int w, float test_fraction, uint64_t seed, int limit,
                               cs_dataset *train, cs_dataset *test)
 {
+    return cs_data_load_folder_budget(dir, c, h, w, test_fraction, seed, limit, NULL, train, test);
+}
+
+cs_status cs_data_load_folder_budget(const char *dir, int c, int h, int w, float test_fraction, uint64_t seed,
+                                     int limit, const cs_data_budget *budget, cs_dataset *train, cs_dataset *test)
+{
+    const cs_data_budget bud = cs_data_budget_resolve(budget);
     memset(train, 0, sizeof *train);
     memset(test, 0, sizeof *test);
     if (c != 1 && c != 3) return cs_fail(CS_ERR_ARG, "%s: %d channels asked (expected 1 or 3)", dir, c);
@@ -207,7 +215,9 @@ cs_status cs_data_load_folder(const char *dir, int c, int h, int w, float test_f
             order[j] = first + j;
         }
         cs_rng_shuffle(&rng, order, count);
+        /* at least one test image from every class that can spare one */
         int held = (int)(test_fraction * (float)count + 0.5f);
+        if (held < 1 && test_fraction > 0.0f) held = 1;
         if (held > count - 1) held = count - 1;
         for (int j = 0; j < held; j++) test_idx[n_test++] = order[j];
         memmove(order, order + held, (size_t)(count - held) * sizeof *order);
@@ -217,8 +227,20 @@ cs_status cs_data_load_folder(const char *dir, int c, int h, int w, float test_f
     cs_rng_shuffle(&rng, train_idx, n_train);
     cs_rng_shuffle(&rng, test_idx, n_test);
 
+    if (n_test == 0 && test_fraction > 0.0f) {
+        st = cs_fail(CS_ERR_FORMAT, "%s: every class folder holds one image, too few to hold any out for testing "
+                     "(expected 2 or more images in at least one class)", dir);
+        goto done;
+    }
     int train_keep = limit > 0 && limit < n_train ? limit : n_train;
     int test_keep = n_test ? cs_data_scaled_test_count(limit, n_train, n_test) : 0;
+    const uint64_t bytes = ((uint64_t)train_keep + (uint64_t)test_keep) * (uint64_t)c * (uint64_t)h * (uint64_t)w;
+    if (bytes > bud.max_bytes) {
+        st = cs_fail(CS_ERR_FORMAT, "%s: %d images of %dx%dx%d take %llu bytes, over the data budget of %llu bytes",
+                     dir, train_keep + test_keep, h, w, c, (unsigned long long)bytes,
+                     (unsigned long long)bud.max_bytes);
+        goto done;
+    }
     const char *base = strrchr(dir, '/');
     base = base && base[1] ? base + 1 : dir;
     char name[64];
@@ -229,8 +251,8 @@ cs_status cs_data_load_folder(const char *dir, int c, int h, int w, float test_f
     for (int k = 0; k < classes.n && !st; k++)
         if (!(st = cs_dataset_set_class_name(train, k, classes.items[k])))
             st = cs_dataset_set_class_name(test, k, classes.items[k]);
-    if (!st) st = load_images(&paths, item_labels, train_idx, train);
-    if (!st) st = load_images(&paths, item_labels, test_idx, test);
+    if (!st) st = load_images(&paths, item_labels, train_idx, train, &bud.image);
+    if (!st) st = load_images(&paths, item_labels, test_idx, test, &bud.image);
 
 done:
     if (st) {

@@ -1,22 +1,18 @@
-/* cs_imageio.c - PNG (stb_image_write), animated GIF (giflib 5, GIF89a with the NETSCAPE2.0
- * loop extension) and single-image loading (stb_image). See cs_imageio.h. */
+/* cs_imageio.c - animated GIF writing (giflib 5, GIF89a with the NETSCAPE2.0 loop extension)
+ * and one image file as a net input (cs_image). PNG writing is in cs_image_png.c, beside
+ * PNG reading. See cs_imageio.h. */
 #include "cs_imageio.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gif_lib.h>
-#include <stb/stb_image.h>
-#include <stb/stb_image_write.h>
 
-cs_status cs_image_write_png(const char *path, const uint8_t *rgb, int w, int h)
-{
-    if (w <= 0 || h <= 0) return cs_fail(CS_ERR_ARG, "%s: empty image (%dx%d)", path, w, h);
-    if (!stbi_write_png(path, w, h, 3, rgb, w * 3)) return cs_fail(CS_ERR_IO, "%s: cannot write the PNG", path);
-    return CS_OK;
-}
+#include "cs_image.h"
 
 /* ---- GIF ------------------------------------------------------------------------------- */
 
@@ -104,7 +100,14 @@ cs_status cs_image_write_gif(const char *path, const uint8_t *frames, int n_fram
     memcpy(full, pal, (size_t)pal_size * sizeof *pal);
     ColorMapObject *cmap = GifMakeMapObject(1 << bits, full);
     int err = 0;
-    GifFileType *gif = cmap ? EGifOpenFileName(path, false, &err) : NULL;
+    /* written to PATH.tmp.PID and renamed, so a failed write leaves no half GIF */
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp) {
+        GifFreeMapObject(cmap);
+        free(idx);
+        return cs_fail(CS_ERR_ARG, "%s: path too long", path);
+    }
+    GifFileType *gif = cmap ? EGifOpenFileName(tmp, false, &err) : NULL;
     if (!gif) {
         GifFreeMapObject(cmap);
         free(idx);
@@ -132,8 +135,13 @@ cs_status cs_image_write_gif(const char *path, const uint8_t *frames, int n_fram
     GifFreeMapObject(cmap);
     free(idx);
     if (!ok) {
-        remove(path);
+        remove(tmp);
         return cs_fail(CS_ERR_IO, "%s: writing the GIF failed (%s)", path, GifErrorString(err));
+    }
+    if (rename(tmp, path) != 0) {
+        const int e = errno;
+        remove(tmp);
+        return cs_fail(CS_ERR_IO, "%s: cannot rename %s over it (%s)", path, tmp, strerror(e));
     }
     return CS_OK;
 }
@@ -142,21 +150,28 @@ cs_status cs_image_write_gif(const char *path, const uint8_t *frames, int n_fram
 
 cs_status cs_image_load_as_dataset(const char *path, int c, int h, int w, cs_dataset *out)
 {
+    return cs_image_load_as_dataset_budget(path, c, h, w, NULL, out);
+}
+
+cs_status cs_image_load_as_dataset_budget(const char *path, int c, int h, int w, const cs_image_budget *budget,
+                                          cs_dataset *out)
+{
     memset(out, 0, sizeof *out);
     if (c != 1 && c != 3) return cs_fail(CS_ERR_ARG, "%s: the net takes %d channels; images give 1 or 3", path, c);
-    int iw, ih, n;
-    unsigned char *px = stbi_load(path, &iw, &ih, &n, c);
-    if (!px) return cs_fail(CS_ERR_FORMAT, "%s: cannot read the image (%s)", path, stbi_failure_reason());
+    cs_image img;
+    cs_status st = cs_image_read(&img, path, c, budget);
+    if (st) return st;
     const char *base = strrchr(path, '/');
     cs_dataset one;
-    cs_status st = cs_dataset_init(&one, base ? base + 1 : path, 1, c, ih, iw, 1);
+    st = cs_dataset_init(&one, base ? base + 1 : path, 1, c, img.h, img.w, 1);
     if (!st) {
         /* interleaved (h, w, c) to planes (c, h, w) */
+        const size_t plane = (size_t)img.h * img.w;
         for (int ch = 0; ch < c; ch++)
-            for (size_t i = 0; i < (size_t)ih * iw; i++) one.pixels[(size_t)ch * ih * iw + i] = px[i * c + ch];
+            for (size_t i = 0; i < plane; i++) one.pixels[(size_t)ch * plane + i] = img.px[i * c + ch];
         st = cs_dataset_adapt(out, &one, c, h, w);
         cs_dataset_free(&one);
     }
-    stbi_image_free(px);
+    cs_image_free(&img);
     return st;
 }

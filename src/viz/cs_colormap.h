@@ -26,14 +26,19 @@ typedef struct {
 
 /* min..max of the finite values of x (NaN and Inf ignored); symmetric: -m..m with
  * m = max |x|, so zero sits in the middle of a diverging map. A constant input gives a
- * range of width 1e-6 around its value. */
+ * range of width max(1e-6, 2e-6 |value|) around its value. The result is drawable. */
 cs_value_range cs_value_range_of(const float *x, size_t n, int symmetric);
+/* r made safe to draw: ends within +-FLT_MAX/2 (so hi - lo is finite in float, as the
+ * shader computes it), lo < hi (an empty or inverted range is widened around its middle),
+ * and NaN ends give 0..1. Values outside are drawn at the ends. */
+cs_value_range cs_value_range_drawable(cs_value_range r);
 /* The union of two ranges. */
 cs_value_range cs_value_range_union(cs_value_range a, cs_value_range b);
-/* v mapped to [0, 1] by r, clamped; NaN maps to 0. */
+/* v mapped to [0, 1] by the drawable form of r, clamped; +-Inf map to the ends and NaN to
+ * 0. Any r and v give a value in [0, 1]. */
 float cs_value_range_normalize(cs_value_range r, float v);
 
-/* Colour of one value. */
+/* Colour of one value (any r, any v: always an entry of the table). */
 void cs_colormap_rgb(cs_colormap_id id, cs_value_range r, float v, uint8_t rgb[3]);
 /* A whole plane: rgb (h*w*3) from x (h*w). */
 void cs_colormap_plane(uint8_t *rgb, const float *x, int h, int w, cs_colormap_id id, cs_value_range r);

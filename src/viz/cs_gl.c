@@ -397,6 +397,7 @@ void cs_gl_heat(cs_gl *gl, unsigned tex, int tex_w, int tex_h, cs_rect dst, int 
     (void)tex_w, (void)tex_h; /* texel units: the shader uses texelFetch */
     const float u0 = (float)sx, u1 = (float)(sx + sw), v0 = (float)sy, v1 = (float)(sy + sh);
     const float plane = (float)rgb_plane;
+    r = cs_value_range_drawable(r); /* finite, non-empty: the shader divides by hi - lo */
     const float corner[6][4] = {
         {dst.x, dst.y, u0, v0}, {dst.x + dst.w, dst.y, u1, v0}, {dst.x + dst.w, dst.y + dst.h, u1, v1},
         {dst.x, dst.y, u0, v0}, {dst.x + dst.w, dst.y + dst.h, u1, v1}, {dst.x, dst.y + dst.h, u0, v1},
