@@ -26,6 +26,7 @@ enum {
     OPT_LOAD,
     OPT_HISTORY_EVERY,
     OPT_HISTORY_MB,
+    OPT_MODEL,
 };
 
 const struct option cs_runopt_longopts[CS_RUNOPT_COUNT] = {
@@ -38,6 +39,7 @@ const struct option cs_runopt_longopts[CS_RUNOPT_COUNT] = {
     {"save", required_argument, 0, OPT_SAVE},       {"load", required_argument, 0, OPT_LOAD},
     {"history-every", required_argument, 0, OPT_HISTORY_EVERY},
     {"history-mb", required_argument, 0, OPT_HISTORY_MB},
+    {"model", required_argument, 0, OPT_MODEL},
 };
 
 void cs_runopt_defaults(cs_runopt *o)
@@ -96,6 +98,7 @@ int cs_runopt_apply(cs_runopt *o, int code, const char *arg)
     case OPT_DATASET: s->dataset = arg; return 1;
     case OPT_DATA: s->data_dir = arg; return 1;
     case OPT_NET: s->net = arg; return 1;
+    case OPT_MODEL: s->model = arg; return 1;
     case OPT_EPOCHS: o->epochs_given = 1; return cs_cli_int(arg, 1, 100000, &o->epochs);
     case OPT_THREADS: return cs_cli_int(arg, 1, 256, &s->threads);
     case OPT_LIMIT:
@@ -125,6 +128,8 @@ void cs_runopt_help(FILE *f)
             "                      'input 28x28x1, conv 8@5 pad 2, relu, maxpool 2, fc 10, softmax'\n"
             "                      (default: mnist; cifar for cifar10; colour for colour-shapes;\n"
             "                      article for image folders)\n"
+            "  --model FILE.onnx   start from an ONNX model instead: its layers and weights (see the\n"
+            "                      README's ONNX section); datasets are adapted to its input\n"
             "  --epochs N          passes over the training set (default 1)\n"
             "  --batch N           minibatch size (default 20)\n"
             "  --lr X              learning rate (default: sgd 0.01, or 0.2 with --loss mse, 0.005 for\n"

@@ -22,7 +22,7 @@ void cs_runopt_defaults(cs_runopt *o);
 /* getopt_long entries for the shared options; codes are >= CS_RUNOPT_FIRST. Copy them into a
  * command's own table (CS_RUNOPT_COUNT entries, no terminator). */
 enum { CS_RUNOPT_FIRST = 1000 };
-#define CS_RUNOPT_COUNT 16
+#define CS_RUNOPT_COUNT 17
 extern const struct option cs_runopt_longopts[CS_RUNOPT_COUNT];
 
 /* Applies option `code` with value arg: 1 done, 0 bad value, -1 not a shared option. */

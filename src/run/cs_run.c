@@ -14,6 +14,9 @@
 #include "cs_checkpoint.h"
 #include "cs_data.h"
 #include "cs_net.h"
+#ifdef CS_HAVE_ONNX
+#include "cs_onnx.h"
+#endif
 
 struct cs_run_private {
     char *save_path;          /* owned copy of spec->save, or NULL */
@@ -81,7 +84,7 @@ static const char *default_net(const char *dataset)
 /* The preset name whose spec is spec, or spec itself: keeps "mnist" in names and messages. */
 static const char *preset_or_spec(const char *spec)
 {
-    static const char *const names[] = {"mnist", "cifar", "article"};
+    static const char *const names[] = {"mnist", "cifar", "article", "colour"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         const char *p = cs_net_preset_spec(names[i]);
         if (p && strcmp(p, spec) == 0) return names[i];
@@ -115,8 +118,17 @@ static cs_status load_data(cs_run *run, const char *dataset, const char *data_di
     d.channels = c == 1 || c == 3 ? c : 1;
     d.height = h;
     d.width = w;
+    if (h == 1 && w == 1) d.channels = d.height = d.width = 0; /* flat inputs: the dataset's own images */
     cs_status st = cs_data_load(&d, &run->train, &run->test);
     if (st) return st;
+    if (h == 1 && w == 1 && c > 1 && (long)run->train.c * run->train.h * run->train.w == c) {
+        /* a net of fully connected layers on flat vectors (an imported [N, F] model): the
+         * images' C x H x W bytes, in that order, are its F inputs, as torch.flatten makes them */
+        note(run, "%s images of %dx%dx%d are flattened into the net's %d inputs\n", dataset, run->train.h,
+             run->train.w, run->train.c, c);
+        cs_dataset *sets[2] = {&run->train, &run->test};
+        for (int i = 0; i < 2; i++) sets[i]->c = c, sets[i]->h = 1, sets[i]->w = 1;
+    }
     if (run->train.c != c || run->train.h != h || run->train.w != w) {
         note(run, "%s images are %dx%dx%d; adapting them to the net's %dx%dx%d input\n", dataset, run->train.h,
              run->train.w, run->train.c, h, w, c);
@@ -245,7 +257,53 @@ static cs_status keep_spec(cs_run *run, const cs_run_spec *spec, const char *dat
     return CS_OK;
 }
 
+static cs_status open_spec(cs_run **out, const cs_run_spec *spec);
+
+/* A run from an ONNX model: its spec and weights become the run's net and starting weights;
+ * what the import folded, merged or dropped goes into the run's notes. */
+static cs_status open_model(cs_run **out, const cs_run_spec *spec)
+{
+#ifdef CS_HAVE_ONNX
+    if (spec->load || spec->params || spec->net)
+        return cs_fail(CS_ERR_ARG, "a run starts from a model (%s) alone, not with a checkpoint, a net or weights",
+                       spec->model);
+    cs_onnx_model m;
+    cs_status st = cs_onnx_import(&m, spec->model, NULL);
+    if (st) return st;
+    cs_run_spec s = *spec;
+    s.model = NULL;
+    s.net = m.spec;
+    s.params = m.params;
+    s.n_params = m.n_params;
+    st = open_spec(out, &s);
+    if (!st) {
+        cs_run *run = *out;
+        const char *base = strrchr(spec->model, '/');
+        snprintf(run->net_name, sizeof run->net_name, "%s", base ? base + 1 : spec->model);
+        note(run, "%s imported as '%s'\n", spec->model, m.spec);
+        for (const char *n = m.notes; n && *n;) {
+            const char *end = strchr(n, '\n');
+            const int len = end ? (int)(end - n) : (int)strlen(n);
+            if (len > 0) note(run, "%.*s\n", len, n);
+            n += len + (end != NULL);
+        }
+    }
+    cs_onnx_model_free(&m);
+    return st;
+#else
+    (void)out;
+    return cs_fail(CS_ERR_ARG, "%s: this build of convscope has no ONNX support (meson -Donnx=enabled, with "
+                   "Debian's libonnx-dev, protobuf-c-compiler and libprotobuf-c-dev)", spec->model);
+#endif
+}
+
 cs_status cs_run_open(cs_run **out, const cs_run_spec *spec)
+{
+    *out = NULL;
+    return spec->model ? open_model(out, spec) : open_spec(out, spec);
+}
+
+static cs_status open_spec(cs_run **out, const cs_run_spec *spec)
 {
     *out = NULL;
     if (spec->threads < 1) return cs_fail(CS_ERR_ARG, "the thread count must be at least 1 (got %d)", spec->threads);

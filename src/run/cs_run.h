@@ -51,6 +51,8 @@ typedef struct {
                            * (layers in spec order, weights then biases), instead of random ones;
                            * not with load */
     size_t n_params;
+    const char *model;    /* an ONNX model (cs_onnx.h) to start from: its net and its weights, instead
+                           * of net and params; not with load. Needs a build with ONNX support */
     const char *load;     /* resume the run saved in this checkpoint */
     const char *save;     /* checkpoint written at every epoch's end, and by cs_run_save(run, NULL) */
     int keep_history;     /* record the history even without `save` (the window's timeline) */
@@ -94,7 +96,7 @@ typedef struct {
     char net_name[64];        /* the preset's name, or "custom" */
     const char *net_spec;     /* the net's normalised spec text (borrowed from the trainer's net): what
                                * another thread builds its own cs_inspect from */
-    char notes[512];          /* what opening adapted or resumed ("" or lines for stderr) */
+    char notes[2048];         /* what opening adapted, imported or resumed ("" or lines for stderr) */
     int resumed;              /* opened from a checkpoint */
 
     /* The driving thread's. */
