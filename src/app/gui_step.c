@@ -536,6 +536,10 @@ cs_status gui_step_use_filter(gui_step *g, const cs_snapshot *s, int layer, int 
     if (filter < 0 || filter >= ly->out_c) return cs_fail(CS_ERR_ARG, "%s has no filter %d", ly->name, filter);
     if (ly->in_c != s->in_c || ly->in_h != s->in_h || ly->in_w != s->in_w)
         return cs_fail(CS_ERR_ARG, "%s does not take the probe image as it is", ly->name);
+    if (!cs_win_is_square(&ly->win)) /* the stepper slides square kernels with one stride and padding */
+        return cs_fail(CS_ERR_ARG, "%s has a %dx%d kernel, strides %d %d and padding %d %d %d %d: the step view slides "
+                       "square kernels with equal strides and padding on every side", ly->name, ly->win.kh,
+                       ly->win.kw, ly->win.sh, ly->win.sw, ly->win.pt, ly->win.pl, ly->win.pb, ly->win.pr);
     const int C = ly->in_c, K = ly->k;
     const size_t per = (size_t)C * K * K;
     cs_filter k;

@@ -16,6 +16,7 @@ void cs_snap_layer_from_net(cs_snap_layer *out, const cs_net *net, int l)
     out->in_c = L->in_c, out->in_h = L->in_h, out->in_w = L->in_w;
     out->out_c = L->out_c, out->out_h = L->out_h, out->out_w = L->out_w;
     out->k = L->k, out->stride = L->stride, out->pad = L->pad;
+    out->win = L->win;
 }
 
 void cs_curve_clear(cs_curve *c) { c->n = 0; }

@@ -27,7 +27,8 @@ typedef struct {
     char name[32];
     int in_c, in_h, in_w;
     int out_c, out_h, out_w;
-    int k, stride, pad;
+    int k, stride, pad;      /* conv and pool: the window's height, vertical stride and top padding */
+    cs_win win;              /* conv and pool: the whole window (sizes, strides, padding per side) */
 } cs_snap_layer;
 
 /* Copies layer l's description out of a net. */
