@@ -146,6 +146,11 @@ run 0 convolve --image "$f/pgm16.pgm" --kernel "$f/one.txt" --pad 2 --bias 0.5 -
     contains out '"height": 9, "width": 10, "output": [[0.5, 0.5, 0.5' && contains out '[0.5, 0.5, 18.5, 18.5'
 run 0 train --dataset shapes --net "input 28x28x1, conv 2@1 pad 2, relu, fc 8" --limit 40 --epochs 1
 run 1 train --dataset shapes --net "input 28x28x1, maxpool 3 pad 2, fc 8" && refused "is more than half the 3x3 window: at most 1 above and below, 1 left and right (PyTorch's rule)"
+# a net whose input would make the adapted dataset huge is refused before anything is adapted
+if [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+    run 1 train --dataset fashion-mnist --net "input 1024x1024x3, conv 1@3 stride 64, fc 10" --batch 1 &&
+        refused fashion-mnist "70000 images adapted to the net's 1024x1024x3 input would take 205.1 GiB" "data budget"
+fi
 
 if [ "$failures" -ne 0 ]; then
     echo "$failures failure(s)"

@@ -130,6 +130,14 @@ static cs_status load_data(cs_run *run, const char *dataset, const char *data_di
         for (int i = 0; i < 2; i++) sets[i]->c = c, sets[i]->h = 1, sets[i]->w = 1;
     }
     if (run->train.c != c || run->train.h != h || run->train.w != w) {
+        /* the adapted copies are made whole: check them against the data budget first */
+        const cs_data_budget budget = cs_data_budget_resolve(&d.budget);
+        const double bytes = ((double)run->train.n + run->test.n) * c * h * w;
+        if (bytes > (double)budget.max_bytes)
+            return cs_fail(CS_ERR_SHAPE, "%s: %d images adapted to the net's %dx%dx%d input would take %.1f GiB, over "
+                           "the data budget of %.1f GiB: use a smaller input or --limit", dataset,
+                           run->train.n + run->test.n, h, w, c, bytes / 1073741824.0,
+                           (double)budget.max_bytes / 1073741824.0);
         note(run, "%s images are %dx%dx%d; adapting them to the net's %dx%dx%d input\n", dataset, run->train.h,
              run->train.w, run->train.c, h, w, c);
         if ((st = adapt_in_place(&run->train, c, h, w)) || (st = adapt_in_place(&run->test, c, h, w))) return st;
