@@ -111,7 +111,7 @@ int cs_runopt_apply(cs_runopt *o, int code, const char *arg)
         if (!cs_cli_int(arg, 1, 100000000, &iv)) return 0;
         s->history_every = iv;
         return 1;
-    case OPT_HISTORY_MB: return cs_cli_double(arg, 0.01, 65536, &s->history_mb);
+    case OPT_HISTORY_MB: return cs_cli_double(arg, 0.01, 1024, &s->history_mb); /* a checkpoint holds at most 1 GiB of it */
     default: return apply_training(o, code, arg);
     }
 }
@@ -147,7 +147,7 @@ void cs_runopt_help(FILE *f)
             "                      (batch, lr, momentum, optimizer, loss, seed), data and history;\n"
             "                      --epochs counts the epochs to add\n"
             "  --history-every N   record every conv layer's kernels every N steps (default 10)\n"
-            "  --history-mb M      memory for the history in MiB (default 32); when full, older\n"
+            "  --history-mb M      memory for the history in MiB (default 32, at most 1024); when full, older\n"
             "                      records are thinned evenly and the interval doubles\n",
             cs_net_preset_names());
 }
