@@ -147,8 +147,8 @@ void cs_runopt_help(FILE *f)
             "                      (batch, lr, momentum, optimizer, loss, seed), data and history;\n"
             "                      --epochs counts the epochs to add\n"
             "  --history-every N   record every conv layer's kernels every N steps (default 10)\n"
-            "  --history-mb M      memory for the history in MiB (default 32, at most 1024); when full, older\n"
-            "                      records are thinned evenly and the interval doubles\n",
+            "  --history-mb M      memory for the history in MiB (default 32, at most 1024); when\n"
+            "                      full, older records are thinned evenly and the interval doubles\n",
             cs_net_preset_names());
 }
 
