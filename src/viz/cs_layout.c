@@ -419,7 +419,7 @@ static int layout_curves(cs_layout *L, const lctx *c, cs_rect r)
     L->acc_plot = (cs_rect){L->loss_plot.x + plot_w + gap + L->axis_w, plot_top, plot_w, plot_h};
     /* under a plot: "0" at the left, the last step at the right; above it: its title and the test value */
     const float under = TMIN(c, CS_FONT_SMALL, "0") + TMIN(c, CS_FONT_SMALL, "123k") + U(c, 10);
-    const float above = TMIN(c, CS_FONT_SMALL, "accuracy") + TMIN(c, CS_FONT_SMALL, "100.0%") + U(c, 8);
+    const float above = TMIN(c, CS_FONT_SMALL, "accuracy") + TMIN(c, CS_FONT_SMALL, "test 100.0%") + U(c, 8);
     return plot_h >= 2 * small + U(c, 10) && plot_w >= under && plot_w >= above;
 }
 
@@ -720,8 +720,12 @@ void cs_help_layout_compute(cs_help_layout *H, const cs_style *st, const cs_meas
                 H->ok = 1;
                 return;
             }
-    help_try(H, st, m, max_box, rows, n, st->min_px, 3);
-    H->px = st->min_px, H->cols = 3, H->n = n;
+    /* nothing fits: as many rows as three columns hold, the rest left out */
+    memset(H, 0, sizeof *H);
+    int k = n;
+    while (k > 0 && !help_try(H, st, m, max_box, rows, k, st->min_px, 3)) k--;
+    for (int i = k; i < n; i++) H->key[i] = H->desc[i] = (cs_rect){0, 0, 0, 0};
+    H->n = n;
 }
 
 /* ---- enlarged ------------------------------------------------------------------------------- */

@@ -52,7 +52,10 @@ void cs_style_at(cs_style *st, float s)
         int px = (int)lroundf(BASE_PX[f] * s);
         st->px[f] = px < floor_px ? floor_px : px;
     }
-    st->min_px = st->present ? floor_px : (int)fmaxf(10.0f, (float)lroundf(10.0f * s));
+    /* the stated minimum is what --scale 1 gives this window: a larger --scale raises the sizes
+     * text is fitted from, not the size it may shrink to */
+    const float ws = cs_style_window_scale(st->win_w, st->win_h, 1.0f);
+    st->min_px = st->present ? floor_px : (int)fmaxf(10.0f, (float)lroundf(10.0f * fminf(s, ws)));
     for (int f = 0; f < CS_FONT_COUNT; f++)
         if (st->px[f] < st->min_px) st->px[f] = st->min_px;
     st->rule = st->present ? fmaxf(3.0f, roundf(2.0f * s)) : fmaxf(1.0f, roundf(s));

@@ -49,7 +49,8 @@ typedef struct {
 float cs_style_window_scale(int win_w, int win_h, float user_scale);
 
 /* The style of a win_w x win_h window at --scale user_scale. Font sizes at scale s: small 12 s,
- * normal 14 s, big 17 s, mono 12 s (rounded); the minimum is max(10, 10 s) px. Presenting, every
+ * normal 14 s, big 17 s, mono 12 s (rounded); the minimum is max(10, 10 min(s, w)) px, w
+ * the window's own scale (--scale raises the sizes text is fitted from, not the floor). Presenting, every
  * size is at least ceil(win_h / 45) px (24 px at 1080 rows), which is also the minimum, the scale
  * at least that size over 14, outlines twice as thick and the palette the high-contrast one. */
 void cs_style_make(cs_style *st, int win_w, int win_h, float user_scale, int present);

@@ -23,31 +23,38 @@ void cs_theme_button(cs_ui *ui, cs_rect r, const char *label, int on, int hot)
     if (ui->st->present) cs_gl_frame(ui->gl, CS_GL_OVER, r, fmaxf(1, ui->st->rule * 0.5f), p->dim);
     const cs_fit_policy pol = cs_ui_policy(ui, CS_FONT_NORMAL, CS_FIT_SHRINK | CS_FIT_ELLIPSIS, CS_ALIGN_CENTER,
                                            CS_VALIGN_MIDDLE);
-    cs_ui_text(ui, CS_GL_OVER, cs_rect_inset(r, 2), &pol, p->text, label);
+    cs_ui_text(ui, CS_GL_OVER, (cs_rect){r.x + 2, r.y, r.w - 4, r.h}, &pol, p->text, label);
 }
 
 void cs_theme_vbar(cs_ui *ui, unsigned ramp_v, cs_rect bar, cs_rect labels, cs_colormap_id cmap, cs_value_range range)
 {
     cs_gl_heat(ui->gl, ramp_v, 1, 256, bar, 0, 0, 1, 256, (cs_value_range){0, 1}, cmap, 0);
     cs_fit_policy p = cs_ui_policy(ui, CS_FONT_SMALL, CS_FIT_SHRINK, CS_ALIGN_LEFT, CS_VALIGN_TOP);
-    const float lh = cs_text_box_h(ui->st->px[CS_FONT_SMALL]);
     const cs_rgba c = ui->st->c.dim;
-    /* three label boxes that cannot touch: top, middle, bottom thirds */
-    const float third = floorf(labels.h / 3.0f);
-    if (third < cs_text_box_h(ui->st->min_px)) {
-        /* a short bar: the top value only, and the bottom one when two lines fit */
-        const float half = floorf(labels.h * 0.5f);
-        cs_ui_value(ui, CS_GL_OVER, (cs_rect){labels.x, labels.y, labels.w, half}, &p, c, range.hi, 3);
-        p.valign = CS_VALIGN_BOTTOM;
-        cs_ui_value(ui, CS_GL_OVER, (cs_rect){labels.x, labels.y + half, labels.w, labels.h - half}, &p, c, range.lo, 3);
+    const float lh = cs_text_box_h(ui->st->px[CS_FONT_SMALL]), lmin = cs_text_box_h(ui->st->min_px);
+    const int symmetric = range.lo == -range.hi;
+    if (labels.h < 2 * lmin) {
+        /* room for one number: the symmetric range's end as ±x, else the top */
+        if (symmetric) {
+            char buf[48], num[40];
+            const cs_measure m = cs_text_measure(ui->text);
+            cs_fit_result r;
+            cs_fit_value(&m, range.hi, 3, (cs_rect){0, 0, labels.w - cs_text_width(ui->text, CS_FACE_SANS, ui->st->min_px,
+                                                                                        "\u00B1"), labels.h}, &p, &r);
+            snprintf(num, sizeof num, "%.39s", r.text);
+            snprintf(buf, sizeof buf, "\u00B1%s", num);
+            cs_ui_label(ui, CS_GL_OVER, labels, CS_FONT_SMALL, CS_ALIGN_LEFT, c, buf);
+        } else {
+            cs_ui_value(ui, CS_GL_OVER, labels, &p, c, range.hi, 3);
+        }
         return;
     }
-    const float h = fminf(third, lh + 2);
+    /* two or three label boxes that cannot touch: the ends, and 0 between them where it fits */
+    const float h = fminf(floorf(labels.h * 0.5f), lh + 2);
     cs_ui_value(ui, CS_GL_OVER, (cs_rect){labels.x, labels.y, labels.w, h}, &p, c, range.hi, 3);
     p.valign = CS_VALIGN_BOTTOM;
     cs_ui_value(ui, CS_GL_OVER, (cs_rect){labels.x, labels.y + labels.h - h, labels.w, h}, &p, c, range.lo, 3);
     if (range.lo < 0 && range.hi > 0) {
-        /* zero where the colour is zero's, if that leaves the ends clear */
         const float t = range.hi / (range.hi - range.lo);
         const float zy = labels.y + t * labels.h - 0.5f * h;
         if (zy >= labels.y + h && zy + h <= labels.y + labels.h - h) {
@@ -74,6 +81,7 @@ void cs_theme_draw_help(cs_ui *ui, cs_rect max_box, const char *title, const cha
         const char *row = rows[i], *tab = strchr(row, '\t');
         const size_t n = tab ? (size_t)(tab - row) : strlen(row);
         snprintf(key, sizeof key, "%.*s", (int)(n < 95 ? n : 95), row);
+        if (H.key[i].w <= 0) continue; /* a row the box had no room for */
         cs_ui_text(ui, CS_GL_TOP, H.key[i], &kp, p->hilite, key);
         if (tab) cs_ui_text(ui, CS_GL_TOP, H.desc[i], &dp, p->text, tab + 1);
     }

@@ -58,8 +58,6 @@ void cs_view_step_set_image(cs_view_step *v, const cs_stepper *st)
 
 /* ---- helpers ----------------------------------------------------------------------------- */
 
-static float U(const cs_step_layout *L, float v) { return roundf(v * L->scale); }
-
 static cs_rgba cmap_rgba(cs_colormap_id id, cs_value_range r, float x)
 {
     uint8_t c[3];

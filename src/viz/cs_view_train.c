@@ -627,18 +627,25 @@ static void plot(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, cs_rect r, f
             px = x, py = y, have = 1;
         }
     }
-    /* above: its title and the last test value; left: the axis' ends; under: 0 and the last step */
-    char buf[64];
-    const float tw = cs_text_width(v->text, CS_FACE_SANS, ui->st->px[f], use_acc ? "accuracy" : "loss") + gap;
-    cs_ui_label(ui, CS_GL_OVER, (cs_rect){r.x, r.y - lh, tw, lh}, f, CS_ALIGN_LEFT, p->text, use_acc ? "accuracy" : "loss");
+    /* above: its title and the last test value at one size that fits both; left: the axis'
+     * ends; under: 0 and the last step */
+    char buf[64] = "";
+    const char *title = use_acc ? "accuracy" : "loss";
     const cs_curve *last = &s->test;
     if (last->n > 0) {
         const float val = use_acc ? last->p[last->n - 1].acc : last->p[last->n - 1].loss;
         if (use_acc) snprintf(buf, sizeof buf, "test %.1f%%", (double)val * 100.0);
         else snprintf(buf, sizeof buf, "test %.3f", (double)val);
-        const cs_fit_policy rp = cs_ui_policy(ui, f, CS_FIT_SHRINK, CS_ALIGN_RIGHT, CS_VALIGN_TOP);
-        cs_ui_text(ui, CS_GL_OVER, (cs_rect){r.x + tw, r.y - lh, r.w - tw, lh}, &rp, p->test, buf);
     }
+    int hp = ui->st->px[f];
+    while (hp > ui->st->min_px && cs_text_width(v->text, CS_FACE_SANS, hp, title) + cs_text_width(v->text, CS_FACE_SANS, hp, buf) +
+                                          gap * 2 > r.w)
+        hp--;
+    const float tw = cs_text_width(v->text, CS_FACE_SANS, hp, title) + gap;
+    cs_fit_policy hpol = {CS_FACE_SANS, hp, hp, CS_FIT_ELLIPSIS, CS_ALIGN_LEFT, CS_VALIGN_TOP, 0};
+    cs_ui_text(ui, CS_GL_OVER, (cs_rect){r.x, r.y - lh, tw, lh}, &hpol, p->text, title);
+    hpol.halign = CS_ALIGN_RIGHT;
+    if (buf[0]) cs_ui_text(ui, CS_GL_OVER, (cs_rect){r.x + tw, r.y - lh, r.w - tw, lh}, &hpol, p->test, buf);
     cs_fit_policy ax = cs_ui_policy(ui, f, CS_FIT_SHRINK, CS_ALIGN_RIGHT, CS_VALIGN_TOP);
     const cs_rect ytop = {r.x - axis_w, r.y - 2, axis_w - gap, lh}, ybot = {r.x - axis_w, r.y + r.h - lh + 2, axis_w - gap, lh};
     if (use_acc) {
@@ -664,29 +671,34 @@ static void plot(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, cs_rect r, f
     }
 }
 
-/* The legend: a swatch and a name per series, the short names where the long ones do not fit. */
+/* The legend: a swatch and a name per series, at the largest size (the long names first, then the
+ * short ones) that fits the box. */
 static void curves_legend(cs_view_train *v, cs_ui *ui, cs_rect box)
 {
     const cs_palette *p = &ui->st->c;
-    const int px = ui->st->px[CS_FONT_SMALL];
     const float sw = cs_style_u(ui->st, 18), sg = cs_style_u(ui->st, 4), gap = cs_style_u(ui->st, 12);
     const char *a = "train (batches)", *b = "test";
-    if (cs_text_width(v->text, CS_FACE_SANS, px, a) + cs_text_width(v->text, CS_FACE_SANS, px, b) + 2 * (sw + sg) + gap >
-        box.w)
-        a = "train";
-    const float wa = cs_text_width(v->text, CS_FACE_SANS, px, a), wb = cs_text_width(v->text, CS_FACE_SANS, px, b);
-    float x = box.x + box.w - (wa + wb + 2 * (sw + sg) + gap);
-    if (x < box.x) x = box.x;
+    int px = ui->st->px[CS_FONT_SMALL];
+    float wa = 0, wb = 0;
+    for (int shortened = 0; shortened < 2; shortened++) {
+        a = shortened ? "train" : "train (batches)";
+        for (px = ui->st->px[CS_FONT_SMALL]; px >= ui->st->min_px; px--) {
+            wa = cs_text_width(v->text, CS_FACE_SANS, px, a), wb = cs_text_width(v->text, CS_FACE_SANS, px, b);
+            if (wa + wb + 2 * (sw + sg) + gap <= box.w) break;
+        }
+        if (px >= ui->st->min_px) break;
+    }
+    if (px < ui->st->min_px) px = ui->st->min_px;
+    float x = fmaxf(box.x, box.x + box.w - (wa + wb + 2 * (sw + sg) + gap));
     const float th = fmaxf(2, cs_style_u(ui->st, 3)), my = box.y + 0.5f * box.h;
+    const cs_fit_policy pol = {CS_FACE_SANS, px, px, 0, CS_ALIGN_LEFT, CS_VALIGN_TOP, 0};
     cs_gl_rect(v->gl, CS_GL_OVER, (cs_rect){x, my - th * 0.5f, sw, th}, p->train);
     x += sw + sg;
-    cs_ui_label(ui, CS_GL_OVER, (cs_rect){x, box.y, fminf(wa, box.x + box.w - x), box.h}, CS_FONT_SMALL, CS_ALIGN_LEFT,
-                p->text, a);
+    cs_ui_text(ui, CS_GL_OVER, (cs_rect){x, box.y, wa, box.h}, &pol, p->text, a);
     x += wa + gap;
     cs_gl_rect(v->gl, CS_GL_OVER, (cs_rect){x, my - th * 0.5f, sw, th}, p->test);
     x += sw + sg;
-    cs_ui_label(ui, CS_GL_OVER, (cs_rect){x, box.y, fmaxf(0, fminf(wb, box.x + box.w - x)), box.h}, CS_FONT_SMALL,
-                CS_ALIGN_LEFT, p->text, b);
+    cs_ui_text(ui, CS_GL_OVER, (cs_rect){x, box.y, wb, box.h}, &pol, p->text, b);
 }
 
 static void draw_curves(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *vu)
