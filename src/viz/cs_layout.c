@@ -419,7 +419,7 @@ static int layout_curves(cs_layout *L, const lctx *c, cs_rect r)
     L->acc_plot = (cs_rect){L->loss_plot.x + plot_w + gap + L->axis_w, plot_top, plot_w, plot_h};
     /* under a plot: "0" at the left, the last step at the right; above it: its title and the test value */
     const float under = TMIN(c, CS_FONT_SMALL, "0") + TMIN(c, CS_FONT_SMALL, "123k") + U(c, 10);
-    const float above = TMIN(c, CS_FONT_SMALL, "accuracy") + TMIN(c, CS_FONT_SMALL, "test 100.0%") + U(c, 8);
+    const float above = TMIN(c, CS_FONT_SMALL, "accuracy") + TMIN(c, CS_FONT_SMALL, "100.0%") + U(c, 8);
     return plot_h >= 2 * small + U(c, 10) && plot_w >= under && plot_w >= above;
 }
 

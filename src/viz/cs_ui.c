@@ -49,6 +49,15 @@ cs_rect cs_ui_label(cs_ui *ui, int layer, cs_rect box, cs_font_id f, int halign,
     return cs_ui_text(ui, layer, box, &p, c, s);
 }
 
+cs_rect cs_ui_label_alt(cs_ui *ui, int layer, cs_rect box, cs_font_id f, int halign, cs_rgba c, const char *const *alts,
+                        int n)
+{
+    const int min = ui->st->min_px;
+    for (int i = 0; i + 1 < n; i++)
+        if (cs_text_width(ui->text, cs_font_face(f), min, alts[i]) <= box.w) return cs_ui_label(ui, layer, box, f, halign, c, alts[i]);
+    return cs_ui_label(ui, layer, box, f, halign, c, alts[n - 1]);
+}
+
 cs_rect cs_ui_para(cs_ui *ui, int layer, cs_rect box, cs_font_id f, cs_rgba c, const char *s)
 {
     const cs_fit_policy p = cs_ui_policy(ui, f, CS_FIT_SHRINK | CS_FIT_WRAP | CS_FIT_ELLIPSIS, CS_ALIGN_LEFT,

@@ -29,6 +29,10 @@ cs_fit_policy cs_ui_policy(const cs_ui *ui, cs_font_id f, int flags, int halign,
 cs_rect cs_ui_text(cs_ui *ui, int layer, cs_rect box, const cs_fit_policy *p, cs_rgba c, const char *s);
 /* One line of role f: shrinks to the minimum, then ends in "…" (labels, titles, messages). */
 cs_rect cs_ui_label(cs_ui *ui, int layer, cs_rect box, cs_font_id f, int halign, cs_rgba c, const char *s);
+/* The first of n alternatives (longest first) that fits box on one line without being cut, else
+ * the last one cut with "…": a shorter wording before an ellipsis. */
+cs_rect cs_ui_label_alt(cs_ui *ui, int layer, cs_rect box, cs_font_id f, int halign, cs_rgba c, const char *const *alts,
+                        int n);
 /* Lines of role f broken at spaces, shrinking to the minimum, the last line cut with "…" if the box
  * is too small even then. */
 cs_rect cs_ui_para(cs_ui *ui, int layer, cs_rect box, cs_font_id f, cs_rgba c, const char *s);

@@ -247,9 +247,11 @@ static void draw_probe(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const 
     cs_gl_heat(v->gl, v->probe_tex, v->probe_tw, v->probe_th, L->probe_img, 0, 0, s->in_w, s->in_h,
                (cs_value_range){0, 1}, CS_CMAP_GRAY, s->in_c == 3 ? s->in_h : 0);
     const char *name = s->probe_label < vu->n_class_names ? vu->class_names[s->probe_label] : "?";
-    char buf[160];
-    snprintf(buf, sizeof buf, "test image #%d, true class: %s", s->probe_index, name);
-    cs_ui_label(ui, CS_GL_OVER, L->probe_caption, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, buf);
+    char a[160], b[160];
+    snprintf(a, sizeof a, "test image #%d, true class: %s", s->probe_index, name);
+    snprintf(b, sizeof b, "#%d: %s", s->probe_index, name);
+    const char *const caption[] = {a, b};
+    cs_ui_label_alt(ui, CS_GL_OVER, L->probe_caption, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, caption, 2);
     if (hot(vu, L->probe_img)) {
         int y = (int)((vu->mouse_y - L->probe_img.y) / L->probe_img.h * (float)s->in_h);
         int x = (int)((vu->mouse_x - L->probe_img.x) / L->probe_img.w * (float)s->in_w);
@@ -393,9 +395,12 @@ static void range_line(cs_ui *ui, const cs_layout *L, cs_rect box, const char *w
 static void draw_strip(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *vu)
 {
     const cs_palette *p = &ui->st->c;
-    char buf[200], shape[64];
+    char buf[200], shape[64], shorter[120];
     snprintf(buf, sizeof buf, "Activation maps of the probe image, layer by layer (colours: %s)", cs_norm_name(vu->maps_norm));
-    cs_theme_panel(ui, L->strip, L->strip_title, buf);
+    snprintf(shorter, sizeof shorter, "Activation maps (colours: %s)", cs_norm_name(vu->maps_norm));
+    cs_theme_panel(ui, L->strip, (cs_rect){0, 0, 0, 0}, NULL);
+    const char *const titles[] = {buf, shorter};
+    cs_ui_label_alt(ui, CS_GL_OVER, L->strip_title, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, titles, 2);
     const float small = cs_style_line(ui->st, CS_FONT_SMALL);
     for (int l = 0; l < L->n_cols; l++) {
         const cs_snap_layer *ly = &s->layers[l];
@@ -438,7 +443,10 @@ static void draw_strip(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const 
                        : vu->maps_norm == CS_NORM_PER_MAP
                            ? "colours: viridis, each map from its own min to its own max; under each column its layer's range"
                            : "colours: viridis from each column's min (dark) to its max (yellow); click a map to enlarge it";
-    cs_ui_label(ui, CS_GL_OVER, L->strip_legend, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, what);
+    const char *const legends[] = {what, vu->maps_norm == CS_NORM_FIXED ? "viridis over 0 to 2 for every layer"
+                                         : vu->maps_norm == CS_NORM_PER_MAP ? "viridis, each map from its own min to max"
+                                                                            : "viridis, each column from min to max"};
+    cs_ui_label_alt(ui, CS_GL_OVER, L->strip_legend, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, legends, 2);
 }
 
 /* ---- kernels ----------------------------------------------------------------------------- */
@@ -641,6 +649,8 @@ static void plot(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, cs_rect r, f
     while (hp > ui->st->min_px && cs_text_width(v->text, CS_FACE_SANS, hp, title) + cs_text_width(v->text, CS_FACE_SANS, hp, buf) +
                                           gap * 2 > r.w)
         hp--;
+    if (buf[0] && cs_text_width(v->text, CS_FACE_SANS, hp, title) + cs_text_width(v->text, CS_FACE_SANS, hp, buf) + gap * 2 > r.w)
+        memmove(buf, buf + 5, strlen(buf + 5) + 1); /* "test 64.0%" -> "64.0%": the colour says test */
     const float tw = cs_text_width(v->text, CS_FACE_SANS, hp, title) + gap;
     cs_fit_policy hpol = {CS_FACE_SANS, hp, hp, CS_FIT_ELLIPSIS, CS_ALIGN_LEFT, CS_VALIGN_TOP, 0};
     cs_ui_text(ui, CS_GL_OVER, (cs_rect){r.x, r.y - lh, tw, lh}, &hpol, p->text, title);
