@@ -266,13 +266,13 @@ int cs_fmt_variants(float v, int sig, char out[][32], int max)
     if (isfinite(v) && fabsf(v) >= 1000.0f)
         for (int s = 2; s >= 1 && n < 16; s--) compact(cand[n++], sizeof cand[0], v, s);
     if (isfinite(v) && v != 0 && fabsf(v) < 0.01f)
-        for (int s = 2; s >= 1 && n < 16; s--) {
-            /* tiny values: 3.5e-4, 3e-4 are shorter than 0.00035 */
-            char tmp[48];
-            snprintf(tmp, sizeof tmp, "%.*e", s - 1, (double)v);
-            short_exponent(tmp);
-            put_minus(cand[n++], sizeof cand[0], tmp);
-        }
+    {
+        /* tiny values: 3e-4 is shorter than 0.0003 (tried after every positional form of its length) */
+        char tmp[48];
+        snprintf(tmp, sizeof tmp, "%.0e", (double)v);
+        short_exponent(tmp);
+        put_minus(cand[n++], sizeof cand[0], tmp);
+    }
 distinct:
     if (n == 0) cs_fmt_sig(cand[n++], sizeof cand[0], v, 3);
     /* distinct forms, longest first (a stable order among equals) */

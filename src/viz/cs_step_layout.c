@@ -201,7 +201,9 @@ static int step_try(cs_step_layout *L, const sctx *c, int hidden)
     /* stacked: the grids across the window, then the input, the output and the sum side by side
      * (or the sum alone) */
     const int images = !(hidden & CS_STEP_HIDE_IMAGES);
-    if (!grids_panel(L, c, (cs_rect){gap, y0, W - 2 * gap, 0}, main_h - gap - eq_min, &used)) return 0;
+    /* with the images under them, the grids keep to 55% of the height so the images stay visible */
+    const float grids_max = images ? fminf(main_h - gap - eq_min, roundf(main_h * 0.55f)) : main_h - gap - eq_min;
+    if (!grids_panel(L, c, (cs_rect){gap, y0, W - 2 * gap, 0}, grids_max, &used)) return 0;
     const float ry = y0 + used + gap, rh = y1 - ry;
     if (!images) return eq_panel(L, c, (cs_rect){gap, ry, W - 2 * gap, rh});
     const float pw = floorf((W - 4 * gap) * 0.25f);

@@ -135,7 +135,7 @@ static void draw_input(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const c
 {
     const cs_palette *p = &ui->st->c;
     const float s = L->scale;
-    char buf[256], hi[40], shown[40];
+    char buf[256], hi[40], shown[40] = "";
     cs_fmt_sig(hi, sizeof hi, su->img_max, 3);
     const float dmax = su->display_max > 0 ? su->display_max : su->img_max;
     if (dmax < su->img_max) {
@@ -146,7 +146,12 @@ static void draw_input(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const c
     } else {
         snprintf(buf, sizeof buf, "Input (%s, values 0\u2013%s)", st->C == 3 ? "RGB" : "gray", hi);
     }
-    cs_theme_panel(ui, L->input_panel, L->input_title, buf);
+    char shorter[96];
+    if (dmax < su->img_max) snprintf(shorter, sizeof shorter, "Input, drawn 0\u2013%s", shown);
+    else snprintf(shorter, sizeof shorter, "Input (0\u2013%s)", hi);
+    cs_theme_panel(ui, L->input_panel, (cs_rect){0, 0, 0, 0}, NULL);
+    const char *const titles[] = {buf, shorter};
+    cs_ui_label_alt(ui, CS_GL_OVER, L->input_title, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, titles, 2);
     const cs_rect a = L->input_area;
     if (st->P > 0) {
         /* the padding ring: its own colour, with the cell grid drawn on it */
@@ -178,7 +183,9 @@ static void draw_input(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const c
     else
         snprintf(buf, sizeof buf, "%d\u00D7%d pixels;  %s", st->W, st->H,
                  st->P ? "violet: zero padding" : "click to move the window there");
-    cs_ui_label(ui, CS_GL_OVER, L->input_caption, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, buf);
+    snprintf(shorter, sizeof shorter, "%d\u00D7%d pixels", st->W, st->H);
+    const char *const captions[] = {buf, shorter};
+    cs_ui_label_alt(ui, CS_GL_OVER, L->input_caption, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, captions, 2);
     int iy, ix;
     if (hot(su, L->input_area) && cs_step_hit_input(L, su->mouse_x, su->mouse_y, &iy, &ix)) {
         v->hover_target = cs_step_input_cell(L, iy, ix);
@@ -204,8 +211,12 @@ static void draw_output(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const 
 {
     const cs_palette *p = &ui->st->c;
     char buf[256];
+    char shorter[64];
     snprintf(buf, sizeof buf, "Output map %d\u00D7%d, filled in as the window moves", st->OW, st->OH);
-    cs_theme_panel(ui, L->output_panel, L->output_title, buf);
+    snprintf(shorter, sizeof shorter, "Output map %d\u00D7%d", st->OW, st->OH);
+    cs_theme_panel(ui, L->output_panel, (cs_rect){0, 0, 0, 0}, NULL);
+    const char *const titles[] = {buf, shorter};
+    cs_ui_label_alt(ui, CS_GL_OVER, L->output_title, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, titles, 2);
     if (!v->out_tex || v->out_tw != st->OW || v->out_th != st->OH) {
         cs_gl_texture_destroy(v->out_tex);
         v->out_tex = cs_gl_texture_create(st->OW, st->OH);
@@ -230,7 +241,8 @@ static void draw_output(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const 
     /* the colour bar and what its ends are, in numbers */
     cs_theme_vbar(ui, v->ramp_v, L->output_cbar, L->output_cbar_labels, su->out_cmap, su->out_range);
     snprintf(buf, sizeof buf, "colours: the whole map's range (%s); dark: not computed yet", cs_colormap_name(su->out_cmap));
-    cs_ui_label(ui, CS_GL_OVER, L->output_caption, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, buf);
+    const char *const captions[] = {buf, "dark: not computed yet"};
+    cs_ui_label_alt(ui, CS_GL_OVER, L->output_caption, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, captions, 2);
     int oy, ox;
     if (hot(su, L->output_area) && cs_step_hit_output(L, su->mouse_x, su->mouse_y, &oy, &ox)) {
         const int i = oy * st->OW + ox;
