@@ -118,6 +118,19 @@ set -- $xy
 "$check" check "$tmp/t4.json" --view train >/dev/null || fail "Esc does not return from an enlarged panel"
 echo "ok: click, second click and Esc"
 
+# A folder-sized dataset (10 images: an epoch every step) and a diverging run (--lr 100: huge
+# values in the column ranges, the banner over the strip): still no overlaps, and epoch labels
+# thinned to one per ~30 px (400 epochs on plots a few hundred pixels wide).
+"$exe" gui --dataset shapes --limit 10 --batch 10 --size 1920x1080 --screenshot "$tmp/small.png" --frames 400 \
+    --dump-text "$tmp/small.json" >/dev/null 2>&1 </dev/null || fail "small dataset run"
+"$check" check "$tmp/small.json" --view train >"$tmp/small.check" || { fail "small dataset text"; cat "$tmp/small.check"; }
+labels=$(grep -c '"text": "e[0-9]*",' "$tmp/small.json")
+[ "$labels" -le 40 ] && echo "ok: 400 epochs, $labels epoch labels" || fail "$labels epoch labels for 400 epochs"
+"$exe" gui --dataset shapes --limit 600 --lr 100 --size 1280x720 --screenshot "$tmp/lr100.png" --frames 20 \
+    --dump-text "$tmp/lr100.json" >/dev/null 2>&1 </dev/null || fail "--lr 100 run"
+"$check" check "$tmp/lr100.json" --view train --contains "Training diverged" >"$tmp/lr100.check" ||
+    { fail "--lr 100 text"; cat "$tmp/lr100.check"; }
+
 echo "matrix wall time: $(($(date +%s) - start)) s"
 if [ -n "${CONVSCOPE_KEEP_SHOTS:-}" ]; then mkdir -p "$CONVSCOPE_KEEP_SHOTS" && cp "$tmp"/*.png "$tmp"/*.json "$CONVSCOPE_KEEP_SHOTS"/; fi
 echo "$failures failure(s)"
