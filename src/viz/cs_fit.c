@@ -41,8 +41,13 @@ static int wrap_at(const cs_measure *m, const char *text, cs_rect box, const cs_
         while (*e && *e != ' ' && *e != '\n') e++;
         const size_t wl = (size_t)(e - s);
         const int forced = *e == '\n';
-        if (wl + strlen(line) + 2 >= sizeof cand) break;
-        snprintf(cand, sizeof cand, "%s%s%.*s", line, line[0] && wl ? " " : "", (int)wl, s);
+        const size_t ll = strlen(line), sep = line[0] && wl ? 1 : 0;
+        if (wl + ll + 2 >= sizeof cand) break;
+        /* cand = line, a space, the word (lengths checked above) */
+        memcpy(cand, line, ll);
+        if (sep) cand[ll] = ' ';
+        memcpy(cand + ll + sep, s, wl);
+        cand[ll + sep + wl] = '\0';
         const int fits = width(m, p->face, px, cand) <= box.w;
         const int flush_now = !*e || forced;
         if (!fits && line[0]) {
