@@ -130,6 +130,58 @@ static void draw_strip(cs_view_timeline *v, cs_ui *ui, const cs_timeline_layout 
     }
 }
 
+/* The track: the recorded part, the live tail, epoch ticks thinned to ~30 px, the start step and
+ * the cursor (m: the shown record, NULL while live). */
+static void draw_track(cs_view_timeline *v, cs_ui *ui, const cs_timeline_layout *T, const cs_timeline_ui *tu,
+                       const cs_history_meta *m)
+{
+    const cs_palette *p = &ui->st->c;
+    const float sc = ui->st->scale;
+    const int scrubbed = m != NULL;
+    char buf[64];
+    const cs_rect tr = T->track;
+    int64_t s0, s1;
+    cs_timeline_span(tu->meta, tu->n, tu->live_step, &s0, &s1);
+    const float bar_h = roundf(6 * sc), cy = tr.y + 0.5f * tr.h;
+    cs_gl_rect(v->gl, CS_GL_UNDER, (cs_rect){tr.x, cy - 0.5f * bar_h, tr.w, bar_h}, p->button);
+    if (tu->n > 0) {
+        const float x0 = cs_timeline_x_of_step(tr, s0, s1, tu->meta[0].step);
+        const float x1 = cs_timeline_x_of_step(tr, s0, s1, tu->meta[tu->n - 1].step);
+        cs_gl_rect(v->gl, CS_GL_UNDER, (cs_rect){x0, cy - 0.5f * bar_h, fmaxf(x1 - x0, 1), bar_h}, RECORDS);
+    }
+    /* epoch ticks at a stride that keeps them ~30 px apart (a small dataset has many epochs) */
+    const int spx = ui->st->px[CS_FONT_SMALL];
+    const float label_w = cs_text_width(v->text, CS_FACE_SANS, spx, "e000") + roundf(8 * sc);
+    const int stride = cs_mark_stride(tr.w, tu->n_marks + 1, fmaxf(roundf(30 * sc), label_w));
+    const float mh = cs_style_line(ui->st, CS_FONT_SMALL);
+    float last_label = -1e9f;
+    for (int e = 0; e < tu->n_marks; e++) {
+        if (tu->mark_epochs[e] % stride) continue;
+        const float x = roundf(cs_timeline_x_of_step(tr, s0, s1, tu->mark_steps[e]));
+        cs_gl_line(v->gl, CS_GL_OVER, x, tr.y + roundf(2 * sc), x, tr.y + tr.h - roundf(2 * sc), 1, (cs_rgba){1, 1, 1, 0.45f});
+        snprintf(buf, sizeof buf, "e%d", tu->mark_epochs[e]);
+        const float tw = cs_text_width(v->text, CS_FACE_SANS, spx, buf);
+        if (x - last_label >= label_w && x - 0.5f * tw >= tr.x && x + 0.5f * tw <= tr.x + tr.w) {
+            cs_ui_label(ui, CS_GL_OVER, (cs_rect){x - 0.5f * tw, T->marks.y, tw, mh}, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, buf);
+            last_label = x;
+        }
+    }
+    /* the start: the first recorded step, left of the track */
+    const float left = T->btn_play.x + T->btn_play.w + roundf(2 * sc);
+    const cs_fit_policy rp = cs_ui_policy(ui, CS_FONT_SMALL, CS_FIT_SHRINK, CS_ALIGN_RIGHT, CS_VALIGN_TOP);
+    cs_ui_value(ui, CS_GL_OVER, (cs_rect){left, T->marks.y, tr.x - roundf(3 * sc) - left, mh}, &rp, p->dim, (float)s0, 3);
+    const float knob_w = roundf(8 * sc);
+    if (scrubbed) {
+        const float x = cs_timeline_x_of_step(tr, s0, s1, m->step);
+        cs_gl_rect(v->gl, CS_GL_OVER, (cs_rect){x - 0.5f * knob_w, tr.y, knob_w, tr.h}, p->hilite);
+        const float lx = cs_timeline_x_of_step(tr, s0, s1, tu->live_step);
+        cs_gl_rect(v->gl, CS_GL_OVER, (cs_rect){lx - 1, tr.y + roundf(4 * sc), 2, tr.h - roundf(8 * sc)}, p->good);
+    } else {
+        cs_gl_rect(v->gl, CS_GL_OVER, (cs_rect){tr.x + tr.w - 0.5f * knob_w, tr.y, knob_w, tr.h}, p->good);
+    }
+
+}
+
 void cs_view_timeline_draw(cs_view_timeline *v, cs_ui *ui, const cs_snapshot *s, const cs_layout *L,
                            const cs_timeline_layout *T, const cs_timeline_ui *tu)
 {
@@ -174,49 +226,12 @@ void cs_view_timeline_draw(cs_view_timeline *v, cs_ui *ui, const cs_snapshot *s,
     button(ui, tu, T->btn_play, tu->playing > 0 ? "\u275A\u275A" : "\u25B6", tu->playing > 0);
     button(ui, tu, T->btn_live, "Live", !scrubbed);
 
-    /* the track: the recorded part, the live tail, epoch ticks and the cursor */
+    draw_track(v, ui, T, tu, m);
+
+    /* hover: which step a click would show */
     const cs_rect tr = T->track;
     int64_t s0, s1;
     cs_timeline_span(tu->meta, tu->n, tu->live_step, &s0, &s1);
-    const float bar_h = roundf(6 * sc), cy = tr.y + 0.5f * tr.h;
-    cs_gl_rect(v->gl, CS_GL_UNDER, (cs_rect){tr.x, cy - 0.5f * bar_h, tr.w, bar_h}, p->button);
-    if (tu->n > 0) {
-        const float x0 = cs_timeline_x_of_step(tr, s0, s1, tu->meta[0].step);
-        const float x1 = cs_timeline_x_of_step(tr, s0, s1, tu->meta[tu->n - 1].step);
-        cs_gl_rect(v->gl, CS_GL_UNDER, (cs_rect){x0, cy - 0.5f * bar_h, fmaxf(x1 - x0, 1), bar_h}, RECORDS);
-    }
-    /* epoch ticks at a stride that keeps them ~30 px apart (a small dataset has many epochs) */
-    const int spx = ui->st->px[CS_FONT_SMALL];
-    const float label_w = cs_text_width(v->text, CS_FACE_SANS, spx, "e000") + roundf(8 * sc);
-    const int stride = cs_mark_stride(tr.w, tu->n_marks + 1, fmaxf(roundf(30 * sc), label_w));
-    const float mh = cs_style_line(ui->st, CS_FONT_SMALL);
-    float last_label = -1e9f;
-    for (int e = 0; e < tu->n_marks; e++) {
-        if (tu->mark_epochs[e] % stride) continue;
-        const float x = roundf(cs_timeline_x_of_step(tr, s0, s1, tu->mark_steps[e]));
-        cs_gl_line(v->gl, CS_GL_OVER, x, tr.y + roundf(2 * sc), x, tr.y + tr.h - roundf(2 * sc), 1, (cs_rgba){1, 1, 1, 0.45f});
-        snprintf(buf, sizeof buf, "e%d", tu->mark_epochs[e]);
-        const float tw = cs_text_width(v->text, CS_FACE_SANS, spx, buf);
-        if (x - last_label >= label_w && x - 0.5f * tw >= tr.x && x + 0.5f * tw <= tr.x + tr.w) {
-            cs_ui_label(ui, CS_GL_OVER, (cs_rect){x - 0.5f * tw, T->marks.y, tw, mh}, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, buf);
-            last_label = x;
-        }
-    }
-    /* the start: the first recorded step, left of the track */
-    const float left = T->btn_play.x + T->btn_play.w + roundf(2 * sc);
-    const cs_fit_policy rp = cs_ui_policy(ui, CS_FONT_SMALL, CS_FIT_SHRINK, CS_ALIGN_RIGHT, CS_VALIGN_TOP);
-    cs_ui_value(ui, CS_GL_OVER, (cs_rect){left, T->marks.y, tr.x - roundf(3 * sc) - left, mh}, &rp, p->dim, (float)s0, 3);
-    const float knob_w = roundf(8 * sc);
-    if (scrubbed) {
-        const float x = cs_timeline_x_of_step(tr, s0, s1, m->step);
-        cs_gl_rect(v->gl, CS_GL_OVER, (cs_rect){x - 0.5f * knob_w, tr.y, knob_w, tr.h}, p->hilite);
-        const float lx = cs_timeline_x_of_step(tr, s0, s1, tu->live_step);
-        cs_gl_rect(v->gl, CS_GL_OVER, (cs_rect){lx - 1, tr.y + roundf(4 * sc), 2, tr.h - roundf(8 * sc)}, p->good);
-    } else {
-        cs_gl_rect(v->gl, CS_GL_OVER, (cs_rect){tr.x + tr.w - 0.5f * knob_w, tr.y, knob_w, tr.h}, p->good);
-    }
-
-    /* hover: which step a click would show */
     if (hot(tu, cs_rect_inset(tr, -roundf(3 * sc))) && tu->n > 0) {
         const long r = cs_timeline_record_at_x(tr, tu->meta, tu->n, tu->live_step, tu->mouse_x);
         if (r == CS_TIMELINE_LIVE) {
