@@ -102,10 +102,71 @@ static void test_hostile_ranges(void **state)
     assert_true(ok.lo == -2.0f && ok.hi == 3.0f); /* a sane range is left alone */
 }
 
+/* CIELAB lightness of an sRGB byte triple (D65). */
+static double lightness(const uint8_t *c)
+{
+    double lin[3];
+    for (int i = 0; i < 3; i++) {
+        const double v = c[i] / 255.0;
+        lin[i] = v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+    }
+    const double y = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
+    return y > 0.008856 ? 116 * cbrt(y) - 16 : 903.3 * y;
+}
+
+/* Deuteranopia and protanopia as Machado, Oliveira and Fernandes (2009) simulate them (severity 1),
+ * in linear RGB; returns the simulated colour's difference between two colours (sum of |d| in
+ * linear RGB). */
+static double dichromat_distance(const uint8_t *a, const uint8_t *b, int protan)
+{
+    static const double D[3][3] = {{0.367322, 0.860646, -0.227968}, {0.280085, 0.672501, 0.047413},
+                                   {-0.011820, 0.042940, 0.968881}};
+    static const double P[3][3] = {{0.152286, 1.052583, -0.204868}, {0.114503, 0.786281, 0.099216},
+                                   {-0.003882, -0.048116, 1.051998}};
+    const double(*M)[3] = protan ? P : D;
+    double la[3], lb[3], d = 0;
+    for (int i = 0; i < 3; i++) {
+        const double x = a[i] / 255.0, y = b[i] / 255.0;
+        la[i] = x <= 0.04045 ? x / 12.92 : pow((x + 0.055) / 1.055, 2.4);
+        lb[i] = y <= 0.04045 ? y / 12.92 : pow((y + 0.055) / 1.055, 2.4);
+    }
+    for (int i = 0; i < 3; i++) {
+        double sa = 0, sb = 0;
+        for (int j = 0; j < 3; j++) sa += M[i][j] * la[j], sb += M[i][j] * lb[j];
+        d += fabs(sa - sb);
+    }
+    return d;
+}
+
+static void test_blue_orange(void **state)
+{
+    (void)state;
+    const uint8_t *t = cs_colormap_table(CS_CMAP_BLUEORANGE);
+    assert_string_equal(cs_colormap_name(CS_CMAP_BLUEORANGE), "blue-orange");
+    /* blue at the low end, orange at the high end, near white in the middle */
+    assert_true(t[2] > t[0] + 100);
+    assert_true(t[255 * 3] > t[255 * 3 + 2] + 100 && t[255 * 3] > t[255 * 3 + 1]);
+    assert_true(lightness(t + 127 * 3) > 95 && lightness(t + 128 * 3) > 95);
+    for (int i = 1; i < 128; i++) {
+        /* lightness rises to the middle from both ends, and -x and +x are equally light */
+        assert_true(lightness(t + 3 * i) >= lightness(t + 3 * (i - 1)) - 0.5);
+        assert_true(lightness(t + 3 * (255 - i)) >= lightness(t + 3 * (256 - i)) - 0.5);
+        assert_true(fabs(lightness(t + 3 * i) - lightness(t + 3 * (255 - i))) < 3.0);
+    }
+    /* a negative and a positive value of the same size stay apart for red-green colour blindness
+     * (a red and a green of equal lightness, (200, 80, 60) and (90, 140, 60), come out 0.04 apart) */
+    assert_true(dichromat_distance((const uint8_t[]){200, 80, 60}, (const uint8_t[]){90, 140, 60}, 0) < 0.08);
+    for (int i = 0; i < 96; i++) {
+        assert_true(dichromat_distance(t + 3 * i, t + 3 * (255 - i), 0) > 0.08);
+        assert_true(dichromat_distance(t + 3 * i, t + 3 * (255 - i), 1) > 0.08);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tables),
+        cmocka_unit_test(test_blue_orange),
         cmocka_unit_test(test_ranges),
         cmocka_unit_test(test_hostile_ranges),
     };

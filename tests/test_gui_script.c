@@ -36,6 +36,20 @@ static void test_items(void **state)
     assert_int_equal(sc.items[6].key, SDLK_KP_PLUS);
     assert_int_equal(gui_script_parse("", &sc), CS_OK);
     assert_int_equal(sc.n, 0);
+    /* the window's own actions: dump, size, scale, enlarge */
+    assert_int_equal(gui_script_parse("3 dump t.json; 4 size 1024x600; 5 scale 2.5; 6 enlarge map conv1 3; 7 enlarge off",
+                                      &sc), CS_OK);
+    assert_int_equal(sc.n, 5);
+    assert_int_equal(sc.items[0].action, GUI_SCRIPT_DUMP);
+    assert_string_equal(sc.items[0].file, "t.json");
+    assert_int_equal(sc.items[1].action, GUI_SCRIPT_SIZE);
+    assert_int_equal(sc.items[1].x, 1024);
+    assert_int_equal(sc.items[1].y, 600);
+    assert_int_equal(sc.items[2].action, GUI_SCRIPT_SCALE);
+    assert_float_equal(sc.items[2].scale, 2.5, 0);
+    assert_int_equal(sc.items[3].action, GUI_SCRIPT_ENLARGE);
+    assert_string_equal(sc.items[3].file, "map conv1 3");
+    assert_string_equal(sc.items[4].file, "off");
 }
 
 static void refused(const char *text, const char *message)
@@ -52,16 +66,20 @@ static void test_errors(void **state)
     refused("x key h", "--script item 1 'x key h': frame 'x' is not a whole number from 0 up");
     refused("-3 key h", "frame '-3' is not a whole number");
     refused("5", "--script item 1 '5': expected FRAME ACTION");
-    refused("5 jump 3", "--script item 1 '5 jump 3': unknown action 'jump' (expected key, shot, move or click)");
+    refused("5 jump 3", "--script item 1 '5 jump 3': unknown action 'jump' (expected key, shot, move, click, dump, size, scale or enlarge)");
     refused("5 key", "'key' takes a key name");
     refused("5 shot", "'shot' takes one file name");
     refused("5 shot a b", "'shot' takes one file name");
     refused("1 key h;; 5 move 3", "--script item 2 '5 move 3': 'move' takes X Y");
     refused("5 click 3 y", "'click' takes X Y");
     refused("5 key shift+nosuch", "unknown key 'shift+nosuch'");
-    char many[2000] = "";
+    refused("5 size 12x9", "'size' takes WxH");
+    refused("5 scale 9", "'scale' takes a number from 0.5 to 4");
+    refused("5 enlarge", "'enlarge' takes what");
+    refused("5 dump", "'dump' takes one file name");
+    static char many[(GUI_SCRIPT_MAX + 2) * 9] = "";
     for (int i = 0; i <= GUI_SCRIPT_MAX; i++) strcat(many, "1 key h;");
-    refused(many, "more than 64 items");
+    refused(many, "more than 512 items");
 }
 
 int main(void)

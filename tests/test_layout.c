@@ -74,13 +74,26 @@ static int net_layers(const char *spec, cs_snap_layer *layers, int *in_c, int *i
     return n;
 }
 
+/* DejaVu Sans' advances average about 0.6 em: a stand-in measure */
+static float EM = 0.6f;
+static const cs_measure MEASURE = {cs_measure_fixed, &EM};
+
+static void layout_of(cs_layout *L, const cs_snap_layer *layers, int n, int c, int ih, int iw, int classes, int w, int h,
+                      float user_scale, int present)
+{
+    const cs_layout_in in = {w, h, user_scale, present, &MEASURE, layers, n, c, ih, iw, classes, NULL, 0};
+    cs_layout_compute(L, &in);
+}
+
 static void check_layout(const char *spec, int w, int h, float user_scale)
 {
     cs_snap_layer layers[CS_SNAP_MAX_LAYERS];
     int c, ih, iw, classes;
     int n = net_layers(spec, layers, &c, &ih, &iw, &classes);
     cs_layout L;
-    cs_layout_compute(&L, w, h, user_scale, layers, n, c, ih, iw, classes);
+    layout_of(&L, layers, n, c, ih, iw, classes, w, h, user_scale, 0);
+    if (user_scale == 1) assert_int_equal(L.hidden, 0); /* at --scale 1 everything fits these sizes */
+    assert_int_equal(L.hidden & (CS_HIDE_KERNELS | CS_HIDE_CURVES), 0);
     const cs_rect win = {0, 0, (float)w, (float)h};
     const cs_rect panels[] = {L.top, L.probe, L.output, L.strip, L.kernels, L.curves, L.status};
     const int np = sizeof panels / sizeof panels[0];
@@ -91,12 +104,13 @@ static void check_layout(const char *spec, int w, int h, float user_scale)
     }
     /* buttons on the bar, apart; probe buttons in the probe panel */
     for (int b = 0; b < CS_BTN_COUNT; b++) {
+        if (b < CS_BTN_PROBE_PREV && (L.hidden & CS_HIDE_BUTTONS)) continue;
         cs_rect r = L.buttons[b];
         assert_true(r.w > 10 && r.h > 10);
         assert_true(inside(r, b >= CS_BTN_PROBE_PREV ? L.probe : L.top));
         for (int j = 0; j < b; j++) assert_false(overlap(r, L.buttons[j]));
     }
-    assert_true(inside(L.lr_slider, L.top));
+    if (!(L.hidden & CS_HIDE_BUTTONS)) assert_true(inside(L.lr_slider, L.top));
     assert_true(inside(L.probe_img, L.probe));
     /* the probe image keeps whole pixels per cell once it is at least its own size */
     assert_float_equal(fmodf(L.probe_img.w, (float)iw), 0, 0);
@@ -148,8 +162,11 @@ static void test_layout_sizes(void **state)
     assert_float_equal(cs_layout_scale(1280, 720, 1), 1, 1e-6);
     assert_float_equal(cs_layout_scale(1920, 1080, 1), 1.5f, 1e-6);
     assert_float_equal(cs_layout_scale(1920, 1080, 2), 3.0f, 1e-6);
-    assert_true(cs_layout_font_px(CS_FONT_SMALL, 1) >= 10);
-    assert_true(cs_layout_font_px(CS_FONT_NORMAL, 1.5f) > cs_layout_font_px(CS_FONT_NORMAL, 1));
+    cs_style a, b;
+    cs_style_make(&a, 1280, 720, 1, 0);
+    cs_style_make(&b, 1920, 1080, 1, 0);
+    assert_true(a.px[CS_FONT_SMALL] >= 10 && a.min_px >= 10);
+    assert_true(b.px[CS_FONT_NORMAL] > a.px[CS_FONT_NORMAL]);
 }
 
 static void rf(const cs_snap_layer *layers, int l, int y, int x, int ey0, int ex0, int ey1, int ex1)

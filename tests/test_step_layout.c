@@ -13,6 +13,9 @@
 
 #include "cs_filters.h"
 #include "cs_step_layout.h"
+
+static float EM = 0.6f;
+static const cs_measure MEASURE = {cs_measure_fixed, &EM};
 #include "cs_stepper.h"
 
 static void fmt_is(float v, const char *want)
@@ -174,10 +177,10 @@ static void test_layout_hits(void **state)
     (void)state;
     curve_case c;
     curve_setup(&c);
-    static const int sizes[][2] = {{1280, 720}, {1920, 1080}, {800, 600}};
+    static const int sizes[][2] = {{1280, 720}, {1920, 1080}, {1024, 600}};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         cs_step_layout L;
-        cs_step_layout_compute(&L, sizes[i][0], sizes[i][1], 1, &c.st);
+        cs_step_layout_compute(&L, sizes[i][0], sizes[i][1], 1, 0, &MEASURE, &c.st);
         const cs_rect win = {0, 0, (float)sizes[i][0], (float)sizes[i][1]};
         const cs_rect panels[] = {L.input_panel, L.output_panel, L.grids_panel, L.eq_panel};
         for (size_t p = 0; p < 4; p++) {
@@ -230,7 +233,7 @@ static void test_layout_hits(void **state)
     /* padding shifts the input: with pad 2 a click on the padding reports negative pixels */
     assert_int_equal(cs_stepper_set_geometry(&c.st, 2, 2), CS_OK);
     cs_step_layout L;
-    cs_step_layout_compute(&L, 1280, 720, 1, &c.st);
+    cs_step_layout_compute(&L, 1280, 720, 1, 0, &MEASURE, &c.st);
     int iy, ix, oy, ox;
     assert_true(cs_step_hit_input(&L, L.input_area.x + 1, L.input_area.y + 1, &iy, &ix));
     assert_int_equal(iy, -2);

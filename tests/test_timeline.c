@@ -25,19 +25,24 @@ static int overlap(cs_rect a, cs_rect b)
     return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }
 
+static float EM = 0.6f;
+static const cs_measure MEASURE = {cs_measure_fixed, &EM};
+
 static void layout_for(cs_layout *L, const char *net_spec, int w, int h, cs_snap_layer *layers)
 {
     cs_net *net;
     assert_int_equal(cs_net_create(&net, net_spec, 1, 1), CS_OK);
     for (int l = 0; l < net->n_layers; l++) cs_snap_layer_from_net(&layers[l], net, l);
-    cs_layout_compute(L, w, h, 1, layers, net->n_layers, net->in_c, net->in_h, net->in_w, net->n_classes);
+    const cs_layout_in in = {w, h, 1, 0, &MEASURE, layers, net->n_layers, net->in_c, net->in_h, net->in_w,
+                             net->n_classes, NULL, 0};
+    cs_layout_compute(L, &in);
     cs_net_destroy(net);
 }
 
 static void test_layout(void **state)
 {
     (void)state;
-    const int sizes[][2] = {{1280, 720}, {1920, 1080}, {800, 600}};
+    const int sizes[][2] = {{1280, 720}, {1920, 1080}, {1024, 600}};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         cs_layout L;
         cs_snap_layer layers[CS_SNAP_MAX_LAYERS];
@@ -49,7 +54,7 @@ static void test_layout(void **state)
             assert_true(L.kern_area[k].y + L.kern_area[k].h <= L.timeline.y + 0.01f);
         }
         cs_timeline_layout T;
-        cs_timeline_layout_compute(&T, L.timeline, L.kernels, L.scale);
+        cs_timeline_layout_compute(&T, L.timeline, L.kernels, &L.st);
         const cs_rect parts[] = {T.label, T.btn_back, T.btn_play, T.btn_live, T.track, T.marks};
         for (size_t a = 0; a < 6; a++) {
             assert_true(inside(parts[a], L.timeline));
@@ -168,8 +173,8 @@ static void test_strip(void **state)
     cs_snap_layer layers[CS_SNAP_MAX_LAYERS];
     layout_for(&L, "mnist", 1280, 720, layers);
     cs_timeline_layout T;
-    cs_timeline_layout_compute(&T, L.timeline, L.kernels, L.scale);
-    const cs_timeline_strip st = cs_timeline_strip_fit(&T, 5, CS_TIMELINE_MAX_FRAMES, L.scale);
+    cs_timeline_layout_compute(&T, L.timeline, L.kernels, &L.st);
+    const cs_timeline_strip st = cs_timeline_strip_fit(&T, 5, CS_TIMELINE_MAX_FRAMES, &L.st);
     assert_true(st.n >= 6 && st.n <= CS_TIMELINE_MAX_FRAMES);
     assert_float_equal(fmodf(st.side, 5), 0, 0); /* whole pixels per weight */
     for (int i = 0; i < st.n; i++) {
@@ -180,7 +185,7 @@ static void test_strip(void **state)
     }
     assert_int_equal(cs_timeline_strip_hit(&st, T.strip.x + 1, T.strip.y + 1), -1);
     /* fewer records than room: that many frames */
-    assert_int_equal(cs_timeline_strip_fit(&T, 5, 3, L.scale).n, 3);
+    assert_int_equal(cs_timeline_strip_fit(&T, 5, 3, &L.st).n, 3);
 }
 
 int main(void)

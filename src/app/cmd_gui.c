@@ -23,6 +23,8 @@
 #include "cs_imageio.h"
 #include "gui_app.h"
 #include "gui_keys.h"
+#include "cs_theme.h"
+#include "cs_ui.h"
 
 static const double FRAME_SECONDS = 1.0 / 60.0;
 
@@ -125,10 +127,9 @@ static int window_create(gui_app *app)
     char title[256];
     snprintf(title, sizeof title, "convscope: %s net on %s", app->run->net_name, app->run->dataset_name);
     app->win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, o->win_w, o->win_h,
-                                SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI |
-                                    (o->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0));
+                                SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
     if (!app->win) return gui_error("cannot create the window", SDL_GetError());
-    app->fullscreen = o->fullscreen;
+    if (o->fullscreen) gui_app_fullscreen(app, 1);
     if (!(app->ctx = SDL_GL_CreateContext(app->win)))
         return gui_error("cannot create an OpenGL 3.3 core context", SDL_GetError());
     if (epoxy_gl_version() < 33) {
@@ -151,11 +152,9 @@ static int views_create(gui_app *app)
     if (*cs_gl_error(app->gl)) fprintf(stderr, "convscope gui: %s\n", cs_gl_error(app->gl));
     char font_dir[1024];
     char *base = SDL_GetBasePath();
-    cs_status fst = cs_text_find_fonts(base, font_dir, sizeof font_dir);
+    cs_status fst = cs_fonts_find_dir(base, font_dir, sizeof font_dir);
     SDL_free(base);
-    int dw, dh;
-    SDL_GL_GetDrawableSize(app->win, &dw, &dh);
-    if (fst != CS_OK || cs_text_create(&app->text, app->gl, font_dir, cs_layout_scale(dw, dh, (float)app->opt.scale)))
+    if (fst != CS_OK || cs_text_create(&app->text, app->gl, font_dir) != CS_OK)
         return gui_error("cannot load the fonts", cs_last_error());
     if (cs_view_train_create(&app->vt, app->gl, app->text) != CS_OK ||
         gui_step_attach(app->step, app->gl, app->text) != CS_OK ||
@@ -168,6 +167,7 @@ static int views_create(gui_app *app)
 
 static void window_close(gui_app *app)
 {
+    cs_textlog_free(&app->log);
     gui_tl_destroy(app->tl);
     cs_view_train_destroy(app->vt);
     gui_step_destroy(app->step);
@@ -200,7 +200,8 @@ static void lr_from_mouse(gui_app *app, float x)
 }
 
 /* A click in the train view: the strip over the kernels, the slider, a button (which acts as its
- * key does), the probe, a kernel, the timeline. */
+ * key does), the probe, the timeline, or a map, kernel, the output or a curve (which it enlarges;
+ * a kernel is also the filter `s` steps). */
 static void train_click(gui_app *app, float x, float y)
 {
     const cs_layout *L = &app->layout;
@@ -208,29 +209,26 @@ static void train_click(gui_app *app, float x, float y)
         gui_tl_click(app->tl, x, y, app->now); /* the evolution strip lies over the kernels */
         return;
     }
-    if (cs_rect_contains(L->lr_slider, x, y)) {
+    if (L->lr_slider.w > 0 && cs_rect_contains(L->lr_slider, x, y)) {
         app->dragging_lr = 1;
         lr_from_mouse(app, x);
         return;
     }
     for (int i = 0; i < CS_BTN_COUNT; i++)
-        if (cs_rect_contains(L->buttons[i], x, y)) {
+        if (L->buttons[i].w > 0 && cs_rect_contains(L->buttons[i], x, y)) {
             gui_keys_dispatch(app, gui_keys_of_button(i), 0);
             return;
         }
-    if (cs_rect_contains(L->probe_img, x, y)) gui_keys_dispatch(app, SDLK_RIGHTBRACKET, 0);
-    if (app->snap && L->n_kern > 0) {
-        const int i = cs_grid_hit(&L->kern_grid[0], x, y, 1, 1, NULL, NULL);
-        const cs_snap_layer *ly = &app->snap->layers[L->kern_layer[0]];
-        if (i >= 0) {
-            char m[160];
-            app->step_filter = L->kern_rgb[0] || ly->in_c == 1 ? i
-                               : L->kern_rows_are_filters[0] ? i / ly->in_c : i % ly->out_c;
-            snprintf(m, sizeof m, "filter %d selected: s steps it over the probe image", app->step_filter);
-            gui_app_say(app, m);
-        }
+    if (cs_rect_contains(L->probe_img, x, y)) {
+        gui_keys_dispatch(app, SDLK_RIGHTBRACKET, 0);
+        return;
     }
-    gui_tl_click(app->tl, x, y, app->now); /* the timeline, or a kernel's evolution strip */
+    if (gui_tl_click(app->tl, x, y, app->now)) return; /* the timeline's track and buttons */
+    if (!app->snap) return;
+    const cs_target t = cs_layout_target_at(L, app->snap->layers, x, y);
+    if (t.kind == CS_TARGET_NONE) return;
+    if (t.kind == CS_TARGET_KERNEL && L->n_kern > 0 && t.layer == L->kern_layer[0]) app->step_filter = t.index;
+    gui_app_enlarge(app, &t);
 }
 
 static void on_click(gui_app *app, float x, float y)
@@ -240,7 +238,47 @@ static void on_click(gui_app *app, float x, float y)
         return;
     }
     if (app->view == GUI_VIEW_STEP) gui_step_click(app->step, x, y);
+    else if (app->enlarged.kind != CS_TARGET_NONE) gui_app_enlarge(app, &(cs_target){CS_TARGET_NONE, 0, 0, -1});
     else train_click(app, x, y);
+}
+
+void gui_app_enlarge(gui_app *app, const cs_target *t)
+{
+    app->enlarged = *t;
+    app->layout_w = 0; /* lay out again, enlarged or not */
+    if (t->kind != CS_TARGET_NONE && app->snap) {
+        char name[96], m[160];
+        snprintf(m, sizeof m, "%s enlarged: Esc or a click goes back", cs_target_format(t, app->snap->layers, name, sizeof name));
+        gui_app_say(app, m);
+    }
+}
+
+void gui_app_fullscreen(gui_app *app, int on)
+{
+    if (on == app->fullscreen) return;
+    if (on) {
+        SDL_GetWindowPosition(app->win, &app->win_x, &app->win_y);
+        SDL_GetWindowSize(app->win, &app->win_w, &app->win_h);
+        SDL_Rect b;
+        if (SDL_GetDisplayBounds(SDL_GetWindowDisplayIndex(app->win), &b) != 0) {
+            char m[300];
+            snprintf(m, sizeof m, "fullscreen: %s", SDL_GetError());
+            gui_app_say(app, m);
+            return;
+        }
+        /* a borderless window over the display: window managers treat it as fullscreen, and it
+         * takes effect without one too (SDL's own fullscreen then reports a size the window never
+         * gets, so the layout would be made for a screen the window does not cover) */
+        SDL_SetWindowBordered(app->win, SDL_FALSE);
+        SDL_SetWindowPosition(app->win, b.x, b.y);
+        SDL_SetWindowSize(app->win, b.w, b.h);
+    } else {
+        SDL_SetWindowBordered(app->win, SDL_TRUE);
+        SDL_SetWindowSize(app->win, app->win_w, app->win_h);
+        SDL_SetWindowPosition(app->win, app->win_x, app->win_y);
+    }
+    app->fullscreen = on;
+    SDL_RaiseWindow(app->win);
 }
 
 /* Window points to drawable pixels (they differ on high-DPI screens). */
@@ -305,6 +343,27 @@ static void run_script_item(gui_app *app, const gui_script_item *it)
         snprintf(app->shot_buf, sizeof app->shot_buf, "%s", it->file);
         app->shot_path = app->shot_buf;
         break;
+    case GUI_SCRIPT_DUMP:
+        snprintf(app->dump_buf, sizeof app->dump_buf, "%s", it->file);
+        app->dump_path = app->dump_buf;
+        break;
+    case GUI_SCRIPT_SIZE:
+        if (app->fullscreen) gui_app_fullscreen(app, 0);
+        SDL_SetWindowSize(app->win, it->x, it->y);
+        break;
+    case GUI_SCRIPT_SCALE: app->user_scale = (float)it->scale; break;
+    case GUI_SCRIPT_ENLARGE: {
+        cs_target t = {CS_TARGET_NONE, 0, 0, -1};
+        const cs_snapshot *s = cs_run_driver_snapshot(app->driver, NULL);
+        if (strcmp(it->file, "off") != 0 && cs_target_parse(it->file, s->layers, s->n_layers, &t) != CS_OK) {
+            fprintf(stderr, "convscope gui: --script enlarge %s\n", cs_last_error());
+            gui_app_say(app, cs_last_error());
+            break;
+        }
+        if (app->view != GUI_VIEW_TRAIN) app->view = GUI_VIEW_TRAIN;
+        gui_app_enlarge(app, &t);
+        break;
+    }
     default:
         /* scripted pointers are in drawable pixels already */
         pointer_to(app, (float)it->x, (float)it->y);
@@ -327,6 +386,26 @@ static int frame_events(gui_app *app)
 
 /* ---- per frame: actions --------------------------------------------------------------------- */
 
+/* The train view's layout for this size, scale and mode (and the enlarged one), made again only
+ * when one of them changed. */
+static void relayout(gui_app *app, const cs_snapshot *s, int dw, int dh)
+{
+    if (dw == app->layout_w && dh == app->layout_h && app->user_scale == app->layout_scale &&
+        app->present == app->layout_present)
+        return;
+    const cs_dataset *test = &app->run->test;
+    const cs_measure m = cs_text_measure(app->text);
+    const cs_layout_in in = {
+        .win_w = dw, .win_h = dh, .user_scale = app->user_scale, .present = app->present, .measure = &m,
+        .layers = s->layers, .n_layers = s->n_layers, .in_c = s->in_c, .in_h = s->in_h, .in_w = s->in_w,
+        .n_classes = s->n_classes, .class_names = (const char *const *)test->class_names,
+        .n_class_names = test->n_classes < CS_MAX_CLASSES ? test->n_classes : CS_MAX_CLASSES,
+    };
+    cs_layout_compute(&app->layout, &in);
+    if (app->enlarged.kind != CS_TARGET_NONE) cs_layout_enlarge(&app->enl_layout, &app->layout, &in, &app->enlarged);
+    app->layout_w = dw, app->layout_h = dh, app->layout_scale = app->user_scale, app->layout_present = app->present;
+}
+
 /* The newest snapshot, laid out and through the timeline; NULL while none is published yet. */
 static const cs_snapshot *frame_snapshot(gui_app *app, int dw, int dh, int *dirty)
 {
@@ -334,13 +413,7 @@ static const cs_snapshot *frame_snapshot(gui_app *app, int dw, int dh, int *dirt
     const cs_snapshot *s = cs_run_driver_snapshot(app->driver, &is_new);
     if (s->seq == 0) return NULL;
     *dirty |= is_new && app->view == GUI_VIEW_TRAIN; /* the step view does not show training */
-    const float sc = cs_layout_scale(dw, dh, (float)app->opt.scale);
-    if (dw != app->layout_w || dh != app->layout_h || sc != app->layout_scale) {
-        cs_layout_compute(&app->layout, dw, dh, (float)app->opt.scale, s->layers, s->n_layers, s->in_c, s->in_h,
-                          s->in_w, s->n_classes);
-        if (cs_text_set_scale(app->text, sc) != CS_OK) fprintf(stderr, "convscope gui: %s\n", cs_last_error());
-        app->layout_w = dw, app->layout_h = dh, app->layout_scale = sc;
-    }
+    relayout(app, s, dw, dh);
     /* the timeline may show recorded kernels instead of the live ones (s then steps those) */
     int tl_upload = 0, tl_dirty = 0;
     s = gui_tl_frame(app->tl, s, &app->layout, app->now, &tl_upload, &tl_dirty);
@@ -376,42 +449,94 @@ static int frame_actions(gui_app *app, int dirty, int dw, int dh, const cs_snaps
 
 /* ---- per frame: draw ------------------------------------------------------------------------ */
 
+/* The train view of snapshot s through ui (layout: the ordinary one or the enlarged one). */
+static void draw_train(gui_app *app, cs_ui *ui, const cs_snapshot *s)
+{
+    const int speed = cs_run_driver_speed(app->driver);
+    char speed_text[64], step_note[96], count[32];
+    if (speed == 0) snprintf(speed_text, sizeof speed_text, "full speed");
+    else snprintf(speed_text, sizeof speed_text, "%d batch%s/s", speed, speed == 1 ? "" : "es");
+    /* the seed in the title: `--seed N` replays the run (a restart changes it) */
+    snprintf(app->view_title, sizeof app->view_title, "convscope \u00B7 %s net \u00B7 %s \u00B7 seed %llu",
+             app->run->net_name, app->run->dataset_name, (unsigned long long)s->seed);
+    const long shown = gui_tl_shown_step(app->tl);
+    cs_theme_format_count(count, sizeof count, shown >= 0 ? shown : s->step);
+    snprintf(step_note, sizeof step_note, shown >= 0 ? "kernels at step %s (timeline)" : "step %s (live)", count);
+    const char *const *help;
+    const int n_help = gui_keys_help(GUI_VIEW_TRAIN, &help);
+    const cs_dataset *test = &app->run->test;
+    const cs_layout *L = app->enlarged.kind != CS_TARGET_NONE ? &app->enl_layout : &app->layout;
+    ui->st = &L->st;
+    cs_view_ui vu = {
+        .mouse_x = app->mouse_x, .mouse_y = app->mouse_y,
+        .mouse_in = app->mouse_in && !gui_tl_covers(app->tl, app->mouse_x, app->mouse_y),
+        .maps_norm = app->maps_norm, .kernels_norm = app->kernels_norm, .diverging = app->diverging,
+        .paused = cs_run_driver_paused(app->driver), .speed = speed_text,
+        .lr = app->dragging_lr ? app->drag_lr : s->lr, .lr_min = GUI_LR_MIN, .lr_max = GUI_LR_MAX,
+        .show_help = app->show_help, .title = app->view_title, .message = app->message,
+        .class_names = (const char *const *)test->class_names,
+        .n_class_names = test->n_classes < CS_MAX_CLASSES ? test->n_classes : CS_MAX_CLASSES, .fps = app->fps,
+        .help_lines = n_help, .help = help, .step_note = step_note,
+    };
+    if (app->enlarged.kind == CS_TARGET_NONE) {
+        gui_tl_draw(app->tl, ui, s, L, app->mouse_x, app->mouse_y, app->mouse_in, app->show_help, app->diverging);
+        if (*gui_tl_hover(app->tl)) vu.message = gui_tl_hover(app->tl);
+    }
+    cs_view_train_draw(app->vt, ui, s, L, &vu);
+}
+
+/* What the frame showed, for a dump: the view and the style it was drawn in. */
+static cs_textlog_frame frame_info(const gui_app *app, const cs_style *st, int dw, int dh)
+{
+    const char *view = app->show_help ? "help" : app->view == GUI_VIEW_STEP ? "step"
+                       : app->enlarged.kind != CS_TARGET_NONE ? "enlarged" : "train";
+    const int hidden = app->view == GUI_VIEW_STEP ? gui_step_hidden(app->step)
+                       : app->enlarged.kind != CS_TARGET_NONE ? app->enl_layout.hidden : app->layout.hidden;
+    return (cs_textlog_frame){view, dw, dh, st->scale, st->present, st->min_px,
+                              app->view == GUI_VIEW_STEP ? gui_step_hidden_names(hidden) : cs_layout_hidden_names(hidden)};
+}
+
 static void frame_draw(gui_app *app, const cs_snapshot *s, int dw, int dh)
 {
-    cs_gl_begin(app->gl, dw, dh, cs_view_train_background());
-    if (app->view == GUI_VIEW_STEP) {
-        const char *const *help;
-        const int n = gui_keys_help(GUI_VIEW_STEP, &help);
-        gui_step_draw(app->step, dw, dh, (float)app->opt.scale, app->mouse_x, app->mouse_y, app->mouse_in,
-                      app->show_help, help, n, app->message);
-    } else if (s) {
-        const int speed = cs_run_driver_speed(app->driver);
-        char speed_text[64];
-        if (speed == 0) snprintf(speed_text, sizeof speed_text, "full speed");
-        else snprintf(speed_text, sizeof speed_text, "%d batch%s/s", speed, speed == 1 ? "" : "es");
-        /* the seed in the title: `--seed N` replays the run (a restart changes it) */
-        snprintf(app->view_title, sizeof app->view_title, "convscope \u00B7 %s net \u00B7 %s \u00B7 seed %llu",
-                 app->run->net_name, app->run->dataset_name, (unsigned long long)s->seed);
-        const char *const *help;
-        const int n_help = gui_keys_help(GUI_VIEW_TRAIN, &help);
-        const cs_dataset *test = &app->run->test;
-        cs_view_ui ui = {
-            .mouse_x = app->mouse_x, .mouse_y = app->mouse_y,
-            .mouse_in = app->mouse_in && !gui_tl_covers(app->tl, app->mouse_x, app->mouse_y),
-            .maps_norm = app->maps_norm, .kernels_norm = app->kernels_norm,
-            .paused = cs_run_driver_paused(app->driver), .speed = speed_text,
-            .lr = app->dragging_lr ? app->drag_lr : s->lr, .lr_min = GUI_LR_MIN, .lr_max = GUI_LR_MAX,
-            .show_help = app->show_help, .title = app->view_title, .message = app->message,
-            .class_names = (const char *const *)test->class_names,
-            .n_class_names = test->n_classes < CS_MAX_CLASSES ? test->n_classes : CS_MAX_CLASSES, .fps = app->fps,
-            .help_lines = n_help, .help = help,
-        };
-        gui_tl_draw(app->tl, s, &app->layout, app->mouse_x, app->mouse_y, app->mouse_in, app->show_help);
-        if (*gui_tl_hover(app->tl)) ui.message = gui_tl_hover(app->tl);
-        cs_view_train_draw(app->vt, s, &app->layout, &ui);
+    const int logging = app->dump_path || (app->opt.dump_text && app->opt.shot && app->frame >= app->opt.frames);
+    cs_style fallback;
+    cs_style_make(&fallback, dw, dh, app->user_scale, app->present);
+    for (int attempt = 0; attempt < 2; attempt++) {
+        /* a glyph atlas that filled up during the draw leaves stale glyphs in it: draw again */
+        const unsigned long resets = cs_text_atlas_resets(app->text);
+        if (logging) cs_textlog_clear(&app->log);
+        cs_ui ui = {app->gl, app->text, logging ? &app->log : NULL, &fallback};
+        const cs_style *bg = app->view == GUI_VIEW_TRAIN && s ? &app->layout.st : &fallback;
+        cs_gl_begin(app->gl, dw, dh, cs_view_train_background(bg));
+        if (app->view == GUI_VIEW_STEP) {
+            const char *const *help;
+            const int n = gui_keys_help(GUI_VIEW_STEP, &help);
+            gui_step_draw(app->step, &ui, dw, dh, app->user_scale, app->present, app->diverging, app->mouse_x,
+                          app->mouse_y, app->mouse_in, app->show_help, help, n, app->message);
+        } else if (s) {
+            draw_train(app, &ui, s);
+        }
+        cs_gl_end(app->gl);
+        app->frame_style = *ui.st;
+        if (cs_text_atlas_resets(app->text) == resets) break;
     }
-    cs_gl_end(app->gl);
     app->drawn++;
+}
+
+/* The frame's text as JSON, when a dump is due (a script's `dump`, or --dump-text with the last frame). */
+static void frame_dump(gui_app *app, int last, int dw, int dh)
+{
+    const char *path = app->dump_path ? app->dump_path : last ? app->opt.dump_text : NULL;
+    app->dump_path = NULL;
+    if (!path) return;
+    const cs_textlog_frame info = frame_info(app, &app->frame_style, dw, dh);
+    if (cs_textlog_write(&app->log, &info, path) != CS_OK) {
+        fprintf(stderr, "convscope gui: %s\n", cs_last_error());
+        if (last) app->status = 1;
+        return;
+    }
+    printf("text dump: %s\n", path);
+    fflush(stdout);
 }
 
 /* The frame just drawn as a PNG, when asked for (or the last frame of --screenshot). */
@@ -473,7 +598,9 @@ static void frame(gui_app *app)
         /* nothing published yet (the trainer is evaluating its first test point): frame 0 waits */
         SDL_Event e;
         while (SDL_PollEvent(&e)) handle_event(app, &e);
-        cs_gl_begin(app->gl, dw, dh, cs_view_train_background());
+        cs_style st;
+        cs_style_make(&st, dw, dh, app->user_scale, app->present);
+        cs_gl_begin(app->gl, dw, dh, cs_view_train_background(&st));
         cs_gl_end(app->gl);
         SDL_GL_SwapWindow(app->win);
         sleep_seconds(0.002);
@@ -484,10 +611,11 @@ static void frame(gui_app *app)
     dirty = frame_actions(app, dirty, dw, dh, &s);
     const int last = app->opt.shot && app->frame + 1 >= app->opt.frames;
     app->frame++;
-    if (dirty || last || app->shot_path || app->drawn == 0) {
+    if (dirty || last || app->shot_path || app->dump_path || app->drawn == 0) {
         frame_draw(app, s, dw, dh);
         const double t_shot = cs_cli_now();
         frame_shot(app, last, dw, dh);
+        frame_dump(app, last, dw, dh);
         const double t_swap = cs_cli_now();
         SDL_GL_SwapWindow(app->win);
         const double t1 = cs_cli_now();
@@ -550,6 +678,11 @@ static int start(gui_app *app, int argc, char **argv)
     if (st) return st;
     app->view = app->opt.start_step_view ? GUI_VIEW_STEP : GUI_VIEW_TRAIN;
     app->maps_norm = app->kernels_norm = CS_NORM_PER_LAYER;
+    app->present = app->opt.present;
+    app->user_scale = (float)app->opt.scale;
+    app->diverging = CS_CMAP_RDBU;
+    app->enlarged = (cs_target){CS_TARGET_NONE, 0, 0, -1};
+    cs_textlog_init(&app->log);
     app->fps_t0 = app->next_frame = cs_cli_now();
     return -1;
 }

@@ -13,6 +13,7 @@
 #include "cs_run.h"
 #include "cs_run_driver.h"
 #include "cs_text.h"
+#include "cs_textlog.h"
 #include "cs_view_train.h"
 #include "gui_options.h"
 #include "gui_script.h"
@@ -47,6 +48,10 @@ typedef struct {
     /* state across frames */
     int view;                 /* GUI_VIEW_TRAIN or GUI_VIEW_STEP */
     int fullscreen, show_help, quit, reload_shaders;
+    int win_x, win_y, win_w, win_h; /* the window before fullscreen, restored after it */
+    int present;              /* presenter mode (--present, F2) */
+    float user_scale;         /* --scale, changed by a script's `scale` */
+    cs_colormap_id diverging; /* kernels, products, exports: CS_CMAP_RDBU or CS_CMAP_BLUEORANGE (c) */
     cs_norm_mode maps_norm, kernels_norm;
     int dragging_lr;
     float drag_lr;            /* the slider's value while dragging (the run's rate follows) */
@@ -57,8 +62,14 @@ typedef struct {
     const char *shot_path;    /* a screenshot asked for this frame, or NULL */
     char shot_buf[512];
     cs_layout layout;         /* of the train view at the current size */
-    int layout_w, layout_h;
+    int layout_w, layout_h, layout_present;
     float layout_scale;
+    cs_target enlarged;       /* what a click enlarged (kind CS_TARGET_NONE: nothing) */
+    cs_layout enl_layout;     /* its layout */
+    cs_textlog log;           /* the text of a frame whose --dump-text / script dump is due */
+    const char *dump_path;    /* a dump asked for this frame, or NULL */
+    char dump_buf[512];
+    cs_style frame_style;     /* the style the last frame was drawn in (for a dump) */
     int step_filter;          /* conv1 filter last clicked in the train view (for s) */
     const cs_snapshot *snap;  /* the snapshot drawn last: live, or the timeline's step */
     uint64_t uploaded;        /* data_seq of the snapshot in the textures */
@@ -82,5 +93,10 @@ typedef struct {
 
 /* Sets the status line's message for 5 seconds of frame time. */
 void gui_app_say(gui_app *app, const char *msg);
+/* Fullscreen on or off: a borderless window over the whole display (which needs no window
+ * manager to take effect), and back to the window's size and place before it. */
+void gui_app_fullscreen(gui_app *app, int on);
+/* Enlarges target t (kind CS_TARGET_NONE: back to the whole view). */
+void gui_app_enlarge(gui_app *app, const cs_target *t);
 
 #endif

@@ -107,13 +107,24 @@ static void a_help(gui_app *app, int arg)
 static void a_fullscreen(gui_app *app, int arg)
 {
     (void)arg;
-    app->fullscreen = !app->fullscreen;
-    if (SDL_SetWindowFullscreen(app->win, app->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0) != 0) {
-        char m[300];
-        snprintf(m, sizeof m, "fullscreen: %s", SDL_GetError());
-        gui_app_say(app, m);
-        app->fullscreen = !app->fullscreen;
-    }
+    gui_app_fullscreen(app, !app->fullscreen);
+}
+
+static void a_present(gui_app *app, int arg)
+{
+    (void)arg;
+    app->present = !app->present;
+    gui_app_say(app, app->present ? "presenter mode: large type, high contrast, fewer panels (F2: off)"
+                                  : "presenter mode off");
+}
+
+static void a_colormap(gui_app *app, int arg)
+{
+    (void)arg;
+    app->diverging = app->diverging == CS_CMAP_RDBU ? CS_CMAP_BLUEORANGE : CS_CMAP_RDBU;
+    gui_app_say(app, app->diverging == CS_CMAP_RDBU ? "signed values in red (+) and blue (\u2212)"
+                                                    : "signed values in orange (+) and blue (\u2212): safe for red-green "
+                                                      "colour blindness");
 }
 
 static void a_records(gui_app *app, int d) { gui_tl_step_records(app->tl, d); }
@@ -173,7 +184,7 @@ static void a_export(gui_app *app, int arg)
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         snprintf(msg, sizeof msg, "cannot create %.400s (%s)", dir, strerror(errno));
         fprintf(stderr, "convscope gui: %s\n", msg);
-    } else if (cs_export_pictures(s, &rq) != CS_OK) {
+    } else if (cs_export_pictures_cmap(s, &rq, app->diverging) != CS_OK) {
         snprintf(msg, sizeof msg, "export failed: %.500s", cs_last_error());
         fprintf(stderr, "convscope gui: %s\n", msg);
     } else {
@@ -219,6 +230,8 @@ static void a_escape(gui_app *app, int arg)
 {
     (void)arg;
     if (app->show_help) app->show_help = 0;
+    else if (app->enlarged.kind != CS_TARGET_NONE && app->view == GUI_VIEW_TRAIN)
+        gui_app_enlarge(app, &(cs_target){CS_TARGET_NONE, 0, 0, -1});
     else app->quit = 1;
 }
 
@@ -282,7 +295,7 @@ static const gui_key KEYS[] = {
     {{SDLK_b}, 0, T, a_play, -1, NULL, NULL},
     {{SDLK_COMMA}, 0, T, a_play_speed, -1, ",  /  .", "slower / faster playback (1 to 200 records per second)"},
     {{SDLK_PERIOD}, 0, T, a_play_speed, 1, NULL, NULL},
-    {{SDLK_t}, 0, T, a_strip, 0, "t", "one kernel's evolution as a strip (the hovered one, or conv1 filter 0)"},
+    {{SDLK_t}, 0, T, a_strip, 0, "t", "one kernel's evolution as a strip (the hovered one, or conv1 filter 0); click a frame: that step"},
     {{SDLK_e}, 0, T, a_export, 0, "e", "export the shown kernels and the probe's maps as PNGs"},
     {{SDLK_w}, 0, T, a_save, 0, "w  or  ctrl+s", "save a checkpoint (to --save FILE, or a dated file)"},
     {{0}, 0, T, NULL, 0, "mouse: buttons", "pause, step, speed, restart, normalisation, help"},
@@ -291,7 +304,9 @@ static const gui_key KEYS[] = {
     {{0}, 0, T, NULL, 0, "mouse: hover a kernel", "its weights as numbers"},
     {{0}, 0, T, NULL, 0, "mouse: wheel on probe", "previous / next probe image"},
     {{0}, 0, T, NULL, 0, "mouse: timeline", "drag to show the kernels at a recorded step; wheel steps"},
-    {{0}, 0, T, NULL, 0, "mouse: click a kernel", "its evolution as a strip (and the filter s steps); click a frame: that step"},
+    {{0}, 0, T, NULL, 0, "mouse: click a map", "enlarge it: every value as a number, its colour bar (Esc or a click: back)"},
+    {{0}, 0, T, NULL, 0, "mouse: click a kernel", "enlarge it (and it is the filter s steps); t shows its evolution"},
+    {{0}, 0, T, NULL, 0, "mouse: click output, curve", "enlarge the output panel or that learning curve"},
     /* the step view */
     {{SDLK_LEFT}, 0, S, s_move, LEFT, "\u2190 \u2192 \u2191 \u2193", "move the window one output cell"},
     {{SDLK_RIGHT}, 0, S, s_move, RIGHT, NULL, NULL},
@@ -319,9 +334,11 @@ static const gui_key KEYS[] = {
     /* both views */
     {{SDLK_h, SDLK_F1}, 0, A, a_help, 0, "h  or  F1", "this help"},
     {{SDLK_f}, 0, A, a_fullscreen, 0, "f", "fullscreen on / off"},
+    {{SDLK_F2}, 0, A, a_present, 0, "F2", "presenter mode: large type, 7:1 contrast, fewer panels, pointer highlighted"},
+    {{SDLK_c}, 0, A, a_colormap, 0, "c", "signed values in red\u2013blue or blue\u2013orange (colour-blind safe); exports too"},
     {{SDLK_F12}, 0, A, a_screenshot, 0, "F12", "screenshot to a PNG file (path shown below)"},
     {{SDLK_F5}, 0, A, a_reload, 0, "F5", "reload shaders from CONVSCOPE_SHADER_DIR"},
-    {{SDLK_q}, 0, A, a_quit, 0, "q  or  Esc", "quit (Esc first closes this help)"},
+    {{SDLK_q}, 0, A, a_quit, 0, "q  or  Esc", "quit (Esc first closes this help, or an enlarged panel)"},
     {{SDLK_ESCAPE}, 0, A, a_escape, 0, NULL, NULL},
 };
 enum { N_KEYS = sizeof KEYS / sizeof KEYS[0] };

@@ -24,11 +24,18 @@ void gui_usage(FILE *f)
                "                      training starts paused (space in the train view runs it)\n"
                "  --size WxH          window size in pixels (default 1280x720)\n"
                "  --fullscreen        start fullscreen\n"
-               "  --scale X           enlarge text and controls, e.g. 1.5 for a projector (default 1)\n"
+               "  --scale X           enlarge text and controls, e.g. 1.5 for a projector (default 1); a\n"
+               "                      window too small for everything at that size leaves panels out\n"
+               "                      (buttons, timeline, deeper kernels, ...) before it makes text smaller\n"
+               "  --present           presenter mode (also F2): text at least 1/45 of the window's height,\n"
+               "                      7:1 contrast, thick outlines, the pointer's target highlighted, fewer\n"
+               "                      panels\n"
                "  --probe N           the test image shown first (default 0)\n"
                "  --paused            start paused\n"
                "  --screenshot FILE   render --frames frames, write the window to FILE (PNG), exit\n"
                "  --frames N          frames to render with --screenshot (default 60)\n"
+               "  --dump-text FILE    with --screenshot: every string of the last frame as JSON, with\n"
+               "                      its rectangle, the box it had to fit and its pixel size\n"
                "  --script TEXT       keys, pointer moves and screenshots at given frames (below)\n"
                "  --lockstep N        train exactly N steps per frame, the frame waiting for them, so\n"
                "                      frame F shows step F x N on any machine (default 1 with\n"
@@ -46,7 +53,7 @@ void gui_usage(FILE *f)
 }
 
 enum { O_VIEW = 1, O_SHOT, O_FRAMES, O_STATS, O_SIZE, O_FULL, O_SCALE, O_SCRIPT, O_PROBE, O_PAUSED, O_EXPORT_DIR,
-       O_LOCKSTEP };
+       O_LOCKSTEP, O_PRESENT, O_DUMP };
 
 /* One of the window's own options; 1 done, 0 bad value, -1 not one of them. */
 static int apply_own(gui_options *o, int ch, const char *arg, int *lockstep_given)
@@ -69,6 +76,8 @@ static int apply_own(gui_options *o, int ch, const char *arg, int *lockstep_give
     case O_PAUSED: o->paused = 1; return 1;
     case O_EXPORT_DIR: o->export_dir = arg; return 1;
     case O_LOCKSTEP: *lockstep_given = 1; return cs_cli_int(arg, 0, 100000, &o->lockstep);
+    case O_PRESENT: o->present = 1; return 1;
+    case O_DUMP: o->dump_text = arg; return 1;
     default: return -1;
     }
 }
@@ -86,6 +95,7 @@ int gui_options_parse(gui_options *o, int argc, char **argv)
         {"scale", required_argument, 0, O_SCALE},   {"script", required_argument, 0, O_SCRIPT},
         {"probe", required_argument, 0, O_PROBE},   {"paused", no_argument, 0, O_PAUSED},
         {"export-dir", required_argument, 0, O_EXPORT_DIR}, {"lockstep", required_argument, 0, O_LOCKSTEP},
+        {"present", no_argument, 0, O_PRESENT},     {"dump-text", required_argument, 0, O_DUMP},
         {"help", no_argument, 0, 'h'},              {0, 0, 0, 0},
     };
     struct option longopts[CS_RUNOPT_COUNT + GUI_STEP_OPTION_COUNT + sizeof own / sizeof own[0]];
@@ -108,6 +118,11 @@ int gui_options_parse(gui_options *o, int argc, char **argv)
         if (r == 0) return cs_cli_bad_value("gui", longopts[longindex].name, optarg, gui_usage);
     }
     if (optind < argc) return cs_cli_bad_value("gui", "argument", argv[optind], gui_usage);
+    if (o->dump_text && !o->shot) {
+        fprintf(stderr, "convscope gui: --dump-text FILE needs --screenshot FILE (it records that last frame)\n\n");
+        gui_usage(stderr);
+        return 2;
+    }
     if (o->start_step_view) o->paused = 1; /* the step view does not show training */
     if (!lockstep_given) o->lockstep = o->shot || o->script ? 1 : 0;
     return -1;

@@ -14,6 +14,8 @@ typedef struct {
     gui_step_options step;    /* the step view's image and kernel */
     int start_step_view;      /* --view step */
     const char *shot;         /* --screenshot FILE, or NULL */
+    const char *dump_text;    /* --dump-text FILE (with --screenshot): the last frame's text as JSON */
+    int present;              /* --present: presenter mode from the start */
     int frames;               /* --frames N with --screenshot (default 60) */
     const char *script;       /* --script TEXT, or NULL */
     int stats;                /* --stats */

@@ -88,8 +88,46 @@ static cs_status parse_item(char *item, int idx, const char *what, gui_script_it
                            what, act);
         return CS_OK;
     }
-    return cs_fail(CS_ERR_ARG, "--script item %d '%s': unknown action '%s' (expected key, shot, move or click)", idx,
-                   what, act);
+    if (strcmp(act, "dump") == 0) {
+        if (n != 3)
+            return cs_fail(CS_ERR_ARG, "--script item %d '%s': 'dump' takes one file name (no spaces)", idx, what);
+        if (strlen(tok[2]) >= sizeof it->file)
+            return cs_fail(CS_ERR_ARG, "--script item %d: the file name is longer than %zu bytes", idx,
+                           sizeof it->file - 1);
+        it->action = GUI_SCRIPT_DUMP;
+        strcpy(it->file, tok[2]);
+        return CS_OK;
+    }
+    if (strcmp(act, "size") == 0) {
+        char tail;
+        it->action = GUI_SCRIPT_SIZE;
+        if (n != 3 || sscanf(tok[2], "%dx%d%c", &it->x, &it->y, &tail) != 2 || it->x < 320 || it->y < 240 ||
+            it->x > 16384 || it->y > 16384)
+            return cs_fail(CS_ERR_ARG, "--script item %d '%s': 'size' takes WxH, like 1280x720 (320x240 up to 16384x16384)",
+                           idx, what);
+        return CS_OK;
+    }
+    if (strcmp(act, "scale") == 0) {
+        char *end = NULL;
+        it->action = GUI_SCRIPT_SCALE;
+        if (n == 3) it->scale = strtod(tok[2], &end);
+        if (n != 3 || !end || *end || !(it->scale >= 0.5 && it->scale <= 4.0))
+            return cs_fail(CS_ERR_ARG, "--script item %d '%s': 'scale' takes a number from 0.5 to 4", idx, what);
+        return CS_OK;
+    }
+    if (strcmp(act, "enlarge") == 0) {
+        /* the rest of the item, single-spaced; checked against the net when it runs */
+        it->action = GUI_SCRIPT_ENLARGE;
+        if (n < 3)
+            return cs_fail(CS_ERR_ARG, "--script item %d '%s': 'enlarge' takes what: 'map conv1 3', 'kernel conv1 0', "
+                           "'output', 'curve loss' or 'off'", idx, what);
+        for (int i = 2; i < n; i++)
+            if (strlen(it->file) + strlen(tok[i]) + 2 < sizeof it->file)
+                strcat(strcat(it->file, i > 2 ? " " : ""), tok[i]);
+        return CS_OK;
+    }
+    return cs_fail(CS_ERR_ARG, "--script item %d '%s': unknown action '%s' (expected key, shot, move, click, dump, "
+                   "size, scale or enlarge)", idx, what, act);
 }
 
 cs_status gui_script_parse(const char *text, gui_script *out)
@@ -129,6 +167,11 @@ void gui_script_help(FILE *f)
                "  shot FILE               write that frame to FILE (PNG)\n"
                "  move X Y                move the pointer to window pixel (X, Y)\n"
                "  click X Y               move there and click the left button\n"
+               "  dump FILE               write that frame's text as JSON to FILE (see --dump-text)\n"
+               "  size WxH                resize the window (a real resize: the layout follows)\n"
+               "  scale X                 --scale X from then on\n"
+               "  enlarge WHAT            what a click would enlarge: 'map conv1 3', 'kernel conv1 0',\n"
+               "                          'output', 'curve loss', 'curve accuracy'; 'enlarge off' goes back\n"
                "Example: --script \"40 key h; 60 shot help.png; 80 move 300 200; 90 click 20 20\".\n"
                "With --script or --screenshot the window runs in lockstep (see --lockstep), so a script\n"
                "sees the same training steps on any machine.\n");

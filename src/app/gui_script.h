@@ -8,6 +8,12 @@
  *           | 'shot' FILE                a screenshot of that frame to FILE (PNG)
  *           | 'move' X Y                 the pointer to (X, Y) in window pixels
  *           | 'click' X Y                the pointer there and a left click
+ *           | 'dump' FILE                the frame's text as JSON to FILE (as --dump-text)
+ *           | 'size' WxH                 resize the window to W x H pixels
+ *           | 'scale' X                  --scale X from now on (0.5 to 4)
+ *           | 'enlarge' WHAT | 'enlarge off'  enlarge a map, kernel, the output or a curve, as a click
+ *                                         would ("map conv1 3", "kernel conv1 0", "output",
+ *                                         "curve loss"), or go back
  * FRAME counts from 0 (the first frame drawn); items of one frame run in their order.
  * Example: "40 key h; 60 shot help.png; 80 move 300 200; 90 click 20 20; 95 key shift+Left". */
 #ifndef GUI_SCRIPT_H
@@ -18,17 +24,27 @@
 
 #include "cs_error.h"
 
-#define GUI_SCRIPT_MAX 64   /* items per script */
+#define GUI_SCRIPT_MAX 512  /* items per script */
 
-typedef enum { GUI_SCRIPT_KEY, GUI_SCRIPT_SHOT, GUI_SCRIPT_MOVE, GUI_SCRIPT_CLICK } gui_script_action;
+typedef enum {
+    GUI_SCRIPT_KEY,
+    GUI_SCRIPT_SHOT,
+    GUI_SCRIPT_MOVE,
+    GUI_SCRIPT_CLICK,
+    GUI_SCRIPT_DUMP,
+    GUI_SCRIPT_SIZE,
+    GUI_SCRIPT_SCALE,
+    GUI_SCRIPT_ENLARGE,
+} gui_script_action;
 
 typedef struct {
     int frame;
     gui_script_action action;
     SDL_Keycode key;       /* key */
     Uint16 mod;            /* key: KMOD_SHIFT and/or KMOD_CTRL held */
-    char file[256];        /* shot */
-    int x, y;              /* move, click */
+    char file[256];        /* shot, dump: the file; enlarge: what ("off" to go back) */
+    int x, y;              /* move, click; size: width and height */
+    double scale;          /* scale */
 } gui_script_item;
 
 typedef struct {

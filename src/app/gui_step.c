@@ -577,22 +577,35 @@ cs_status gui_step_use_filter(gui_step *g, const cs_snapshot *s, int layer, int 
     return CS_OK;
 }
 
-void gui_step_draw(gui_step *g, int win_w, int win_h, float user_scale, float mouse_x, float mouse_y, int mouse_in,
-                   int show_help, const char *const *help, int help_lines, const char *message)
+void gui_step_draw(gui_step *g, cs_ui *ui, int win_w, int win_h, float user_scale, int present, cs_colormap_id diverging,
+                   float mouse_x, float mouse_y, int mouse_in, int show_help, const char *const *help, int help_lines,
+                   const char *message)
 {
     if (!g->view) return;
     if (g->image_dirty) cs_view_step_set_image(g->view, &g->st), g->image_dirty = 0;
-    cs_step_layout_compute(&g->layout, win_w, win_h, user_scale, &g->st);
+    const cs_measure m = cs_text_measure(ui->text);
+    cs_step_layout_compute(&g->layout, win_w, win_h, user_scale, present, &m, &g->st);
     g->have_layout = 1;
-    cs_step_ui ui = {
+    ui->st = &g->layout.st;
+    cs_step_ui su = {
         .image_name = g->image_name, .kernel_name = g->kernel_name,
         .src_w = g->img.src_w, .src_h = g->img.src_h, .downscale = g->img.downscale,
-        .img_max = g->img_max, .out_range = g->out_range, .out_cmap = g->out_cmap,
+        .img_max = g->img_max, .display_max = g->img_max, /* a demo's own white (50 for demo:curve): full contrast */ .out_range = g->out_range,
+        .out_cmap = g->out_cmap == CS_CMAP_VIRIDIS ? CS_CMAP_VIRIDIS : diverging,
+        .diverging = diverging,
         .playing = g->playing, .speed = SPEEDS[g->speed].label,
         .sel_c = g->sel_c, .sel_ky = g->sel_ky, .sel_kx = g->sel_kx, .edit = g->editing ? g->edit : NULL,
         .mouse_x = mouse_x, .mouse_y = mouse_y, .mouse_in = mouse_in,
         .show_help = show_help, .help = help, .help_lines = help_lines,
         .message = message,
     };
-    cs_view_step_draw(g->view, &g->st, &g->layout, &ui);
+    cs_view_step_draw(g->view, ui, &g->st, &g->layout, &su);
+}
+
+int gui_step_hidden(const gui_step *g) { return g->have_layout ? g->layout.hidden : 0; }
+
+const char *gui_step_hidden_names(int hidden)
+{
+    if (hidden & CS_STEP_HIDE_IMAGES) return "stacked images";
+    return hidden & CS_STEP_STACKED ? "stacked" : "";
 }

@@ -14,6 +14,7 @@
 #include "cs_gl.h"
 #include "cs_snapshot.h"
 #include "cs_text.h"
+#include "cs_ui.h"
 
 /* --image, --kernel, --stride, --pad, --bias, --relu, --at (option values 300 and up). */
 #define GUI_STEP_OPTION_COUNT 7
@@ -45,10 +46,15 @@ void gui_step_destroy(gui_step *g);
 
 /* Advances playback to time `now` (seconds, the window's frame clock); 1 if anything moved. */
 int gui_step_tick(gui_step *g, double now);
-/* Draws the view into a win_w x win_h frame (cs_gl_begin/end are the caller's); help holds
- * help_lines "key\tdescription" rows for the overlay. */
-void gui_step_draw(gui_step *g, int win_w, int win_h, float user_scale, float mouse_x, float mouse_y, int mouse_in,
-                   int show_help, const char *const *help, int help_lines, const char *message);
+/* Draws the view into a win_w x win_h frame (cs_gl_begin/end are the caller's) through ui, whose
+ * style becomes the one the view's layout fitted at; help holds help_lines "key\tdescription" rows
+ * for the overlay; diverging is the kernel's and products' colormap. */
+void gui_step_draw(gui_step *g, cs_ui *ui, int win_w, int win_h, float user_scale, int present, cs_colormap_id diverging,
+                   float mouse_x, float mouse_y, int mouse_in, int show_help, const char *const *help, int help_lines,
+                   const char *message);
+/* What the last layout left out to fit (CS_STEP_*), and as words ("stacked images"). */
+int gui_step_hidden(const gui_step *g);
+const char *gui_step_hidden_names(int hidden);
 
 /* Actions. */
 void gui_step_toggle_play(gui_step *g);      /* play / pause (from the start once the map is complete) */

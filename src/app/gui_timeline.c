@@ -169,7 +169,7 @@ static void copy_strip(gui_tl *t, const cs_history *h)
     int j = -1;
     for (int i = 0; i < t->n_conv; i++)
         if (t->convs[i].layer == t->strip_layer) j = i;
-    cs_timeline_strip st = cs_timeline_strip_fit(&t->tl, t->strip_k, CS_TIMELINE_MAX_FRAMES, t->layout.scale);
+    cs_timeline_strip st = cs_timeline_strip_fit(&t->tl, t->strip_k, CS_TIMELINE_MAX_FRAMES, &t->layout.st);
     const size_t per = (size_t)t->strip_planes * t->strip_k * t->strip_k;
     t->strip_pending = 0;
     if (j < 0 || st.n < 1 || !t->strip_frames) {
@@ -242,7 +242,7 @@ const cs_snapshot *gui_tl_frame(gui_tl *t, const cs_snapshot *live, const cs_lay
         memcpy(t->layers, live->layers, (size_t)live->n_layers * sizeof live->layers[0]);
     }
     t->layout = *L;
-    cs_timeline_layout_compute(&t->tl, L->timeline, L->kernels, L->scale);
+    cs_timeline_layout_compute(&t->tl, L->timeline, L->kernels, &L->st);
     t->live_step = live->step;
 
     /* playback: whole records at the chosen rate */
@@ -369,22 +369,18 @@ int gui_tl_click(gui_tl *t, float x, float y, double now)
     const cs_timeline_layout *T = &t->tl;
     t->mouse_x = x, t->mouse_y = y;
     if (t->strip_on && cs_rect_contains(T->strip, x, y)) {
-        cs_timeline_strip st = cs_timeline_strip_fit(T, t->strip_k, t->strip_n, t->layout.scale);
+        cs_timeline_strip st = cs_timeline_strip_fit(T, t->strip_k, t->strip_n, &t->layout.st);
         const int f = cs_timeline_strip_hit(&st, x, y);
         if (f >= 0 && f < t->strip_n) t->playing = 0, show_record(t, t->strip_records[f]);
         return 1;
     }
+    if (T->area.w <= 0) return 0; /* the row is left out */
     if (cs_rect_contains(T->btn_play, x, y)) return gui_tl_play(t, 1, now), 1;
     if (cs_rect_contains(T->btn_back, x, y)) return gui_tl_play(t, -1, now), 1;
     if (cs_rect_contains(T->btn_live, x, y)) return go_live(t), 1;
-    if (cs_rect_contains(cs_rect_inset(T->track, -4), x, y) || cs_rect_contains(T->marks, x, y)) {
+    if (T->track.w > 0 && (cs_rect_contains(cs_rect_inset(T->track, -4), x, y) || cs_rect_contains(T->marks, x, y))) {
         t->dragging = 1;
         drag_to(t, x);
-        return 1;
-    }
-    int layer, o, c;
-    if (cs_timeline_kernel_hit(&t->layout, t->layers, x, y, &layer, &o, &c)) {
-        toggle_strip(t, layer, o, c);
         return 1;
     }
     return 0;
@@ -405,12 +401,12 @@ int gui_tl_wheel(gui_tl *t, float x, float y, int dy)
     return 1;
 }
 
-void gui_tl_draw(gui_tl *t, const cs_snapshot *shown, const cs_layout *L, float mouse_x, float mouse_y, int mouse_in,
-                 int blocked)
+void gui_tl_draw(gui_tl *t, cs_ui *ui, const cs_snapshot *shown, const cs_layout *L, float mouse_x, float mouse_y,
+                 int mouse_in, int blocked, cs_colormap_id diverging)
 {
     char speed[32];
     snprintf(speed, sizeof speed, "%d record%s/s", PLAY_SPEEDS[t->play_speed], PLAY_SPEEDS[t->play_speed] == 1 ? "" : "s");
-    cs_timeline_ui ui = {
+    cs_timeline_ui tu = {
         .meta = t->meta, .n = t->n,
         .mark_steps = t->mark_steps, .mark_epochs = t->mark_epochs, .n_marks = t->n_marks,
         .live_step = t->live_step,
@@ -420,11 +416,14 @@ void gui_tl_draw(gui_tl *t, const cs_snapshot *shown, const cs_layout *L, float 
         .mouse_x = mouse_x, .mouse_y = mouse_y, .mouse_in = mouse_in, .blocked = blocked,
         .strip_n = t->strip_on ? t->strip_n : 0, .strip_title = t->strip_title,
         .strip_frames = t->strip_frames, .strip_k = t->strip_k, .strip_planes = t->strip_planes,
-        .strip_range = t->strip_range, .strip_records = t->strip_records,
+        .strip_range = t->strip_range, .diverging = diverging, .strip_records = t->strip_records,
     };
-    cs_view_timeline_draw(t->view, shown, L, &t->tl, &ui);
+    cs_view_timeline_draw(t->view, ui, shown, L, &t->tl, &tu);
 }
 
 const char *gui_tl_hover(const gui_tl *t) { return cs_view_timeline_hover(t->view); }
 
-int gui_tl_covers(const gui_tl *t, float x, float y) { return t->strip_on && cs_rect_contains(t->tl.strip, x, y); }
+int gui_tl_covers(const gui_tl *t, float x, float y)
+{
+    return t->strip_on && t->tl.area.w > 0 && cs_rect_contains(t->tl.strip, x, y);
+}

@@ -15,6 +15,7 @@
 #include "cs_run.h"
 #include "cs_snapshot.h"
 #include "cs_text.h"
+#include "cs_ui.h"
 
 typedef struct gui_tl gui_tl;
 
@@ -44,7 +45,8 @@ void gui_tl_play_speed(gui_tl *t, int d);
 /* The evolution strip of the hovered kernel (else conv1's filter 0) on, or off. */
 void gui_tl_toggle_strip(gui_tl *t);
 
-/* A click at (x, y) on the timeline, the strip or a kernel tile; 1 when taken. */
+/* A click at (x, y) on the timeline's row or on the strip; 1 when taken. (A click on a kernel
+ * enlarges it; t shows its strip.) */
 int gui_tl_click(gui_tl *t, float x, float y, double now);
 /* Pointer moves (drags the cursor while a drag is on) and releases. */
 void gui_tl_motion(gui_tl *t, float x, float y);
@@ -53,8 +55,8 @@ void gui_tl_release(gui_tl *t);
 int gui_tl_wheel(gui_tl *t, float x, float y, int dy);
 /* Batches the timeline for the snapshot gui_tl_frame returned (before the train view, which then
  * shows gui_tl_hover in its status line). blocked: an overlay has the pointer. */
-void gui_tl_draw(gui_tl *t, const cs_snapshot *shown, const cs_layout *L, float mouse_x, float mouse_y, int mouse_in,
-                 int blocked);
+void gui_tl_draw(gui_tl *t, cs_ui *ui, const cs_snapshot *shown, const cs_layout *L, float mouse_x, float mouse_y,
+                 int mouse_in, int blocked, cs_colormap_id diverging);
 const char *gui_tl_hover(const gui_tl *t);
 /* 1 when (x, y) is on the timeline's overlay (the evolution strip): the view under it must not
  * react to the pointer. */

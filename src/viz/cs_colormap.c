@@ -13,6 +13,7 @@ const uint8_t *cs_colormap_table(cs_colormap_id id)
     switch (id) {
     case CS_CMAP_RDBU: return &rdbu_table[0][0];
     case CS_CMAP_GRAY: return &gray_table[0][0];
+    case CS_CMAP_BLUEORANGE: return &blueorange_table[0][0];
     default: return &viridis_table[0][0];
     }
 }
@@ -22,6 +23,7 @@ const char *cs_colormap_name(cs_colormap_id id)
     switch (id) {
     case CS_CMAP_RDBU: return "rdbu";
     case CS_CMAP_GRAY: return "gray";
+    case CS_CMAP_BLUEORANGE: return "blue-orange";
     default: return "viridis";
     }
 }

@@ -11,12 +11,13 @@ typedef enum {
     CS_CMAP_VIRIDIS, /* perceptual sequential, colour-blind safe: activations */
     CS_CMAP_RDBU,    /* diverging blue (negative) - white (0) - red (positive): weights */
     CS_CMAP_GRAY,    /* input images */
+    CS_CMAP_BLUEORANGE, /* diverging blue (negative) - white (0) - orange (positive): colour-blind safe */
     CS_CMAP_COUNT
 } cs_colormap_id;
 
 /* 256 RGB triples (768 bytes), static. */
 const uint8_t *cs_colormap_table(cs_colormap_id id);
-/* Short name ("viridis", "rdbu", "gray"). */
+/* Short name ("viridis", "rdbu", "gray", "blue-orange"). */
 const char *cs_colormap_name(cs_colormap_id id);
 
 /* The value range that maps to the two ends of a colormap. */

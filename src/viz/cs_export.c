@@ -137,7 +137,7 @@ static cs_status write_picture(const cs_export_request *rq, const char *name, co
     return st;
 }
 
-static cs_status export_kernels(const cs_snapshot *s, const cs_export_request *rq)
+static cs_status export_kernels(const cs_snapshot *s, const cs_export_request *rq, cs_colormap_id cm)
 {
     for (int l = 0; l < s->n_layers; l++) {
         const cs_snap_layer *L = &s->layers[l];
@@ -150,7 +150,7 @@ static cs_status export_kernels(const cs_snapshot *s, const cs_export_request *r
         const cs_export_grid g = cs_export_kernel_layout(L->out_c, L->in_c, L->k, &st);
         uint8_t *rgb = malloc((size_t)g.w * g.h * 3);
         if (!rgb) return cs_fail(CS_ERR_NOMEM, "out of memory for a %dx%d picture", g.w, g.h);
-        cs_export_kernels(rgb, &g, w, L->out_c, L->in_c, L->k, CS_CMAP_RDBU, cs_value_range_of(w, wn, 1), &st);
+        cs_export_kernels(rgb, &g, w, L->out_c, L->in_c, L->k, cm, cs_value_range_of(w, wn, 1), &st);
         char name[160];
         snprintf(name, sizeof name, "%s_kernels_step%07lld.png", L->name, rq->kernels_step);
         cs_status err = write_picture(rq, name, rgb, g.w, g.h);
@@ -208,7 +208,12 @@ static cs_status export_maps(const cs_snapshot *s, const cs_export_request *rq)
 
 cs_status cs_export_pictures(const cs_snapshot *s, const cs_export_request *rq)
 {
-    cs_status st = export_kernels(s, rq);
+    return cs_export_pictures_cmap(s, rq, CS_CMAP_RDBU);
+}
+
+cs_status cs_export_pictures_cmap(const cs_snapshot *s, const cs_export_request *rq, cs_colormap_id diverging)
+{
+    cs_status st = export_kernels(s, rq, diverging);
     if (!st && rq->maps) st = export_input(s, rq);
     if (!st && rq->maps) st = export_maps(s, rq);
     return st;

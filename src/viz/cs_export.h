@@ -75,6 +75,9 @@ typedef struct {
  * layer's range; flat outputs as one row of 24 px cells). Returns CS_OK, or the first failure with
  * cs_last_error() naming the file. */
 cs_status cs_export_pictures(const cs_snapshot *s, const cs_export_request *rq);
+/* The same with the kernels in `diverging` (CS_CMAP_RDBU or CS_CMAP_BLUEORANGE): the window's
+ * export key passes the map its colour-map key chose, so the pictures look as the window does. */
+cs_status cs_export_pictures_cmap(const cs_snapshot *s, const cs_export_request *rq, cs_colormap_id diverging);
 
 /* Picks min(n, max_pick) indices of [0, n) evenly, always the first and the last, into idx;
  * returns how many. */

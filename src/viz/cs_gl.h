@@ -12,17 +12,13 @@
 
 #include "cs_colormap.h"
 #include "cs_error.h"
-#include "cs_layout.h"
-
-typedef struct {
-    float r, g, b, a;
-} cs_rgba;
+#include "cs_style.h"
 
 /* Flat drawing goes to one of three layers: under the heat maps (opaque: drawn without
  * blending), over them, and on top of everything (tooltips, the help overlay). */
 enum { CS_GL_UNDER, CS_GL_OVER, CS_GL_TOP, CS_GL_LAYERS };
 
-#define CS_GL_ATLAS_SIZE 1024 /* the glyph atlas is CS_GL_ATLAS_SIZE^2 R8 texels */
+#define CS_GL_ATLAS_SIZE 2048 /* the glyph atlas is CS_GL_ATLAS_SIZE^2 R8 texels */
 
 typedef struct cs_gl cs_gl;
 

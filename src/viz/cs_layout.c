@@ -1,10 +1,15 @@
-/* cs_layout.c - panel geometry of the live window and receptive-field arithmetic (see cs_layout.h).
+/* cs_layout.c - panel geometry of the live window, click targets and receptive-field arithmetic
+ * (see cs_layout.h).
  *
- * Sizes are written for a 1280x720 window and multiplied by the UI scale, so the window reads the
- * same at 1920x1080 and on a projector with --scale. */
+ * Sizes are written for a 1280x720 window and multiplied by the UI scale (cs_style), so the window
+ * reads the same at 1920x1080 and on a projector with --scale; every box that holds text is made
+ * from the text's measured width, and a layout that does not fit tries again with fewer panels,
+ * then at a smaller scale. */
 #include "cs_layout.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int cs_rect_contains(cs_rect r, float px, float py)
@@ -86,41 +91,6 @@ int cs_grid_hit(const cs_grid *g, float px, float py, int cell_w, int cell_h, in
     return i;
 }
 
-float cs_layout_font_px(cs_font_id font, float scale)
-{
-    static const float base[CS_FONT_COUNT] = {11.0f, 13.0f, 16.0f, 11.0f};
-    return roundf(base[font] * scale);
-}
-
-float cs_layout_line_h(cs_font_id font, float scale)
-{
-    return roundf(cs_layout_font_px(font, scale) * 1.35f);
-}
-
-float cs_layout_scale(int win_w, int win_h, float user_scale)
-{
-    float s = fminf((float)win_w / 1280.0f, (float)win_h / 720.0f);
-    if (s < 0.6f) s = 0.6f;
-    if (s > 4.0f) s = 4.0f;
-    return s * (user_scale > 0 ? user_scale : 1.0f);
-}
-
-/* The control bar's pen: items flow left to right and wrap to a new row when the window is
- * too narrow for them at this scale (a projector with --scale). */
-typedef struct {
-    float x, y, h, s, pad, right;
-} bar_pen;
-
-/* Places an item of width w (unscaled pixels) and advances the pen. */
-static cs_rect bar_item(bar_pen *p, float w)
-{
-    const float sw = roundf(w * p->s);
-    if (p->x + sw > p->right && p->x > p->pad) p->x = p->pad, p->y += p->h + roundf(4 * p->s);
-    cs_rect r = {p->x, p->y, sw, p->h};
-    p->x += sw + roundf(6 * p->s);
-    return r;
-}
-
 /* Height a kernel section needs at px pixels per weight: its header and the rows of tiles. */
 static float kern_need(const cs_snap_layer *C, int single, float width, float head, float gap, float px)
 {
@@ -139,20 +109,248 @@ static float kern_need(const cs_snap_layer *C, int single, float width, float he
     return head + (float)rows * (tile + gap);
 }
 
-static void layout_kernels(cs_layout *L, const cs_snap_layer *layers, int n_layers, cs_rect inner)
+float cs_layout_scale(int win_w, int win_h, float user_scale) { return cs_style_window_scale(win_w, win_h, user_scale); }
+
+const char *cs_layout_hidden_names(int h)
 {
+    static char buf[96];
+    static const char *const names[] = {"buttons", "timeline", "deep-kernels", "kernels", "curves"};
+    buf[0] = '\0';
+    for (int i = 0; i < 5; i++)
+        if (h & (1 << i)) snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", buf[0] ? " " : "", names[i]);
+    return buf;
+}
+
+/* ---- the fitting context ------------------------------------------------------------------ */
+
+typedef struct {
+    const cs_layout_in *in;
+    const cs_style *st;
+    const cs_measure *m;
+} lctx;
+
+static float U(const lctx *c, float v) { return roundf(v * c->st->scale); }
+static float LINE(const lctx *c, cs_font_id f) { return cs_style_line(c->st, f); }
+/* width of s in role f at its size, and at the minimum size */
+static float TW(const lctx *c, cs_font_id f, const char *s) { return c->m->width(c->m->ctx, cs_font_face(f), c->st->px[f], s); }
+static float TMIN(const lctx *c, cs_font_id f, const char *s)
+{
+    return c->m->width(c->m->ctx, cs_font_face(f), c->st->min_px, s);
+}
+
+/* The control bar's pen: items flow left to right and wrap to a new row when the window is
+ * too narrow for them. */
+typedef struct {
+    float x, y, h, gap, left, right;
+    int rows;
+} bar_pen;
+
+static cs_rect bar_item(bar_pen *p, float w)
+{
+    if (p->x + w > p->right && p->x > p->left) p->x = p->left, p->y += p->h + p->gap, p->rows++;
+    cs_rect r = {p->x, p->y, w, p->h};
+    p->x += w + p->gap;
+    return r;
+}
+
+/* The widest of n strings in role f. */
+static float widest(const lctx *c, cs_font_id f, const char *const *s, int n)
+{
+    float w = 0;
+    for (int i = 0; i < n; i++) w = fmaxf(w, TW(c, f, s[i]));
+    return w;
+}
+
+/* Buttons (unless hidden), then the title and counters; 0 when the buttons need more than two rows. */
+static int layout_bar(cs_layout *L, const lctx *c, int hide_buttons)
+{
+    const float pad = L->pad, W = (float)L->win_w;
+    const float bh = fmaxf(U(c, 26), cs_text_box_h(c->st->px[CS_FONT_NORMAL]) + U(c, 8));
+    const float bpad = U(c, 20), sep = U(c, 8);
+    float y = pad;
+    int ok = 1;
+    if (!hide_buttons) {
+        bar_pen pen = {pad, pad, bh, U(c, 6), pad, W - pad, 1};
+        static const char *const pause[] = {"Pause", "\u25B6 Run"}, *const speeds[] = {"full speed", "200 batches/s"};
+        static const char *const maps[] = {"Maps: per map", "Maps: per layer", "Maps: fixed"};
+        static const char *const kerns[] = {"Kernels: per map", "Kernels: per layer", "Kernels: fixed"};
+        L->buttons[CS_BTN_PAUSE] = bar_item(&pen, widest(c, CS_FONT_NORMAL, pause, 2) + bpad);
+        L->buttons[CS_BTN_STEP] = bar_item(&pen, TW(c, CS_FONT_NORMAL, "Step") + bpad);
+        pen.x += sep;
+        L->buttons[CS_BTN_SLOWER] = bar_item(&pen, fmaxf(U(c, 28), TW(c, CS_FONT_NORMAL, "\u2212") + bpad));
+        L->speed_label = bar_item(&pen, widest(c, CS_FONT_NORMAL, speeds, 2) + U(c, 8));
+        L->buttons[CS_BTN_FASTER] = bar_item(&pen, fmaxf(U(c, 28), TW(c, CS_FONT_NORMAL, "+") + bpad));
+        pen.x += sep;
+        L->lr_label = bar_item(&pen, TW(c, CS_FONT_NORMAL, "rate 0.0001") + U(c, 8));
+        L->lr_slider = bar_item(&pen, U(c, 150));
+        pen.x += sep;
+        L->buttons[CS_BTN_RESTART] = bar_item(&pen, TW(c, CS_FONT_NORMAL, "Restart") + bpad);
+        pen.x += sep;
+        L->buttons[CS_BTN_MAPS_NORM] = bar_item(&pen, widest(c, CS_FONT_NORMAL, maps, 3) + bpad);
+        L->buttons[CS_BTN_KERNELS_NORM] = bar_item(&pen, widest(c, CS_FONT_NORMAL, kerns, 3) + bpad);
+        L->buttons[CS_BTN_HELP] = bar_item(&pen, TW(c, CS_FONT_NORMAL, "Help") + bpad);
+        ok = pen.rows <= 2;
+        y = pen.y + bh + U(c, 4);
+    }
+    /* title and counters: one line when a typical pair fits, else two */
+    const float line = LINE(c, CS_FONT_NORMAL), w = W - 2 * pad;
+    const float need = TW(c, CS_FONT_NORMAL, "convscope \u00B7 article net \u00B7 fashion-mnist \u00B7 seed 12345") +
+                       TW(c, CS_FONT_NORMAL, "epoch 12   step 123,456   images 2,469,120   12,345 images/s   "
+                                             "SGD lr 0.0001   loss: cross-entropy   paused") + U(c, 24);
+    L->counter_lines = need <= w ? 1 : 2;
+    L->counters = (cs_rect){pad, y, w, line * (float)L->counter_lines};
+    L->top = (cs_rect){0, 0, W, L->counters.y + L->counters.h + U(c, 4)};
+    return ok;
+}
+
+/* The predictions panel in r: a header, one row per class, then the output and truth vectors; 0
+ * when the class rows cannot hold their text. */
+static int layout_output(cs_layout *L, const lctx *c, cs_rect r)
+{
+    const cs_layout_in *in = c->in;
+    const float pad = L->pad, pw = r.w - 2 * pad, x = r.x, w = r.w, y1 = r.y + r.h;
+    const float line = LINE(c, CS_FONT_NORMAL), small = LINE(c, CS_FONT_SMALL);
+    const float oy = r.y;
+    L->output = r;
+    L->out_header = (cs_rect){x + pad, oy + pad * 0.5f, pw, line};
+    const int n = in->n_classes < CS_VIZ_MAX_CLASSES ? in->n_classes : CS_VIZ_MAX_CLASSES;
+    L->out_rows = n;
+    /* the vectors in mono: "output [ 0  0 .1 …]"; left out where even the minimum size is too wide */
+    char vec[160] = "output [";
+    const int shown = n < 10 ? n : 10;
+    for (int i = 0; i < shown; i++) strcat(vec, i + 1 < shown ? " .5 " : " .5");
+    strcat(vec, n > 10 ? "\u2026]" : "]");
+    const float mono = LINE(c, CS_FONT_MONO);
+    float vec_h = 2 * mono;
+    if (TMIN(c, CS_FONT_MONO, vec) > pw) vec_h = 0;
+    L->out_vectors = (cs_rect){x + pad, y1 - pad - vec_h, vec_h > 0 ? pw : 0, vec_h};
+    const float rows_top = L->out_header.y + line + pad * 0.5f;
+    const float rows_h = (vec_h > 0 ? L->out_vectors.y - pad : y1 - pad) - rows_top;
+    L->out_row_y = rows_top;
+    /* rows up to 24 units (more when enlarged, where the text may grow with them) */
+    L->out_row_h = n > 0 ? fminf(fmaxf(U(c, r.h > 0.8f * (float)L->win_h ? 48 : 24), small), floorf(rows_h / (float)n)) : 0;
+    if (n > 0 && L->out_row_h < cs_text_box_h(c->st->min_px) + 1) return 0;
+    /* columns: mark, name, bar with the value at its end, truth box */
+    const float mark_w = TW(c, CS_FONT_SMALL, "\u2713") + U(c, 4);
+    L->out_truth_w = fminf(U(c, 14), L->out_row_h - 2);
+    L->out_value_w = TW(c, CS_FONT_SMALL, "0.00") + U(c, 6);
+    float names = 0;
+    for (int i = 0; i < in->n_class_names && i < n; i++) names = fmaxf(names, TW(c, CS_FONT_SMALL, in->class_names[i]));
+    if (in->n_class_names < n) names = fmaxf(names, TW(c, CS_FONT_SMALL, "(no class)"));
+    const float fixed = mark_w + L->out_value_w + U(c, 30) + L->out_truth_w + U(c, 10);
+    L->out_mark_x = x + pad;
+    L->out_name_x = L->out_mark_x + mark_w;
+    L->out_name_w = fminf(names + U(c, 4), pw - fixed);
+    L->out_truth_x = x + w - pad - L->out_truth_w;
+    L->out_bar_x = L->out_name_x + L->out_name_w + U(c, 4);
+    /* the bar, then its value in a column of its own (never over the bar's colour) */
+    L->out_bar_w = L->out_truth_x - U(c, 6) - L->out_value_w - L->out_bar_x;
+    /* a name may be cut, but not to nothing */
+    return L->out_name_w >= TMIN(c, CS_FONT_SMALL, "abc\u2026") && L->out_bar_w >= U(c, 24) &&
+           TMIN(c, CS_FONT_NORMAL, "Output") <= pw;
+}
+
+
+/* Probe and output panels in the left column; 0 when the class rows cannot hold their text. */
+static int layout_left(cs_layout *L, const lctx *c, float x, float w, float y0, float y1)
+{
+    const cs_layout_in *in = c->in;
+    const float pad = L->pad, gap = U(c, 6), pw = w - 2 * pad, main_h = y1 - y0;
+    const float line = LINE(c, CS_FONT_NORMAL), small = LINE(c, CS_FONT_SMALL);
+    const float avail_img_h = main_h * 0.40f - line - small - 2 * pad;
+    float cell = fminf(pw / (float)in->in_w, avail_img_h / (float)in->in_h);
+    if (cell < 1) return 0;
+    cell = floorf(cell);
+    const float img_w = cell * (float)in->in_w, img_h = cell * (float)in->in_h;
+    L->probe = (cs_rect){x, y0, w, pad + line + img_h + pad * 0.5f + small + pad};
+    const float bw = fmaxf(U(c, 26), TW(c, CS_FONT_NORMAL, "\u25C0") + U(c, 10)), bhh = line;
+    L->buttons[CS_BTN_PROBE_NEXT] = (cs_rect){x + w - pad - bw, y0 + pad * 0.5f, bw, bhh};
+    L->buttons[CS_BTN_PROBE_PREV] = (cs_rect){L->buttons[CS_BTN_PROBE_NEXT].x - bw - U(c, 4), y0 + pad * 0.5f, bw, bhh};
+    L->probe_title = (cs_rect){x + pad, y0 + pad * 0.5f, L->buttons[CS_BTN_PROBE_PREV].x - gap - (x + pad), line};
+    L->probe_img = (cs_rect){floorf(x + 0.5f * (w - img_w)), y0 + pad + line + pad * 0.5f, img_w, img_h};
+    L->probe_caption = (cs_rect){x + pad, L->probe_img.y + img_h + pad * 0.5f, pw, small};
+    if (TMIN(c, CS_FONT_NORMAL, "Probe") > L->probe_title.w) return 0;
+
+    const float oy = L->probe.y + L->probe.h + gap;
+    return layout_output(L, c, (cs_rect){x, oy, w, y1 - oy});
+}
+
+/* The network strip: one column per layer; 0 when a column cannot hold its name, shape or range. */
+static int layout_strip(cs_layout *L, const lctx *c, float x, float w, float y0, float y1)
+{
+    const cs_layout_in *in = c->in;
+    const int n = in->n_layers;
+    const float pad = L->pad, line = LINE(c, CS_FONT_NORMAL), small = LINE(c, CS_FONT_SMALL);
+    L->strip = (cs_rect){x, y0, w, y1 - y0};
+    L->strip_title = (cs_rect){x + pad, y0 + pad * 0.5f, w - 2 * pad, line};
+    L->strip_legend = (cs_rect){x + pad, y1 - pad - small, w - 2 * pad, small};
+    const float col_top = y0 + pad + line, col_bottom = L->strip_legend.y - U(c, 4);
+    L->n_cols = n;
+    if (n <= 0) return 1;
+    const float col_gap = U(c, 4), avail = w - 2 * pad - col_gap * (float)(n - 1);
+    /* each column as wide as its own text needs at the minimum size, the rest shared equally;
+     * a shape on one line where every column has room for it, else two ("8@" over "28x28") */
+    float need[CS_SNAP_MAX_LAYERS], total = 0, col_x[CS_SNAP_MAX_LAYERS], col_w[CS_SNAP_MAX_LAYERS];
+    char shape[64];
+    const float range_w = TMIN(c, CS_FONT_SMALL, "\u22120.00") + U(c, 8);
+    for (int l = 0; l < n; l++) {
+        const cs_snap_layer *ly = &in->layers[l];
+        snprintf(shape, sizeof shape, "%d\u00D7%d", ly->out_h, ly->out_w);
+        need[l] = fmaxf(fmaxf(TMIN(c, CS_FONT_NORMAL, ly->name), TMIN(c, CS_FONT_SMALL, shape)), range_w);
+        total += need[l];
+    }
+    if (total > avail) return 0;
+    const float extra = floorf((avail - total) / (float)n);
+    int narrow = 0;
+    float cx = x + pad;
+    for (int l = 0; l < n; l++) {
+        const cs_snap_layer *ly = &in->layers[l];
+        col_x[l] = floorf(cx), col_w[l] = floorf(need[l] + extra);
+        cx += need[l] + extra + col_gap;
+        snprintf(shape, sizeof shape, "%d@%d\u00D7%d", ly->out_c, ly->out_h, ly->out_w);
+        if (TW(c, CS_FONT_SMALL, shape) > col_w[l]) narrow = 1;
+    }
+    L->narrow = narrow;
+    const float head = line + (narrow ? 2 : 1) * small;
+    for (int l = 0; l < n; l++) {
+        cs_rect col = {col_x[l], col_top, col_w[l], col_bottom - col_top};
+        L->col[l] = col;
+        L->col_name[l] = (cs_rect){col.x, col.y, col.w, line};
+        L->col_shape[l] = (cs_rect){col.x, col.y + line, col.w, (narrow ? 2 : 1) * small};
+        const float cb_w = U(c, 5);
+        L->col_cbar[l] = (cs_rect){col.x, col.y + col.h - 2 * small + U(c, 2), cb_w, 2 * small - U(c, 4)};
+        L->col_range[l] = (cs_rect){col.x + cb_w + U(c, 3), col.y + col.h - 2 * small, col.w - cb_w - U(c, 3), 2 * small};
+        L->col_maps[l] = (cs_rect){col.x + U(c, 2), col.y + head + U(c, 4), col.w - U(c, 4), col.h - head - 2 * small - U(c, 8)};
+        if (L->col_maps[l].h < U(c, 12)) return 0;
+        int nm, mh, mw;
+        cs_viz_layer_maps(&in->layers[l], &nm, &mh, &mw);
+        const float g = nm > 12 ? fmaxf(1, U(c, 2)) : U(c, 3);
+        L->col_grid[l] = cs_grid_fit(L->col_maps[l], nm, mw, mh, g, 0);
+    }
+    return TMIN(c, CS_FONT_NORMAL, "Activation maps") <= L->strip_title.w;
+}
+
+/* Every conv layer's kernels (only the first with CS_HIDE_DEEP) in inner; 0 when a section does
+ * not fit at one pixel per weight. */
+static int layout_kernels(cs_layout *L, const lctx *c, cs_rect inner, int first_only)
+{
+    const cs_snap_layer *layers = c->in->layers;
     const float s = L->scale;
-    const float head = cs_layout_line_h(CS_FONT_SMALL, s);
-    const float cbar_w = roundf(10 * s), cbar_label_w = roundf(46 * s), sep = roundf(6 * s);
-    const float grid_w = inner.w - cbar_w - cbar_label_w - sep;
+    const float head = LINE(c, CS_FONT_SMALL);
+    const float cbar_w = U(c, 10), sep = U(c, 6);
+    L->kern_cbar_label_w = fmaxf(TW(c, CS_FONT_SMALL, "+0.000"), TW(c, CS_FONT_SMALL, "\u22120.000")) + U(c, 4);
+    const float grid_w = inner.w - cbar_w - L->kern_cbar_label_w - sep;
     L->n_kern = 0;
-    for (int l = 0; l < n_layers && L->n_kern < CS_SNAP_MAX_LAYERS; l++) {
+    for (int l = 0; l < c->in->n_layers && L->n_kern < CS_SNAP_MAX_LAYERS; l++) {
         if (layers[l].kind != CS_LAYER_CONV) continue;
+        if (first_only && L->n_kern == 1) break;
         int k = L->n_kern++;
         L->kern_layer[k] = l;
         /* the first conv layer of an RGB net shows each filter as one colour tile, like AlexNet's */
         L->kern_rgb[k] = layers[l].in_c == 3 && k == 0;
     }
+    if (L->n_kern == 0) return 1;
+    if (grid_w < U(c, 20)) return 0;
     /* the largest whole number of pixels per weight at which every section fits; the height
      * left over is shared in proportion to what each section needs */
     float need[CS_SNAP_MAX_LAYERS], total = 0, share[CS_SNAP_MAX_LAYERS], share_sum = 0;
@@ -171,147 +369,273 @@ static void layout_kernels(cs_layout *L, const cs_snap_layer *layers, int n_laye
         }
         if (total <= inner.h) break;
     }
+    if (total > inner.h) return 0;
     float y = inner.y;
     for (int k = 0; k < L->n_kern; k++) {
         const cs_snap_layer *C = &layers[L->kern_layer[k]];
         /* leftover height: a double share for one-tile-per-filter sections (the first layer,
          * whose kernels a class looks at most) */
-        float h = total <= inner.h ? floorf(need[k] + (inner.h - total) * share[k] / share_sum)
-                                   : floorf(inner.h / (float)L->n_kern);
+        const float h = floorf(need[k] + (inner.h - total) * share[k] / share_sum);
         L->kern_header[k] = (cs_rect){inner.x, y, inner.w, head};
         cs_rect area = {inner.x, y + head, grid_w, h - head - sep};
         L->kern_area[k] = area;
-        L->kern_cbar[k] = (cs_rect){area.x + area.w + sep, area.y + roundf(2 * s), cbar_w,
-                                    fminf(area.h - roundf(4 * s), roundf(120 * s))};
+        /* the bar is at least three label lines tall, so its two ends and its middle never touch */
+        const float bar_h = fminf(area.h - U(c, 4), fmaxf(U(c, 120), 0));
+        L->kern_cbar[k] = (cs_rect){area.x + area.w + sep, area.y + U(c, 2), cbar_w, bar_h};
         if (C->in_c == 1 || L->kern_rgb[k]) {
-            L->kern_grid[k] = cs_grid_fit(area, C->out_c, C->k, C->k, roundf(3 * s), 0);
+            L->kern_grid[k] = cs_grid_fit(area, C->out_c, C->k, C->k, U(c, 3), 0);
             L->kern_rows_are_filters[k] = 1;
         } else {
-            float gap = C->out_c * C->in_c > 64 ? fmaxf(1, roundf(s)) : roundf(2 * s);
+            float gap = C->out_c * C->in_c > 64 ? fmaxf(1, roundf(s)) : U(c, 2);
             cs_grid a = cs_grid_fit(area, C->out_c * C->in_c, C->k, C->k, gap, C->in_c);  /* rows = filters */
             cs_grid b = cs_grid_fit(area, C->out_c * C->in_c, C->k, C->k, gap, C->out_c); /* rows = channels */
             L->kern_rows_are_filters[k] = a.tile_w >= b.tile_w;
             L->kern_grid[k] = L->kern_rows_are_filters[k] ? a : b;
         }
+        if (L->kern_grid[k].tile_w < (float)C->k) return 0;
         y += h;
     }
+    return 1;
 }
 
-/* The control bar: buttons on the first line, title and counters on the second. */
-static void layout_bar(cs_layout *L, int win_w, float s, float pad, float line)
+/* The learning curves in r: a title with the legend, two plots with room for their axis labels. */
+static int layout_curves(cs_layout *L, const lctx *c, cs_rect r)
 {
-    const float bh = roundf(26 * s);
-    bar_pen pen = {pad, pad, bh, s, pad, (float)win_w - pad};
-    L->buttons[CS_BTN_PAUSE] = bar_item(&pen, 74);
-    L->buttons[CS_BTN_STEP] = bar_item(&pen, 56);
-    pen.x += roundf(8 * s);
-    L->buttons[CS_BTN_SLOWER] = bar_item(&pen, 28);
-    L->speed_label = bar_item(&pen, 112);
-    L->buttons[CS_BTN_FASTER] = bar_item(&pen, 28);
-    pen.x += roundf(8 * s);
-    L->lr_label = bar_item(&pen, 92);
-    L->lr_slider = bar_item(&pen, 150);
-    pen.x += roundf(8 * s);
-    L->buttons[CS_BTN_RESTART] = bar_item(&pen, 74);
-    pen.x += roundf(8 * s);
-    L->buttons[CS_BTN_MAPS_NORM] = bar_item(&pen, 146);
-    L->buttons[CS_BTN_KERNELS_NORM] = bar_item(&pen, 160);
-    L->buttons[CS_BTN_HELP] = bar_item(&pen, 64);
-    L->counters = (cs_rect){pad, pen.y + bh + roundf(4 * s), (float)win_w - 2 * pad, line};
-    L->top = (cs_rect){0, 0, (float)win_w, L->counters.y + L->counters.h + roundf(4 * s)};
+    const float pad = L->pad, gap = U(c, 6), line = LINE(c, CS_FONT_NORMAL), small = LINE(c, CS_FONT_SMALL);
+    L->curves = r;
+    const float inner_w = r.w - 2 * pad;
+    const float title_w = TW(c, CS_FONT_NORMAL, "Learning curves") + U(c, 12);
+    L->curves_title = (cs_rect){r.x + pad, r.y + pad * 0.5f, title_w, line};
+    L->curves_legend = (cs_rect){r.x + pad + title_w, r.y + pad * 0.5f, inner_w - title_w, line};
+    /* the short legend ("train", "test") at the minimum size must fit beside the title */
+    const float legend_min = TMIN(c, CS_FONT_SMALL, "train") + TMIN(c, CS_FONT_SMALL, "test") + 2 * U(c, 22) + U(c, 12);
+    if (L->curves_legend.w < legend_min || TMIN(c, CS_FONT_NORMAL, "Learning curves") > title_w) return 0;
+    L->axis_w = fmaxf(fmaxf(TW(c, CS_FONT_SMALL, "100%"), TW(c, CS_FONT_SMALL, "0.000")), TW(c, CS_FONT_SMALL, "12.3k")) +
+                U(c, 5);
+    const float plot_top = r.y + pad + line + small;
+    const float plot_h = r.y + r.h - pad - small - plot_top;
+    const float plot_w = floorf((inner_w - 2 * L->axis_w - gap) * 0.5f);
+    L->loss_plot = (cs_rect){r.x + pad + L->axis_w, plot_top, plot_w, plot_h};
+    L->acc_plot = (cs_rect){L->loss_plot.x + plot_w + gap + L->axis_w, plot_top, plot_w, plot_h};
+    /* under a plot: "0" at the left, the last step at the right; above it: its title and the test value */
+    const float under = TMIN(c, CS_FONT_SMALL, "0") + TMIN(c, CS_FONT_SMALL, "123k") + U(c, 10);
+    const float above = TMIN(c, CS_FONT_SMALL, "accuracy") + TMIN(c, CS_FONT_SMALL, "100.0%") + U(c, 8);
+    return plot_h >= 2 * small + U(c, 10) && plot_w >= under && plot_w >= above;
 }
 
-void cs_layout_compute(cs_layout *L, int win_w, int win_h, float user_scale, const cs_snap_layer *layers,
-                       int n_layers, int in_c, int in_h, int in_w, int n_classes)
+/* The right column: kernels (with the timeline under them) above the curves, either alone, or
+ * nothing (CS_HIDE_KERNELS | CS_HIDE_CURVES). */
+static int layout_right(cs_layout *L, const lctx *c, float x, float w, float y0, float y1, int hidden)
 {
-    (void)in_c;
-    memset(L, 0, sizeof *L);
-    const float s = cs_layout_scale(win_w, win_h, user_scale);
-    const float pad = roundf(6 * s), gap = roundf(6 * s);
-    const float line = cs_layout_line_h(CS_FONT_NORMAL, s), small = cs_layout_line_h(CS_FONT_SMALL, s);
-    L->win_w = win_w, L->win_h = win_h, L->scale = s, L->pad = pad;
-    if (n_layers > CS_SNAP_MAX_LAYERS) n_layers = CS_SNAP_MAX_LAYERS;
-
-    layout_bar(L, win_w, s, pad, line);
-
-    L->status = (cs_rect){0, (float)win_h - line - roundf(6 * s), (float)win_w, line + roundf(6 * s)};
-    const float y0 = L->top.h + gap * 0.5f, y1 = L->status.y - gap * 0.5f;
+    const float pad = L->pad, gap = U(c, 6), line = LINE(c, CS_FONT_NORMAL), small = LINE(c, CS_FONT_SMALL);
+    const int kern = !(hidden & CS_HIDE_KERNELS), curves = !(hidden & CS_HIDE_CURVES);
     const float main_h = y1 - y0;
-
-    /* three columns: probe and predictions | network strip | kernels and curves */
-    const float left_w = roundf((float)win_w * 0.2f), right_w = roundf((float)win_w * 0.34f);
-    const float mid_x = gap + left_w + gap, mid_w = (float)win_w - left_w - right_w - 4 * gap;
-    const float right_x = mid_x + mid_w + gap;
-
-    /* probe panel: header (with prev/next), image with whole pixels per cell, caption */
-    float pw = left_w - 2 * pad;
-    float avail_img_h = main_h * 0.42f - line - small - 2 * pad;
-    float cell = fminf(pw / (float)in_w, avail_img_h / (float)in_h);
-    if (cell >= 1) cell = floorf(cell);
-    float img_w = cell * (float)in_w, img_h = cell * (float)in_h;
-    L->probe = (cs_rect){gap, y0, left_w, pad + line + img_h + small + 2 * pad};
-    float bw = roundf(26 * s), bhh = line;
-    L->buttons[CS_BTN_PROBE_NEXT] = (cs_rect){L->probe.x + L->probe.w - pad - bw, y0 + pad * 0.5f, bw, bhh};
-    L->buttons[CS_BTN_PROBE_PREV] = (cs_rect){L->buttons[CS_BTN_PROBE_NEXT].x - bw - roundf(4 * s), y0 + pad * 0.5f,
-                                              bw, bhh};
-    L->probe_img = (cs_rect){floorf(L->probe.x + 0.5f * (left_w - img_w)), y0 + pad + line + pad * 0.5f, img_w, img_h};
-    L->probe_caption = (cs_rect){L->probe.x + pad, L->probe_img.y + img_h + pad * 0.5f, pw, small};
-
-    /* predictions: a header, one row per class, then the output and truth vectors */
-    const float mono = cs_layout_line_h(CS_FONT_MONO, s);
-    L->output = (cs_rect){gap, L->probe.y + L->probe.h + gap, left_w, y1 - (L->probe.y + L->probe.h + gap)};
-    L->out_header = (cs_rect){L->output.x + pad, L->output.y + pad * 0.5f, pw, line};
-    L->out_rows = n_classes < CS_VIZ_MAX_CLASSES ? n_classes : CS_VIZ_MAX_CLASSES;
-    L->out_vectors = (cs_rect){L->output.x + pad, L->output.y + L->output.h - 2 * mono - pad, pw, 2 * mono};
-    float rows_h = L->out_vectors.y - (L->out_header.y + line) - pad;
-    L->out_row_y = L->out_header.y + line + pad * 0.5f;
-    L->out_row_h = L->out_rows > 0 ? fminf(roundf(24 * s), floorf(rows_h / (float)L->out_rows)) : 0;
-    L->out_name_w = roundf(pw * 0.40f);
-    L->out_truth_x = L->output.x + pad + pw - roundf(20 * s);
-    L->out_bar_x = L->output.x + pad + L->out_name_w;
-    L->out_bar_w = L->out_truth_x - roundf(6 * s) - L->out_bar_x;
-
-    /* network strip: a column per layer, maps tiled inside it, the colormap's bar at the bottom */
-    L->strip = (cs_rect){mid_x, y0, mid_w, main_h};
-    L->strip_cbar = (cs_rect){mid_x + pad + roundf(40 * s), y1 - pad - small - roundf(10 * s), roundf(mid_w * 0.5f),
-                              roundf(10 * s)};
-    const float col_top = y0 + pad + line; /* panel title line */
-    const float col_bottom = L->strip_cbar.y - pad;
-    L->n_cols = n_layers;
-    const float col_gap = roundf(4 * s);
-    const float col_w = n_layers > 0 ? (mid_w - 2 * pad - col_gap * (float)(n_layers - 1)) / (float)n_layers : 0;
-    L->narrow = col_w < 62 * s;
-    const float head = L->narrow ? 3 * small : line + small;
-    for (int l = 0; l < n_layers; l++) {
-        cs_rect c = {floorf(mid_x + pad + (float)l * (col_w + col_gap)), col_top, floorf(col_w), col_bottom - col_top};
-        L->col[l] = c;
-        L->col_range[l] = (cs_rect){c.x, c.y + c.h - 2 * small, c.w, 2 * small};
-        L->col_maps[l] = (cs_rect){c.x + roundf(2 * s), c.y + head + roundf(4 * s), c.w - roundf(4 * s),
-                                   c.h - head - 2 * small - roundf(8 * s)};
-        int n, mh, mw;
-        cs_viz_layer_maps(&layers[l], &n, &mh, &mw);
-        float g = n > 12 ? fmaxf(1, roundf(2 * s)) : roundf(3 * s);
-        L->col_grid[l] = cs_grid_fit(L->col_maps[l], n, mw, mh, g, 0);
+    /* the kernels take 60% of the height, more if they need it and the curves keep their minimum */
+    const float curves_min = 2 * pad + line + 4 * small + U(c, 10);
+    for (int attempt = 0; kern && attempt < 2; attempt++) {
+        const float kern_h = !curves ? main_h : attempt == 0 ? roundf(main_h * 0.60f) : main_h - gap - curves_min;
+        if (attempt == 1 && (!curves || kern_h <= roundf(main_h * 0.60f))) return 0;
+        L->kernels = (cs_rect){x, y0, w, kern_h};
+        L->kern_title = (cs_rect){x + pad, y0 + pad * 0.5f, w - 2 * pad, line};
+        float tl_h = 0;
+        if (!(hidden & CS_HIDE_TIMELINE)) {
+            /* label, buttons and track, epoch labels */
+            tl_h = small + fmaxf(U(c, 18), cs_text_box_h(c->st->px[CS_FONT_SMALL]) + U(c, 4)) + small + U(c, 2);
+            L->timeline = (cs_rect){x + pad, y0 + kern_h - pad - tl_h, w - 2 * pad, tl_h};
+        }
+        const cs_rect inner = {x + pad, y0 + pad + line, w - 2 * pad, kern_h - 2 * pad - line - (tl_h > 0 ? tl_h + pad : 0)};
+        if (TMIN(c, CS_FONT_NORMAL, "Kernels") > L->kern_title.w) return 0;
+        if (tl_h > 0 && L->timeline.w < U(c, 30) * 2 + U(c, 46) + U(c, 60)) return 0;
+        if (layout_kernels(L, c, inner, (hidden & CS_HIDE_DEEP) != 0)) break;
+        if (attempt == 1) return 0;
     }
+    if (curves) {
+        const float cy = kern ? L->kernels.y + L->kernels.h + gap : y0;
+        if (!layout_curves(L, c, (cs_rect){x, cy, w, y1 - cy})) return 0;
+    }
+    return 1;
+}
 
-    /* right column: kernels on top, learning curves below */
-    const float kern_h = roundf(main_h * 0.60f);
-    L->kernels = (cs_rect){right_x, y0, right_w, kern_h};
-    /* the timeline row at the bottom of the kernel panel: label, track, epoch labels */
-    const float tl_h = 2 * small + roundf(20 * s);
-    L->timeline = (cs_rect){right_x + pad, y0 + kern_h - pad - tl_h, right_w - 2 * pad, tl_h};
-    layout_kernels(L, layers, n_layers,
-                   (cs_rect){right_x + pad, y0 + pad + line, right_w - 2 * pad,
-                             kern_h - 3 * pad - line - tl_h});
-    L->curves = (cs_rect){right_x, y0 + kern_h + gap, right_w, main_h - kern_h - gap};
-    const float axis_w = roundf(34 * s), plot_top = L->curves.y + pad + 2 * line;
-    const float plot_h = L->curves.y + L->curves.h - pad - small - plot_top;
-    const float plot_w = (right_w - 2 * pad - 2 * axis_w - gap) * 0.5f;
-    L->loss_plot = (cs_rect){right_x + pad + axis_w, plot_top, floorf(plot_w), plot_h};
-    L->acc_plot = (cs_rect){L->loss_plot.x + L->loss_plot.w + gap + axis_w, plot_top, floorf(plot_w), plot_h};
+/* One attempt at the style c->st with the panels of `hidden` left out; 1 when everything fits. */
+static int layout_try(cs_layout *L, const lctx *c, int hidden)
+{
+    const cs_layout_in *in = c->in;
+    const cs_style *st = c->st;
+    memset(L, 0, sizeof *L);
+    L->win_w = in->win_w, L->win_h = in->win_h, L->st = *st, L->scale = st->scale, L->present = st->present;
+    L->hidden = hidden;
+    L->pad = U(c, 6);
+    const float gap = U(c, 6), W = (float)in->win_w, H = (float)in->win_h;
+    const float line = LINE(c, CS_FONT_NORMAL);
+    int ok = layout_bar(L, c, (hidden & CS_HIDE_BUTTONS) != 0);
+    L->status = (cs_rect){0, H - line - U(c, 6), W, line + U(c, 6)};
+    const float y0 = L->top.h + gap * 0.5f, y1 = L->status.y - gap * 0.5f;
+    L->main = (cs_rect){gap, y0, W - 2 * gap, y1 - y0};
+    if (y1 - y0 < 6 * line) return 0;
+    /* three columns: probe and predictions | network strip | kernels and curves */
+    const int right = (hidden & (CS_HIDE_KERNELS | CS_HIDE_CURVES)) != (CS_HIDE_KERNELS | CS_HIDE_CURVES);
+    const float left_w = roundf(W * (right ? 0.2f : 0.28f)), right_w = right ? roundf(W * 0.34f) : 0;
+    const float mid_x = gap + left_w + gap, mid_w = W - left_w - right_w - (right ? 4 : 3) * gap;
+    ok = ok && layout_left(L, c, gap, left_w, y0, y1);
+    ok = ok && layout_strip(L, c, mid_x, mid_w, y0, y1);
+    if (right) ok = ok && layout_right(L, c, mid_x + mid_w + gap, right_w, y0, y1, hidden);
+    const float hw = roundf(W * 0.92f), hh = roundf(H * 0.92f);
+    L->help = (cs_rect){roundf((W - hw) * 0.5f), roundf((H - hh) * 0.5f), hw, hh};
+    return ok;
+}
 
-    const float hw = fminf((float)win_w * 0.7f, roundf(760 * s)), hh = fminf((float)win_h * 0.84f, roundf(600 * s));
-    L->help = (cs_rect){roundf(((float)win_w - hw) * 0.5f), roundf(((float)win_h - hh) * 0.5f), hw, hh};
+void cs_layout_compute(cs_layout *L, const cs_layout_in *in)
+{
+    cs_layout_in one = *in;
+    if (one.n_layers > CS_SNAP_MAX_LAYERS) one.n_layers = CS_SNAP_MAX_LAYERS;
+    static const int tiers[] = {0, CS_HIDE_BUTTONS | CS_HIDE_TIMELINE,
+                                CS_HIDE_BUTTONS | CS_HIDE_TIMELINE | CS_HIDE_DEEP,
+                                CS_HIDE_BUTTONS | CS_HIDE_TIMELINE | CS_HIDE_DEEP | CS_HIDE_KERNELS,
+                                CS_HIDE_BUTTONS | CS_HIDE_TIMELINE | CS_HIDE_DEEP | CS_HIDE_KERNELS | CS_HIDE_CURVES};
+    const int n_tiers = sizeof tiers / sizeof tiers[0];
+    cs_style st;
+    cs_style_make(&st, in->win_w, in->win_h, in->user_scale, in->present);
+    const float floor_s = cs_style_floor(&st);
+    const lctx c = {&one, &st, in->measure};
+    /* fewer panels before smaller type: --scale keeps its meaning */
+    for (float s = st.scale;; s = fmaxf(floor_s, s * 0.92f)) {
+        cs_style_at(&st, s);
+        for (int t = in->present ? 1 : 0; t < n_tiers; t++)
+            if (layout_try(L, &c, tiers[t])) return;
+        if (s <= floor_s) break;
+    }
+    /* nothing fits even so (a window far below 1024x600): the smallest, with everything left out */
+    layout_try(L, &c, tiers[n_tiers - 1]);
+}
+
+/* ---- click targets ------------------------------------------------------------------------- */
+
+static int layer_named(const cs_snap_layer *layers, int n, const char *name)
+{
+    for (int l = 0; l < n; l++)
+        if (strcmp(layers[l].name, name) == 0) return l;
+    return -1;
+}
+
+const char *cs_target_format(const cs_target *t, const cs_snap_layer *layers, char *buf, size_t size)
+{
+    switch (t->kind) {
+    case CS_TARGET_MAP: snprintf(buf, size, "map %s %d", layers[t->layer].name, t->index); break;
+    case CS_TARGET_KERNEL:
+        if (t->channel < 0) snprintf(buf, size, "kernel %s %d", layers[t->layer].name, t->index);
+        else snprintf(buf, size, "kernel %s %d %d", layers[t->layer].name, t->index, t->channel);
+        break;
+    case CS_TARGET_OUTPUT: snprintf(buf, size, "output"); break;
+    case CS_TARGET_CURVE: snprintf(buf, size, "curve %s", t->index ? "accuracy" : "loss"); break;
+    default: snprintf(buf, size, "none"); break;
+    }
+    return buf;
+}
+
+/* A non-negative integer word below `limit`; -1 if it is not one. */
+static int small_int(const char *w, int limit)
+{
+    char *end;
+    if (!*w) return -1;
+    const long v = strtol(w, &end, 10);
+    return *end || v < 0 || v >= limit ? -1 : (int)v;
+}
+
+cs_status cs_target_parse(const char *s, const cs_snap_layer *layers, int n_layers, cs_target *t)
+{
+    char w[4][64] = {"", "", "", ""};
+    const int n = sscanf(s, "%63s %63s %63s %63s", w[0], w[1], w[2], w[3]);
+    *t = (cs_target){CS_TARGET_NONE, 0, 0, -1};
+    if (n >= 1 && strcmp(w[0], "output") == 0 && n == 1) {
+        t->kind = CS_TARGET_OUTPUT;
+        return CS_OK;
+    }
+    if (n == 2 && strcmp(w[0], "curve") == 0) {
+        if (strcmp(w[1], "loss") && strcmp(w[1], "accuracy"))
+            return cs_fail(CS_ERR_ARG, "'%s': expected 'curve loss' or 'curve accuracy', found '%s'", s, w[1]);
+        t->kind = CS_TARGET_CURVE, t->index = strcmp(w[1], "accuracy") == 0;
+        return CS_OK;
+    }
+    const int map = strcmp(w[0], "map") == 0, kern = strcmp(w[0], "kernel") == 0;
+    if (!map && !kern)
+        return cs_fail(CS_ERR_ARG, "'%s': expected map LAYER N, kernel LAYER FILTER [CHANNEL], output or curve "
+                                   "loss|accuracy", s);
+    const int l = n >= 2 ? layer_named(layers, n_layers, w[1]) : -1;
+    if (l < 0) return cs_fail(CS_ERR_ARG, "'%s': no layer named '%s'", s, n >= 2 ? w[1] : "");
+    const cs_snap_layer *ly = &layers[l];
+    t->layer = l;
+    if (map) {
+        int nm, mh, mw;
+        cs_viz_layer_maps(ly, &nm, &mh, &mw);
+        if (n != 3 || (t->index = small_int(w[2], nm)) < 0)
+            return cs_fail(CS_ERR_ARG, "'%s': expected a map number 0..%d of %s", s, nm - 1, ly->name);
+        t->kind = CS_TARGET_MAP;
+        return CS_OK;
+    }
+    if (ly->kind != CS_LAYER_CONV) return cs_fail(CS_ERR_ARG, "'%s': %s has no kernels", s, ly->name);
+    if (n < 3 || (t->index = small_int(w[2], ly->out_c)) < 0)
+        return cs_fail(CS_ERR_ARG, "'%s': expected a filter number 0..%d of %s", s, ly->out_c - 1, ly->name);
+    if (n == 4 && (t->channel = small_int(w[3], ly->in_c)) < 0)
+        return cs_fail(CS_ERR_ARG, "'%s': expected an input channel 0..%d", s, ly->in_c - 1);
+    if (n == 3) t->channel = ly->in_c == 1 ? 0 : -1;
+    if (t->channel < 0 && ly->in_c != 3) return cs_fail(CS_ERR_ARG, "'%s': give the input channel (0..%d)", s, ly->in_c - 1);
+    t->kind = CS_TARGET_KERNEL;
+    return CS_OK;
+}
+
+int cs_target_equal(const cs_target *a, const cs_target *b)
+{
+    return a->kind == b->kind && a->layer == b->layer && a->index == b->index && a->channel == b->channel;
+}
+
+cs_target cs_layout_target_at(const cs_layout *L, const cs_snap_layer *layers, float x, float y)
+{
+    cs_target t = {CS_TARGET_NONE, 0, 0, -1};
+    for (int l = 0; l < L->n_cols; l++) {
+        int nm, mh, mw;
+        cs_viz_layer_maps(&layers[l], &nm, &mh, &mw);
+        const int m = cs_grid_hit(&L->col_grid[l], x, y, mw, mh, NULL, NULL);
+        if (m >= 0) return (cs_target){CS_TARGET_MAP, l, m, -1};
+    }
+    for (int k = 0; k < L->n_kern; k++) {
+        const int l = L->kern_layer[k];
+        const cs_snap_layer *ly = &layers[l];
+        const int i = cs_grid_hit(&L->kern_grid[k], x, y, ly->k, ly->k, NULL, NULL);
+        if (i < 0) continue;
+        const int C = ly->in_c, OC = ly->out_c;
+        if (L->kern_rgb[k]) return (cs_target){CS_TARGET_KERNEL, l, i, -1};
+        if (C == 1) return (cs_target){CS_TARGET_KERNEL, l, i, 0};
+        if (L->kern_rows_are_filters[k]) return (cs_target){CS_TARGET_KERNEL, l, i / C, i % C};
+        return (cs_target){CS_TARGET_KERNEL, l, i % OC, i / OC};
+    }
+    if (L->output.w > 0 && cs_rect_contains(L->output, x, y)) return (cs_target){CS_TARGET_OUTPUT, 0, 0, -1};
+    if (L->curves.w > 0 && cs_rect_contains(L->loss_plot, x, y)) return (cs_target){CS_TARGET_CURVE, 0, 0, -1};
+    if (L->curves.w > 0 && cs_rect_contains(L->acc_plot, x, y)) return (cs_target){CS_TARGET_CURVE, 0, 1, -1};
+    return t;
+}
+
+cs_rect cs_layout_target_rect(const cs_layout *L, const cs_snap_layer *layers, const cs_target *t)
+{
+    const cs_rect none = {0, 0, 0, 0};
+    switch (t->kind) {
+    case CS_TARGET_MAP:
+        return t->layer < L->n_cols && t->index < L->col_grid[t->layer].n ? cs_grid_tile(&L->col_grid[t->layer], t->index)
+                                                                           : none;
+    case CS_TARGET_KERNEL:
+        for (int k = 0; k < L->n_kern; k++) {
+            if (L->kern_layer[k] != t->layer) continue;
+            const cs_snap_layer *ly = &layers[t->layer];
+            int i;
+            if (L->kern_rgb[k] || ly->in_c == 1) i = t->index;
+            else if (L->kern_rows_are_filters[k]) i = t->index * ly->in_c + (t->channel < 0 ? 0 : t->channel);
+            else i = (t->channel < 0 ? 0 : t->channel) * ly->out_c + t->index;
+            return i < L->kern_grid[k].n ? cs_grid_tile(&L->kern_grid[k], i) : none;
+        }
+        return none;
+    case CS_TARGET_OUTPUT: return L->output;
+    case CS_TARGET_CURVE: return L->curves.w > 0 ? (t->index ? L->acc_plot : L->loss_plot) : none;
+    default: return none;
+    }
 }
 
 void cs_receptive_field(const cs_snap_layer *layers, int l, int y, int x, int *y0, int *x0, int *y1, int *x1)
@@ -332,4 +656,168 @@ void cs_receptive_field(const cs_snap_layer *layers, int l, int y, int x, int *y
     }
     *y0 = (int)(a < 0 ? 0 : a), *y1 = (int)(b > H - 1 ? H - 1 : b);
     *x0 = (int)(c < 0 ? 0 : c), *x1 = (int)(d > W - 1 ? W - 1 : d);
+}
+
+/* ---- the help overlay ------------------------------------------------------------------------ */
+
+/* Rows placed in cols columns at px; 1 when every row fits the box. */
+static int help_try(cs_help_layout *H, const cs_style *st, const cs_measure *m, cs_rect box, const char *const *rows,
+                    int n, int px, int cols)
+{
+    const float pad = roundf(16 * st->scale), colgap = roundf(24 * st->scale);
+    const float title_h = roundf((float)st->px[CS_FONT_BIG] * 1.35f) + roundf(6 * st->scale);
+    const float col_w = (box.w - 2 * pad - colgap * (float)(cols - 1)) / (float)cols;
+    float key_w = 0;
+    char key[96];
+    for (int i = 0; i < n; i++) {
+        const char *tab = strchr(rows[i], '\t');
+        const size_t kl = tab ? (size_t)(tab - rows[i]) : strlen(rows[i]);
+        snprintf(key, sizeof key, "%.*s", (int)(kl < 95 ? kl : 95), rows[i]);
+        key_w = fmaxf(key_w, m->width(m->ctx, CS_FACE_SANS, px, key));
+    }
+    key_w += roundf(12 * st->scale);
+    const float desc_w = col_w - key_w;
+    if (desc_w < 8.0f * (float)px) return 0;
+    const float avail = box.h - 2 * pad - title_h, gap = roundf((float)px * 0.25f);
+    static cs_fit_result r;
+    const cs_fit_policy p = {CS_FACE_SANS, px, px, CS_FIT_WRAP, CS_ALIGN_LEFT, CS_VALIGN_TOP, 0};
+    int col = 0;
+    float y = 0, used_h = 0;
+    for (int i = 0; i < n; i++) {
+        const char *tab = strchr(rows[i], '\t');
+        cs_fit_text(m, tab ? tab + 1 : "", (cs_rect){0, 0, desc_w, 1e6f}, &p, &r);
+        const float h = fmaxf(r.rect.h, cs_text_box_h(px));
+        if (y + h > avail && y > 0) {
+            if (++col >= cols) return 0;
+            y = 0;
+        }
+        if (h > avail) return 0;
+        const float x = box.x + pad + (float)col * (col_w + colgap), top = box.y + pad + title_h + y;
+        H->key[i] = (cs_rect){x, top, key_w, cs_text_box_h(px)};
+        H->desc[i] = (cs_rect){x + key_w, top, desc_w, h};
+        y += h + gap;
+        used_h = fmaxf(used_h, y - gap);
+    }
+    /* shrink the box to what is used, centred where it was */
+    const float h = 2 * pad + title_h + used_h, dy = roundf(0.5f * (box.h - h));
+    const float w = cols == 1 ? fminf(box.w, 2 * pad + key_w + desc_w) : box.w, dx = roundf(0.5f * (box.w - w));
+    for (int i = 0; i < n; i++) H->key[i].x += dx, H->desc[i].x += dx, H->key[i].y += dy, H->desc[i].y += dy;
+    H->box = (cs_rect){box.x + dx, box.y + dy, w, h};
+    H->title = (cs_rect){H->box.x + pad, H->box.y + pad * 0.75f, H->box.w - 2 * pad, title_h};
+    H->px = px, H->cols = cols, H->n = n;
+    return 1;
+}
+
+void cs_help_layout_compute(cs_help_layout *H, const cs_style *st, const cs_measure *m, cs_rect max_box,
+                            const char *title, const char *const *rows, int n)
+{
+    (void)title;
+    memset(H, 0, sizeof *H);
+    if (n > CS_HELP_MAX_ROWS) n = CS_HELP_MAX_ROWS;
+    for (int px = st->px[CS_FONT_NORMAL]; px >= st->min_px; px--)
+        for (int cols = 1; cols <= 3; cols++)
+            if (help_try(H, st, m, max_box, rows, n, px, cols)) {
+                H->ok = 1;
+                return;
+            }
+    /* nothing fits: as many rows as three columns hold, the rest left out */
+    memset(H, 0, sizeof *H);
+    int k = n;
+    while (k > 0 && !help_try(H, st, m, max_box, rows, k, st->min_px, 3)) k--;
+    for (int i = k; i < n; i++) H->key[i] = H->desc[i] = (cs_rect){0, 0, 0, 0};
+    H->n = n;
+}
+
+/* ---- enlarged ------------------------------------------------------------------------------- */
+
+/* A rows x cols grid (planes of them side by side) in area, with a title, a caption and a colour
+ * bar; whole pixels per cell; numbers where "−0.00" fits a cell at the minimum size. */
+static void enlarge_grid(cs_layout *E, const lctx *c, cs_rect area, int rows, int cols, int planes)
+{
+    const float pad = E->pad, line = LINE(c, CS_FONT_BIG), small = LINE(c, CS_FONT_NORMAL);
+    E->enl_title = (cs_rect){area.x + pad, area.y + pad * 0.5f, area.w - 2 * pad, line};
+    E->enl_caption = (cs_rect){area.x + pad, area.y + area.h - pad - small, area.w - 2 * pad, small};
+    const float label_w = fmaxf(TW(c, CS_FONT_NORMAL, "\u22120.000"), TW(c, CS_FONT_NORMAL, "12.3k")) + U(c, 6);
+    const float cbar_w = U(c, 16), sep = U(c, 12), plane_gap = U(c, 16);
+    const float top = E->enl_title.y + line + pad + (planes > 1 ? small : 0);
+    const float gw = area.w - 2 * pad - cbar_w - label_w - 2 * sep - plane_gap * (float)(planes - 1);
+    const float gh = E->enl_caption.y - pad - top;
+    float cell = fminf(gw / (float)(cols * planes), gh / (float)rows);
+    if (cell >= 1) cell = floorf(cell);
+    E->enl_cell = cell, E->enl_planes = planes, E->enl_rows = rows, E->enl_cols = cols;
+    const float pw = cell * (float)cols, used = pw * (float)planes + plane_gap * (float)(planes - 1);
+    const float x0 = floorf(area.x + pad + 0.5f * (gw - used)), y0 = top;
+    for (int p = 0; p < planes; p++) {
+        E->enl_grid[p] = (cs_rect){x0 + (float)p * (pw + plane_gap), y0, pw, cell * (float)rows};
+        E->enl_plane_label[p] = (cs_rect){E->enl_grid[p].x, y0 - small, pw, small};
+    }
+    const float bx = x0 + used + sep;
+    E->enl_cbar = (cs_rect){bx, y0, cbar_w, fmaxf(cell * (float)rows, 3 * small)};
+    E->enl_cbar_labels = (cs_rect){bx + cbar_w + U(c, 4), y0 - U(c, 2), label_w, E->enl_cbar.h + U(c, 4)};
+    /* numbers: the largest size up to the big font at which a short number fits a cell */
+    E->enl_numbers_px = 0;
+    for (int px = c->st->px[CS_FONT_BIG]; px >= c->st->min_px; px--)
+        if (c->m->width(c->m->ctx, CS_FACE_SANS, px, "\u22120.00") + 4 <= cell && cs_text_box_h(px) + 2 <= cell) {
+            E->enl_numbers_px = px;
+            break;
+        }
+}
+
+void cs_layout_enlarge(cs_layout *E, const cs_layout *L, const cs_layout_in *in, const cs_target *t)
+{
+    *E = *L;
+    cs_layout_in one = *in;
+    if (one.n_layers > CS_SNAP_MAX_LAYERS) one.n_layers = CS_SNAP_MAX_LAYERS;
+    const lctx c = {&one, &E->st, in->measure};
+    /* nothing of the ordinary panels: no hit tests, no drawing */
+    E->n_cols = 0, E->n_kern = 0;
+    E->probe = E->output = E->strip = E->kernels = E->curves = E->timeline = (cs_rect){0, 0, 0, 0};
+    E->loss_plot = E->acc_plot = (cs_rect){0, 0, 0, 0};
+    for (int b = CS_BTN_PROBE_PREV; b <= CS_BTN_PROBE_NEXT; b++) E->buttons[b] = (cs_rect){0, 0, 0, 0};
+    E->enlarged = *t;
+    const cs_rect a = L->main;
+    const float pad = E->pad, line = LINE(&c, CS_FONT_BIG);
+    E->enl_title = (cs_rect){a.x + pad, a.y + pad * 0.5f, a.w - 2 * pad, line};
+    E->enl_caption = (cs_rect){a.x + pad, a.y + a.h - pad - LINE(&c, CS_FONT_NORMAL), a.w - 2 * pad, LINE(&c, CS_FONT_NORMAL)};
+    const cs_rect body = {a.x, E->enl_title.y + line, a.w, E->enl_caption.y - (E->enl_title.y + line)};
+    switch (t->kind) {
+    case CS_TARGET_OUTPUT: layout_output(E, &c, body); break;
+    case CS_TARGET_CURVE: {
+        const float axis = fmaxf(TW(&c, CS_FONT_SMALL, "100%"), TW(&c, CS_FONT_SMALL, "0.000")) + U(&c, 6);
+        const float small = LINE(&c, CS_FONT_SMALL);
+        E->curves = body;
+        E->axis_w = axis;
+        const cs_rect plot = {body.x + pad + axis, body.y + pad + small, body.w - 2 * pad - axis, body.h - 2 * pad - 2 * small};
+        if (t->index) E->acc_plot = plot;
+        else E->loss_plot = plot;
+        E->curves_legend = (cs_rect){body.x + body.w * 0.5f, a.y + pad * 0.5f, body.w * 0.5f - pad, line};
+        E->enl_title.w = body.w * 0.5f - pad;
+        break;
+    }
+    case CS_TARGET_MAP: {
+        int nm, mh, mw;
+        cs_viz_layer_maps(&in->layers[t->layer], &nm, &mh, &mw);
+        enlarge_grid(E, &c, a, mh, mw, 1);
+        break;
+    }
+    case CS_TARGET_KERNEL: {
+        const cs_snap_layer *ly = &in->layers[t->layer];
+        enlarge_grid(E, &c, a, ly->k, ly->k, t->channel < 0 ? 3 : 1);
+        break;
+    }
+    default: break;
+    }
+}
+
+int cs_mark_stride(float width, int n, float min_gap)
+{
+    if (n <= 0 || width <= 0) return 1;
+    const float each = width / (float)n;
+    static const int steps[] = {1, 2, 5};
+    for (long mag = 1; mag < 1000000000L; mag *= 10)
+        for (int i = 0; i < 3; i++) {
+            const long k = steps[i] * mag;
+            if (each * (float)k >= min_gap || k >= n) return (int)k;
+        }
+    return n;
 }

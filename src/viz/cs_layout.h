@@ -1,17 +1,17 @@
 /* cs_layout.h - where everything of the live window goes, and which input pixels an activation
  * cell sees. Pure arithmetic on window size, UI scale and layer shapes: no SDL, no GL, so it is
- * unit-tested headless and the screenshot tests can ask it where each panel should be. */
+ * unit-tested headless and the screenshot tests can ask it where each panel should be. Text is
+ * measured through a cs_measure, so boxes are made as large as their text needs. */
 #ifndef CS_LAYOUT_H
 #define CS_LAYOUT_H
 
+#include "cs_error.h"
+#include "cs_fit.h"
 #include "cs_net.h"
 #include "cs_snapshot.h"
+#include "cs_style.h"
 
 #define CS_VIZ_MAX_CLASSES 32 /* output rows drawn; larger outputs are cut */
-
-typedef struct {
-    float x, y, w, h;
-} cs_rect;
 
 /* Inside r (edges included on the top/left, excluded on the bottom/right). */
 int cs_rect_contains(cs_rect r, float px, float py);
@@ -55,28 +55,71 @@ typedef enum {
     CS_BTN_COUNT
 } cs_button_id;
 
-typedef enum { CS_FONT_SMALL, CS_FONT_NORMAL, CS_FONT_BIG, CS_FONT_MONO, CS_FONT_COUNT } cs_font_id;
-
-/* Font pixel size at a UI scale; text is laid out with these and nothing else. */
-float cs_layout_font_px(cs_font_id font, float scale);
-/* Line height (font size plus leading) at a UI scale. */
-float cs_layout_line_h(cs_font_id font, float scale);
 /* The UI scale of a window: 1 at 1280x720, 1.5 at 1920x1080, times the user's --scale. */
 float cs_layout_scale(int win_w, int win_h, float user_scale);
 
+/* Panels a layout may leave out to fit (cs_layout.hidden), least essential first. */
+enum {
+    CS_HIDE_BUTTONS = 1,   /* the button row (every button has a key) */
+    CS_HIDE_TIMELINE = 2,  /* the timeline row under the kernels */
+    CS_HIDE_DEEP = 4,      /* kernels of the conv layers after the first */
+    CS_HIDE_KERNELS = 8,   /* the kernel panel */
+    CS_HIDE_CURVES = 16,   /* the learning curves */
+};
+/* "buttons timeline" for the bits of h (static buffer). */
+const char *cs_layout_hidden_names(int h);
+
+/* What a click can enlarge, and what --script's `enlarge` names: "map conv1 3" (layer conv1's
+ * activation map 3), "kernel conv2 4 1" (filter 4, input channel 1; an RGB first layer's filter
+ * without a channel), "output", "curve loss", "curve accuracy". */
+typedef enum { CS_TARGET_NONE, CS_TARGET_MAP, CS_TARGET_KERNEL, CS_TARGET_OUTPUT, CS_TARGET_CURVE } cs_target_kind;
+typedef struct {
+    cs_target_kind kind;
+    int layer;   /* index into the layers (map, kernel) */
+    int index;   /* map, filter, or 0 loss / 1 accuracy */
+    int channel; /* a kernel's input channel; -1: all three as RGB */
+} cs_target;
+
+/* Writes t's name (as above) to buf; returns buf. */
+const char *cs_target_format(const cs_target *t, const cs_snap_layer *layers, char *buf, size_t size);
+/* Parses a name; CS_ERR_ARG naming the bad word and what was expected. */
+cs_status cs_target_parse(const char *s, const cs_snap_layer *layers, int n_layers, cs_target *t);
+/* 1 when a and b name the same thing. */
+int cs_target_equal(const cs_target *a, const cs_target *b);
+
+/* What a train-view layout is made from. Strings are borrowed for the call only. */
 typedef struct {
     int win_w, win_h;
-    float scale;   /* UI scale: font sizes and spacing */
+    float user_scale;       /* --scale */
+    int present;            /* presenter mode: its sizes, and non-essential panels left out */
+    const cs_measure *measure;
+    const cs_snap_layer *layers; /* n_layers, input excluded */
+    int n_layers;
+    int in_c, in_h, in_w, n_classes;
+    const char *const *class_names; /* n_class_names (may be 0): the output panel's name column */
+    int n_class_names;
+} cs_layout_in;
+
+typedef struct {
+    int win_w, win_h;
+    float scale;   /* UI scale: spacing (st.scale) */
     float pad;     /* panel inner padding */
+    cs_style st;   /* sizes and colours of this layout (the scale it fitted at) */
+    int hidden;    /* CS_HIDE_* left out to fit (or presenting) */
+    int present;
 
     cs_rect top;                    /* control bar: buttons, learning-rate slider, title, counters */
-    cs_rect counters;               /* second line of the bar */
-    cs_rect buttons[CS_BTN_COUNT];  /* CS_BTN_PROBE_* sit in the probe panel's header */
+    cs_rect counters;               /* title and counters: counter_lines lines */
+    int counter_lines;
+    cs_rect buttons[CS_BTN_COUNT];  /* CS_BTN_PROBE_* sit in the probe panel's header; the rest
+                                     * are empty when the button row is hidden */
     cs_rect speed_label;            /* between the slower and faster buttons */
     cs_rect lr_slider;              /* learning-rate slider track (label to its left) */
     cs_rect lr_label;
+    cs_rect main;                   /* everything between the bar and the status line */
 
     cs_rect probe;                  /* probe panel */
+    cs_rect probe_title;
     cs_rect probe_img;              /* the probe image, square-ish, whole pixels per cell */
     cs_rect probe_caption;          /* line under the image: index and true class */
 
@@ -84,20 +127,25 @@ typedef struct {
     cs_rect out_header;
     int out_rows;                   /* class rows drawn: min(n_classes, CS_VIZ_MAX_CLASSES) */
     float out_row_y, out_row_h;     /* first row top and row pitch */
-    float out_name_w, out_bar_x, out_bar_w, out_truth_x; /* columns of a row */
-    cs_rect out_vectors;            /* the two vector lines: output vs one-hot truth */
+    float out_mark_x;               /* the predicted row's check mark */
+    float out_name_x, out_name_w, out_bar_x, out_bar_w, out_value_w, out_truth_x, out_truth_w;
+    cs_rect out_vectors;            /* the two vector lines (output vs one-hot truth); h 0: left out */
 
     cs_rect strip;                  /* network strip: one column per layer */
+    cs_rect strip_title;
     int n_cols;
     int narrow;                     /* columns too narrow for "16@32×32" on one line: the shape
-                                     * takes two lines, names and ranges the small font */
+                                     * takes two lines and the range drops "max"/"min" */
     cs_rect col[CS_SNAP_MAX_LAYERS];      /* column, header (name, shape) on top, range at the bottom */
+    cs_rect col_name[CS_SNAP_MAX_LAYERS], col_shape[CS_SNAP_MAX_LAYERS];
     cs_rect col_maps[CS_SNAP_MAX_LAYERS]; /* area of the maps */
     cs_grid col_grid[CS_SNAP_MAX_LAYERS]; /* tiles of the layer's maps */
     cs_rect col_range[CS_SNAP_MAX_LAYERS];   /* two lines: the range in use, max over min */
-    cs_rect strip_cbar;             /* colour bar of the activation colormap (labels beside it) */
+    cs_rect col_cbar[CS_SNAP_MAX_LAYERS];    /* the colour scale those two numbers label */
+    cs_rect strip_legend;           /* one line under the columns: what the colours mean */
 
-    cs_rect kernels;                /* kernel panel: every conv layer */
+    cs_rect kernels;                /* kernel panel: every conv layer (w 0: left out) */
+    cs_rect kern_title;
     int n_kern;
     int kern_layer[CS_SNAP_MAX_LAYERS];   /* index into the layers */
     int kern_rgb[CS_SNAP_MAX_LAYERS];     /* 1: one RGB tile per filter (first conv of a 3-channel net) */
@@ -106,19 +154,62 @@ typedef struct {
     cs_rect kern_area[CS_SNAP_MAX_LAYERS];
     cs_grid kern_grid[CS_SNAP_MAX_LAYERS];
     cs_rect kern_cbar[CS_SNAP_MAX_LAYERS];    /* vertical colour bar; numbers to its right */
-    cs_rect timeline;               /* the training timeline, under the kernels (cs_timeline.h) */
+    float kern_cbar_label_w;
+    cs_rect timeline;               /* the training timeline, under the kernels (cs_timeline.h); w 0: left out */
 
-    cs_rect curves;                 /* learning curves panel */
+    cs_rect curves;                 /* learning curves panel (w 0: left out) */
+    cs_rect curves_title, curves_legend;
     cs_rect loss_plot, acc_plot;    /* plot areas (axes labels around them) */
+    float axis_w;                   /* room for the value axis' labels left of a plot */
 
     cs_rect status;                 /* bottom line: hover readout and messages */
-    cs_rect help;                   /* help overlay box */
+    cs_rect help;                   /* the largest help overlay box */
+
+    /* an enlarged layout (cs_layout_enlarge): what it shows, and for a map or a kernel its grid */
+    cs_target enlarged;             /* kind CS_TARGET_NONE: the ordinary view */
+    cs_rect enl_title, enl_caption;
+    int enl_planes;                 /* 1, or 3 for an RGB kernel (R, G, B side by side) */
+    int enl_rows, enl_cols;
+    cs_rect enl_grid[3], enl_plane_label[3];
+    float enl_cell;                 /* pixels per cell */
+    cs_rect enl_cbar, enl_cbar_labels;
+    int enl_numbers_px;             /* the size cell numbers are tried at; 0: cells too small for them */
 } cs_layout;
 
-/* Lays out the train view for a window of win_w x win_h pixels. layers: n_layers entries
- * (input excluded; the net's input shape is in_c x in_h x in_w). */
-void cs_layout_compute(cs_layout *L, int win_w, int win_h, float user_scale, const cs_snap_layer *layers,
-                       int n_layers, int in_c, int in_h, int in_w, int n_classes);
+/* Lays out the train view: at the scale asked for if everything fits, else leaving out panels
+ * (CS_HIDE_*, least essential first), else at a smaller scale, down to what --scale 1 gives
+ * (cs_style_floor). Presenting, the buttons and the timeline are left out from the start. Every
+ * box is made at least as large as its text needs at the style's minimum size, measured. */
+void cs_layout_compute(cs_layout *L, const cs_layout_in *in);
+
+/* The enlarged view of target t in L's main area, with L's bar, status and style: E is L with
+ * every panel left out but t's. The output panel or a curve plot get the train view's fields,
+ * large; a map or a kernel a grid of whole-pixel cells (enl_*) with a colour bar and room for a
+ * number in every cell where one fits at the minimum size. in: as given to cs_layout_compute. */
+void cs_layout_enlarge(cs_layout *E, const cs_layout *L, const cs_layout_in *in, const cs_target *t);
+
+/* The click target under (x, y) (a map tile, a kernel tile, the output panel, a curve plot);
+ * CS_TARGET_NONE if none. The same geometry the view draws with. */
+cs_target cs_layout_target_at(const cs_layout *L, const cs_snap_layer *layers, float x, float y);
+/* Where target t is drawn (w 0 when it is not shown). */
+cs_rect cs_layout_target_rect(const cs_layout *L, const cs_snap_layer *layers, const cs_target *t);
+
+/* The help overlay: "key\tdescription" rows in one to three columns, descriptions wrapped, at the
+ * largest size from the normal font's down to the minimum at which every row fits max_box; the
+ * box then shrinks to its content, centred in max_box. */
+#define CS_HELP_MAX_ROWS 96
+typedef struct {
+    cs_rect box, title;
+    int px, cols, n, ok;
+    cs_rect key[CS_HELP_MAX_ROWS], desc[CS_HELP_MAX_ROWS];
+} cs_help_layout;
+void cs_help_layout_compute(cs_help_layout *H, const cs_style *st, const cs_measure *m, cs_rect max_box,
+                            const char *title, const char *const *rows, int n);
+
+/* Marks at least min_gap pixels apart on a track of `width` pixels with one possible mark every
+ * `span` / n of it (n marks, e.g. epochs): the smallest stride of 1, 2, 5, 10, 20, 50, ... marks
+ * that keeps them apart. */
+int cs_mark_stride(float width, int n, float min_gap);
 
 /* Receptive field: the input-image rectangle that output cell (y, x) of layer l depends on,
  * through every conv and pool layer before it, stride and padding respected. Inclusive bounds,

@@ -7,103 +7,230 @@
 #include <stdio.h>
 #include <string.h>
 
-void cs_step_layout_compute(cs_step_layout *L, int win_w, int win_h, float user_scale, const cs_stepper *st)
+typedef struct {
+    const cs_style *st;
+    const cs_measure *m;
+    const cs_stepper *sp;
+} sctx;
+
+static float SU(const sctx *c, float v) { return roundf(v * c->st->scale); }
+static float SLINE(const sctx *c, cs_font_id f) { return cs_style_line(c->st, f); }
+static float SW(const sctx *c, cs_font_id f, const char *s) { return c->m->width(c->m->ctx, cs_font_face(f), c->st->px[f], s); }
+static float SMIN(const sctx *c, cs_font_id f, const char *s)
 {
-    memset(L, 0, sizeof *L);
-    const float s = cs_layout_scale(win_w, win_h, user_scale);
-    const float pad = roundf(6 * s), gap = roundf(6 * s);
-    const float line = cs_layout_line_h(CS_FONT_NORMAL, s), small = cs_layout_line_h(CS_FONT_SMALL, s);
-    const float mono = cs_layout_line_h(CS_FONT_MONO, s), big = cs_layout_line_h(CS_FONT_BIG, s);
-    L->win_w = win_w, L->win_h = win_h, L->scale = s, L->pad = pad;
-    L->C = st->C < CS_STEP_MAX_C ? st->C : CS_STEP_MAX_C;
-    L->H = st->H, L->W = st->W, L->K = st->K, L->S = st->S, L->P = st->P, L->OH = st->OH, L->OW = st->OW;
+    return c->m->width(c->m->ctx, cs_font_face(f), c->st->min_px, s);
+}
+
+/* The input panel in r: its title, the padded image in whole pixels per cell, a caption. */
+static int input_panel(cs_step_layout *L, const sctx *c, cs_rect r)
+{
+    const float pad = L->pad, line = SLINE(c, CS_FONT_NORMAL), small = SLINE(c, CS_FONT_SMALL);
+    L->input_panel = r;
+    L->input_title = (cs_rect){r.x + pad, r.y + pad * 0.5f, r.w - 2 * pad, line};
+    const int cols = L->W + 2 * L->P, rows = L->H + 2 * L->P;
+    const float aw = r.w - 2 * pad, ah = r.h - pad - line - small - 2 * pad;
+    float cell = fminf(aw / (float)cols, ah / (float)rows);
+    if (cell >= 1) cell = floorf(cell);
+    L->in_cell = cell;
+    const float w = cell * (float)cols, h = cell * (float)rows;
+    L->input_area = (cs_rect){floorf(r.x + pad + 0.5f * (aw - w)), r.y + pad + line + pad * 0.5f, w, h};
+    L->input_caption = (cs_rect){r.x + pad, L->input_area.y + h + pad * 0.5f, aw, small};
+    return cell >= 1 && SMIN(c, CS_FONT_NORMAL, "Input") <= L->input_title.w;
+}
+
+/* The output panel in r: title, the map in whole pixels per cell, a colour bar with its numbers. */
+static int output_panel(cs_step_layout *L, const sctx *c, cs_rect r)
+{
+    const float pad = L->pad, line = SLINE(c, CS_FONT_NORMAL), small = SLINE(c, CS_FONT_SMALL);
+    L->output_panel = r;
+    L->output_title = (cs_rect){r.x + pad, r.y + pad * 0.5f, r.w - 2 * pad, line};
+    const float cbar_w = SU(c, 10), sep = SU(c, 8);
+    const float label_w = fmaxf(SW(c, CS_FONT_SMALL, "\u22126600"), SW(c, CS_FONT_SMALL, "\u22120.000")) + SU(c, 4);
+    const float aw = r.w - 2 * pad - cbar_w - label_w - sep;
+    const float ah = r.h - pad - line - small - 2 * pad;
+    float cell = fminf(aw / (float)L->OW, ah / (float)L->OH);
+    if (cell >= 1) cell = floorf(cell);
+    L->out_cell = cell;
+    const float w = cell * (float)L->OW, h = cell * (float)L->OH;
+    L->output_area = (cs_rect){floorf(r.x + pad + 0.5f * (aw - w)), r.y + pad + line + pad * 0.5f, w, h};
+    /* tall enough for three labels (top, middle, bottom) that never touch */
+    const float bh = fminf(ah, fmaxf(h, 3 * small + SU(c, 4)));
+    L->output_cbar = (cs_rect){r.x + pad + aw + sep, L->output_area.y, cbar_w, bh};
+    L->output_cbar_labels = (cs_rect){L->output_cbar.x + cbar_w + SU(c, 3), L->output_cbar.y - SU(c, 2), label_w,
+                                      bh + SU(c, 4)};
+    L->output_caption = (cs_rect){r.x + pad, L->output_area.y + fmaxf(h, bh) + pad * 0.5f, r.w - 2 * pad, small};
+    return cell >= 1 && bh >= 3 * cs_text_box_h(c->st->min_px) && aw > 0 &&
+           SMIN(c, CS_FONT_NORMAL, "Output") <= L->output_title.w;
+}
+
+/* The three grids (and channel labels and sums) in r; 0 when a cell cannot hold a number at the
+ * minimum size. Returns the height used in *used_h. */
+static int grids_panel(cs_step_layout *L, const sctx *c, cs_rect r, float max_h, float *used_h)
+{
     const int C = L->C, K = L->K;
-
-    L->title = (cs_rect){pad, pad, (float)win_w - 2 * pad, line};
-    L->info = (cs_rect){pad, pad + line, (float)win_w - 2 * pad, line};
-    L->top = (cs_rect){0, 0, (float)win_w, pad + 2 * line + roundf(4 * s)};
-    L->status = (cs_rect){0, (float)win_h - line - roundf(6 * s), (float)win_w, line + roundf(6 * s)};
-    const float y0 = L->top.h + gap * 0.5f, y1 = L->status.y - gap * 0.5f, main_h = y1 - y0;
-
-    /* left column: the input above, the output map below; cells are whole pixels when they can be */
-    const float left_w = roundf((float)win_w * 0.3f);
-    const float in_h = floorf((main_h - gap) * 0.5f);
-    L->input_panel = (cs_rect){gap, y0, left_w, in_h};
-    {
-        const int cols = L->W + 2 * L->P, rows = L->H + 2 * L->P;
-        const float aw = left_w - 2 * pad, ah = in_h - pad - line - small - 2 * pad;
-        float cell = fminf(aw / (float)cols, ah / (float)rows);
-        if (cell >= 1) cell = floorf(cell);
-        L->in_cell = cell;
-        const float w = cell * (float)cols, h = cell * (float)rows;
-        L->input_area = (cs_rect){floorf(gap + pad + 0.5f * (aw - w)), y0 + pad + line + pad * 0.5f, w, h};
-        L->input_caption = (cs_rect){gap + pad, L->input_area.y + h + pad * 0.5f, aw, small};
-    }
-    const float oy0 = y0 + in_h + gap;
-    L->output_panel = (cs_rect){gap, oy0, left_w, y1 - oy0};
-    {
-        const float cbar_w = roundf(10 * s), label_w = roundf(50 * s), sep = roundf(8 * s);
-        const float aw = left_w - 2 * pad - cbar_w - label_w - sep;
-        const float ah = L->output_panel.h - pad - line - small - 2 * pad;
-        float cell = fminf(aw / (float)L->OW, ah / (float)L->OH);
-        if (cell >= 1) cell = floorf(cell);
-        L->out_cell = cell;
-        const float w = cell * (float)L->OW, h = cell * (float)L->OH;
-        L->output_area = (cs_rect){floorf(gap + pad + 0.5f * (aw - w)), oy0 + pad + line + pad * 0.5f, w, h};
-        const float bh = fminf(ah, fmaxf(h, roundf(80 * s)));
-        L->output_cbar = (cs_rect){gap + pad + aw + sep, L->output_area.y, cbar_w, bh};
-        L->output_caption = (cs_rect){gap + pad, L->output_area.y + fmaxf(h, bh) + pad * 0.5f, left_w - 2 * pad, small};
-    }
-
-    /* right: the grids (window x kernel = products, a row per channel), the equation below */
-    const float rx = gap + left_w + gap, rw = (float)win_w - rx - gap;
-    const float eq_min = pad + line + 5 * mono + big + 2 * pad;
-    const float op_w = roundf(26 * s), label_w = C > 1 ? roundf(20 * s) : 0, sum_w = C > 1 ? roundf(92 * s) : 0;
-    const float row_gap = C > 1 ? roundf(6 * s) : 0, legend_h = roundf(8 * s) + small + roundf(6 * s);
-    const float inner_w = rw - 2 * pad;
+    const float pad = L->pad, line = SLINE(c, CS_FONT_NORMAL), small = SLINE(c, CS_FONT_SMALL);
+    const float op_w = fmaxf(SU(c, 26), SW(c, CS_FONT_BIG, "\u00D7") + SU(c, 8));
+    const float label_w = C > 1 ? SW(c, CS_FONT_NORMAL, "c0") + SU(c, 8) : 0;
+    const float sum_w = C > 1 ? fmaxf(SW(c, CS_FONT_SMALL, "channel sum"), SW(c, CS_FONT_NORMAL, "\u221212.3k")) + SU(c, 8) : 0;
+    const float row_gap = C > 1 ? SU(c, 6) : 0, legend_h = SU(c, 8) + small + SU(c, 6);
+    const float inner_w = r.w - 2 * pad;
+    /* the smallest cell that holds a number: "−0.05" (any value's short form is no wider) */
+    const float need_w = SMIN(c, CS_FONT_MONO, "\u22120.05") + 4, need_h = cs_text_box_h(c->st->min_px) + 2;
     float cell_w = floorf((inner_w - 2 * op_w - label_w - sum_w) / (float)(3 * K));
-    const float grids_avail = main_h - gap - eq_min - 2 * pad - line - legend_h - row_gap * (float)(C - 1);
-    float cell_h = floorf(grids_avail / (float)(C * K));
-    cell_w = fminf(cell_w, roundf(72 * s));
+    const float avail = max_h - 2 * pad - line - legend_h - row_gap * (float)(C - 1);
+    float cell_h = floorf(avail / (float)(C * K));
+    cell_w = fminf(cell_w, SU(c, 72));
     if (cell_h > cell_w) cell_h = cell_w;
     /* when the height limits the cells, widen them only as far as a number needs */
-    cell_w = fminf(cell_w, fmaxf(cell_h, roundf(52 * s)));
-    if (cell_w < 1) cell_w = fmaxf(cell_w, 0.5f);
-    if (cell_h < 1) cell_h = fmaxf(cell_h, 0.5f);
+    cell_w = fminf(cell_w, fmaxf(cell_h, fmaxf(SU(c, 52), SW(c, CS_FONT_MONO, "\u22121500") + SU(c, 6))));
+    if (cell_w < need_w || cell_h < need_h) return 0;
     L->cell_w = cell_w, L->cell_h = cell_h;
-    const float small_px = cs_layout_font_px(CS_FONT_SMALL, s), normal_px = cs_layout_font_px(CS_FONT_NORMAL, s);
-    L->cell_font = cell_h >= normal_px * 1.6f && cell_w >= normal_px * 3.6f ? CS_FONT_NORMAL : CS_FONT_SMALL;
-    L->numbers = cell_h >= small_px + 2 && cell_w >= small_px * 2.2f;
-
+    L->numbers = 1;
+    L->cell_px = c->st->px[CS_FONT_NORMAL];
     const float gw = cell_w * (float)K, gh_one = cell_h * (float)K;
     const float used_w = label_w + 3 * gw + 2 * op_w + sum_w;
     const float grids_h = line + (float)C * gh_one + row_gap * (float)(C - 1) + legend_h;
-    L->grids_panel = (cs_rect){rx, y0, rw, pad + grids_h + pad};
-    const float gx0 = floorf(rx + pad + 0.5f * (inner_w - used_w)) + label_w;
-    const float gy = y0 + pad + line;
+    L->grids_panel = (cs_rect){r.x, r.y, r.w, pad + grids_h + pad};
+    *used_h = L->grids_panel.h;
+    const float gx0 = floorf(r.x + pad + 0.5f * (inner_w - used_w)) + label_w;
+    const float gy = r.y + pad + line;
     for (int g = 0; g < CS_STEP_GRIDS; g++) {
         const float gx = gx0 + (float)g * (gw + op_w);
-        L->grid_title[g] = (cs_rect){gx, y0 + pad, gw, line};
-        for (int c = 0; c < C; c++) L->grid[g][c] = (cs_rect){gx, gy + (float)c * (gh_one + row_gap), gw, gh_one};
-        L->grid_legend[g] = (cs_rect){gx, gy + (float)C * gh_one + row_gap * (float)(C - 1) + roundf(4 * s),
-                                      fminf(gw, roundf(140 * s)), roundf(8 * s)};
+        /* a title may run over the operator's column, not into the next grid */
+        L->grid_title[g] = (cs_rect){gx, r.y + pad, gw + (g < 2 ? op_w - SU(c, 4) : sum_w), line};
+        for (int ch = 0; ch < C; ch++) L->grid[g][ch] = (cs_rect){gx, gy + (float)ch * (gh_one + row_gap), gw, gh_one};
+        const float ly = gy + (float)C * gh_one + row_gap * (float)(C - 1) + SU(c, 4);
+        L->grid_legend[g] = (cs_rect){gx, ly, fminf(gw, SU(c, 140)), SU(c, 8)};
+        L->grid_legend_text[g] = (cs_rect){gx, ly + SU(c, 8) + SU(c, 1), gw, small};
     }
     const float all_h = (float)C * gh_one + row_gap * (float)(C - 1);
     L->op[0] = (cs_rect){gx0 + gw, gy, op_w, all_h};
     L->op[1] = (cs_rect){gx0 + 2 * gw + op_w, gy, op_w, all_h};
-    for (int c = 0; c < C; c++) {
-        const float ry = gy + (float)c * (gh_one + row_gap);
-        L->chan_label[c] = (cs_rect){gx0 - label_w, ry, label_w, gh_one};
-        L->chan_sum[c] = (cs_rect){gx0 + 3 * gw + 2 * op_w + roundf(6 * s), ry, sum_w - roundf(6 * s), gh_one};
+    for (int ch = 0; ch < C; ch++) {
+        const float ry = gy + (float)ch * (gh_one + row_gap);
+        L->chan_label[ch] = (cs_rect){gx0 - label_w, ry, label_w, gh_one};
+        L->chan_sum[ch] = (cs_rect){gx0 + 3 * gw + 2 * op_w + SU(c, 6), ry, sum_w - SU(c, 6), gh_one};
     }
+    /* the titles' first words, and a legend's two ends, at the minimum size */
+    return SMIN(c, CS_FONT_NORMAL, "Products") <= L->grid_title[2].w && SMIN(c, CS_FONT_NORMAL, "Kernel") <= gw &&
+           2 * SMIN(c, CS_FONT_SMALL, "\u22121500") + SU(c, 8) <= gw;
+}
 
-    const float ey = L->grids_panel.y + L->grids_panel.h + gap;
-    L->eq_panel = (cs_rect){rx, ey, rw, y1 - ey};
-    L->eq_result = (cs_rect){rx + pad, y1 - pad - big, rw - 2 * pad, big};
-    L->eq_text = (cs_rect){rx + pad, ey + pad + line, rw - 2 * pad, L->eq_result.y - pad - (ey + pad + line)};
+/* The equation panel in r: a title, the lines of the sum, the result line. */
+static int eq_panel(cs_step_layout *L, const sctx *c, cs_rect r)
+{
+    const float pad = L->pad, line = SLINE(c, CS_FONT_NORMAL), big = SLINE(c, CS_FONT_BIG);
+    L->eq_panel = r;
+    L->eq_title = (cs_rect){r.x + pad, r.y + pad * 0.5f, r.w - 2 * pad, line};
+    L->eq_result = (cs_rect){r.x + pad, r.y + r.h - pad - big, r.w - 2 * pad, big};
+    const float ty = r.y + pad + line;
+    L->eq_text = (cs_rect){r.x + pad, ty, r.w - 2 * pad, L->eq_result.y - pad * 0.5f - ty};
+    const int min = c->st->min_px;
+    /* two lines of the sum and the longest result at the minimum size */
+    return L->eq_text.h >= cs_text_pitch(min) + cs_text_box_h(min) &&
+           SMIN(c, CS_FONT_BIG, "relu(\u221212.3k \u2212 12.3) = relu(\u221212.3k) = 0") <= L->eq_result.w &&
+           SMIN(c, CS_FONT_MONO, "sum = (255\u00D70.111) + (255\u00D70.111)") <= L->eq_text.w;
+}
 
-    const float hw = fminf((float)win_w * 0.7f, roundf(760 * s)), hh = fminf((float)win_h * 0.84f, roundf(600 * s));
-    L->help = (cs_rect){roundf(((float)win_w - hw) * 0.5f), roundf(((float)win_h - hh) * 0.5f), hw, hh};
+/* The top lines: title and geometry on one line when both fit, else two; the same for the
+ * position and the playback state. */
+static void top_lines(cs_step_layout *L, const sctx *c)
+{
+    const cs_stepper *st = c->sp;
+    const float pad = L->pad, line = SLINE(c, CS_FONT_NORMAL), w = (float)L->win_w - 2 * pad;
+    char geo[200], info[240];
+    snprintf(geo, sizeof geo, "stride %d   pad %d   bias \u2212000   ReLU off   \u2192   output %d\u00D7%d", st->S, st->P,
+             st->OW, st->OH);
+    snprintf(info, sizeof info, "position x %d, y %d  (window: input columns %d\u2013%d, rows %d\u2013%d)     %d of %d "
+             "outputs computed", st->OW, st->OH, st->W, st->W, st->H, st->H, st->OW * st->OH, st->OW * st->OH);
+    const float gw = SW(c, CS_FONT_NORMAL, geo) + SU(c, 8);
+    const float sw = SW(c, CS_FONT_NORMAL, "\u25B6 playing   speed: one multiply-add at a time, 16/s") + SU(c, 8);
+    float y = pad;
+    /* the title keeps at least 40% of the line, else the geometry gets a line of its own */
+    if (gw <= 0.6f * w) {
+        L->title = (cs_rect){pad, y, w - gw, line};
+        L->geometry = (cs_rect){pad + w - gw, y, gw, line};
+        y += line;
+    } else {
+        L->title = (cs_rect){pad, y, w, line};
+        L->geometry = (cs_rect){pad, y + line, w, line};
+        y += 2 * line;
+    }
+    if (SW(c, CS_FONT_NORMAL, info) + sw + SU(c, 16) <= w) {
+        L->info = (cs_rect){pad, y, w - sw, line};
+        L->speed = (cs_rect){pad + w - sw, y, sw, line};
+        y += line;
+    } else {
+        L->info = (cs_rect){pad, y, w, line};
+        L->speed = (cs_rect){pad, y + line, w, line};
+        y += 2 * line;
+    }
+    L->top = (cs_rect){0, 0, (float)L->win_w, y + SU(c, 4)};
+}
+
+/* One attempt at style c->st with `hidden`; 1 when everything fits. */
+static int step_try(cs_step_layout *L, const sctx *c, int hidden)
+{
+    const cs_stepper *sp = c->sp;
+    const cs_style *st = c->st;
+    const int win_w = L->win_w, win_h = L->win_h;
+    memset(L, 0, sizeof *L);
+    L->win_w = win_w, L->win_h = win_h, L->st = *st, L->scale = st->scale, L->hidden = hidden;
+    L->pad = SU(c, 6);
+    L->C = sp->C < CS_STEP_MAX_C ? sp->C : CS_STEP_MAX_C;
+    L->H = sp->H, L->W = sp->W, L->K = sp->K, L->S = sp->S, L->P = sp->P, L->OH = sp->OH, L->OW = sp->OW;
+    const float gap = SU(c, 6), line = SLINE(c, CS_FONT_NORMAL), W = (float)win_w;
+    top_lines(L, c);
+    L->status = (cs_rect){0, (float)win_h - line - SU(c, 6), W, line + SU(c, 6)};
+    const float y0 = L->top.h + gap * 0.5f, y1 = L->status.y - gap * 0.5f, main_h = y1 - y0;
+    const float hw = roundf(W * 0.92f), hh = roundf((float)win_h * 0.92f);
+    L->help = (cs_rect){roundf((W - hw) * 0.5f), roundf(((float)win_h - hh) * 0.5f), hw, hh};
+    if (main_h < 4 * line) return 0;
+    const float eq_min = L->pad + line + 3 * SLINE(c, CS_FONT_MONO) + SLINE(c, CS_FONT_BIG) + 2 * L->pad;
+    float used = 0;
+    if (!(hidden & CS_STEP_STACKED)) {
+        /* left column: the input above, the output map below; right: the grids, the sum below */
+        const float left_w = roundf(W * 0.3f), in_h = floorf((main_h - gap) * 0.5f);
+        if (!input_panel(L, c, (cs_rect){gap, y0, left_w, in_h})) return 0;
+        if (!output_panel(L, c, (cs_rect){gap, y0 + in_h + gap, left_w, y1 - (y0 + in_h + gap)})) return 0;
+        const float rx = gap + left_w + gap, rw = W - rx - gap;
+        if (!grids_panel(L, c, (cs_rect){rx, y0, rw, 0}, main_h - gap - eq_min, &used)) return 0;
+        const float ey = y0 + used + gap;
+        return eq_panel(L, c, (cs_rect){rx, ey, rw, y1 - ey});
+    }
+    /* stacked: the grids across the window, then the input, the output and the sum side by side
+     * (or the sum alone) */
+    const int images = !(hidden & CS_STEP_HIDE_IMAGES);
+    /* with the images under them, the grids keep to 55% of the height so the images stay visible */
+    const float grids_max = images ? fminf(main_h - gap - eq_min, roundf(main_h * 0.55f)) : main_h - gap - eq_min;
+    if (!grids_panel(L, c, (cs_rect){gap, y0, W - 2 * gap, 0}, grids_max, &used)) return 0;
+    const float ry = y0 + used + gap, rh = y1 - ry;
+    if (!images) return eq_panel(L, c, (cs_rect){gap, ry, W - 2 * gap, rh});
+    const float pw = floorf((W - 4 * gap) * 0.25f);
+    if (!input_panel(L, c, (cs_rect){gap, ry, pw, rh})) return 0;
+    if (!output_panel(L, c, (cs_rect){2 * gap + pw, ry, pw, rh})) return 0;
+    const float ex = 3 * gap + 2 * pw;
+    return eq_panel(L, c, (cs_rect){ex, ry, W - gap - ex, rh});
+}
+
+void cs_step_layout_compute(cs_step_layout *L, int win_w, int win_h, float user_scale, int present,
+                            const cs_measure *m, const cs_stepper *sp)
+{
+    static const int tiers[] = {0, CS_STEP_STACKED, CS_STEP_STACKED | CS_STEP_HIDE_IMAGES};
+    cs_style st;
+    cs_style_make(&st, win_w, win_h, user_scale, present);
+    const float floor_s = cs_style_floor(&st);
+    const sctx c = {&st, m, sp};
+    for (float s = st.scale;; s = fmaxf(floor_s, s * 0.92f)) {
+        cs_style_at(&st, s);
+        for (int t = 0; t < 3; t++) {
+            L->win_w = win_w, L->win_h = win_h;
+            if (step_try(L, &c, tiers[t])) return;
+        }
+        if (s <= floor_s) break;
+    }
+    L->win_w = win_w, L->win_h = win_h;
+    step_try(L, &c, tiers[2]);
 }
 
 int cs_step_hit_input(const cs_step_layout *L, float px, float py, int *iy, int *ix)
@@ -175,58 +302,11 @@ cs_rect cs_step_window_rect(const cs_step_layout *L, int oy, int ox)
 
 /* ---- numbers and the equation ----------------------------------------------------------- */
 
-int cs_step_utf8_len(const char *s)
-{
-    int n = 0;
-    for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
+int cs_step_utf8_len(const char *s) { return cs_utf8_len(s); }
 
-/* Copies src to dst replacing '-' by U+2212 (the minus sign). */
-static void put_minus(char *dst, size_t size, const char *src)
-{
-    size_t o = 0;
-    for (; *src && o + 4 < size; src++) {
-        if (*src == '-') dst[o++] = (char)0xE2, dst[o++] = (char)0x88, dst[o++] = (char)0x92;
-        else dst[o++] = *src;
-    }
-    if (size) dst[o < size ? o : size - 1] = '\0';
-}
+int cs_step_fmt(char *buf, size_t size, float v) { return cs_fmt_sig(buf, size, v, 3); }
 
-int cs_step_fmt(char *buf, size_t size, float v) { return cs_step_fmt_sig(buf, size, v, 3); }
-
-int cs_step_fmt_sig(char *buf, size_t size, float v, int sig)
-{
-    char tmp[40];
-    sig = sig < 1 ? 1 : sig > 6 ? 6 : sig;
-    const double x = (double)v, a = fabs(x);
-    if (!isfinite(x)) snprintf(tmp, sizeof tmp, "%s", isnan(x) ? "NaN" : x > 0 ? "inf" : "-inf");
-    else if (x == 0) snprintf(tmp, sizeof tmp, "0");
-    else if (a == rint(a) && a < 1e5) snprintf(tmp, sizeof tmp, "%.0f", x);
-    else if (a >= 1e9) snprintf(tmp, sizeof tmp, "%.*gG", sig, x / 1e9);
-    else if (a >= 1e6) snprintf(tmp, sizeof tmp, "%.*gM", sig, x / 1e6);
-    else if (a >= 1e4) snprintf(tmp, sizeof tmp, "%.*gk", sig, x / 1e3);
-    else if (a >= 999.5) snprintf(tmp, sizeof tmp, "%.0f", x);
-    else if (a >= 1e-3 && a >= pow(10, sig)) snprintf(tmp, sizeof tmp, "%.0f", x); /* %g would say 1.2e+02 */
-    else if (a >= 1e-3) snprintf(tmp, sizeof tmp, "%.*g", sig, x);
-    else {
-        /* "1.2e-04" -> "1.2e-4": short, and never a 0 that is not one */
-        char e[40];
-        snprintf(e, sizeof e, "%.*g", sig < 2 ? sig : 2, x);
-        char *p = strchr(e, 'e');
-        if (p) {
-            char *q = p + 1;
-            if (*q == '-' || *q == '+') q++;
-            char *z = q;
-            while (*z == '0' && z[1]) z++;
-            memmove(q, z, strlen(z) + 1);
-            if (p[1] == '+') memmove(p + 1, p + 2, strlen(p + 2) + 1);
-        }
-        snprintf(tmp, sizeof tmp, "%s", e);
-    }
-    put_minus(buf, size, tmp);
-    return cs_step_utf8_len(buf);
-}
+int cs_step_fmt_sig(char *buf, size_t size, float v, int sig) { return cs_fmt_sig(buf, size, v, sig); }
 
 /* A growing text of lines with a column count per line. */
 typedef struct {

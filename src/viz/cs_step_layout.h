@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "cs_fit.h"
 #include "cs_layout.h"
 #include "cs_stepper.h"
 
@@ -18,47 +19,64 @@
 
 enum { CS_STEP_GRID_WINDOW, CS_STEP_GRID_KERNEL, CS_STEP_GRID_PRODUCTS, CS_STEP_GRIDS };
 
+/* Panels the step layout may leave out to fit (cs_step_layout.hidden). */
+enum {
+    CS_STEP_STACKED = 1,   /* the grids across the whole width, input | output | equation under them */
+    CS_STEP_HIDE_IMAGES = 2, /* input and output panels left out (the grids and the sum stay) */
+};
+
 typedef struct {
     int win_w, win_h;
     float scale, pad;
+    cs_style st;                  /* sizes and colours this layout fitted at */
+    int hidden;                   /* CS_STEP_* */
     int C, H, W, K, S, P, OH, OW; /* the problem this layout was made for */
 
-    cs_rect top;                  /* two lines: what is convolved, then position and playback */
-    cs_rect title, info;
+    cs_rect top;                  /* what is convolved, the geometry, position and playback */
+    cs_rect title, geometry, info, speed; /* title and geometry share a line when they fit, as do
+                                           * info and speed */
     cs_rect status;               /* bottom line: hints, messages, hover readout */
 
-    cs_rect input_panel;
+    cs_rect input_panel;          /* w 0: left out */
+    cs_rect input_title;
     cs_rect input_area;           /* the padded input: (H + 2P) x (W + 2P) cells of in_cell pixels */
     float in_cell;
     cs_rect input_caption;        /* size, downscale factor, value range */
 
-    cs_rect output_panel;
+    cs_rect output_panel;         /* w 0: left out */
+    cs_rect output_title;
     cs_rect output_area;          /* OH x OW cells of out_cell pixels */
     float out_cell;
     cs_rect output_cbar;          /* vertical colour bar; labels to its right */
+    cs_rect output_cbar_labels;
     cs_rect output_caption;
 
     cs_rect grids_panel;
     cs_rect grid_title[CS_STEP_GRIDS];
     cs_rect grid[CS_STEP_GRIDS][CS_STEP_MAX_C]; /* K x K cells of cell_w x cell_h, one row per channel */
-    cs_rect grid_legend[CS_STEP_GRIDS];         /* a horizontal colour bar with its ends written */
+    cs_rect grid_legend[CS_STEP_GRIDS];         /* a horizontal colour bar ... */
+    cs_rect grid_legend_text[CS_STEP_GRIDS];    /* ... with its ends written under it */
     cs_rect op[2];                /* the "x" between window and kernel, the "=" before the products */
     cs_rect chan_label[CS_STEP_MAX_C]; /* "R", "G", "B" left of a channel's row (C > 1) */
     cs_rect chan_sum[CS_STEP_MAX_C];   /* a channel's partial sum right of its products (C > 1) */
     float cell_w, cell_h;
-    int numbers;                  /* cells are large enough for a number (at the small mono font) */
-    cs_font_id cell_font;         /* the font the numbers fit in */
+    int numbers;                  /* cells are large enough for a number at the minimum size */
+    int cell_px;                  /* the largest size a cell's number is tried at */
 
     cs_rect eq_panel;
+    cs_rect eq_title;
     cs_rect eq_text;              /* the equation lines (mono font) */
     cs_rect eq_result;            /* the last line: sum + bias = value (big font) */
 
     cs_rect help;
 } cs_step_layout;
 
-/* Lays out the step view for a win_w x win_h window at --scale user_scale and the stepper's
- * problem (C, H, W, K, S, P and the output size). */
-void cs_step_layout_compute(cs_step_layout *L, int win_w, int win_h, float user_scale, const cs_stepper *st);
+/* Lays out the step view for a win_w x win_h window at --scale user_scale (presenting or not) and
+ * the stepper's problem (C, H, W, K, S, P and the output size), text measured by m: as asked if it
+ * fits, else stacked, else without the input and output panels, else at a smaller scale down to
+ * what --scale 1 gives. The grids' cells always have room for a number at the minimum size. */
+void cs_step_layout_compute(cs_step_layout *L, int win_w, int win_h, float user_scale, int present,
+                            const cs_measure *m, const cs_stepper *st);
 
 /* The input pixel under (px, py), in image coordinates (negative or >= the size in the padding
  * ring). 0 outside the padded input. */

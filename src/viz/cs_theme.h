@@ -1,26 +1,35 @@
-/* cs_theme.h - the palette every view of the window shares, and the help overlay they all
- * draw, so the views read as one program and change together. */
+/* cs_theme.h - drawing the window's views share, so they read as one program and change together:
+ * panels, buttons, colour bars labelled with numbers, the help overlay, the presenter's pointer
+ * highlight, legend ramps and the number format. Colours and sizes come from the frame's style
+ * (cs_style.h); every string goes through the text box call (cs_ui.h). */
 #ifndef CS_THEME_H
 #define CS_THEME_H
 
 #include <stddef.h>
 
+#include "cs_colormap.h"
 #include "cs_gl.h"
-#include "cs_text.h"
+#include "cs_layout.h"
+#include "cs_ui.h"
 
-/* Brace initialisers, for `static const cs_rgba TEXT = CS_THEME_TEXT;` in each view. */
-#define CS_THEME_GUTTER {0.102f, 0.106f, 0.122f, 1}
-#define CS_THEME_TEXT {0.91f, 0.92f, 0.93f, 1}
-#define CS_THEME_DIM {0.62f, 0.65f, 0.69f, 1}
-#define CS_THEME_BUTTON {0.235f, 0.250f, 0.290f, 1}
-#define CS_THEME_BUTTON_ON {0.200f, 0.420f, 0.700f, 1}
-#define CS_THEME_HILITE {1.00f, 0.93f, 0.25f, 1}
-#define CS_THEME_GOOD {0.35f, 0.85f, 0.45f, 1}
+/* A panel: the gutter around r (the frame is cleared to the panel colour) and its title, if any,
+ * in title_box. */
+void cs_theme_panel(cs_ui *ui, cs_rect r, cs_rect title_box, const char *title);
+/* A button with a centred label; on: highlighted, hot: under the pointer. */
+void cs_theme_button(cs_ui *ui, cs_rect r, const char *label, int on, int hot);
 
-/* Dims the whole window (win_w x win_h) and draws a framed box at `box` with a title and one
- * line per row; each row is "key\tdescription" (the key column in the highlight colour). */
-void cs_theme_draw_help(cs_gl *gl, cs_text *text, cs_rect box, int win_w, int win_h, float scale, const char *title,
-                        const char *const *rows, int n_rows);
+/* A vertical colour bar of cmap over `range` in bar (high at the top; ramp_v from
+ * cs_theme_create_ramps) with its numbers in `labels` (a column beside it): the top and bottom
+ * values, and 0 in the middle when the range spans it and there is room. */
+void cs_theme_vbar(cs_ui *ui, unsigned ramp_v, cs_rect bar, cs_rect labels, cs_colormap_id cmap, cs_value_range range);
+
+/* Dims the window and draws the help overlay: title and "key\tdescription" rows fitted into at
+ * most max_box (cs_help_layout_compute). */
+void cs_theme_draw_help(cs_ui *ui, cs_rect max_box, const char *title, const char *const *rows, int n_rows);
+
+/* The presenter's pointer: a thick frame around what the pointer is over (target, w 0: nothing)
+ * and a ring around the pointer itself, so a room can follow it. */
+void cs_theme_pointer(cs_ui *ui, cs_rect target, float x, float y);
 
 /* Creates the two colour-bar ramps of the legends: ramp_h 256x1 running 0..1 left to right,
  * ramp_v 1x256 running 1..0 top to bottom (high at the top). Owned by the caller: free with

@@ -4,11 +4,12 @@
 
 #include <math.h>
 
-void cs_timeline_layout_compute(cs_timeline_layout *T, cs_rect area, cs_rect kernels, float scale)
+void cs_timeline_layout_compute(cs_timeline_layout *T, cs_rect area, cs_rect kernels, const cs_style *st)
 {
-    const float s = scale;
-    const float small = cs_layout_line_h(CS_FONT_SMALL, s);
-    const float bh = roundf(18 * s), bw = roundf(30 * s), gap = roundf(4 * s);
+    const float s = st->scale;
+    const float small = cs_style_line(st, CS_FONT_SMALL);
+    const float bh = fmaxf(roundf(18 * s), cs_text_box_h(st->px[CS_FONT_SMALL]) + roundf(4 * s));
+    const float bw = roundf(30 * s), gap = roundf(4 * s);
     T->area = area;
     T->label = (cs_rect){area.x, area.y, area.w, small};
     const float ry = area.y + small + roundf(2 * s);
@@ -22,6 +23,10 @@ void cs_timeline_layout_compute(cs_timeline_layout *T, cs_rect area, cs_rect ker
     T->marks = (cs_rect){tx, ry + bh, T->track.w, small};
     /* the strip: a title line, frames and a line of step labels, just above the timeline */
     const float frame = roundf(40 * s), pad = roundf(6 * s);
+    if (area.w <= 0) {
+        *T = (cs_timeline_layout){0};
+        return;
+    }
     const float sh = small + frame + small + 2 * pad;
     float sy = area.y - sh - roundf(4 * s);
     if (sy < kernels.y) sy = kernels.y;
@@ -101,10 +106,11 @@ int cs_timeline_kernel_hit(const cs_layout *L, const cs_snap_layer *layers, floa
     return 0;
 }
 
-cs_timeline_strip cs_timeline_strip_fit(const cs_timeline_layout *T, int k, int max, float scale)
+cs_timeline_strip cs_timeline_strip_fit(const cs_timeline_layout *T, int k, int max, const cs_style *style)
 {
     cs_timeline_strip st = {0, 0, 0, 0, 0};
-    const float small = cs_layout_line_h(CS_FONT_SMALL, scale), pad = roundf(6 * scale);
+    const float scale = style->scale;
+    const float small = cs_style_line(style, CS_FONT_SMALL), pad = roundf(6 * scale);
     const float avail_h = T->strip.h - 2 * small - 2 * pad;
     if (k <= 0 || avail_h <= 0 || max <= 0) return st;
     /* whole pixels per weight so every weight is an equal square */

@@ -29,9 +29,9 @@ typedef struct {
     cs_rect strip;     /* the evolution strip's box, drawn over the kernels just above the row */
 } cs_timeline_layout;
 
-/* Lays the timeline out in area (cs_layout's `timeline`) at UI scale `scale`; `kernels` is the
- * kernel panel the strip box is kept inside. */
-void cs_timeline_layout_compute(cs_timeline_layout *T, cs_rect area, cs_rect kernels, float scale);
+/* Lays the timeline out in area (cs_layout's `timeline`; w 0: left out, all rects empty) in style
+ * st; `kernels` is the kernel panel the strip box is kept inside. */
+void cs_timeline_layout_compute(cs_timeline_layout *T, cs_rect area, cs_rect kernels, const cs_style *st);
 
 /* The track's step span for n records (oldest first) and the live step: [*s0, *s1], s1 > s0. */
 void cs_timeline_span(const cs_history_meta *meta, size_t n, int64_t live_step, int64_t *s0, int64_t *s1);
@@ -61,7 +61,7 @@ typedef struct {
     float x, y;        /* first frame's corner */
     float side, gap;   /* pixels */
 } cs_timeline_strip;
-cs_timeline_strip cs_timeline_strip_fit(const cs_timeline_layout *T, int k, int max, float scale);
+cs_timeline_strip cs_timeline_strip_fit(const cs_timeline_layout *T, int k, int max, const cs_style *st);
 cs_rect cs_timeline_strip_frame(const cs_timeline_strip *st, int i);
 int cs_timeline_strip_hit(const cs_timeline_strip *st, float x, float y);
 

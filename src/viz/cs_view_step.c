@@ -1,6 +1,7 @@
 /* cs_view_step.c - the step view (see cs_view_step.h). The input and the output map are float
  * textures coloured on the GPU like the train view's maps; the three small grids are flat cells
- * coloured on the CPU from the same colormap table, so a cell's number can pick a legible ink. */
+ * coloured on the CPU from the same colormap table, so a cell's number can pick a legible ink.
+ * Every string goes through the text box call (cs_ui.h). */
 #include "cs_view_step.h"
 #include "cs_theme.h"
 
@@ -9,13 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The train view's palette (its panel colour clears the frame), so switching views does not flash. */
-static const cs_rgba GUTTER = CS_THEME_GUTTER;
-static const cs_rgba TEXT = CS_THEME_TEXT;
-static const cs_rgba DIM = CS_THEME_DIM;
-static const cs_rgba BUTTON_ON = CS_THEME_BUTTON_ON;
-static const cs_rgba HILITE = CS_THEME_HILITE;
-static const cs_rgba INK_DARK = {0.06f, 0.06f, 0.08f, 1};
 /* padding: a muted violet no colormap produces, so it never reads as a value */
 static const cs_rgba PADC = {0.30f, 0.24f, 0.38f, 1};
 static const cs_rgba NOT_YET = {0.115f, 0.120f, 0.138f, 1};
@@ -27,6 +21,7 @@ struct cs_view_step {
     unsigned in_tex, out_tex, ramp_h, ramp_v;
     int in_tw, in_th, out_tw, out_th;
     char hover[512];
+    cs_rect hover_target;
 };
 
 cs_status cs_view_step_create(cs_view_step **out, cs_gl *gl, cs_text *text)
@@ -63,15 +58,6 @@ void cs_view_step_set_image(cs_view_step *v, const cs_stepper *st)
 
 /* ---- helpers ----------------------------------------------------------------------------- */
 
-static float glyph_h(cs_font_id f, float s) { return cs_layout_font_px(f, s) * 1.17f; }
-
-static void panel(cs_view_step *v, cs_rect r, const char *title, float s)
-{
-    const float g = roundf(6 * s);
-    cs_gl_frame(v->gl, CS_GL_UNDER, cs_rect_inset(r, -g), g, GUTTER);
-    if (title) cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, r.x + roundf(6 * s), r.y + roundf(3 * s), TEXT, title);
-}
-
 static cs_rgba cmap_rgba(cs_colormap_id id, cs_value_range r, float x)
 {
     uint8_t c[3];
@@ -79,52 +65,20 @@ static cs_rgba cmap_rgba(cs_colormap_id id, cs_value_range r, float x)
     return (cs_rgba){c[0] / 255.0f, c[1] / 255.0f, c[2] / 255.0f, 1};
 }
 
-/* Dark ink on light cells, light ink on dark ones. */
-static cs_rgba ink_for(cs_rgba bg)
+static int hot(const cs_step_ui *su, cs_rect r)
 {
-    const float lum = 0.299f * bg.r + 0.587f * bg.g + 0.114f * bg.b;
-    return lum > 0.55f ? INK_DARK : TEXT;
-}
-
-/* A string centred in a cell, if it fits; 0 if it does not. */
-static int cell_text(cs_view_step *v, cs_rect r, cs_font_id f, float s, cs_rgba ink, const char *t)
-{
-    const float w = cs_text_width(v->text, f, t);
-    if (w > r.w - 2) return 0;
-    cs_text_draw(v->text, CS_GL_OVER, f, roundf(r.x + 0.5f * (r.w - w)), roundf(r.y + 0.5f * (r.h - glyph_h(f, s))), ink, t);
-    return 1;
-}
-
-/* A value centred in a cell with as many significant digits (3, 2, 1) as fit; the hover
- * readout has it in full. */
-static void cell_value(cs_view_step *v, cs_rect r, cs_font_id f, float s, cs_rgba ink, float x)
-{
-    char num[40];
-    for (int sig = 3; sig >= 1; sig--) {
-        cs_step_fmt_sig(num, sizeof num, x, sig);
-        if (cell_text(v, r, f, s, ink, num)) return;
-    }
-    /* a tiny non-zero value in a narrow cell: not a bare 0, which would be a lie */
-    if (fabsf(x) < 5e-4f) cell_text(v, r, f, s, ink, "\u22480");
-}
-
-static void centered(cs_view_step *v, cs_rect r, cs_font_id f, float s, cs_rgba c, const char *t)
-{
-    const float w = cs_text_width(v->text, f, t);
-    cs_text_draw(v->text, CS_GL_OVER, f, roundf(r.x + 0.5f * (r.w - w)), roundf(r.y + 0.5f * (r.h - glyph_h(f, s))), c, t);
+    return su->mouse_in && !su->show_help && cs_rect_contains(r, su->mouse_x, su->mouse_y);
 }
 
 /* A horizontal colour bar with its two ends written under it. */
-static void legend(cs_view_step *v, cs_rect r, cs_colormap_id id, cs_value_range range, float s, const char *what)
+static void legend(cs_view_step *v, cs_ui *ui, cs_rect bar, cs_rect text, cs_colormap_id id, cs_value_range range)
 {
-    cs_gl_heat(v->gl, v->ramp_h, 256, 1, r, 0, 0, 256, 1, (cs_value_range){0, 1}, id, 0);
-    char lo[40], hi[40];
-    cs_step_fmt(lo, sizeof lo, range.lo);
-    cs_step_fmt(hi, sizeof hi, range.hi);
-    const float ty = r.y + r.h + roundf(1 * s);
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, r.x, ty, DIM, lo);
-    cs_text_draw_right(v->text, CS_GL_OVER, CS_FONT_SMALL, r.x + r.w, ty, DIM, hi);
-    if (what) cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, r.x + r.w + roundf(6 * s), r.y - roundf(3 * s), DIM, what);
+    cs_gl_heat(v->gl, v->ramp_h, 256, 1, bar, 0, 0, 256, 1, (cs_value_range){0, 1}, id, 0);
+    cs_fit_policy p = cs_ui_policy(ui, CS_FONT_SMALL, CS_FIT_SHRINK, CS_ALIGN_LEFT, CS_VALIGN_TOP);
+    const float half = floorf(bar.w * 0.5f);
+    cs_ui_value(ui, CS_GL_OVER, (cs_rect){text.x, text.y, half - 2, text.h}, &p, ui->st->c.dim, range.lo, 3);
+    p.halign = CS_ALIGN_RIGHT;
+    cs_ui_value(ui, CS_GL_OVER, (cs_rect){text.x + half + 2, text.y, bar.w - half - 2, text.h}, &p, ui->st->c.dim, range.hi, 3);
 }
 
 static cs_value_range symmetric(const float *x, size_t n)
@@ -135,40 +89,69 @@ static cs_value_range symmetric(const float *x, size_t n)
     return m > 0 ? (cs_value_range){-m, m} : (cs_value_range){-1, 1}; /* all zero: white, and a plain legend */
 }
 
-/* ---- panels ------------------------------------------------------------------------------ */
-
-static void draw_top(cs_view_step *v, const cs_stepper *st, const cs_step_layout *L, const cs_step_ui *ui)
+/* The largest size (cell_px down to the minimum) at which each of the n values fits a cell with
+ * three significant digits; the minimum if there is none (the cells then write fewer digits). */
+static int grid_px(cs_ui *ui, const cs_step_layout *L, const float *vals, int n)
 {
-    const float s = L->scale;
-    cs_gl_rect(v->gl, CS_GL_UNDER, (cs_rect){0, L->top.y + L->top.h - 2, L->top.w, 2}, GUTTER);
-    char buf[512];
-    snprintf(buf, sizeof buf, "Step through one convolution:  %s  %d\u00D7%d%s  *  %s  %d\u00D7%d%s", ui->image_name,
-             st->W, st->H, st->C == 3 ? "\u00D73" : "", ui->kernel_name, st->K, st->K,
-             st->C > 1 ? (st->C == 3 ? "\u00D73" : "\u00D7C") : "");
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, L->title.x, L->title.y, TEXT, buf);
-    char bias[40];
-    cs_step_fmt(bias, sizeof bias, st->bias);
-    snprintf(buf, sizeof buf, "stride %d   pad %d   bias %s   ReLU %s   \u2192   output %d\u00D7%d", st->S, st->P, bias,
-             st->act == CS_STEPPER_ACT_RELU ? "on" : "off", st->OW, st->OH);
-    cs_text_draw_right(v->text, CS_GL_OVER, CS_FONT_NORMAL, L->title.x + L->title.w, L->title.y, HILITE, buf);
-    const int total = st->OH * st->OW;
-    snprintf(buf, sizeof buf,
-             "position x %d, y %d  (window: input columns %d\u2013%d, rows %d\u2013%d)     %d of %d outputs computed",
-             st->ox, st->oy, st->ix0, st->ix0 + st->K - 1, st->iy0, st->iy0 + st->K - 1, st->n_visited, total);
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, L->info.x, L->info.y, DIM, buf);
-    snprintf(buf, sizeof buf, "%s   speed: %s", ui->playing ? "\u25B6 playing" : "paused", ui->speed);
-    cs_text_draw_right(v->text, CS_GL_OVER, CS_FONT_NORMAL, L->info.x + L->info.w, L->info.y,
-                       ui->playing ? HILITE : TEXT, buf);
-    (void)s;
+    char num[40];
+    for (int px = L->cell_px; px > ui->st->min_px; px--) {
+        int all = cs_text_box_h(px) + 2 <= L->cell_h;
+        for (int i = 0; i < n && all; i++) {
+            cs_fmt_sig(num, sizeof num, vals[i], 3);
+            all = cs_text_width(ui->text, CS_FACE_SANS, px, num) + 4 <= L->cell_w;
+        }
+        if (all) return px;
+    }
+    return ui->st->min_px;
 }
 
-static void draw_input(cs_view_step *v, const cs_stepper *st, const cs_step_layout *L, const cs_step_ui *ui)
+/* ---- panels ------------------------------------------------------------------------------ */
+
+static void draw_top(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const cs_step_layout *L, const cs_step_ui *su)
 {
+    const cs_palette *p = &ui->st->c;
+    cs_gl_rect(v->gl, CS_GL_UNDER, (cs_rect){0, L->top.y + L->top.h - 2, L->top.w, 2}, p->gutter);
+    char buf[512], bias[40];
+    snprintf(buf, sizeof buf, "Step through one convolution:  %s  %d\u00D7%d%s  *  %s  %d\u00D7%d%s", su->image_name, st->W,
+             st->H, st->C == 3 ? "\u00D73" : "", su->kernel_name, st->K, st->K,
+             st->C > 1 ? (st->C == 3 ? "\u00D73" : "\u00D7C") : "");
+    cs_ui_label(ui, CS_GL_OVER, L->title, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, buf);
+    cs_fmt_sig(bias, sizeof bias, st->bias, 3);
+    snprintf(buf, sizeof buf, "stride %d   pad %d   bias %s   ReLU %s   \u2192   output %d\u00D7%d", st->S, st->P, bias,
+             st->act == CS_STEPPER_ACT_RELU ? "on" : "off", st->OW, st->OH);
+    const int same_line = L->geometry.y == L->title.y;
+    cs_ui_label(ui, CS_GL_OVER, L->geometry, CS_FONT_NORMAL, same_line ? CS_ALIGN_RIGHT : CS_ALIGN_LEFT, p->hilite, buf);
+    const int total = st->OH * st->OW;
+    snprintf(buf, sizeof buf,
+             "position x %d, y %d  (window: input columns %d\u2013%d, rows %d\u2013%d)     %d of %d outputs computed", st->ox,
+             st->oy, st->ix0, st->ix0 + st->K - 1, st->iy0, st->iy0 + st->K - 1, st->n_visited, total);
+    cs_ui_label(ui, CS_GL_OVER, L->info, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->dim, buf);
+    snprintf(buf, sizeof buf, "%s   speed: %s", su->playing ? "\u25B6 playing" : "paused", su->speed);
+    cs_ui_label(ui, CS_GL_OVER, L->speed, CS_FONT_NORMAL, L->speed.y == L->info.y ? CS_ALIGN_RIGHT : CS_ALIGN_LEFT,
+                su->playing ? p->hilite : p->text, buf);
+}
+
+static void draw_input(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const cs_step_layout *L, const cs_step_ui *su)
+{
+    const cs_palette *p = &ui->st->c;
     const float s = L->scale;
-    char buf[256], hi[40];
-    cs_step_fmt(hi, sizeof hi, ui->img_max);
-    snprintf(buf, sizeof buf, "Input (%s, values 0\u2013%s)", st->C == 3 ? "RGB" : "gray", hi);
-    panel(v, L->input_panel, buf, s);
+    char buf[256], hi[40], shown[40] = "";
+    cs_fmt_sig(hi, sizeof hi, su->img_max, 3);
+    const float dmax = su->display_max > 0 ? su->display_max : su->img_max;
+    if (dmax < su->img_max) {
+        /* a faint drawing stretched to full contrast: say so, with its numbers */
+        cs_fmt_sig(shown, sizeof shown, dmax, 3);
+        snprintf(buf, sizeof buf, "Input (%s, values 0\u2013%s; drawn 0\u2013%s as black\u2013white)", st->C == 3 ? "RGB" : "gray",
+                 hi, shown);
+    } else {
+        snprintf(buf, sizeof buf, "Input (%s, values 0\u2013%s)", st->C == 3 ? "RGB" : "gray", hi);
+    }
+    char shorter[96];
+    if (dmax < su->img_max) snprintf(shorter, sizeof shorter, "Input, drawn 0\u2013%s", shown);
+    else snprintf(shorter, sizeof shorter, "Input (0\u2013%s)", hi);
+    cs_theme_panel(ui, L->input_panel, (cs_rect){0, 0, 0, 0}, NULL);
+    const char *const titles[] = {buf, shorter};
+    cs_ui_label_alt(ui, CS_GL_OVER, L->input_title, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, titles, 2);
     const cs_rect a = L->input_area;
     if (st->P > 0) {
         /* the padding ring: its own colour, with the cell grid drawn on it */
@@ -182,36 +165,39 @@ static void draw_input(cs_view_step *v, const cs_stepper *st, const cs_step_layo
     }
     const cs_rect img = {a.x + (float)L->P * L->in_cell, a.y + (float)L->P * L->in_cell, (float)st->W * L->in_cell,
                          (float)st->H * L->in_cell};
-    cs_gl_heat(v->gl, v->in_tex, v->in_tw, v->in_th, img, 0, 0, st->W, st->H, (cs_value_range){0, ui->img_max},
-               CS_CMAP_GRAY, st->C == 3 ? st->H : 0);
+    cs_gl_heat(v->gl, v->in_tex, v->in_tw, v->in_th, img, 0, 0, st->W, st->H, (cs_value_range){0, dmax}, CS_CMAP_GRAY,
+               st->C == 3 ? st->H : 0);
     /* the window, and the pixel of the newest term while the sum grows */
     const cs_rect wr = cs_step_window_rect(L, st->oy, st->ox);
-    const float t = fmaxf(2, roundf(2 * s));
-    cs_gl_frame(v->gl, CS_GL_OVER, cs_rect_inset(wr, -t), t, HILITE);
+    const float t = fmaxf(2, fmaxf(roundf(2 * s), ui->st->rule));
+    cs_gl_frame(v->gl, CS_GL_OVER, cs_rect_inset(wr, -t), t, p->hilite);
     if (st->term > 0 && st->term < st->n_terms) {
         int c, ky, kx;
         cs_stepper_term_cell(st, st->term - 1, &c, &ky, &kx);
-        cs_rect cell = cs_step_input_cell(L, st->iy0 + ky, st->ix0 + kx);
-        cs_gl_frame(v->gl, CS_GL_OVER, cs_rect_inset(cell, -1), fmaxf(1, roundf(s)), BUTTON_ON);
+        const cs_rect cell = cs_step_input_cell(L, st->iy0 + ky, st->ix0 + kx);
+        cs_gl_frame(v->gl, CS_GL_OVER, cs_rect_inset(cell, -1), fmaxf(1, roundf(s)), p->button_on);
     }
-    if (ui->downscale > 1)
-        snprintf(buf, sizeof buf, "%d\u00D7%d, shrunk \u00F7%d from %d\u00D7%d for the view%s", st->W, st->H, ui->downscale,
-                 ui->src_w, ui->src_h, st->P ? "; violet: zero padding" : "");
+    if (su->downscale > 1)
+        snprintf(buf, sizeof buf, "%d\u00D7%d, shrunk \u00F7%d from %d\u00D7%d for the view%s", st->W, st->H, su->downscale,
+                 su->src_w, su->src_h, st->P ? "; violet: zero padding" : "");
     else
         snprintf(buf, sizeof buf, "%d\u00D7%d pixels;  %s", st->W, st->H,
                  st->P ? "violet: zero padding" : "click to move the window there");
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, L->input_caption.x, L->input_caption.y, DIM, buf);
+    snprintf(shorter, sizeof shorter, "%d\u00D7%d pixels", st->W, st->H);
+    const char *const captions[] = {buf, shorter};
+    cs_ui_label_alt(ui, CS_GL_OVER, L->input_caption, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, captions, 2);
     int iy, ix;
-    if (ui->mouse_in && !ui->show_help && cs_step_hit_input(L, ui->mouse_x, ui->mouse_y, &iy, &ix)) {
+    if (hot(su, L->input_area) && cs_step_hit_input(L, su->mouse_x, su->mouse_y, &iy, &ix)) {
+        v->hover_target = cs_step_input_cell(L, iy, ix);
         if (iy < 0 || ix < 0 || iy >= st->H || ix >= st->W) {
             snprintf(v->hover, sizeof v->hover, "padding at row %d, column %d: 0", iy, ix);
         } else {
             const size_t plane = (size_t)st->H * st->W, i = (size_t)iy * st->W + ix;
             char r[40], g[40], b[40];
-            cs_step_fmt(r, sizeof r, st->image[i]);
+            cs_fmt_sig(r, sizeof r, st->image[i], 3);
             if (st->C == 3) {
-                cs_step_fmt(g, sizeof g, st->image[plane + i]);
-                cs_step_fmt(b, sizeof b, st->image[2 * plane + i]);
+                cs_fmt_sig(g, sizeof g, st->image[plane + i], 3);
+                cs_fmt_sig(b, sizeof b, st->image[2 * plane + i], 3);
                 snprintf(v->hover, sizeof v->hover, "input row %d, column %d = R %s G %s B %s   (click: window here)", iy,
                          ix, r, g, b);
             } else {
@@ -221,12 +207,16 @@ static void draw_input(cs_view_step *v, const cs_stepper *st, const cs_step_layo
     }
 }
 
-static void draw_output(cs_view_step *v, const cs_stepper *st, const cs_step_layout *L, const cs_step_ui *ui)
+static void draw_output(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const cs_step_layout *L, const cs_step_ui *su)
 {
-    const float s = L->scale;
+    const cs_palette *p = &ui->st->c;
     char buf[256];
+    char shorter[64];
     snprintf(buf, sizeof buf, "Output map %d\u00D7%d, filled in as the window moves", st->OW, st->OH);
-    panel(v, L->output_panel, buf, s);
+    snprintf(shorter, sizeof shorter, "Output map %d\u00D7%d", st->OW, st->OH);
+    cs_theme_panel(ui, L->output_panel, (cs_rect){0, 0, 0, 0}, NULL);
+    const char *const titles[] = {buf, shorter};
+    cs_ui_label_alt(ui, CS_GL_OVER, L->output_title, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, titles, 2);
     if (!v->out_tex || v->out_tw != st->OW || v->out_th != st->OH) {
         cs_gl_texture_destroy(v->out_tex);
         v->out_tex = cs_gl_texture_create(st->OW, st->OH);
@@ -234,7 +224,7 @@ static void draw_output(cs_view_step *v, const cs_stepper *st, const cs_step_lay
     }
     cs_gl_texture_update(v->out_tex, st->OW, st->OH, st->output);
     const cs_rect a = L->output_area;
-    cs_gl_heat(v->gl, v->out_tex, v->out_tw, v->out_th, a, 0, 0, st->OW, st->OH, ui->out_range, ui->out_cmap, 0);
+    cs_gl_heat(v->gl, v->out_tex, v->out_tw, v->out_th, a, 0, 0, st->OW, st->OH, su->out_range, su->out_cmap, 0);
     /* what is not computed yet is covered: the rest of the current row, then the rows below */
     const int done_in_row = st->n_visited - st->oy * st->OW; /* cells of row oy computed */
     if (done_in_row < st->OW) {
@@ -246,29 +236,20 @@ static void draw_output(cs_view_step *v, const cs_stepper *st, const cs_step_lay
         cs_gl_rect(v->gl, CS_GL_OVER,
                    (cs_rect){a.x, a.y + (float)(st->oy + 1) * L->out_cell, a.w, (float)(st->OH - st->oy - 1) * L->out_cell},
                    NOT_YET);
-    const float t = fmaxf(2, roundf(2 * s));
-    cs_gl_frame(v->gl, CS_GL_OVER, cs_rect_inset(cs_step_output_cell(L, st->oy, st->ox), -t), t, HILITE);
-
-    /* the colour bar and what its ends are */
-    const cs_rect cb = L->output_cbar;
-    cs_gl_heat(v->gl, v->ramp_v, 1, 256, cb, 0, 0, 1, 256, (cs_value_range){0, 1}, ui->out_cmap, 0);
-    const float tx = cb.x + cb.w + roundf(3 * s), fh = cs_layout_font_px(CS_FONT_SMALL, s);
-    char num[40];
-    cs_step_fmt(num, sizeof num, ui->out_range.hi);
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, tx, cb.y - 2, DIM, num);
-    cs_step_fmt(num, sizeof num, ui->out_range.lo);
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, tx, cb.y + cb.h - fh, DIM, num);
-    if (ui->out_range.lo < 0 && ui->out_range.hi > 0)
-        cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, tx, cb.y + 0.5f * cb.h - 0.6f * fh, DIM, "0");
-    snprintf(buf, sizeof buf, "colours: the whole map's range (%s); dark: not computed yet",
-             cs_colormap_name(ui->out_cmap));
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, L->output_caption.x, L->output_caption.y, DIM, buf);
-
+    const float t = fmaxf(2, fmaxf(roundf(2 * L->scale), ui->st->rule));
+    cs_gl_frame(v->gl, CS_GL_OVER, cs_rect_inset(cs_step_output_cell(L, st->oy, st->ox), -t), t, p->hilite);
+    /* the colour bar and what its ends are, in numbers */
+    cs_theme_vbar(ui, v->ramp_v, L->output_cbar, L->output_cbar_labels, su->out_cmap, su->out_range);
+    snprintf(buf, sizeof buf, "colours: the whole map's range (%s); dark: not computed yet", cs_colormap_name(su->out_cmap));
+    const char *const captions[] = {buf, "dark: not computed yet"};
+    cs_ui_label_alt(ui, CS_GL_OVER, L->output_caption, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, captions, 2);
     int oy, ox;
-    if (ui->mouse_in && !ui->show_help && cs_step_hit_output(L, ui->mouse_x, ui->mouse_y, &oy, &ox)) {
+    if (hot(su, L->output_area) && cs_step_hit_output(L, su->mouse_x, su->mouse_y, &oy, &ox)) {
         const int i = oy * st->OW + ox;
+        v->hover_target = cs_step_output_cell(L, oy, ox);
         if (st->visited[i]) {
-            cs_step_fmt(num, sizeof num, st->output[i]);
+            char num[40];
+            cs_fmt_sig(num, sizeof num, st->output[i], 3);
             snprintf(v->hover, sizeof v->hover, "output x %d, y %d = %s   (click: step there)", ox, oy, num);
         } else {
             snprintf(v->hover, sizeof v->hover, "output x %d, y %d: not computed yet   (click: step there)", ox, oy);
@@ -277,66 +258,77 @@ static void draw_output(cs_view_step *v, const cs_stepper *st, const cs_step_lay
 }
 
 /* The grids' hover readout: the cell's window value, kernel weight and product. */
-static void grids_hover(cs_view_step *v, const cs_stepper *st, const cs_step_layout *L, const cs_step_ui *ui)
+static void grids_hover(cs_view_step *v, const cs_stepper *st, const cs_step_layout *L, const cs_step_ui *su)
 {
     const int C = L->C, K = st->K, KK = K * K;
-    if (ui->mouse_in && !ui->show_help)
-        for (int g = 0; g < CS_STEP_GRIDS; g++)
-            for (int c = 0; c < C; c++) {
-                const cs_rect gr = L->grid[g][c];
-                if (!cs_rect_contains(gr, ui->mouse_x, ui->mouse_y)) continue;
-                int ky = (int)((ui->mouse_y - gr.y) / L->cell_h), kx = (int)((ui->mouse_x - gr.x) / L->cell_w);
-                ky = ky < K ? ky : K - 1, kx = kx < K ? kx : K - 1;
-                const int i = c * KK + ky * K + kx;
-                char a[40], b[40], p[40];
-                cs_step_fmt(a, sizeof a, st->window[i]);
-                cs_step_fmt(b, sizeof b, st->kernel[i]);
-                cs_step_fmt(p, sizeof p, st->products[i]);
-                snprintf(v->hover, sizeof v->hover, "row %d, column %d%s:  window %s%s \u00D7 kernel %s = %s%s", ky, kx,
-                         C == 3 ? (c == 0 ? " (R)" : c == 1 ? " (G)" : " (B)") : "", a,
-                         st->pad_mask[ky * K + kx] ? " (padding)" : "", b, p,
-                         g == CS_STEP_GRID_KERNEL ? "   click, then wheel or type a number" : "");
-            }
+    for (int g = 0; g < CS_STEP_GRIDS; g++)
+        for (int c = 0; c < C; c++) {
+            const cs_rect gr = L->grid[g][c];
+            if (!hot(su, gr)) continue;
+            int ky = (int)((su->mouse_y - gr.y) / L->cell_h), kx = (int)((su->mouse_x - gr.x) / L->cell_w);
+            ky = ky < K ? ky : K - 1, kx = kx < K ? kx : K - 1;
+            v->hover_target = cs_step_grid_cell(L, g, c, ky, kx);
+            const int i = c * KK + ky * K + kx;
+            char a[40], b[40], p[40];
+            cs_fmt_sig(a, sizeof a, st->window[i], 3);
+            cs_fmt_sig(b, sizeof b, st->kernel[i], 3);
+            cs_fmt_sig(p, sizeof p, st->products[i], 3);
+            snprintf(v->hover, sizeof v->hover, "row %d, column %d%s:  window %s%s \u00D7 kernel %s = %s%s", ky, kx,
+                     C == 3 ? (c == 0 ? " (R)" : c == 1 ? " (G)" : " (B)") : "", a,
+                     st->pad_mask[ky * K + kx] ? " (padding)" : "", b, p,
+                     g == CS_STEP_GRID_KERNEL ? "   click, then wheel or type a number" : "");
+        }
 }
 
 /* A channel row's name (R, G, B or cN) and its partial sum so far. */
-static void channel_label(cs_view_step *v, const cs_stepper *st, const cs_step_layout *L, int c)
+static void channel_label(cs_ui *ui, const cs_stepper *st, const cs_step_layout *L, int c)
 {
+    const cs_palette *p = &ui->st->c;
     const int C = L->C, KK = st->K * st->K;
-    const float s = L->scale;
-    char buf[16], num[40];
+    char buf[16];
     static const char *const rgb[3] = {"R", "G", "B"};
     if (C == 3) snprintf(buf, sizeof buf, "%s", rgb[c]);
     else snprintf(buf, sizeof buf, "c%d", c);
-    centered(v, L->chan_label[c], CS_FONT_NORMAL, s, TEXT, buf);
+    const cs_fit_policy mid = cs_ui_policy(ui, CS_FONT_NORMAL, CS_FIT_SHRINK, CS_ALIGN_CENTER, CS_VALIGN_MIDDLE);
+    cs_ui_text(ui, CS_GL_OVER, L->chan_label[c], &mid, p->text, buf);
     float cs = 0;
     for (int t = c * KK; t < (c + 1) * KK && t < st->term; t++) cs += st->products[t];
-    cs_step_fmt(num, sizeof num, cs);
     const cs_rect sr = L->chan_sum[c];
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, sr.x, sr.y + 0.5f * sr.h - glyph_h(CS_FONT_NORMAL, s), DIM,
-                 "channel sum");
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, sr.x, sr.y + 0.5f * sr.h, TEXT, num);
+    const float line = cs_style_line(ui->st, CS_FONT_NORMAL);
+    cs_ui_label(ui, CS_GL_OVER, (cs_rect){sr.x, sr.y + 0.5f * sr.h - line, sr.w, line}, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim,
+                "channel sum");
+    const cs_fit_policy vp = cs_ui_policy(ui, CS_FONT_NORMAL, CS_FIT_SHRINK, CS_ALIGN_LEFT, CS_VALIGN_TOP);
+    cs_ui_value(ui, CS_GL_OVER, (cs_rect){sr.x, sr.y + 0.5f * sr.h, sr.w, line}, &vp, p->text, cs, 3);
 }
 
-static void draw_grids(cs_view_step *v, const cs_stepper *st, const cs_step_layout *L, const cs_step_ui *ui)
+static void draw_grids(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const cs_step_layout *L, const cs_step_ui *su)
 {
+    const cs_palette *p = &ui->st->c;
     const float s = L->scale;
-    panel(v, L->grids_panel, NULL, s);
+    cs_theme_panel(ui, L->grids_panel, (cs_rect){0, 0, 0, 0}, NULL);
     const int C = L->C, K = st->K, KK = K * K;
     const size_t n = (size_t)st->C * KK;
-    const cs_value_range wr = {0, ui->img_max};
+    const float dmax = su->display_max > 0 ? su->display_max : su->img_max;
+    const cs_value_range wr = {0, dmax};
     const cs_value_range kr = symmetric(st->kernel, n), pr = symmetric(st->products, n);
     char buf[256];
     snprintf(buf, sizeof buf, "Input window %d\u00D7%d", K, K);
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, L->grid_title[0].x, L->grid_title[0].y, TEXT, buf);
-    snprintf(buf, sizeof buf, "Kernel: %s", ui->kernel_name);
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, L->grid_title[1].x, L->grid_title[1].y, TEXT, buf);
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, L->grid_title[2].x, L->grid_title[2].y, TEXT,
-                 "Products (window \u00D7 kernel)");
-    centered(v, L->op[0], CS_FONT_BIG, s, TEXT, "\u00D7");
-    centered(v, L->op[1], CS_FONT_BIG, s, TEXT, "=");
+    cs_ui_label(ui, CS_GL_OVER, L->grid_title[0], CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, buf);
+    snprintf(buf, sizeof buf, "Kernel: %s", su->kernel_name);
+    cs_ui_label(ui, CS_GL_OVER, L->grid_title[1], CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, buf);
+    cs_ui_label(ui, CS_GL_OVER, L->grid_title[2], CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, "Products (window \u00D7 kernel)");
+    const cs_fit_policy op = cs_ui_policy(ui, CS_FONT_BIG, CS_FIT_SHRINK, CS_ALIGN_CENTER, CS_VALIGN_MIDDLE);
+    cs_ui_text(ui, CS_GL_OVER, L->op[0], &op, p->text, "\u00D7");
+    cs_ui_text(ui, CS_GL_OVER, L->op[1], &op, p->text, "=");
     const int growing = st->term < st->n_terms, newest = growing ? st->term - 1 : -1;
-    const cs_font_id f = L->cell_font;
+    /* one size per grid: the largest at which all its numbers fit with three digits */
+    int shown_terms = st->term < (int)n ? st->term : (int)n;
+    const int wpx = grid_px(ui, L, st->window, (int)n), kpx = grid_px(ui, L, st->kernel, (int)n);
+    const int ppx = grid_px(ui, L, st->products, shown_terms > 0 ? shown_terms : 1);
+    const cs_fit_policy wp = {CS_FACE_SANS, wpx, wpx, 0, CS_ALIGN_CENTER, CS_VALIGN_MIDDLE, 0};
+    const cs_fit_policy kp = {CS_FACE_SANS, kpx, kpx, 0, CS_ALIGN_CENTER, CS_VALIGN_MIDDLE, 0};
+    const cs_fit_policy pp = {CS_FACE_SANS, ppx, ppx, 0, CS_ALIGN_CENTER, CS_VALIGN_MIDDLE, 0};
+    const float hl = fmaxf(2, fmaxf(roundf(2 * s), ui->st->rule));
     for (int c = 0; c < C; c++) {
         for (int ky = 0; ky < K; ky++)
             for (int kx = 0; kx < K; kx++) {
@@ -346,30 +338,35 @@ static void draw_grids(cs_view_step *v, const cs_stepper *st, const cs_step_layo
                 cs_rect r = cs_step_grid_cell(L, CS_STEP_GRID_WINDOW, c, ky, kx);
                 cs_rgba bg = pad ? PADC : cmap_rgba(CS_CMAP_GRAY, wr, st->window[i]);
                 cs_gl_rect(v->gl, CS_GL_UNDER, r, bg);
-                if (L->numbers) cell_value(v, r, f, s, pad ? DIM : ink_for(bg), st->window[i]);
+                cs_ui_cell_value(ui, CS_GL_OVER, r, &wp, bg, st->window[i], 3);
                 /* kernel */
                 r = cs_step_grid_cell(L, CS_STEP_GRID_KERNEL, c, ky, kx);
-                bg = cmap_rgba(CS_CMAP_RDBU, kr, st->kernel[i]);
+                bg = cmap_rgba(su->diverging, kr, st->kernel[i]);
                 cs_gl_rect(v->gl, CS_GL_UNDER, r, bg);
-                const int selected = ui->sel_c == c && ui->sel_ky == ky && ui->sel_kx == kx;
-                if (selected && ui->edit) {
-                    snprintf(buf, sizeof buf, "%s_", ui->edit);
-                    if (!cell_text(v, r, f, s, ink_for(bg), buf)) cell_text(v, r, CS_FONT_SMALL, s, ink_for(bg), buf);
-                } else if (L->numbers) {
-                    cell_value(v, r, f, s, ink_for(bg), st->kernel[i]);
+                const int selected = su->sel_c == c && su->sel_ky == ky && su->sel_kx == kx;
+                if (selected && su->edit) {
+                    snprintf(buf, sizeof buf, "%s_", su->edit);
+                    cs_rgba ink;
+                    cs_style_ink(ui->st, bg, &ink);
+                    const cs_fit_policy ep = cs_ui_policy(ui, CS_FONT_SMALL, CS_FIT_SHRINK | CS_FIT_ELLIPSIS, CS_ALIGN_CENTER,
+                                                          CS_VALIGN_MIDDLE);
+                    cs_gl_rect(v->gl, CS_GL_OVER, cs_rect_inset(r, 1), ui->st->c.plate);
+                    cs_ui_text(ui, CS_GL_OVER, cs_rect_inset(r, 2), &ep, ui->st->c.text, buf);
+                } else {
+                    cs_ui_cell_value(ui, CS_GL_OVER, r, &kp, bg, st->kernel[i], 3);
                 }
                 /* products: only the terms shown so far */
                 r = cs_step_grid_cell(L, CS_STEP_GRID_PRODUCTS, c, ky, kx);
                 if (i < st->term) {
-                    bg = cmap_rgba(CS_CMAP_RDBU, pr, st->products[i]);
+                    bg = cmap_rgba(su->diverging, pr, st->products[i]);
                     cs_gl_rect(v->gl, CS_GL_UNDER, r, bg);
-                    if (L->numbers) cell_value(v, r, f, s, ink_for(bg), st->products[i]);
+                    cs_ui_cell_value(ui, CS_GL_OVER, r, &pp, bg, st->products[i], 3);
                 } else {
                     cs_gl_rect(v->gl, CS_GL_UNDER, r, EMPTY);
                 }
                 if (i == newest)
                     for (int g = 0; g < CS_STEP_GRIDS; g++)
-                        cs_gl_frame(v->gl, CS_GL_OVER, cs_step_grid_cell(L, g, c, ky, kx), fmaxf(2, roundf(2 * s)), HILITE);
+                        cs_gl_frame(v->gl, CS_GL_OVER, cs_step_grid_cell(L, g, c, ky, kx), hl, p->hilite);
             }
         /* thin cell lines so equal neighbours stay countable */
         for (int g = 0; g < CS_STEP_GRIDS; g++) {
@@ -381,95 +378,99 @@ static void draw_grids(cs_view_step *v, const cs_stepper *st, const cs_step_layo
                            (cs_rgba){0, 0, 0, 0.25f});
             }
         }
-        if (C > 1) channel_label(v, st, L, c);
+        if (C > 1) channel_label(ui, st, L, c);
     }
-    if (ui->sel_c >= 0 && ui->sel_c < C) {
-        const cs_rect r = cs_step_grid_cell(L, CS_STEP_GRID_KERNEL, ui->sel_c, ui->sel_ky, ui->sel_kx);
-        cs_gl_frame(v->gl, CS_GL_OVER, cs_rect_inset(r, -2), fmaxf(3, roundf(3 * s)), BUTTON_ON);
+    if (su->sel_c >= 0 && su->sel_c < C) {
+        const cs_rect r = cs_step_grid_cell(L, CS_STEP_GRID_KERNEL, su->sel_c, su->sel_ky, su->sel_kx);
+        cs_gl_frame(v->gl, CS_GL_OVER, cs_rect_inset(r, -2), fmaxf(3, roundf(3 * s)), p->button_on);
     }
-    legend(v, L->grid_legend[0], CS_CMAP_GRAY, wr, s, NULL);
-    legend(v, L->grid_legend[1], CS_CMAP_RDBU, kr, s, NULL);
-    legend(v, L->grid_legend[2], CS_CMAP_RDBU, pr, s, NULL);
-
-    grids_hover(v, st, L, ui);
+    legend(v, ui, L->grid_legend[0], L->grid_legend_text[0], CS_CMAP_GRAY, wr);
+    legend(v, ui, L->grid_legend[1], L->grid_legend_text[1], su->diverging, kr);
+    legend(v, ui, L->grid_legend[2], L->grid_legend_text[2], su->diverging, pr);
+    grids_hover(v, st, L, su);
 }
 
-/* Width of the widest of the '\n'-separated lines of text in font f. */
-static float widest_line(cs_view_step *v, cs_font_id f, const char *text)
+/* The sum at the largest size (the big font down to the minimum) at which all of it fits the
+ * panel, one text box per line. */
+static void draw_equation(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const cs_step_layout *L)
 {
-    char line[1024];
-    float w = 0;
-    for (const char *p = text; *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        if (n >= sizeof line) n = sizeof line - 1;
-        memcpy(line, p, n);
-        line[n] = '\0';
-        w = fmaxf(w, cs_text_width(v->text, f, line));
-        p = nl ? nl + 1 : p + strlen(p);
-    }
-    return w;
-}
-
-static void draw_equation(cs_view_step *v, const cs_stepper *st, const cs_step_layout *L)
-{
-    const float s = L->scale;
-    panel(v, L->eq_panel, "The sum written out (zero terms counted, not written)", s);
-    /* the largest font the whole sum fits in */
-    static const cs_font_id fonts[] = {CS_FONT_BIG, CS_FONT_NORMAL, CS_FONT_MONO};
-    char text[4096];
-    int n = 0;
-    float lh = 0;
-    cs_font_id font = CS_FONT_MONO;
-    for (size_t i = 0; i < sizeof fonts / sizeof fonts[0]; i++) {
-        font = fonts[i];
-        lh = cs_layout_line_h(font, s);
-        const float cw = cs_text_width(v->text, font, "(50\u00D730) + ") / 10.0f;
-        int cols = cw > 0 ? (int)(L->eq_text.w / cw) : 80, unwritten = 0;
-        const int max_lines = (int)(L->eq_text.h / lh);
+    const cs_palette *p = &ui->st->c;
+    cs_theme_panel(ui, L->eq_panel, L->eq_title, "The sum written out (zero terms counted, not written)");
+    static char text[4096];
+    int n = 0, px = ui->st->min_px;
+    const cs_rect e = L->eq_text;
+    for (px = ui->st->px[CS_FONT_BIG]; px >= ui->st->min_px; px--) {
+        const float cw = cs_text_width(v->text, CS_FACE_SANS, px, "(50\u00D730) + ") / 10.0f;
+        int cols = cw > 0 ? (int)(e.w / cw) : 80, unwritten = 0, fits = 0;
+        const int max_lines = (int)floorf((e.h - cs_text_box_h(px)) / cs_text_pitch(px)) + 1;
+        if (max_lines < 1) continue;
         /* columns from a typical term's width; narrower until no line runs over */
-        for (int tries = 0; tries < 8; tries++, cols -= 3) {
-            n = cs_step_equation(st, cols, max_lines > 0 ? max_lines : 1, text, sizeof text, &unwritten);
-            if (widest_line(v, font, text) <= L->eq_text.w) break;
+        for (int tries = 0; tries < 12 && !fits; tries++, cols -= 3) {
+            n = cs_step_equation(st, cols, max_lines, text, sizeof text, &unwritten);
+            fits = 1;
+            for (const char *q = text; *q && fits;) {
+                const char *nl = strchr(q, '\n');
+                char line[1024];
+                const size_t len = nl ? (size_t)(nl - q) : strlen(q);
+                snprintf(line, sizeof line, "%.*s", (int)(len < 1023 ? len : 1023), q);
+                fits = cs_text_width(v->text, CS_FACE_SANS, px, line) <= e.w;
+                q = nl ? nl + 1 : q + len;
+            }
         }
-        if (unwritten == 0) break;
+        if (fits && unwritten == 0) break;
+        if (px == ui->st->min_px) break;
     }
-    char *p = text;
-    for (int i = 0; i < n && p; i++) {
-        char *nl = strchr(p, '\n');
+    if (px < ui->st->min_px) px = ui->st->min_px;
+    const cs_fit_policy lp = {CS_FACE_SANS, px, ui->st->min_px, CS_FIT_SHRINK | CS_FIT_ELLIPSIS, CS_ALIGN_LEFT,
+                              CS_VALIGN_TOP, 0};
+    char *q = text;
+    for (int i = 0; i < n && q; i++) {
+        char *nl = strchr(q, '\n');
         if (nl) *nl = '\0';
-        cs_text_draw(v->text, CS_GL_OVER, font, L->eq_text.x, L->eq_text.y + (float)i * lh, TEXT, p);
-        p = nl ? nl + 1 : NULL;
+        cs_ui_text(ui, CS_GL_OVER, (cs_rect){e.x, e.y + (float)i * cs_text_pitch(px), e.w, cs_text_box_h(px)}, &lp, p->text, q);
+        q = nl ? nl + 1 : NULL;
     }
     char res[256];
     cs_step_result(st, res, sizeof res);
     const cs_rect r = L->eq_result;
     const char *label = st->term < st->n_terms ? "running sum:" :
                         st->act == CS_STEPPER_ACT_RELU ? "relu(sum + bias) = output:" : "sum + bias = output:";
-    const float lx = cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, r.x,
-                                  r.y + glyph_h(CS_FONT_BIG, s) - glyph_h(CS_FONT_NORMAL, s), DIM, label);
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_BIG, lx + roundf(10 * s), r.y, HILITE, res);
+    const int big = ui->st->px[CS_FONT_BIG];
+    const float rw = cs_text_width(v->text, CS_FACE_SANS, big, res);
+    const float lw = cs_text_width(v->text, CS_FACE_SANS, ui->st->px[CS_FONT_NORMAL], label) + cs_style_u(ui->st, 10);
+    float x = r.x;
+    if (lw + rw <= r.w) {
+        /* the label on the result's baseline */
+        const float dy = cs_text_box_h(big) - cs_text_box_h(ui->st->px[CS_FONT_NORMAL]);
+        cs_ui_label(ui, CS_GL_OVER, (cs_rect){r.x, r.y + dy, lw, r.h - dy}, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->dim, label);
+        x += lw;
+    }
+    const cs_fit_policy rp = cs_ui_policy(ui, CS_FONT_BIG, CS_FIT_SHRINK, CS_ALIGN_LEFT, CS_VALIGN_TOP);
+    cs_ui_text(ui, CS_GL_OVER, (cs_rect){x, r.y, r.x + r.w - x, r.h}, &rp, p->hilite, res);
 }
 
-void cs_view_step_draw(cs_view_step *v, const cs_stepper *st, const cs_step_layout *L, const cs_step_ui *ui)
+void cs_view_step_draw(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const cs_step_layout *L, const cs_step_ui *su)
 {
+    const cs_palette *p = &ui->st->c;
     v->hover[0] = '\0';
-    draw_top(v, st, L, ui);
-    draw_input(v, st, L, ui);
-    draw_output(v, st, L, ui);
-    draw_grids(v, st, L, ui);
-    draw_equation(v, st, L);
+    v->hover_target = (cs_rect){0, 0, 0, 0};
+    draw_top(v, ui, st, L, su);
+    if (L->input_panel.w > 0) draw_input(v, ui, st, L, su);
+    if (L->output_panel.w > 0) draw_output(v, ui, st, L, su);
+    draw_grids(v, ui, st, L, su);
+    draw_equation(v, ui, st, L);
     const float s = L->scale;
-    cs_gl_rect(v->gl, CS_GL_UNDER, (cs_rect){0, L->status.y, L->status.w, 2}, GUTTER);
-    const float ty = L->status.y + roundf(3 * s);
-    if (v->hover[0]) cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, L->status.x + 8 * s, ty, TEXT, v->hover);
-    else if (ui->message && *ui->message)
-        cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, L->status.x + 8 * s, ty, HILITE, ui->message);
+    cs_gl_rect(v->gl, CS_GL_UNDER, (cs_rect){0, L->status.y, L->status.w, 2}, p->gutter);
+    const cs_rect box = {L->status.x + 8 * s, L->status.y + roundf(3 * s), L->status.w - 16 * s,
+                         cs_style_line(ui->st, CS_FONT_NORMAL)};
+    if (v->hover[0]) cs_ui_label(ui, CS_GL_OVER, box, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, v->hover);
+    else if (su->message && *su->message) cs_ui_label(ui, CS_GL_OVER, box, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->hilite, su->message);
     else
-        cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, L->status.x + 8 * s, ty, DIM,
-                     "\u2190\u2191\u2192\u2193 move   space play/pause   +/\u2212 speed   click input or output: jump   "
-                     "click a kernel cell: wheel or type   s/p stride/pad   Tab: training   h: help");
-    if (ui->show_help)
-        cs_theme_draw_help(v->gl, v->text, L->help, L->win_w, L->win_h, L->scale, "Step view: keys and mouse", ui->help,
-                           ui->help_lines);
+        cs_ui_label(ui, CS_GL_OVER, box, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->dim,
+                    L->hidden & CS_STEP_HIDE_IMAGES
+                        ? "Input and output left out to fit this size.  \u2190\u2191\u2192\u2193 move   space play   h: help"
+                        : "\u2190\u2191\u2192\u2193 move   space play/pause   +/\u2212 speed   click input or output: jump   "
+                          "click a kernel cell: wheel or type   s/p stride/pad   Tab: training   h: help");
+    if (su->show_help) cs_theme_draw_help(ui, L->help, "Step view: keys and mouse", su->help, su->help_lines);
+    else if (L->st.present && su->mouse_in) cs_theme_pointer(ui, v->hover_target, su->mouse_x, su->mouse_y);
 }

@@ -15,6 +15,7 @@
 #include "cs_snapshot.h"
 #include "cs_text.h"
 #include "cs_timeline.h"
+#include "cs_ui.h"
 
 typedef struct {
     const cs_history_meta *meta; /* (n) the records, oldest first; borrowed */
@@ -37,6 +38,7 @@ typedef struct {
     const float *strip_frames;   /* (strip_n, strip_planes, strip_k, strip_k); borrowed */
     int strip_k, strip_planes;   /* planes: 1, or 3 drawn as R, G, B */
     cs_value_range strip_range;  /* one range for every frame */
+    cs_colormap_id diverging;    /* the strip's colormap (single-plane kernels) */
     const long *strip_records;   /* (strip_n) record index of each frame */
 } cs_timeline_ui;
 
@@ -47,8 +49,8 @@ cs_status cs_view_timeline_create(cs_view_timeline **out, cs_gl *gl, cs_text *te
 void cs_view_timeline_destroy(cs_view_timeline *v);
 /* Batches the timeline row, the curve markers, the scrubbed-kernels frame and the strip for a
  * frame of the train view drawn from s with layout L (cs_gl_begin/end are the caller's). */
-void cs_view_timeline_draw(cs_view_timeline *v, const cs_snapshot *s, const cs_layout *L, const cs_timeline_layout *T,
-                           const cs_timeline_ui *ui);
+void cs_view_timeline_draw(cs_view_timeline *v, cs_ui *ui, const cs_snapshot *s, const cs_layout *L,
+                           const cs_timeline_layout *T, const cs_timeline_ui *tu);
 /* What the pointer is over after the last draw ("" if nothing of the timeline). Borrowed. */
 const char *cs_view_timeline_hover(const cs_view_timeline *v);
 

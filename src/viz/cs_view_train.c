@@ -1,5 +1,6 @@
 /* cs_view_train.c - the train view (see cs_view_train.h): panels laid out by cs_layout, maps and
- * kernels colour-mapped on the GPU from float textures, flat UI and text batched by cs_gl. */
+ * kernels colour-mapped on the GPU from float textures, flat UI batched by cs_gl, every string
+ * fitted into its box by the text box call (cs_ui.h). Colours come from the frame's style. */
 #include "cs_view_train.h"
 #include "cs_theme.h"
 
@@ -7,21 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Palette: dark, so the colormaps carry the colour. */
-static const cs_rgba PANEL = {0.152f, 0.160f, 0.184f, 1};
-static const cs_rgba GUTTER = CS_THEME_GUTTER;
-static const cs_rgba BAR = {0.125f, 0.133f, 0.153f, 1};
-static const cs_rgba TEXT = CS_THEME_TEXT;
-static const cs_rgba DIM = CS_THEME_DIM;
-static const cs_rgba BUTTON = CS_THEME_BUTTON;
-static const cs_rgba BUTTON_ON = CS_THEME_BUTTON_ON;
-static const cs_rgba TRAIN_C = {1.00f, 0.62f, 0.20f, 1};
-static const cs_rgba TEST_C = {0.35f, 0.75f, 1.00f, 1};
-static const cs_rgba GOOD = CS_THEME_GOOD;
-static const cs_rgba BADC = {1.00f, 0.35f, 0.32f, 1};
-static const cs_rgba HILITE = CS_THEME_HILITE;
-static const cs_rgba GRIDC = {1, 1, 1, 0.10f};
 
 struct cs_view_train {
     cs_gl *gl;       /* borrowed */
@@ -35,9 +21,10 @@ struct cs_view_train {
     cs_value_range *w_map[CS_SNAP_MAX_LAYERS];   /* (OC) each, owned */
     uint64_t uploaded_seq;
     int have_data;
-    float scale;     /* the layout's UI scale during a draw */
     char hover[512];
+    cs_rect hover_target;    /* what the pointer is over (the presenter's highlight) */
 };
+
 
 const char *cs_norm_name(cs_norm_mode m)
 {
@@ -138,335 +125,136 @@ void cs_view_train_upload(cs_view_train *v, const cs_snapshot *s)
     v->uploaded_seq = s->data_seq;
 }
 
-cs_rgba cs_view_train_background(void) { return PANEL; }
+cs_rgba cs_view_train_background(const cs_style *st) { return st->c.panel; }
 
 const char *cs_view_train_hover(const cs_view_train *v) { return v->hover; }
 
-/* ---- small drawing helpers -------------------------------------------------------------- */
-
-/* Compact number for narrow places: 3 significant digits, k/M/G for large values (a diverging
- * net's activations reach 1e8), a real minus sign. */
-static void fmt_num(char *buf, size_t size, float x)
+static cs_value_range act_range(const cs_view_train *v, const cs_view_ui *vu, int l, int m)
 {
-    char tmp[24];
-    const double a = fabs((double)x);
-    if (a < 5e-4) x = 0.0f;
-    if (!isfinite(x)) snprintf(tmp, sizeof tmp, "%s", isnan(x) ? "NaN" : x > 0 ? "inf" : "-inf");
-    else if (a >= 1e9) snprintf(tmp, sizeof tmp, "%.3gG", (double)x / 1e9);
-    else if (a >= 1e6) snprintf(tmp, sizeof tmp, "%.3gM", (double)x / 1e6);
-    else if (a >= 1e4) snprintf(tmp, sizeof tmp, "%.3gk", (double)x / 1e3);
-    else snprintf(tmp, sizeof tmp, "%.3g", (double)x);
-    if (tmp[0] == '-') snprintf(buf, size, "\u2212%.16s", tmp + 1);
-    else snprintf(buf, size, "%.16s", tmp);
-}
-
-static void panel(cs_view_train *v, cs_rect r, const char *title, float s)
-{
-    /* the frame is cleared to the panel colour; only the gutters around panels are painted,
-     * which keeps the filled area (the cost on software rasterisers) small */
-    const float g = roundf(6 * s);
-    cs_gl_frame(v->gl, CS_GL_UNDER, cs_rect_inset(r, -g), g, GUTTER);
-    if (title) cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, r.x + roundf(6 * s), r.y + roundf(3 * s), TEXT, title);
-}
-
-static void button(cs_view_train *v, const cs_view_ui *ui, cs_rect r, const char *label, int on)
-{
-    int hot = ui->mouse_in && cs_rect_contains(r, ui->mouse_x, ui->mouse_y);
-    cs_rgba c = on ? BUTTON_ON : BUTTON;
-    if (hot) c.r += 0.08f, c.g += 0.08f, c.b += 0.08f;
-    cs_gl_rect(v->gl, CS_GL_UNDER, r, c);
-    float w = cs_text_width(v->text, CS_FONT_NORMAL, label);
-    float fh = cs_layout_font_px(CS_FONT_NORMAL, v->scale) * 1.17f;
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, r.x + 0.5f * (r.w - w), r.y + 0.5f * (r.h - fh), TEXT, label);
-}
-
-static cs_value_range act_range(const cs_view_train *v, const cs_view_ui *ui, int l, int m)
-{
-    if (ui->maps_norm == CS_NORM_FIXED) return (cs_value_range){0.0f, CS_FIXED_ACT_HI};
-    if (ui->maps_norm == CS_NORM_PER_MAP && v->act_map[l]) return v->act_map[l][m];
+    if (vu->maps_norm == CS_NORM_FIXED) return (cs_value_range){0.0f, CS_FIXED_ACT_HI};
+    if (vu->maps_norm == CS_NORM_PER_MAP && v->act_map[l]) return v->act_map[l][m];
     return v->act_layer[l];
 }
 
-static cs_value_range w_range(const cs_view_train *v, const cs_view_ui *ui, int l, int o)
+static cs_value_range w_range(const cs_view_train *v, const cs_view_ui *vu, int l, int o)
 {
-    if (ui->kernels_norm == CS_NORM_FIXED) return (cs_value_range){-CS_FIXED_W, CS_FIXED_W};
-    if (ui->kernels_norm == CS_NORM_PER_MAP && v->w_map[l]) return v->w_map[l][o];
+    if (vu->kernels_norm == CS_NORM_FIXED) return (cs_value_range){-CS_FIXED_W, CS_FIXED_W};
+    if (vu->kernels_norm == CS_NORM_PER_MAP && v->w_map[l]) return v->w_map[l][o];
     return v->w_layer[l];
 }
 
-/* ---- panels ------------------------------------------------------------------------------ */
-
-static void draw_top(cs_view_train *v, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *ui)
+static int hot(const cs_view_ui *vu, cs_rect r)
 {
-    const float sc = L->scale;
-    /* bars and plots sit on the cleared panel colour with thin rules: filled area is what a
-     * software rasteriser pays for */
-    cs_gl_rect(v->gl, CS_GL_UNDER, (cs_rect){0, L->top.y + L->top.h - 2, L->top.w, 2}, GUTTER);
-    button(v, ui, L->buttons[CS_BTN_PAUSE], ui->paused ? "\u25B6 Run" : "Pause", ui->paused);
-    button(v, ui, L->buttons[CS_BTN_STEP], "Step", 0);
-    button(v, ui, L->buttons[CS_BTN_SLOWER], "\u2212", 0);
-    button(v, ui, L->buttons[CS_BTN_FASTER], "+", 0);
-    float fh = cs_layout_font_px(CS_FONT_NORMAL, sc) * 1.17f;
-    cs_rect sl = L->speed_label;
-    float tw = cs_text_width(v->text, CS_FONT_NORMAL, ui->speed);
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, sl.x + 0.5f * (sl.w - tw), sl.y + 0.5f * (sl.h - fh), TEXT,
-                 ui->speed);
-    char buf[256], num[32];
-    fmt_num(num, sizeof num, ui->lr);
-    snprintf(buf, sizeof buf, "rate %s", num);
-    cs_text_draw_right(v->text, CS_GL_OVER, CS_FONT_NORMAL, L->lr_label.x + L->lr_label.w - roundf(4 * sc),
-                       L->lr_label.y + 0.5f * (L->lr_label.h - fh), TEXT, buf);
-    /* learning-rate slider, log scale */
-    cs_rect tr = L->lr_slider;
-    float t = logf(ui->lr / ui->lr_min) / logf(ui->lr_max / ui->lr_min);
-    t = t < 0 ? 0 : t > 1 ? 1 : t;
-    cs_gl_rect(v->gl, CS_GL_UNDER, (cs_rect){tr.x, tr.y + tr.h * 0.5f - roundf(2 * sc), tr.w, roundf(4 * sc)}, BUTTON);
-    cs_gl_rect(v->gl, CS_GL_UNDER, (cs_rect){tr.x, tr.y + tr.h * 0.5f - roundf(2 * sc), tr.w * t, roundf(4 * sc)},
-               BUTTON_ON);
-    cs_gl_rect(v->gl, CS_GL_OVER, (cs_rect){tr.x + tr.w * t - roundf(5 * sc), tr.y + roundf(3 * sc), roundf(10 * sc),
-                                            tr.h - roundf(6 * sc)}, TEXT);
-    button(v, ui, L->buttons[CS_BTN_RESTART], "Restart", 0);
-    snprintf(buf, sizeof buf, "Maps: %s", cs_norm_name(ui->maps_norm));
-    button(v, ui, L->buttons[CS_BTN_MAPS_NORM], buf, 0);
-    snprintf(buf, sizeof buf, "Kernels: %s", cs_norm_name(ui->kernels_norm));
-    button(v, ui, L->buttons[CS_BTN_KERNELS_NORM], buf, 0);
-    button(v, ui, L->buttons[CS_BTN_HELP], "Help", ui->show_help);
+    return vu->mouse_in && !vu->show_help && r.w > 0 && cs_rect_contains(r, vu->mouse_x, vu->mouse_y);
+}
 
-    /* title and counters */
-    const cs_rect c = L->counters;
-    float x = cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, c.x, c.y, TEXT, ui->title);
-    char step[32], seen[32], ips[32];
+/* A number in the hover readout: 3 significant digits, k/M/G for large values. */
+static void fmt_num(char *buf, size_t size, float x) { cs_fmt_sig(buf, size, fabsf(x) < 5e-4f ? 0.0f : x, 3); }
+
+static float U(const cs_layout *L, float v) { return roundf(v * L->scale); }
+
+/* ---- the control bar ----------------------------------------------------------------------- */
+
+/* The title and counters flow over the counter lines; what does not fit is left out (the least
+ * telling items are last). */
+static void draw_counters(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *vu)
+{
+    const cs_palette *p = &ui->st->c;
+    char items[10][96], step[32], seen[32], ips[32], num[32];
+    cs_rgba colour[10];
+    int n = 0;
     cs_theme_format_count(step, sizeof step, s->step);
     cs_theme_format_count(seen, sizeof seen, s->images_seen);
     cs_theme_format_count(ips, sizeof ips, (long)(s->images_per_sec + 0.5));
     fmt_num(num, sizeof num, s->lr);
-    snprintf(buf, sizeof buf, "epoch %d   step %s   images %s   %s images/s   %s lr %s   loss: %s   %.0f fps",
-             s->epoch, step, seen, ips, s->optimizer, num, s->loss, ui->fps);
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, x + roundf(24 * L->scale), c.y, DIM, buf);
-    if (s->paused && !s->diverged)
-        cs_text_draw_right(v->text, CS_GL_OVER, CS_FONT_NORMAL, c.x + c.w, c.y, HILITE, "paused");
-}
-
-/* Receptive field and cell outline of a hovered activation cell. */
-static void hover_act(cs_view_train *v, const cs_snapshot *s, const cs_layout *L, int l, int m, int cy, int cx)
-{
-    const cs_snap_layer *ly = &s->layers[l];
-    int n, mh, mw;
-    cs_viz_layer_maps(ly, &n, &mh, &mw);
-    float val = s->acts[s->act_off[l] + ((size_t)m * mh + cy) * mw + cx];
-    /* a vector layer's cell is unit cy of one map; a map's cell is (cy, cx) of channel m */
-    int ry = n == 1 && mw == 1 && ly->out_h == 1 ? 0 : cy, rx = n == 1 && mw == 1 && ly->out_h == 1 ? 0 : cx;
-    int y0, x0, y1, x1;
-    cs_receptive_field(s->layers, l, ry, rx, &y0, &x0, &y1, &x1);
-    const cs_rect img = L->probe_img;
-    const float ch = img.h / (float)s->in_h, cw = img.w / (float)s->in_w;
-    cs_rect rf = {img.x + (float)x0 * cw, img.y + (float)y0 * ch, (float)(x1 - x0 + 1) * cw, (float)(y1 - y0 + 1) * ch};
-    cs_gl_frame(v->gl, CS_GL_TOP, cs_rect_inset(rf, -2), fmaxf(2, roundf(2 * L->scale)), HILITE);
-    cs_rect tile = cs_grid_tile(&L->col_grid[l], m);
-    cs_rect cell = {tile.x + tile.w * (float)cx / (float)mw, tile.y + tile.h * (float)cy / (float)mh, tile.w / (float)mw,
-                    tile.h / (float)mh};
-    cs_gl_frame(v->gl, CS_GL_TOP, cs_rect_inset(cell, -1), 1, HILITE);
-    char num[32];
-    fmt_num(num, sizeof num, val);
-    if (n == 1 && ly->out_h == 1)
-        snprintf(v->hover, sizeof v->hover, "%s unit %d = %s   (sees the whole %dx%d image)", ly->name, cy, num, s->in_h,
-                 s->in_w);
-    else
-        snprintf(v->hover, sizeof v->hover,
-                 "%s map %d, row %d col %d = %s   receptive field: rows %d\u2013%d, cols %d\u2013%d of the input (%dx%d)",
-                 ly->name, m, cy, cx, num, y0, y1, x0, x1, y1 - y0 + 1, x1 - x0 + 1);
-}
-
-static void draw_strip(cs_view_train *v, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *ui)
-{
-    const float sc = L->scale;
-    char buf[160];
-    snprintf(buf, sizeof buf, "Activation maps of the probe image, layer by layer (colours: %s)",
-             cs_norm_name(ui->maps_norm));
-    panel(v, L->strip, buf, sc);
-    const float line = cs_layout_line_h(CS_FONT_NORMAL, sc);
-    for (int l = 0; l < L->n_cols && l < s->n_layers; l++) {
-        const cs_snap_layer *ly = &s->layers[l];
-        const cs_rect c = L->col[l];
-        int n, mh, mw;
-        cs_viz_layer_maps(ly, &n, &mh, &mw);
-        const float sl = cs_layout_line_h(CS_FONT_SMALL, sc);
-        if (L->narrow) {
-            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, c.x + 1, c.y, TEXT, ly->name);
-            snprintf(buf, sizeof buf, "%d@", ly->out_c);
-            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, c.x + 1, c.y + sl, DIM, buf);
-            snprintf(buf, sizeof buf, "%d\u00D7%d", ly->out_h, ly->out_w);
-            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, c.x + 1, c.y + 2 * sl, DIM, buf);
-        } else {
-            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, c.x + 1, c.y, TEXT, ly->name);
-            snprintf(buf, sizeof buf, "%d@%d\u00D7%d", ly->out_c, ly->out_h, ly->out_w);
-            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, c.x + 1, c.y + line, DIM, buf);
-        }
-        const cs_grid *g = &L->col_grid[l];
-        for (int m = 0; m < n; m++) {
-            cs_rect t = cs_grid_tile(g, m);
-            cs_gl_heat(v->gl, v->act_tex[l], v->act_tw[l], v->act_th[l], t, 0, m * mh, mw, mh, act_range(v, ui, l, m),
-                       CS_CMAP_VIRIDIS, 0);
-        }
-        /* the range in use, max above min so it fits a narrow column */
-        if (ui->maps_norm == CS_NORM_PER_MAP && n > 1) {
-            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, c.x + 1, L->col_range[l].y, DIM, "per map");
-        } else {
-            cs_value_range r = act_range(v, ui, l, 0);
-            char num[32];
-            fmt_num(num, sizeof num, r.hi);
-            snprintf(buf, sizeof buf, "%s%s", L->narrow ? "" : "max ", num);
-            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, c.x + 1, L->col_range[l].y, DIM, buf);
-            fmt_num(num, sizeof num, r.lo);
-            snprintf(buf, sizeof buf, "%s%s", L->narrow ? "" : "min ", num);
-            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, c.x + 1, L->col_range[l].y + sl, DIM, buf);
-        }
-        if (ui->mouse_in && !ui->show_help) {
-            int cy, cx, m = cs_grid_hit(g, ui->mouse_x, ui->mouse_y, mw, mh, &cy, &cx);
-            if (m >= 0) hover_act(v, s, L, l, m, cy, cx);
-        }
+    snprintf(items[n], 96, "%s", vu->title), colour[n++] = p->text;
+    if (s->paused && !s->diverged) snprintf(items[n], 96, "paused"), colour[n++] = p->hilite;
+    snprintf(items[n], 96, "epoch %d", s->epoch), colour[n++] = p->dim;
+    snprintf(items[n], 96, "step %s", step), colour[n++] = p->dim;
+    snprintf(items[n], 96, "%s lr %s", s->optimizer, num), colour[n++] = p->dim;
+    snprintf(items[n], 96, "loss: %s", s->loss), colour[n++] = p->dim;
+    if (L->hidden & CS_HIDE_BUTTONS) snprintf(items[n], 96, "h: keys"), colour[n++] = p->dim;
+    if (!L->present) {
+        snprintf(items[n], 96, "%s images/s", ips), colour[n++] = p->dim;
+        snprintf(items[n], 96, "images %s", seen), colour[n++] = p->dim;
+        snprintf(items[n], 96, "%.0f fps", vu->fps), colour[n++] = p->dim;
     }
-    /* the activation colormap and what its ends mean */
-    const cs_rect cb = L->strip_cbar;
-    cs_gl_heat(v->gl, v->ramp_h, 256, 1, cb, 0, 0, 256, 1, (cs_value_range){0, 1}, CS_CMAP_VIRIDIS, 0);
-    const float ty = cb.y + cb.h + roundf(1 * sc);
-    const char *lo = "min", *hi = "max";
-    const char *what = L->narrow ? "range under each column: max over min" : "range under each column";
-    char fixed_hi[32];
-    if (ui->maps_norm == CS_NORM_FIXED) {
-        fmt_num(fixed_hi, sizeof fixed_hi, CS_FIXED_ACT_HI);
-        lo = "0", hi = fixed_hi, what = "fixed range for every layer";
-    } else if (ui->maps_norm == CS_NORM_PER_MAP) {
-        what = "each map from its own min to its own max";
-    }
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, cb.x, ty, DIM, lo);
-    cs_text_draw_right(v->text, CS_GL_OVER, CS_FONT_SMALL, cb.x + cb.w, ty, DIM, hi);
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, cb.x + cb.w + roundf(10 * sc), cb.y - roundf(2 * sc), DIM, what);
-    cs_text_draw_right(v->text, CS_GL_OVER, CS_FONT_SMALL, cb.x - roundf(6 * sc), cb.y - roundf(2 * sc), DIM, "low");
-}
-
-/* The numbers of one kernel channel as a tooltip table. */
-static float kernel_numbers(cs_view_train *v, const cs_snapshot *s, int l, int o, int c, float x, float y, int layer)
-{
-    const cs_snap_layer *ly = &s->layers[l];
-    const float *w = s->weights + s->w_off[l] + ((size_t)o * ly->in_c + c) * ly->k * ly->k;
-    const float lh = cs_text_width(v->text, CS_FONT_MONO, "0") * 2.1f;
-    for (int ky = 0; ky < ly->k; ky++) {
-        char row[256] = "";
-        size_t n = 0;
-        for (int kx = 0; kx < ly->k && n + 12 < sizeof row; kx++)
-            n += (size_t)snprintf(row + n, sizeof row - n, "%+.3f ", (double)w[ky * ly->k + kx]);
-        cs_text_draw(v->text, layer, CS_FONT_MONO, x, y + (float)ky * lh, TEXT, row);
-    }
-    return (float)ly->k * lh;
-}
-
-static void draw_kernels(cs_view_train *v, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *ui)
-{
-    const float sc = L->scale;
-    char buf[160], num[32];
-    snprintf(buf, sizeof buf, "Kernels (weights; colours: %s)", cs_norm_name(ui->kernels_norm));
-    panel(v, L->kernels, buf, sc);
-    if (L->n_kern == 0)
-        cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, L->kernels.x + 8 * sc, L->kernels.y + 30 * sc, DIM,
-                     "this net has no conv layers");
-    int hov_l = -1, hov_o = 0, hov_c = 0, hov_rgb = 0;
-    cs_rect hov_tile = {0, 0, 0, 0};
-    for (int k = 0; k < L->n_kern; k++) {
-        const int l = L->kern_layer[k];
-        const cs_snap_layer *ly = &s->layers[l];
-        if (!v->w_tex[l]) continue;
-        const cs_grid *g = &L->kern_grid[k];
-        const int K = ly->k, C = ly->in_c, OC = ly->out_c;
-        if (L->kern_rgb[k])
-            snprintf(buf, sizeof buf, "%s: %d filters %d\u00D7%d\u00D7%d, input channels as R, G, B", ly->name, OC, K, K, C);
-        else if (C == 1)
-            snprintf(buf, sizeof buf, "%s: %d filters %d\u00D7%d", ly->name, OC, K, K);
-        else
-            snprintf(buf, sizeof buf, "%s: %d filters \u00D7 %d input channels (%s), %d\u00D7%d", ly->name, OC, C,
-                     L->kern_rows_are_filters[k] ? "a row per filter" : "a column per filter", K, K);
-        cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, L->kern_header[k].x, L->kern_header[k].y, TEXT, buf);
-        for (int i = 0; i < g->n; i++) {
-            int o, c;
-            if (L->kern_rgb[k] || C == 1) o = i, c = 0;
-            else if (L->kern_rows_are_filters[k]) o = i / C, c = i % C;
-            else c = i / OC, o = i % OC;
-            cs_rect t = cs_grid_tile(g, i);
-            cs_gl_heat(v->gl, v->w_tex[l], v->w_tw[l], v->w_th[l], t, 0, (o * C + c) * K, K, K, w_range(v, ui, l, o),
-                       CS_CMAP_RDBU, L->kern_rgb[k] ? K : 0);
-            if (ui->mouse_in && !ui->show_help && cs_rect_contains(t, ui->mouse_x, ui->mouse_y))
-                hov_l = l, hov_o = o, hov_c = c, hov_rgb = L->kern_rgb[k], hov_tile = t;
-        }
-        /* colour bar: what the colours mean in numbers */
-        const cs_rect cb = L->kern_cbar[k];
-        cs_gl_heat(v->gl, v->ramp_v, 1, 256, cb, 0, 0, 1, 256, (cs_value_range){0, 1}, CS_CMAP_RDBU, 0);
-        const float tx = cb.x + cb.w + roundf(3 * sc), fh = cs_layout_font_px(CS_FONT_SMALL, sc);
-        if (cb.h < 3.2f * fh) {
-            /* a short bar: one label says the symmetric range */
-            if (ui->kernels_norm == CS_NORM_PER_MAP) snprintf(buf, sizeof buf, "\u00B1max");
-            else fmt_num(num, sizeof num, w_range(v, ui, l, 0).hi), snprintf(buf, sizeof buf, "\u00B1%s", num);
-            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, tx, cb.y - 2, DIM, buf);
-        } else if (ui->kernels_norm == CS_NORM_PER_MAP) {
-            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, tx, cb.y - 2, DIM, "+max");
-            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, tx, cb.y + 0.5f * cb.h - 0.6f * fh, DIM, "0");
-            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, tx, cb.y + cb.h - fh, DIM, "\u2212max");
-            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, cb.x - roundf(2 * sc), cb.y + cb.h + roundf(2 * sc), DIM,
-                         "each");
-        } else {
-            cs_value_range r = w_range(v, ui, l, 0);
-            fmt_num(num, sizeof num, r.hi);
-            snprintf(buf, sizeof buf, "+%s", num);
-            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, tx, cb.y - 2, DIM, buf);
-            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, tx, cb.y + 0.5f * cb.h - 0.6f * fh, DIM, "0");
-            fmt_num(num, sizeof num, r.lo);
-            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, tx, cb.y + cb.h - fh, DIM, num);
-        }
-    }
-    if (hov_l >= 0) {
-        const cs_snap_layer *ly = &s->layers[hov_l];
-        cs_gl_frame(v->gl, CS_GL_TOP, cs_rect_inset(hov_tile, -2), 2, HILITE);
-        const int planes = hov_rgb ? 3 : 1;
-        const float mono_w = cs_text_width(v->text, CS_FONT_MONO, "0");
-        const float lh = mono_w * 2.1f, head = cs_layout_line_h(CS_FONT_NORMAL, sc);
-        const float bw = mono_w * 7.0f * (float)ly->k + 16 * sc, bh = head + (float)planes * ((float)ly->k * lh + head) + 8 * sc;
-        float bx = ui->mouse_x + 16 * sc, by = ui->mouse_y + 16 * sc;
-        if (bx + bw > (float)L->win_w) bx = ui->mouse_x - bw - 16 * sc;
-        if (by + bh > (float)L->win_h) by = (float)L->win_h - bh - 4;
-        cs_gl_rect(v->gl, CS_GL_TOP, (cs_rect){bx, by, bw, bh}, (cs_rgba){0.05f, 0.05f, 0.07f, 0.94f});
-        cs_gl_frame(v->gl, CS_GL_TOP, (cs_rect){bx, by, bw, bh}, 1, DIM);
-        float y = by + 4 * sc;
-        if (hov_rgb) snprintf(buf, sizeof buf, "%s filter %d (R, G, B planes)", ly->name, hov_o);
-        else snprintf(buf, sizeof buf, "%s filter %d, input channel %d", ly->name, hov_o, hov_c);
-        cs_text_draw(v->text, CS_GL_TOP, CS_FONT_NORMAL, bx + 8 * sc, y, TEXT, buf);
-        y += head;
-        for (int p = 0; p < planes; p++) {
-            if (hov_rgb) {
-                cs_text_draw(v->text, CS_GL_TOP, CS_FONT_SMALL, bx + 8 * sc, y, DIM, p == 0 ? "red" : p == 1 ? "green" : "blue");
-                y += head;
-            }
-            y += kernel_numbers(v, s, hov_l, hov_o, hov_rgb ? p : hov_c, bx + 8 * sc, y, CS_GL_TOP);
-        }
-        float b = s->weights[s->w_off[hov_l] + ly->out_c * (size_t)ly->in_c * ly->k * ly->k + hov_o];
-        fmt_num(num, sizeof num, b);
-        snprintf(v->hover, sizeof v->hover, "%s filter %d%s: %d\u00D7%d weights shown in the box, bias %s", ly->name,
-                 hov_o, hov_rgb ? "" : "", ly->k, ly->k, num);
+    const cs_rect c = L->counters;
+    const float line = cs_style_line(ui->st, CS_FONT_NORMAL), space = U(L, 20);
+    float x = c.x, y = c.y;
+    for (int i = 0; i < n; i++) {
+        const float w = cs_text_width(v->text, CS_FACE_SANS, ui->st->px[CS_FONT_NORMAL], items[i]);
+        if (x > c.x && x + w > c.x + c.w) x = c.x, y += line;
+        if (y + line > c.y + c.h + 0.5f) break;
+        cs_ui_label(ui, CS_GL_OVER, (cs_rect){x, y, fminf(w, c.x + c.w - x), line}, CS_FONT_NORMAL, CS_ALIGN_LEFT,
+                    colour[i], items[i]);
+        x += w + space;
     }
 }
 
-static void draw_probe(cs_view_train *v, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *ui)
+static void draw_top(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *vu)
 {
-    const float sc = L->scale;
-    panel(v, L->probe, "Probe image", sc);
-    button(v, ui, L->buttons[CS_BTN_PROBE_PREV], "\u25C0", 0);
-    button(v, ui, L->buttons[CS_BTN_PROBE_NEXT], "\u25B6", 0);
+    const cs_palette *p = &ui->st->c;
+    /* bars and plots sit on the cleared panel colour with thin rules: filled area is what a
+     * software rasteriser pays for */
+    cs_gl_rect(v->gl, CS_GL_UNDER, (cs_rect){0, L->top.y + L->top.h - 2, L->top.w, 2}, p->gutter);
+    if (!(L->hidden & CS_HIDE_BUTTONS)) {
+        char buf[128], num[32];
+        cs_theme_button(ui, L->buttons[CS_BTN_PAUSE], vu->paused ? "\u25B6 Run" : "Pause", vu->paused,
+                        hot(vu, L->buttons[CS_BTN_PAUSE]));
+        cs_theme_button(ui, L->buttons[CS_BTN_STEP], "Step", 0, hot(vu, L->buttons[CS_BTN_STEP]));
+        cs_theme_button(ui, L->buttons[CS_BTN_SLOWER], "\u2212", 0, hot(vu, L->buttons[CS_BTN_SLOWER]));
+        cs_theme_button(ui, L->buttons[CS_BTN_FASTER], "+", 0, hot(vu, L->buttons[CS_BTN_FASTER]));
+        const cs_fit_policy mid = cs_ui_policy(ui, CS_FONT_NORMAL, CS_FIT_SHRINK | CS_FIT_ELLIPSIS, CS_ALIGN_CENTER,
+                                               CS_VALIGN_MIDDLE);
+        cs_ui_text(ui, CS_GL_OVER, L->speed_label, &mid, p->text, vu->speed);
+        fmt_num(num, sizeof num, vu->lr);
+        snprintf(buf, sizeof buf, "rate %s", num);
+        const cs_fit_policy right = cs_ui_policy(ui, CS_FONT_NORMAL, CS_FIT_SHRINK | CS_FIT_ELLIPSIS, CS_ALIGN_RIGHT,
+                                                 CS_VALIGN_MIDDLE);
+        cs_ui_text(ui, CS_GL_OVER, (cs_rect){L->lr_label.x, L->lr_label.y, L->lr_label.w - U(L, 4), L->lr_label.h}, &right,
+                   p->text, buf);
+        /* learning-rate slider, log scale */
+        const cs_rect tr = L->lr_slider;
+        float t = logf(vu->lr / vu->lr_min) / logf(vu->lr_max / vu->lr_min);
+        t = t < 0 ? 0 : t > 1 ? 1 : t;
+        const float th = fmaxf(U(L, 4), ui->st->rule);
+        cs_gl_rect(v->gl, CS_GL_UNDER, (cs_rect){tr.x, tr.y + tr.h * 0.5f - th * 0.5f, tr.w, th}, p->button);
+        cs_gl_rect(v->gl, CS_GL_UNDER, (cs_rect){tr.x, tr.y + tr.h * 0.5f - th * 0.5f, tr.w * t, th}, p->button_on);
+        cs_gl_rect(v->gl, CS_GL_OVER, (cs_rect){tr.x + tr.w * t - U(L, 5), tr.y + U(L, 3), U(L, 10), tr.h - U(L, 6)}, p->text);
+        cs_theme_button(ui, L->buttons[CS_BTN_RESTART], "Restart", 0, hot(vu, L->buttons[CS_BTN_RESTART]));
+        snprintf(buf, sizeof buf, "Maps: %s", cs_norm_name(vu->maps_norm));
+        cs_theme_button(ui, L->buttons[CS_BTN_MAPS_NORM], buf, 0, hot(vu, L->buttons[CS_BTN_MAPS_NORM]));
+        snprintf(buf, sizeof buf, "Kernels: %s", cs_norm_name(vu->kernels_norm));
+        cs_theme_button(ui, L->buttons[CS_BTN_KERNELS_NORM], buf, 0, hot(vu, L->buttons[CS_BTN_KERNELS_NORM]));
+        cs_theme_button(ui, L->buttons[CS_BTN_HELP], "Help", vu->show_help, hot(vu, L->buttons[CS_BTN_HELP]));
+        for (int b = 0; b < CS_BTN_PROBE_PREV; b++)
+            if (hot(vu, L->buttons[b])) v->hover_target = L->buttons[b];
+    }
+    draw_counters(v, ui, s, L, vu);
+}
+
+/* ---- probe and output ----------------------------------------------------------------------- */
+
+static void draw_probe(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *vu)
+{
+    const cs_palette *p = &ui->st->c;
+    cs_theme_panel(ui, L->probe, L->probe_title, "Probe image");
+    cs_theme_button(ui, L->buttons[CS_BTN_PROBE_PREV], "\u25C0", 0, hot(vu, L->buttons[CS_BTN_PROBE_PREV]));
+    cs_theme_button(ui, L->buttons[CS_BTN_PROBE_NEXT], "\u25B6", 0, hot(vu, L->buttons[CS_BTN_PROBE_NEXT]));
+    for (int b = CS_BTN_PROBE_PREV; b <= CS_BTN_PROBE_NEXT; b++)
+        if (hot(vu, L->buttons[b])) v->hover_target = L->buttons[b];
     cs_gl_heat(v->gl, v->probe_tex, v->probe_tw, v->probe_th, L->probe_img, 0, 0, s->in_w, s->in_h,
                (cs_value_range){0, 1}, CS_CMAP_GRAY, s->in_c == 3 ? s->in_h : 0);
-    const char *name = s->probe_label < ui->n_class_names ? ui->class_names[s->probe_label] : "?";
-    cs_text_drawf(v->text, CS_GL_OVER, CS_FONT_SMALL, L->probe_caption.x, L->probe_caption.y, DIM,
-                  "test image #%d, true class: %s", s->probe_index, name);
-    if (ui->mouse_in && !ui->show_help && cs_rect_contains(L->probe_img, ui->mouse_x, ui->mouse_y)) {
-        int y = (int)((ui->mouse_y - L->probe_img.y) / L->probe_img.h * (float)s->in_h);
-        int x = (int)((ui->mouse_x - L->probe_img.x) / L->probe_img.w * (float)s->in_w);
+    const char *name = s->probe_label < vu->n_class_names ? vu->class_names[s->probe_label] : "?";
+    char a[160], b[160];
+    snprintf(a, sizeof a, "test image #%d, true class: %s", s->probe_index, name);
+    snprintf(b, sizeof b, "#%d: %s", s->probe_index, name);
+    const char *const caption[] = {a, b};
+    cs_ui_label_alt(ui, CS_GL_OVER, L->probe_caption, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, caption, 2);
+    if (hot(vu, L->probe_img)) {
+        int y = (int)((vu->mouse_y - L->probe_img.y) / L->probe_img.h * (float)s->in_h);
+        int x = (int)((vu->mouse_x - L->probe_img.x) / L->probe_img.w * (float)s->in_w);
         if (y >= s->in_h) y = s->in_h - 1;
         if (x >= s->in_w) x = s->in_w - 1;
         const size_t plane = (size_t)s->in_h * s->in_w;
@@ -477,47 +265,67 @@ static void draw_probe(cs_view_train *v, const cs_snapshot *s, const cs_layout *
         else
             snprintf(v->hover, sizeof v->hover, "input pixel row %d col %d = %.3f", y, x,
                      (double)s->probe[(size_t)y * s->in_w + x]);
+        v->hover_target = L->probe_img;
     }
 }
 
-static void draw_output(cs_view_train *v, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *ui)
+static void draw_output(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *vu)
 {
-    const float sc = L->scale;
-    panel(v, L->output, NULL, sc);
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, L->out_header.x, L->out_header.y, TEXT, "Output vs truth");
-    cs_text_draw_right(v->text, CS_GL_OVER, CS_FONT_SMALL, L->out_truth_x + roundf(16 * sc), L->out_header.y + 2 * sc,
-                       DIM, "truth");
+    const cs_palette *p = &ui->st->c;
+    cs_theme_panel(ui, L->output, (cs_rect){0, 0, 0, 0}, NULL);
+    const float split = L->out_bar_x + L->out_bar_w * 0.5f;
+    cs_ui_label(ui, CS_GL_OVER, (cs_rect){L->out_header.x, L->out_header.y, split - L->out_header.x, L->out_header.h},
+                CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, "Output vs truth");
+    const cs_fit_policy right = cs_ui_policy(ui, CS_FONT_SMALL, CS_FIT_SHRINK | CS_FIT_ELLIPSIS, CS_ALIGN_RIGHT,
+                                             CS_VALIGN_MIDDLE);
+    cs_ui_text(ui, CS_GL_OVER, (cs_rect){split + U(L, 4), L->out_header.y, L->out_truth_x + L->out_truth_w - split - U(L, 4),
+                                         L->out_header.h}, &right, p->dim, "truth");
     int pred = 0;
     for (int i = 1; i < s->n_classes; i++)
         if (s->probs[i] > s->probs[pred]) pred = i;
-    const float fh = cs_layout_font_px(CS_FONT_SMALL, sc) * 1.17f;
+    /* the rows' text grows with the rows (an enlarged panel), never past the big font */
+    int row_px = (int)fminf((float)ui->st->px[CS_FONT_BIG], fmaxf((float)ui->st->px[CS_FONT_SMALL],
+                                                                    floorf((L->out_row_h - 2) / 1.3f)));
+    if (L->enlarged.kind != CS_TARGET_OUTPUT) row_px = ui->st->px[CS_FONT_SMALL];
+    /* one size for every row: the largest at which all names and "0.00" fit their columns */
+    for (; row_px > ui->st->min_px; row_px--) {
+        int all = cs_text_width(v->text, CS_FACE_SANS, row_px, L->enlarged.kind == CS_TARGET_OUTPUT ? "0.000" : "0.00") <=
+                  L->out_value_w;
+        for (int i = 0; i < L->out_rows && all; i++)
+            all = cs_text_width(v->text, CS_FACE_SANS, row_px, i < vu->n_class_names ? vu->class_names[i] : "(no class)") <=
+                  L->out_name_w;
+        if (all) break;
+    }
+    cs_fit_policy rp = {CS_FACE_SANS, row_px, ui->st->min_px, CS_FIT_SHRINK | CS_FIT_ELLIPSIS, CS_ALIGN_LEFT,
+                        CS_VALIGN_MIDDLE, 0};
+    cs_fit_policy vp = rp;
+    vp.flags = CS_FIT_SHRINK, vp.halign = CS_ALIGN_RIGHT;
+    const int enlarged = L->enlarged.kind == CS_TARGET_OUTPUT;
     for (int i = 0; i < L->out_rows; i++) {
         const float y = L->out_row_y + (float)i * L->out_row_h, rh = L->out_row_h;
-        const float ty = y + 0.5f * (rh - fh);
-        const char *name = i < ui->n_class_names ? ui->class_names[i] : "(no class)";
+        const char *name = i < vu->n_class_names ? vu->class_names[i] : "(no class)";
         const int truth = i == s->probe_label;
-        if (i == pred) {
-            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, L->output.x + 2 * sc, ty, truth ? GOOD : BADC,
-                         truth ? "\u2713" : "\u2717");
-        }
-        cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, L->output.x + L->pad + 6 * sc, ty,
-                     i == pred ? TEXT : DIM, name);
-        const float p = s->probs[i] < 0 ? 0 : s->probs[i] > 1 ? 1 : s->probs[i];
-        cs_rect track = {L->out_bar_x, y + rh * 0.18f, L->out_bar_w, rh * 0.64f};
-        cs_gl_rect(v->gl, CS_GL_UNDER, track, BAR);
-        cs_rgba bc = i == pred ? (truth ? GOOD : BADC) : TEST_C;
-        cs_gl_rect(v->gl, CS_GL_OVER, (cs_rect){track.x, track.y, track.w * p, track.h}, bc);
-        char num[16];
-        snprintf(num, sizeof num, "%.2f", (double)p);
-        cs_text_draw_right(v->text, CS_GL_OVER, CS_FONT_SMALL, track.x + track.w - 2 * sc, ty, TEXT, num);
-        cs_rect tc = {L->out_truth_x, y + rh * 0.5f - 7 * sc, roundf(14 * sc), roundf(14 * sc)};
-        if (truth) cs_gl_rect(v->gl, CS_GL_OVER, tc, TEXT);
-        else cs_gl_frame(v->gl, CS_GL_OVER, tc, 1, DIM);
-        if (ui->mouse_in && !ui->show_help && ui->mouse_y >= y && ui->mouse_y < y + rh &&
-            ui->mouse_x >= L->output.x && ui->mouse_x < L->output.x + L->output.w)
-            snprintf(v->hover, sizeof v->hover, "class %d (%s): network says %.4f, truth %d", i, name,
-                     (double)s->probs[i], truth);
+        if (i == pred)
+            cs_ui_text(ui, CS_GL_OVER, (cs_rect){L->out_mark_x, y, L->out_name_x - L->out_mark_x, rh}, &rp,
+                       truth ? p->good : p->bad, truth ? "\u2713" : "\u2717");
+        cs_ui_text(ui, CS_GL_OVER, (cs_rect){L->out_name_x, y, L->out_name_w, rh}, &rp, i == pred ? p->text : p->dim, name);
+        const float pr = s->probs[i] < 0 ? 0 : s->probs[i] > 1 ? 1 : s->probs[i];
+        const cs_rect track = {L->out_bar_x, y + rh * 0.18f, L->out_bar_w, rh * 0.64f};
+        cs_gl_rect(v->gl, CS_GL_UNDER, track, p->bar);
+        const cs_rgba bc = i == pred ? (truth ? p->good : p->bad) : p->test;
+        cs_gl_rect(v->gl, CS_GL_OVER, (cs_rect){track.x, track.y, track.w * pr, track.h}, bc);
+        /* the value beside its bar (never over the bar's colour); more digits when enlarged */
+        cs_ui_value(ui, CS_GL_OVER, (cs_rect){L->out_bar_x + L->out_bar_w, y, L->out_value_w, rh}, &vp, p->text, pr,
+                    enlarged ? -3 : -2);
+        const float side = fminf(L->out_truth_w, rh - 2);
+        const cs_rect tc = {L->out_truth_x + L->out_truth_w - side, y + 0.5f * (rh - side), side, side};
+        if (truth) cs_gl_rect(v->gl, CS_GL_OVER, tc, p->text);
+        else cs_gl_frame(v->gl, CS_GL_OVER, tc, fmaxf(1, ui->st->rule * 0.5f), p->dim);
+        if (hot(vu, (cs_rect){L->output.x, y, L->output.w, rh}))
+            snprintf(v->hover, sizeof v->hover, "class %d (%s): network says %.4f, truth %d%s", i, name,
+                     (double)s->probs[i], truth, enlarged ? "" : "   (click: enlarge)");
     }
+    if (L->out_vectors.h <= 0) return;
     /* the article's picture: the output vector next to the one-hot truth */
     char outv[256] = "output [", truthv[256] = "truth  [";
     const int shown = s->n_classes < 10 ? s->n_classes : 10;
@@ -533,18 +341,232 @@ static void draw_output(cs_view_train *v, const cs_snapshot *s, const cs_layout 
     }
     snprintf(outv + no, sizeof outv - no, "%s]", shown < s->n_classes ? "\u2026" : "");
     snprintf(truthv + nt, sizeof truthv - nt, "%s]", shown < s->n_classes ? "\u2026" : "");
-    const float ml = cs_layout_line_h(CS_FONT_MONO, sc);
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_MONO, L->out_vectors.x, L->out_vectors.y, TEXT, outv);
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_MONO, L->out_vectors.x, L->out_vectors.y + ml, DIM, truthv);
+    const cs_rect ov = L->out_vectors;
+    const float half = floorf(ov.h * 0.5f);
+    cs_ui_label(ui, CS_GL_OVER, (cs_rect){ov.x, ov.y, ov.w, half}, CS_FONT_MONO, CS_ALIGN_LEFT, p->text, outv);
+    cs_ui_label(ui, CS_GL_OVER, (cs_rect){ov.x, ov.y + half, ov.w, ov.h - half}, CS_FONT_MONO, CS_ALIGN_LEFT, p->dim, truthv);
 }
+
+/* ---- the network strip ------------------------------------------------------------------- */
+
+/* Receptive field and cell outline of a hovered activation cell. */
+static void hover_act(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs_layout *L, int l, int m, int cy, int cx)
+{
+    const cs_snap_layer *ly = &s->layers[l];
+    int n, mh, mw;
+    cs_viz_layer_maps(ly, &n, &mh, &mw);
+    const float val = s->acts[s->act_off[l] + ((size_t)m * mh + cy) * mw + cx];
+    /* a vector layer's cell is unit cy of one map; a map's cell is (cy, cx) of channel m */
+    const int vec = n == 1 && mw == 1 && ly->out_h == 1;
+    int y0, x0, y1, x1;
+    cs_receptive_field(s->layers, l, vec ? 0 : cy, vec ? 0 : cx, &y0, &x0, &y1, &x1);
+    const float t = fmaxf(2, ui->st->rule);
+    if (L->probe_img.w > 0) {
+        const cs_rect img = L->probe_img;
+        const float ch = img.h / (float)s->in_h, cw = img.w / (float)s->in_w;
+        const cs_rect rf = {img.x + (float)x0 * cw, img.y + (float)y0 * ch, (float)(x1 - x0 + 1) * cw, (float)(y1 - y0 + 1) * ch};
+        cs_gl_frame(v->gl, CS_GL_TOP, cs_rect_inset(rf, -t), t, ui->st->c.hilite);
+    }
+    const cs_rect tile = cs_grid_tile(&L->col_grid[l], m);
+    const cs_rect cell = {tile.x + tile.w * (float)cx / (float)mw, tile.y + tile.h * (float)cy / (float)mh,
+                          tile.w / (float)mw, tile.h / (float)mh};
+    cs_gl_frame(v->gl, CS_GL_TOP, cs_rect_inset(cell, -1), fmaxf(1, ui->st->rule * 0.5f), ui->st->c.hilite);
+    v->hover_target = tile;
+    char num[32];
+    fmt_num(num, sizeof num, val);
+    if (vec)
+        snprintf(v->hover, sizeof v->hover, "%s unit %d = %s   (sees the whole %dx%d image; click: enlarge)", ly->name, cy,
+                 num, s->in_h, s->in_w);
+    else
+        snprintf(v->hover, sizeof v->hover,
+                 "%s map %d, row %d col %d = %s   receptive field: rows %d\u2013%d, cols %d\u2013%d of the input (%dx%d);"
+                 " click: enlarge", ly->name, m, cy, cx, num, y0, y1, x0, x1, y1 - y0 + 1, x1 - x0 + 1);
+}
+
+/* "max" / "min" and a number in box: the word where the column is wide enough. */
+static void range_line(cs_ui *ui, const cs_layout *L, cs_rect box, const char *word, float value)
+{
+    cs_fit_policy p = cs_ui_policy(ui, CS_FONT_SMALL, CS_FIT_SHRINK, CS_ALIGN_LEFT, CS_VALIGN_TOP);
+    (void)L, (void)word; /* the colour bar beside the numbers says which end is which */
+    const float x = box.x;
+    cs_ui_value(ui, CS_GL_OVER, (cs_rect){x, box.y, box.x + box.w - x, box.h}, &p, ui->st->c.dim, value, 3);
+}
+
+static void draw_strip(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *vu)
+{
+    const cs_palette *p = &ui->st->c;
+    char buf[200], shape[64], shorter[120];
+    snprintf(buf, sizeof buf, "Activation maps of the probe image, layer by layer (colours: %s)", cs_norm_name(vu->maps_norm));
+    snprintf(shorter, sizeof shorter, "Activation maps (colours: %s)", cs_norm_name(vu->maps_norm));
+    cs_theme_panel(ui, L->strip, (cs_rect){0, 0, 0, 0}, NULL);
+    const char *const titles[] = {buf, shorter};
+    cs_ui_label_alt(ui, CS_GL_OVER, L->strip_title, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, titles, 2);
+    const float small = cs_style_line(ui->st, CS_FONT_SMALL);
+    for (int l = 0; l < L->n_cols; l++) {
+        const cs_snap_layer *ly = &s->layers[l];
+        const cs_rect c = L->col[l];
+        cs_ui_label(ui, CS_GL_OVER, L->col_name[l], CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, ly->name);
+        const cs_rect sh = L->col_shape[l];
+        if (L->narrow) {
+            snprintf(shape, sizeof shape, "%d@", ly->out_c);
+            cs_ui_label(ui, CS_GL_OVER, (cs_rect){sh.x, sh.y, sh.w, small}, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, shape);
+            snprintf(shape, sizeof shape, "%d\u00D7%d", ly->out_h, ly->out_w);
+            cs_ui_label(ui, CS_GL_OVER, (cs_rect){sh.x, sh.y + small, sh.w, small}, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, shape);
+        } else {
+            snprintf(shape, sizeof shape, "%d@%d\u00D7%d", ly->out_c, ly->out_h, ly->out_w);
+            cs_ui_label(ui, CS_GL_OVER, sh, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, shape);
+        }
+        int n, mh, mw;
+        cs_viz_layer_maps(ly, &n, &mh, &mw);
+        const cs_grid *g = &L->col_grid[l];
+        for (int m = 0; m < n; m++) {
+            const cs_rect t = cs_grid_tile(g, m);
+            cs_gl_heat(v->gl, v->act_tex[l], v->act_tw[l], v->act_th[l], t, 0, m * mh, mw, mh, act_range(v, vu, l, m),
+                       CS_CMAP_VIRIDIS, 0);
+            char name[64];
+            cs_target tg = {CS_TARGET_MAP, l, m, -1};
+            cs_ui_target(ui, cs_target_format(&tg, s->layers, name, sizeof name), t);
+        }
+        /* the column's colour scale and its two ends in numbers */
+        const cs_value_range r = vu->maps_norm == CS_NORM_FIXED ? (cs_value_range){0, CS_FIXED_ACT_HI} : v->act_layer[l];
+        cs_gl_heat(v->gl, v->ramp_v, 1, 256, L->col_cbar[l], 0, 0, 1, 256, (cs_value_range){0, 1}, CS_CMAP_VIRIDIS, 0);
+        const cs_rect rr = L->col_range[l];
+        range_line(ui, L, (cs_rect){rr.x, rr.y, rr.w, small}, "max", r.hi);
+        range_line(ui, L, (cs_rect){rr.x, rr.y + small, rr.w, rr.h - small}, "min", r.lo);
+        if (vu->mouse_in && !vu->show_help && cs_rect_contains(c, vu->mouse_x, vu->mouse_y)) {
+            int cy, cx, m = cs_grid_hit(g, vu->mouse_x, vu->mouse_y, mw, mh, &cy, &cx);
+            if (m >= 0) hover_act(v, ui, s, L, l, m, cy, cx);
+        }
+    }
+    const char *what = vu->maps_norm == CS_NORM_FIXED
+                           ? "colours: viridis over 0 to 2 for every layer (the numbers under each column)"
+                       : vu->maps_norm == CS_NORM_PER_MAP
+                           ? "colours: viridis, each map from its own min to its own max; under each column its layer's range"
+                           : "colours: viridis from each column's min (dark) to its max (yellow); click a map to enlarge it";
+    const char *const legends[] = {what, vu->maps_norm == CS_NORM_FIXED ? "viridis over 0 to 2 for every layer"
+                                         : vu->maps_norm == CS_NORM_PER_MAP ? "viridis, each map from its own min to max"
+                                                                            : "viridis, each column from min to max"};
+    cs_ui_label_alt(ui, CS_GL_OVER, L->strip_legend, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, legends, 2);
+}
+
+/* ---- kernels ----------------------------------------------------------------------------- */
+
+/* The numbers of a hovered kernel in a tooltip box near the pointer (on top of everything). */
+static void kernel_tooltip(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *vu,
+                           int l, int o, int c, int rgb)
+{
+    const cs_palette *p = &ui->st->c;
+    const cs_snap_layer *ly = &s->layers[l];
+    const int K = ly->k, planes = rgb ? 3 : 1;
+    const int px = ui->st->px[CS_FONT_MONO];
+    const float cw = cs_text_width(v->text, CS_FACE_MONO, px, "0");
+    const float lh = cs_text_pitch(px), head = cs_style_line(ui->st, CS_FONT_NORMAL), pad = U(L, 8);
+    char title[160], row[400];
+    if (rgb) snprintf(title, sizeof title, "%s filter %d (R, G, B planes)", ly->name, o);
+    else snprintf(title, sizeof title, "%s filter %d, input channel %d", ly->name, o, c);
+    const float title_w = cs_text_width(v->text, CS_FACE_SANS, ui->st->px[CS_FONT_NORMAL], title);
+    float bw = fmaxf(cw * 7.0f * (float)K, title_w) + 2 * pad;
+    float bh = head + (float)planes * ((float)K * lh + (rgb ? head : 0)) + 2 * pad;
+    bw = fminf(bw, (float)L->win_w - 8), bh = fminf(bh, (float)L->win_h - 8);
+    float bx = vu->mouse_x + U(L, 16), by = vu->mouse_y + U(L, 16);
+    if (bx + bw > (float)L->win_w - 4) bx = vu->mouse_x - bw - U(L, 16);
+    if (bx < 4) bx = 4;
+    if (by + bh > (float)L->win_h - 4) by = (float)L->win_h - bh - 4;
+    if (by < 4) by = 4;
+    const cs_rect box = {bx, by, bw, bh};
+    cs_gl_rect(v->gl, CS_GL_TOP, box, p->overlay_bg);
+    cs_gl_frame(v->gl, CS_GL_TOP, box, fmaxf(1, ui->st->rule * 0.5f), p->dim);
+    float y = by + pad;
+    cs_ui_label(ui, CS_GL_TOP, (cs_rect){bx + pad, y, bw - 2 * pad, head}, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, title);
+    y += head;
+    for (int pl = 0; pl < planes; pl++) {
+        if (rgb) {
+            cs_ui_label(ui, CS_GL_TOP, (cs_rect){bx + pad, y, bw - 2 * pad, head}, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim,
+                        pl == 0 ? "red" : pl == 1 ? "green" : "blue");
+            y += head;
+        }
+        const float *w = s->weights + s->w_off[l] + ((size_t)o * ly->in_c + (rgb ? pl : c)) * K * K;
+        for (int ky = 0; ky < K; ky++) {
+            size_t n = 0;
+            row[0] = '\0';
+            for (int kx = 0; kx < K && n + 12 < sizeof row; kx++)
+                n += (size_t)snprintf(row + n, sizeof row - n, "%+.3f ", (double)w[ky * K + kx]);
+            cs_ui_label(ui, CS_GL_TOP, (cs_rect){bx + pad, y, bw - 2 * pad, lh}, CS_FONT_MONO, CS_ALIGN_LEFT, p->text, row);
+            y += lh;
+        }
+    }
+    const float b = s->weights[s->w_off[l] + ly->out_c * (size_t)ly->in_c * K * K + o];
+    char num[32];
+    fmt_num(num, sizeof num, b);
+    snprintf(v->hover, sizeof v->hover, "%s filter %d: %d\u00D7%d weights shown in the box, bias %s; click: enlarge",
+             ly->name, o, K, K, num);
+}
+
+static void draw_kernels(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *vu)
+{
+    const cs_palette *p = &ui->st->c;
+    char buf[200];
+    snprintf(buf, sizeof buf, "Kernels (weights; colours: %s, %s)", cs_norm_name(vu->kernels_norm),
+             vu->diverging == CS_CMAP_BLUEORANGE ? "blue\u2013orange" : "red\u2013blue");
+    cs_theme_panel(ui, L->kernels, L->kern_title, buf);
+    if (L->n_kern == 0) {
+        cs_ui_label(ui, CS_GL_OVER, (cs_rect){L->kern_title.x, L->kern_title.y + L->kern_title.h, L->kern_title.w,
+                                              L->kern_title.h}, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim,
+                    "this net has no conv layers");
+        return;
+    }
+    int hov_l = -1, hov_o = 0, hov_c = 0, hov_rgb = 0;
+    for (int k = 0; k < L->n_kern; k++) {
+        const int l = L->kern_layer[k];
+        const cs_snap_layer *ly = &s->layers[l];
+        if (!v->w_tex[l]) continue;
+        const cs_grid *g = &L->kern_grid[k];
+        const int K = ly->k, C = ly->in_c, OC = ly->out_c;
+        if (L->kern_rgb[k])
+            snprintf(buf, sizeof buf, "%s: %d filters %d\u00D7%d\u00D7%d, input channels as R, G, B", ly->name, OC, K, K, C);
+        else if (C == 1)
+            snprintf(buf, sizeof buf, "%s: %d filters %d\u00D7%d", ly->name, OC, K, K);
+        else
+            snprintf(buf, sizeof buf, "%s: %d filters \u00D7 %d input channels (%s), %d\u00D7%d", ly->name, OC, C,
+                     L->kern_rows_are_filters[k] ? "a row per filter" : "a column per filter", K, K);
+        cs_ui_label(ui, CS_GL_OVER, L->kern_header[k], CS_FONT_SMALL, CS_ALIGN_LEFT, p->text, buf);
+        for (int i = 0; i < g->n; i++) {
+            int o, c;
+            if (L->kern_rgb[k] || C == 1) o = i, c = 0;
+            else if (L->kern_rows_are_filters[k]) o = i / C, c = i % C;
+            else c = i / OC, o = i % OC;
+            const cs_rect t = cs_grid_tile(g, i);
+            cs_gl_heat(v->gl, v->w_tex[l], v->w_tw[l], v->w_th[l], t, 0, (o * C + c) * K, K, K, w_range(v, vu, l, o),
+                       vu->diverging, L->kern_rgb[k] ? K : 0);
+            char name[64];
+            const cs_target tg = {CS_TARGET_KERNEL, l, o, L->kern_rgb[k] ? -1 : c};
+            cs_ui_target(ui, cs_target_format(&tg, s->layers, name, sizeof name), t);
+            if (hot(vu, t)) hov_l = l, hov_o = o, hov_c = c, hov_rgb = L->kern_rgb[k], v->hover_target = t;
+        }
+        /* colour bar: what the colours mean in numbers (per map: the layer's extreme) */
+        const cs_rect cb = L->kern_cbar[k];
+        const cs_rect labels = {cb.x + cb.w + U(L, 3), cb.y - U(L, 2), L->kern_cbar_label_w, cb.h + U(L, 4)};
+        const cs_value_range r = vu->kernels_norm == CS_NORM_FIXED ? (cs_value_range){-CS_FIXED_W, CS_FIXED_W}
+                                                                   : v->w_layer[l];
+        cs_theme_vbar(ui, v->ramp_v, cb, labels, vu->diverging, r);
+    }
+    if (hov_l >= 0) {
+        cs_gl_frame(v->gl, CS_GL_TOP, cs_rect_inset(v->hover_target, -2), fmaxf(2, ui->st->rule), p->hilite);
+        kernel_tooltip(v, ui, s, L, vu, hov_l, hov_o, hov_c, hov_rgb);
+    }
+}
+
+/* ---- learning curves ------------------------------------------------------------------------ */
 
 /* The top of a plot's value axis: 1 for accuracy, a little above the highest loss. */
 static float plot_ymax(const cs_snapshot *s, int use_acc)
 {
     if (use_acc) return 1.0f;
     float ymax = 0.1f;
-    for (int i = 0; i < s->train.n; i++) ymax = fmaxf(ymax, s->train.p[i].loss);
-    for (int i = 0; i < s->test.n; i++) ymax = fmaxf(ymax, s->test.p[i].loss);
+    for (int i = 0; i < s->train.n; i++)
+        if (isfinite(s->train.p[i].loss)) ymax = fmaxf(ymax, s->train.p[i].loss);
+    for (int i = 0; i < s->test.n; i++)
+        if (isfinite(s->test.p[i].loss)) ymax = fmaxf(ymax, s->test.p[i].loss);
     return ymax * 1.05f;
 }
 
@@ -556,122 +578,339 @@ void cs_view_train_plot_xy(const cs_snapshot *s, cs_rect r, int use_acc, long st
     *y = r.y + r.h * (1.0f - fminf(fmaxf(val, 0.0f) / ymax, 1.0f));
 }
 
-/* One learning-curve plot: train and test series of loss (use_acc 0) or accuracy. */
-static void plot(cs_view_train *v, const cs_snapshot *s, cs_rect r, int use_acc, float sc, const char *title)
+/* Epoch boundaries on a plot, thinned so marks stay at least ~30 px apart (a small dataset has
+ * an epoch every few steps), labelled where a label fits. */
+static void epoch_marks(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, cs_rect r, long xmax, cs_font_id f)
 {
-    const float ymax = plot_ymax(s, use_acc);
-    long xmax = s->step > 1 ? s->step : 1;
-    cs_gl_frame(v->gl, CS_GL_UNDER, cs_rect_inset(r, -1), 1, GRIDC);
-    for (int i = 1; i <= 3; i++) {
-        float gy = r.y + r.h * (1.0f - (float)i / 4.0f);
-        cs_gl_line(v->gl, CS_GL_OVER, r.x, gy, r.x + r.w, gy, 1, GRIDC);
-    }
-    char buf[64];
-    const float fh = cs_layout_font_px(CS_FONT_SMALL, sc);
-    /* epochs: every boundary is drawn; labels only where they neither crowd the previous one
-     * nor run past the plot */
+    if (s->n_epoch_marks <= 0) return;
+    const float label_w = cs_text_width(v->text, CS_FACE_SANS, ui->st->px[f], "e000") + cs_style_u(ui->st, 6);
+    const long first = s->epoch_marks[0] > 0 ? s->epoch_marks[0] : 1;
+    const int span = (int)fminf(1e9f, (float)xmax / (float)first + 1);
+    const int stride = cs_mark_stride(r.w, span, fmaxf(cs_style_u(ui->st, 30), label_w));
+    const float lh = cs_style_line(ui->st, f);
     float last_label = -1e9f;
+    char buf[32];
     for (int e = 0; e < s->n_epoch_marks; e++) {
-        float x = r.x + r.w * (float)s->epoch_marks[e] / (float)xmax;
+        if ((e + 1) % stride) continue;
+        const float x = roundf(r.x + r.w * (float)s->epoch_marks[e] / (float)xmax);
         if (x > r.x + r.w) continue;
         cs_gl_line(v->gl, CS_GL_OVER, x, r.y, x, r.y + r.h, 1, (cs_rgba){1, 1, 1, 0.35f});
         snprintf(buf, sizeof buf, "e%d", e + 1);
-        const float tw = cs_text_width(v->text, CS_FONT_SMALL, buf);
-        if (x - last_label >= tw + 6 * sc && x + 2 + tw <= r.x + r.w) {
-            cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, x + 2, r.y + 1, DIM, buf);
+        const float tw = cs_text_width(v->text, CS_FACE_SANS, ui->st->px[f], buf);
+        if (x - last_label >= label_w && x + 2 + tw <= r.x + r.w) {
+            cs_ui_label(ui, CS_GL_OVER, (cs_rect){x + 2, r.y + 1, tw, lh}, f, CS_ALIGN_LEFT, ui->st->c.dim, buf);
             last_label = x;
         }
     }
+}
+
+/* One learning-curve plot: train and test series of loss (use_acc 0) or accuracy; labels in role f. */
+static void plot(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, cs_rect r, float axis_w, int use_acc, cs_font_id f)
+{
+    const cs_palette *p = &ui->st->c;
+    const float ymax = plot_ymax(s, use_acc);
+    const long xmax = s->step > 1 ? s->step : 1;
+    const float lh = cs_style_line(ui->st, f), gap = cs_style_u(ui->st, 3);
+    cs_gl_frame(v->gl, CS_GL_UNDER, cs_rect_inset(r, -1), 1, p->grid);
+    /* value grid lines at least ~30 px apart */
+    const int divs = (int)fmaxf(1, fminf(4, floorf(r.h / cs_style_u(ui->st, 30))));
+    for (int i = 1; i < divs; i++) {
+        const float gy = roundf(r.y + r.h * (1.0f - (float)i / (float)divs));
+        cs_gl_line(v->gl, CS_GL_OVER, r.x, gy, r.x + r.w, gy, 1, p->grid);
+    }
+    epoch_marks(v, ui, s, r, xmax, f);
+    const float width = fmaxf(1.5f, ui->st->present ? ui->st->rule : 1.5f * ui->st->scale);
     for (int series = 0; series < 2; series++) {
         const cs_curve *c = series == 0 ? &s->train : &s->test;
-        const cs_rgba col = series == 0 ? TRAIN_C : TEST_C;
+        const cs_rgba col = series == 0 ? p->train : p->test;
         float px = 0, py = 0;
+        int have = 0;
         for (int i = 0; i < c->n; i++) {
-            float val = use_acc ? c->p[i].acc : c->p[i].loss;
+            const float val = use_acc ? c->p[i].acc : c->p[i].loss;
             if (!isfinite(val)) continue;
-            float x = r.x + r.w * (float)c->p[i].step / (float)xmax;
-            float y = r.y + r.h * (1.0f - fminf(val / ymax, 1.0f));
-            if (i > 0) cs_gl_line(v->gl, CS_GL_OVER, px, py, x, y, fmaxf(1.5f, 1.5f * sc), col);
-            else if (c->n == 1) cs_gl_rect(v->gl, CS_GL_OVER, (cs_rect){x - 2 * sc, y - 2 * sc, 4 * sc, 4 * sc}, col);
-            px = x, py = y;
+            const float x = r.x + r.w * (float)c->p[i].step / (float)xmax;
+            const float y = r.y + r.h * (1.0f - fminf(val / ymax, 1.0f));
+            if (have) cs_gl_line(v->gl, CS_GL_OVER, px, py, x, y, width, col);
+            else if (c->n == 1) cs_gl_rect(v->gl, CS_GL_OVER, (cs_rect){x - 2 * width, y - 2 * width, 4 * width, 4 * width}, col);
+            px = x, py = y, have = 1;
         }
     }
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, r.x, r.y - fh * 1.5f, TEXT, title);
-    if (use_acc) snprintf(buf, sizeof buf, "100%%");
-    else fmt_num(buf, sizeof buf, ymax);
-    cs_text_draw_right(v->text, CS_GL_OVER, CS_FONT_SMALL, r.x - 3 * sc, r.y - 2, DIM, buf);
-    cs_text_draw_right(v->text, CS_GL_OVER, CS_FONT_SMALL, r.x - 3 * sc, r.y + r.h - fh, DIM, use_acc ? "0%" : "0");
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, r.x, r.y + r.h + 1, DIM, "0");
+    /* above: its title and the last test value at one size that fits both; left: the axis'
+     * ends; under: 0 and the last step */
+    char buf[64] = "";
+    const char *title = use_acc ? "accuracy" : "loss";
+    const cs_curve *last = &s->test;
+    if (last->n > 0) {
+        const float val = use_acc ? last->p[last->n - 1].acc : last->p[last->n - 1].loss;
+        if (use_acc) snprintf(buf, sizeof buf, "test %.1f%%", (double)val * 100.0);
+        else snprintf(buf, sizeof buf, "test %.3f", (double)val);
+    }
+    int hp = ui->st->px[f];
+    while (hp > ui->st->min_px && cs_text_width(v->text, CS_FACE_SANS, hp, title) + cs_text_width(v->text, CS_FACE_SANS, hp, buf) +
+                                          gap * 2 > r.w)
+        hp--;
+    if (buf[0] && cs_text_width(v->text, CS_FACE_SANS, hp, title) + cs_text_width(v->text, CS_FACE_SANS, hp, buf) + gap * 2 > r.w)
+        memmove(buf, buf + 5, strlen(buf + 5) + 1); /* "test 64.0%" -> "64.0%": the colour says test */
+    const float tw = cs_text_width(v->text, CS_FACE_SANS, hp, title) + gap;
+    cs_fit_policy hpol = {CS_FACE_SANS, hp, hp, CS_FIT_ELLIPSIS, CS_ALIGN_LEFT, CS_VALIGN_TOP, 0};
+    cs_ui_text(ui, CS_GL_OVER, (cs_rect){r.x, r.y - lh, tw, lh}, &hpol, p->text, title);
+    hpol.halign = CS_ALIGN_RIGHT;
+    if (buf[0]) cs_ui_text(ui, CS_GL_OVER, (cs_rect){r.x + tw, r.y - lh, r.w - tw, lh}, &hpol, p->test, buf);
+    cs_fit_policy ax = cs_ui_policy(ui, f, CS_FIT_SHRINK, CS_ALIGN_RIGHT, CS_VALIGN_TOP);
+    const cs_rect ytop = {r.x - axis_w, r.y - 2, axis_w - gap, lh}, ybot = {r.x - axis_w, r.y + r.h - lh + 2, axis_w - gap, lh};
+    if (use_acc) {
+        cs_ui_label(ui, CS_GL_OVER, ytop, f, CS_ALIGN_RIGHT, p->dim, "100%");
+        cs_ui_label(ui, CS_GL_OVER, ybot, f, CS_ALIGN_RIGHT, p->dim, "0%");
+    } else {
+        cs_ui_value(ui, CS_GL_OVER, ytop, &ax, p->dim, ymax, 3);
+        cs_ui_value(ui, CS_GL_OVER, ybot, &ax, p->dim, 0.0f, 3);
+    }
+    ax.halign = CS_ALIGN_LEFT;
+    const float zero_w = cs_text_width(v->text, CS_FACE_SANS, ui->st->px[f], "0") + gap;
+    cs_ui_value(ui, CS_GL_OVER, (cs_rect){r.x, r.y + r.h + 1, zero_w, lh}, &ax, p->dim, 0.0f, 3);
+    /* the last step, with the word "step" where it fits */
+    const float right_x = r.x + zero_w + gap, right_w = r.w - zero_w - gap;
     char cnt[32];
     cs_theme_format_count(cnt, sizeof cnt, xmax);
     snprintf(buf, sizeof buf, "step %s", cnt);
-    cs_text_draw_right(v->text, CS_GL_OVER, CS_FONT_SMALL, r.x + r.w, r.y + r.h + 1, DIM, buf);
-    const cs_curve *last = &s->test;
-    if (last->n > 0) {
-        float val = use_acc ? last->p[last->n - 1].acc : last->p[last->n - 1].loss;
-        if (use_acc) snprintf(buf, sizeof buf, "test %.1f%%", (double)val * 100.0);
-        else snprintf(buf, sizeof buf, "test %.3f", (double)val);
-        cs_text_draw_right(v->text, CS_GL_OVER, CS_FONT_SMALL, r.x + r.w, r.y - fh * 1.5f, TEST_C, buf);
+    if (cs_text_width(v->text, CS_FACE_SANS, ui->st->px[f], buf) <= right_w) {
+        cs_ui_label(ui, CS_GL_OVER, (cs_rect){right_x, r.y + r.h + 1, right_w, lh}, f, CS_ALIGN_RIGHT, p->dim, buf);
+    } else {
+        ax.halign = CS_ALIGN_RIGHT;
+        cs_ui_value(ui, CS_GL_OVER, (cs_rect){right_x, r.y + r.h + 1, right_w, lh}, &ax, p->dim, (float)xmax, 3);
     }
 }
 
-static void draw_curves(cs_view_train *v, const cs_snapshot *s, const cs_layout *L)
+/* The legend: a swatch and a name per series, at the largest size (the long names first, then the
+ * short ones) that fits the box. */
+static void curves_legend(cs_view_train *v, cs_ui *ui, cs_rect box)
 {
-    const float sc = L->scale;
-    panel(v, L->curves, "Learning curves", sc);
-    const float lx = L->curves.x + L->curves.w * 0.45f, ly = L->curves.y + roundf(3 * sc);
-    const float lh = cs_layout_font_px(CS_FONT_NORMAL, sc);
-    cs_gl_rect(v->gl, CS_GL_OVER, (cs_rect){lx, ly + lh * 0.55f, 18 * sc, 3 * sc}, TRAIN_C);
-    float x = cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, lx + 22 * sc, ly + 1, TEXT, "train (batches)");
-    cs_gl_rect(v->gl, CS_GL_OVER, (cs_rect){x + 12 * sc, ly + lh * 0.55f, 18 * sc, 3 * sc}, TEST_C);
-    cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, x + 34 * sc, ly + 1, TEXT, "test");
-    plot(v, s, L->loss_plot, 0, sc, "loss");
-    plot(v, s, L->acc_plot, 1, sc, "accuracy");
+    const cs_palette *p = &ui->st->c;
+    const float sw = cs_style_u(ui->st, 18), sg = cs_style_u(ui->st, 4), gap = cs_style_u(ui->st, 12);
+    const char *a = "train (batches)", *b = "test";
+    int px = ui->st->px[CS_FONT_SMALL];
+    float wa = 0, wb = 0;
+    for (int shortened = 0; shortened < 2; shortened++) {
+        a = shortened ? "train" : "train (batches)";
+        for (px = ui->st->px[CS_FONT_SMALL]; px >= ui->st->min_px; px--) {
+            wa = cs_text_width(v->text, CS_FACE_SANS, px, a), wb = cs_text_width(v->text, CS_FACE_SANS, px, b);
+            if (wa + wb + 2 * (sw + sg) + gap <= box.w) break;
+        }
+        if (px >= ui->st->min_px) break;
+    }
+    if (px < ui->st->min_px) px = ui->st->min_px;
+    float x = fmaxf(box.x, box.x + box.w - (wa + wb + 2 * (sw + sg) + gap));
+    const float th = fmaxf(2, cs_style_u(ui->st, 3)), my = box.y + 0.5f * box.h;
+    const cs_fit_policy pol = {CS_FACE_SANS, px, px, 0, CS_ALIGN_LEFT, CS_VALIGN_TOP, 0};
+    cs_gl_rect(v->gl, CS_GL_OVER, (cs_rect){x, my - th * 0.5f, sw, th}, p->train);
+    x += sw + sg;
+    cs_ui_text(ui, CS_GL_OVER, (cs_rect){x, box.y, wa, box.h}, &pol, p->text, a);
+    x += wa + gap;
+    cs_gl_rect(v->gl, CS_GL_OVER, (cs_rect){x, my - th * 0.5f, sw, th}, p->test);
+    x += sw + sg;
+    cs_ui_text(ui, CS_GL_OVER, (cs_rect){x, box.y, wb, box.h}, &pol, p->text, b);
 }
 
-void cs_view_train_draw(cs_view_train *v, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *ui)
+static void draw_curves(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *vu)
+{
+    cs_theme_panel(ui, L->curves, L->curves_title, "Learning curves");
+    curves_legend(v, ui, L->curves_legend);
+    plot(v, ui, s, L->loss_plot, L->axis_w, 0, CS_FONT_SMALL);
+    plot(v, ui, s, L->acc_plot, L->axis_w, 1, CS_FONT_SMALL);
+    for (int i = 0; i < 2; i++) {
+        const cs_rect r = i ? L->acc_plot : L->loss_plot;
+        const cs_target tg = {CS_TARGET_CURVE, 0, i, -1};
+        char name[32];
+        cs_ui_target(ui, cs_target_format(&tg, s->layers, name, sizeof name), r);
+        if (hot(vu, r)) {
+            v->hover_target = r;
+            if (!v->hover[0]) snprintf(v->hover, sizeof v->hover, "the %s curve: click to enlarge it", i ? "accuracy" : "loss");
+        }
+    }
+}
+
+/* ---- the enlarged view ------------------------------------------------------------------------ */
+
+/* rows x cols values coloured through cmap over r in grid g (cell pixels each), a number in every
+ * cell when numbers_px > 0 (one size for the whole grid: the largest at which every value fits
+ * with three digits, else the minimum with fewer digits); returns the cell under the pointer. */
+static int value_grid(cs_ui *ui, const cs_view_ui *vu, cs_rect g, int rows, int cols, const float *vals, cs_value_range r,
+                      cs_colormap_id cmap, float cell, int numbers_px)
+{
+    int px = 0;
+    if (numbers_px > 0) {
+        char num[40];
+        for (px = numbers_px; px > ui->st->min_px; px--) {
+            int all = cs_text_box_h(px) + 2 <= cell;
+            for (int i = 0; i < rows * cols && all; i++) {
+                cs_fmt_sig(num, sizeof num, vals[i], 3);
+                all = cs_text_width(ui->text, CS_FACE_SANS, px, num) + 4 <= cell;
+            }
+            if (all) break;
+        }
+    }
+    const cs_fit_policy p = {CS_FACE_SANS, px, px, 0, CS_ALIGN_CENTER, CS_VALIGN_MIDDLE, 0};
+    int hit = -1;
+    for (int y = 0; y < rows; y++)
+        for (int x = 0; x < cols; x++) {
+            const cs_rect c = {g.x + (float)x * cell, g.y + (float)y * cell, cell, cell};
+            uint8_t rgb[3];
+            cs_colormap_rgb(cmap, r, vals[y * cols + x], rgb);
+            const cs_rgba bg = {rgb[0] / 255.0f, rgb[1] / 255.0f, rgb[2] / 255.0f, 1};
+            cs_gl_rect(ui->gl, CS_GL_UNDER, c, bg);
+            if (px > 0) cs_ui_cell_value(ui, CS_GL_OVER, c, &p, bg, vals[y * cols + x], 3);
+            if (hot(vu, c)) hit = y * cols + x;
+        }
+    if (cell >= 8) {
+        /* thin lines so equal neighbours stay countable */
+        for (int i = 1; i < cols; i++)
+            cs_gl_line(ui->gl, CS_GL_OVER, g.x + (float)i * cell, g.y, g.x + (float)i * cell, g.y + g.h, 1, (cs_rgba){0, 0, 0, 0.25f});
+        for (int i = 1; i < rows; i++)
+            cs_gl_line(ui->gl, CS_GL_OVER, g.x, g.y + (float)i * cell, g.x + g.w, g.y + (float)i * cell, 1, (cs_rgba){0, 0, 0, 0.25f});
+    }
+    return hit;
+}
+
+static void draw_enlarged(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *vu)
+{
+    const cs_palette *p = &ui->st->c;
+    const cs_target *t = &L->enlarged;
+    const char *step = vu->step_note ? vu->step_note : "";
+    char title[300], caption[300], num[40];
+    cs_theme_panel(ui, L->main, (cs_rect){0, 0, 0, 0}, NULL);
+    snprintf(caption, sizeof caption, "Esc or a click: back to the whole view");
+    if (t->kind == CS_TARGET_OUTPUT) {
+        snprintf(title, sizeof title, "Output against the one-hot truth \u00B7 test image #%d \u00B7 %s", s->probe_index, step);
+        draw_output(v, ui, s, L, vu);
+    } else if (t->kind == CS_TARGET_CURVE) {
+        snprintf(title, sizeof title, "Learning curve: %s \u00B7 %s", t->index ? "accuracy" : "loss", step);
+        plot(v, ui, s, t->index ? L->acc_plot : L->loss_plot, L->axis_w, t->index, CS_FONT_NORMAL);
+        curves_legend(v, ui, L->curves_legend);
+    } else if (t->kind == CS_TARGET_MAP || t->kind == CS_TARGET_KERNEL) {
+        const cs_snap_layer *ly = &s->layers[t->layer];
+        const int map = t->kind == CS_TARGET_MAP;
+        int n, mh, mw;
+        cs_viz_layer_maps(ly, &n, &mh, &mw);
+        const int K = ly->k, C = ly->in_c;
+        if (map)
+            snprintf(title, sizeof title, "%s \u00B7 activation map %d of %d \u00B7 %d\u00D7%d \u00B7 test image #%d \u00B7 %s",
+                     ly->name, t->index, n, mh, mw, s->probe_index, step);
+        else if (t->channel < 0)
+            snprintf(title, sizeof title, "%s \u00B7 filter %d of %d \u00B7 %d\u00D7%d\u00D73 (R, G, B) \u00B7 %s", ly->name,
+                     t->index, ly->out_c, K, K, step);
+        else
+            snprintf(title, sizeof title, "%s \u00B7 filter %d of %d, input channel %d of %d \u00B7 %d\u00D7%d \u00B7 %s",
+                     ly->name, t->index, ly->out_c, t->channel, C, K, K, step);
+        const cs_value_range r = map ? act_range(v, vu, t->layer, t->index) : w_range(v, vu, t->layer, t->index);
+        const cs_colormap_id cm = map ? CS_CMAP_VIRIDIS : vu->diverging;
+        for (int pl = 0; pl < L->enl_planes; pl++) {
+            const float *vals = map ? s->acts + s->act_off[t->layer] + (size_t)t->index * mh * mw
+                                    : s->weights + s->w_off[t->layer] +
+                                          ((size_t)t->index * C + (t->channel < 0 ? pl : t->channel)) * K * K;
+            const int rows = map ? mh : K, cols = map ? mw : K;
+            if (L->enl_planes > 1)
+                cs_ui_label(ui, CS_GL_OVER, L->enl_plane_label[pl], CS_FONT_NORMAL, CS_ALIGN_LEFT, p->dim,
+                            pl == 0 ? "red (input channel 0)" : pl == 1 ? "green (1)" : "blue (2)");
+            const int hit = value_grid(ui, vu, L->enl_grid[pl], rows, cols, vals, r, cm, L->enl_cell, L->enl_numbers_px);
+            if (hit >= 0) {
+                fmt_num(num, sizeof num, vals[hit]);
+                snprintf(v->hover, sizeof v->hover, "row %d, column %d = %s", hit / cols, hit % cols, num);
+            }
+        }
+        cs_theme_vbar(ui, v->ramp_v, L->enl_cbar, L->enl_cbar_labels, cm, r);
+        if (L->enl_numbers_px == 0)
+            snprintf(caption, sizeof caption, "cells too small for numbers here: hover a cell for its value \u00B7 "
+                                              "Esc or a click: back");
+        else
+            snprintf(caption, sizeof caption, "colours: %s over the %s range shown on the bar \u00B7 Esc or a click: back",
+                     cs_colormap_name(cm), map ? cs_norm_name(vu->maps_norm) : cs_norm_name(vu->kernels_norm));
+    } else {
+        return;
+    }
+    cs_ui_label(ui, CS_GL_OVER, L->enl_title, CS_FONT_BIG, CS_ALIGN_LEFT, p->text, title);
+    cs_ui_label(ui, CS_GL_OVER, L->enl_caption, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->dim, caption);
+}
+
+/* ---- the whole view ----------------------------------------------------------------------- */
+
+static void draw_status(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *vu)
+{
+    const cs_palette *p = &ui->st->c;
+    cs_gl_rect(v->gl, CS_GL_UNDER, (cs_rect){0, L->status.y, L->status.w, 2}, p->gutter);
+    const float pad = U(L, 8), ty = L->status.y + U(L, 3);
+    const cs_rect box = {L->status.x + pad, ty, L->status.w - 2 * pad, cs_style_line(ui->st, CS_FONT_NORMAL)};
+    char hint[300];
+    if (L->enlarged.kind != CS_TARGET_NONE) snprintf(hint, sizeof hint, "Esc or a click: back to the whole view.  h: help");
+    else if (L->hidden & ~CS_HIDE_BUTTONS)
+        snprintf(hint, sizeof hint, "Left out to fit this size: %s.  Click a map, kernel or plot to enlarge it.  h: help",
+                 cs_layout_hidden_names(L->hidden & ~CS_HIDE_BUTTONS));
+    else
+        snprintf(hint, sizeof hint, "Hover a map cell for its value and receptive field, a kernel for its numbers; "
+                                    "click one to enlarge it.  h: help");
+    const int msg = vu->message && *vu->message;
+    if (s->diverged) {
+        cs_ui_label(ui, CS_GL_OVER, box, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->bad, s->message);
+    } else if (v->hover[0] && msg) {
+        /* both: the hover on the left, the message on the right third */
+        const float w3 = floorf(box.w / 3);
+        cs_ui_label(ui, CS_GL_OVER, (cs_rect){box.x, box.y, box.w - w3 - pad, box.h}, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text,
+                    v->hover);
+        cs_ui_label(ui, CS_GL_OVER, (cs_rect){box.x + box.w - w3, box.y, w3, box.h}, CS_FONT_NORMAL, CS_ALIGN_RIGHT,
+                    p->hilite, vu->message);
+    } else if (v->hover[0]) {
+        cs_ui_label(ui, CS_GL_OVER, box, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, v->hover);
+    } else if (msg) {
+        cs_ui_label(ui, CS_GL_OVER, box, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->hilite, vu->message);
+    } else {
+        cs_ui_label(ui, CS_GL_OVER, box, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->dim, hint);
+    }
+}
+
+/* A banner nobody can miss; training is paused and nothing is drawn from the NaN data. */
+static void draw_diverged(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs_layout *L)
+{
+    const cs_palette *p = &ui->st->c;
+    const cs_rect area = L->strip.w > 0 ? L->strip : L->main;
+    const float pad = U(L, 14), big = cs_style_line(ui->st, CS_FONT_BIG), norm = cs_style_line(ui->st, CS_FONT_NORMAL);
+    const float w = fminf(area.w - U(L, 20), (float)L->win_w - 8);
+    const float h = 2 * pad + big + 2 * norm + 2 * norm;
+    const cs_rect b = {area.x + 0.5f * (area.w - w), area.y + area.h * 0.3f, w, h};
+    cs_gl_rect(v->gl, CS_GL_TOP, b, (cs_rgba){0.40f, 0.05f, 0.05f, 0.97f});
+    cs_gl_frame(v->gl, CS_GL_TOP, b, fmaxf(2, ui->st->rule), p->bad);
+    float y = b.y + pad;
+    cs_ui_label(ui, CS_GL_TOP, (cs_rect){b.x + pad, y, b.w - 2 * pad, big}, CS_FONT_BIG, CS_ALIGN_LEFT, (cs_rgba){1, 1, 1, 1},
+                "Training diverged and is paused");
+    y += big;
+    cs_ui_para(ui, CS_GL_TOP, (cs_rect){b.x + pad, y, b.w - 2 * pad, 2 * norm}, CS_FONT_NORMAL, (cs_rgba){1, 1, 1, 1},
+               s->message);
+    y += 2 * norm;
+    char lower[32], offer[200];
+    fmt_num(lower, sizeof lower, 0.1f * s->lr);
+    snprintf(offer, sizeof offer, "Press r (or Restart) for new random weights at a tenth of the rate: %s", lower);
+    cs_ui_para(ui, CS_GL_TOP, (cs_rect){b.x + pad, y, b.w - 2 * pad, 2 * norm}, CS_FONT_NORMAL, (cs_rgba){1, 0.95f, 0.5f, 1},
+               offer);
+}
+
+void cs_view_train_draw(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *vu)
 {
     v->hover[0] = '\0';
-    v->scale = L->scale;
-    draw_top(v, s, L, ui);
-    if (v->have_data) {
-        draw_probe(v, s, L, ui);
-        draw_output(v, s, L, ui);
-        draw_strip(v, s, L, ui);
-        draw_kernels(v, s, L, ui);
-    }
-    draw_curves(v, s, L);
-
-    const float sc = L->scale;
-    cs_gl_rect(v->gl, CS_GL_UNDER, (cs_rect){0, L->status.y, L->status.w, 2}, GUTTER);
-    const float ty = L->status.y + roundf(3 * sc);
-    if (s->diverged) {
-        /* a banner nobody can miss; training is paused and nothing is drawn from the NaN data */
-        cs_rect b = {L->strip.x + 20 * sc, L->strip.y + L->strip.h * 0.35f, L->strip.w - 40 * sc, 90 * sc};
-        const float need = cs_text_width(v->text, CS_FONT_SMALL, s->message) + 28 * sc;
-        if (need > b.w) b.w = fminf(need, (float)L->win_w - b.x - 4);
-        cs_gl_rect(v->gl, CS_GL_TOP, b, (cs_rgba){0.45f, 0.06f, 0.06f, 0.95f});
-        cs_gl_frame(v->gl, CS_GL_TOP, b, 2, BADC);
-        cs_text_draw(v->text, CS_GL_TOP, CS_FONT_BIG, b.x + 14 * sc, b.y + 10 * sc, TEXT,
-                     "Training diverged and is paused");
-        cs_text_draw(v->text, CS_GL_TOP, CS_FONT_SMALL, b.x + 14 * sc, b.y + 38 * sc, TEXT, s->message);
-        char lower[32], offer[160];
-        fmt_num(lower, sizeof lower, 0.1f * s->lr);
-        snprintf(offer, sizeof offer, "Press r (or Restart) for new random weights at a tenth of the rate: %s", lower);
-        cs_text_draw(v->text, CS_GL_TOP, CS_FONT_NORMAL, b.x + 14 * sc, b.y + 60 * sc, HILITE, offer);
-        cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, L->status.x + 8 * sc, ty, BADC, s->message);
-    } else if (v->hover[0]) {
-        cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, L->status.x + 8 * sc, ty, TEXT, v->hover);
-    } else if (ui->message && *ui->message) {
-        cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, L->status.x + 8 * sc, ty, HILITE, ui->message);
+    v->hover_target = (cs_rect){0, 0, 0, 0};
+    draw_top(v, ui, s, L, vu);
+    if (L->enlarged.kind != CS_TARGET_NONE) {
+        if (v->have_data) draw_enlarged(v, ui, s, L, vu);
     } else {
-        cs_text_draw(v->text, CS_GL_OVER, CS_FONT_NORMAL, L->status.x + 8 * sc, ty, DIM,
-                     "Hover a map cell for its value and receptive field, a kernel for its numbers.  h: help");
+        if (v->have_data) {
+            draw_probe(v, ui, s, L, vu);
+            draw_output(v, ui, s, L, vu);
+            cs_ui_target(ui, "output", L->output);
+            if (!v->hover_target.w && hot(vu, L->output)) v->hover_target = L->output;
+            draw_strip(v, ui, s, L, vu);
+            if (L->kernels.w > 0) draw_kernels(v, ui, s, L, vu);
+        }
+        if (L->curves.w > 0) draw_curves(v, ui, s, L, vu);
     }
-    if (ui->message && *ui->message && (v->hover[0] || s->diverged))
-        cs_text_draw_right(v->text, CS_GL_OVER, CS_FONT_NORMAL, L->status.x + L->status.w - 8 * sc, ty, HILITE,
-                           ui->message);
-    if (ui->show_help)
-        cs_theme_draw_help(v->gl, v->text, L->help, L->win_w, L->win_h, L->scale, "Keys and mouse", ui->help,
-                           ui->help_lines);
+    draw_status(v, ui, s, L, vu);
+    if (s->diverged) draw_diverged(v, ui, s, L);
+    if (vu->show_help) cs_theme_draw_help(ui, L->help, "Keys and mouse", vu->help, vu->help_lines);
+    else if (L->present && vu->mouse_in) cs_theme_pointer(ui, v->hover_target, vu->mouse_x, vu->mouse_y);
 }

@@ -1,0 +1,100 @@
+/* cs_ui.c - the text box call (see cs_ui.h). */
+#include "cs_ui.h"
+
+#include <string.h>
+
+cs_fit_policy cs_ui_policy(const cs_ui *ui, cs_font_id f, int flags, int halign, int valign)
+{
+    return (cs_fit_policy){cs_font_face(f), ui->st->px[f], ui->st->min_px, flags, halign, valign, 0};
+}
+
+/* Draws the lines of r, each aligned in r->rect as the policy says. */
+static void draw_lines(cs_ui *ui, int layer, const cs_fit_policy *p, const cs_fit_result *r, cs_rgba c)
+{
+    const char *s = r->text;
+    char line[CS_FIT_MAX_TEXT];
+    for (int i = 0; i < r->n_lines && s; i++) {
+        const char *nl = strchr(s, '\n');
+        const size_t n = nl ? (size_t)(nl - s) : strlen(s);
+        memcpy(line, s, n);
+        line[n] = '\0';
+        const float lw = i < CS_FIT_MAX_LINES ? r->line_w[i] : 0;
+        float x = r->rect.x;
+        if (p->halign == CS_ALIGN_CENTER) x = r->rect.x + 0.5f * (r->rect.w - lw);
+        else if (p->halign == CS_ALIGN_RIGHT) x = r->rect.x + r->rect.w - lw;
+        cs_text_draw(ui->text, layer, p->face, r->px, x, r->rect.y + (float)i * r->pitch, c, line);
+        s = nl ? nl + 1 : NULL;
+    }
+}
+
+static void record(cs_ui *ui, int layer, cs_textlog_kind kind, const cs_fit_result *r, cs_rect box)
+{
+    if (ui->log) cs_textlog_add(ui->log, kind, r->text, r->rect, box, r->px, layer == CS_GL_TOP);
+}
+
+cs_rect cs_ui_text(cs_ui *ui, int layer, cs_rect box, const cs_fit_policy *p, cs_rgba c, const char *s)
+{
+    if (!s || !*s) return (cs_rect){box.x, box.y, 0, 0};
+    static cs_fit_result r; /* large; the window draws from one thread */
+    const cs_measure m = cs_text_measure(ui->text);
+    cs_fit_text(&m, s, box, p, &r);
+    draw_lines(ui, layer, p, &r, c);
+    record(ui, layer, CS_TEXTLOG_TEXT, &r, box);
+    return r.rect;
+}
+
+cs_rect cs_ui_label(cs_ui *ui, int layer, cs_rect box, cs_font_id f, int halign, cs_rgba c, const char *s)
+{
+    const cs_fit_policy p = cs_ui_policy(ui, f, CS_FIT_SHRINK | CS_FIT_ELLIPSIS, halign, CS_VALIGN_TOP);
+    return cs_ui_text(ui, layer, box, &p, c, s);
+}
+
+cs_rect cs_ui_label_alt(cs_ui *ui, int layer, cs_rect box, cs_font_id f, int halign, cs_rgba c, const char *const *alts,
+                        int n)
+{
+    const int min = ui->st->min_px;
+    for (int i = 0; i + 1 < n; i++)
+        if (cs_text_width(ui->text, cs_font_face(f), min, alts[i]) <= box.w) return cs_ui_label(ui, layer, box, f, halign, c, alts[i]);
+    return cs_ui_label(ui, layer, box, f, halign, c, alts[n - 1]);
+}
+
+cs_rect cs_ui_para(cs_ui *ui, int layer, cs_rect box, cs_font_id f, cs_rgba c, const char *s)
+{
+    const cs_fit_policy p = cs_ui_policy(ui, f, CS_FIT_SHRINK | CS_FIT_WRAP | CS_FIT_ELLIPSIS, CS_ALIGN_LEFT,
+                                         CS_VALIGN_TOP);
+    return cs_ui_text(ui, layer, box, &p, c, s);
+}
+
+cs_rect cs_ui_value(cs_ui *ui, int layer, cs_rect box, const cs_fit_policy *p, cs_rgba c, float v, int sig)
+{
+    static cs_fit_result r;
+    const cs_measure m = cs_text_measure(ui->text);
+    cs_fit_value(&m, v, sig, box, p, &r);
+    draw_lines(ui, layer, p, &r, c);
+    record(ui, layer, CS_TEXTLOG_VALUE, &r, box);
+    return r.rect;
+}
+
+cs_rect cs_ui_cell_value(cs_ui *ui, int layer, cs_rect cell, const cs_fit_policy *p, cs_rgba bg, float v, int sig)
+{
+    static cs_fit_result r;
+    const cs_measure m = cs_text_measure(ui->text);
+    cs_fit_policy q = *p;
+    q.halign = CS_ALIGN_CENTER, q.valign = CS_VALIGN_MIDDLE;
+    /* a pixel of margin so the ink never touches the cell's edge */
+    const cs_rect box = {cell.x + 1, cell.y, cell.w - 2, cell.h};
+    cs_fit_value(&m, v, sig, box, &q, &r);
+    cs_rgba ink;
+    if (cs_style_ink(ui->st, bg, &ink)) {
+        const cs_rect pr = {r.rect.x - 1, r.rect.y, r.rect.w + 2, r.rect.h};
+        cs_gl_rect(ui->gl, layer, pr, ui->st->c.plate);
+    }
+    draw_lines(ui, layer, &q, &r, ink);
+    record(ui, layer, CS_TEXTLOG_VALUE, &r, box);
+    return r.rect;
+}
+
+void cs_ui_target(cs_ui *ui, const char *name, cs_rect r)
+{
+    if (ui->log) cs_textlog_add(ui->log, CS_TEXTLOG_TARGET, name, r, r, 0, 0);
+}
