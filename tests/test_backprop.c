@@ -70,6 +70,47 @@ static void test_phase_names(void **state)
     assert_int_equal(cs_backprop_phase_parse("backward"), -1);
 }
 
+/* The walk: one press per phase, one per layer in phase 4 (last layer first), and back. */
+static void test_cursor(void **state)
+{
+    (void)state;
+    cs_net *net;
+    assert_int_equal(cs_net_create(&net, "mnist", 1, 1), CS_OK); /* 8 layers */
+    cs_backprop bp;
+    assert_int_equal(cs_backprop_init(&bp, net), CS_OK);
+    cs_backprop_cursor c;
+    cs_backprop_cursor_start(&c);
+    assert_int_equal(c.phase, CS_BACKPROP_FORWARD);
+    assert_int_equal(cs_backprop_cursor_prev(&c, &bp), 0);
+    int presses = 0, ends = 0;
+    while (cs_backprop_cursor_next(&c, &bp)) {
+        presses++;
+        if (c.phase == CS_BACKPROP_MAP_GRADIENTS) {
+            assert_true(cs_backprop_cursor_shows_grad(&c, &bp, 7));
+            assert_int_equal(cs_backprop_cursor_shows_grad(&c, &bp, 8 - c.layers_shown), 1);
+            assert_int_equal(cs_backprop_cursor_shows_grad(&c, &bp, 7 - c.layers_shown), 0);
+        }
+        ends += cs_backprop_cursor_at_phase_end(&c, &bp);
+    }
+    /* 6 presses between phases, 7 more to reveal layers 6..0 */
+    assert_int_equal(presses, 6 + 7);
+    assert_int_equal(ends, 6);
+    assert_int_equal(c.phase, CS_BACKPROP_FORWARD_AGAIN);
+    assert_true(cs_backprop_cursor_shows_grad(&c, &bp, 0));
+    int back = 0;
+    while (cs_backprop_cursor_prev(&c, &bp)) back++;
+    assert_int_equal(back, presses);
+    assert_int_equal(c.phase, CS_BACKPROP_FORWARD);
+    assert_int_equal(c.layers_shown, 0);
+    cs_backprop_cursor_seek(&c, &bp, CS_BACKPROP_MAP_GRADIENTS);
+    assert_int_equal(c.layers_shown, 1);
+    assert_int_equal(cs_backprop_cursor_at_phase_end(&c, &bp), 0);
+    cs_backprop_cursor_seek(&c, &bp, 99);
+    assert_int_equal(c.phase, CS_BACKPROP_FORWARD_AGAIN);
+    cs_backprop_free(&bp);
+    cs_net_destroy(net);
+}
+
 /* Phases 2 and 3 against their definitions, in the core's own float arithmetic. */
 static void check_loss_and_output_gradient(const cs_backprop *bp)
 {
@@ -521,7 +562,8 @@ static void test_driver_toggle(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_phase_names),     cmocka_unit_test(test_step_every_loss),
+        cmocka_unit_test(test_phase_names),     cmocka_unit_test(test_cursor),
+        cmocka_unit_test(test_step_every_loss),
         cmocka_unit_test(test_momentum_and_adam), cmocka_unit_test(test_loss_goes_down),
         cmocka_unit_test(test_refused_requests), cmocka_unit_test(test_snapshot_grads),
         cmocka_unit_test(test_grad_curve),      cmocka_unit_test(test_driver_toggle),

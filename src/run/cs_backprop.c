@@ -26,6 +26,58 @@ int cs_backprop_phase_parse(const char *name)
     return -1;
 }
 
+/* ---- the walk through the phases ---------------------------------------------------------------- */
+
+void cs_backprop_cursor_start(cs_backprop_cursor *c) { *c = (cs_backprop_cursor){CS_BACKPROP_FORWARD, 0}; }
+
+static int shown_at(const cs_backprop *bp, int phase)
+{
+    return phase < CS_BACKPROP_MAP_GRADIENTS ? 0 : phase == CS_BACKPROP_MAP_GRADIENTS ? 1 : bp->n_layers;
+}
+
+void cs_backprop_cursor_seek(cs_backprop_cursor *c, const cs_backprop *bp, int phase)
+{
+    if (phase < 0) phase = 0;
+    if (phase >= CS_BACKPROP_PHASES) phase = CS_BACKPROP_PHASES - 1;
+    *c = (cs_backprop_cursor){phase, shown_at(bp, phase)};
+}
+
+int cs_backprop_cursor_at_phase_end(const cs_backprop_cursor *c, const cs_backprop *bp)
+{
+    return c->phase != CS_BACKPROP_MAP_GRADIENTS || c->layers_shown >= bp->n_layers;
+}
+
+int cs_backprop_cursor_next(cs_backprop_cursor *c, const cs_backprop *bp)
+{
+    if (!cs_backprop_cursor_at_phase_end(c, bp)) {
+        c->layers_shown++;
+        return 1;
+    }
+    if (c->phase + 1 >= CS_BACKPROP_PHASES) return 0;
+    cs_backprop_cursor_seek(c, bp, c->phase + 1);
+    return 1;
+}
+
+int cs_backprop_cursor_prev(cs_backprop_cursor *c, const cs_backprop *bp)
+{
+    if (c->phase == CS_BACKPROP_MAP_GRADIENTS && c->layers_shown > 1) {
+        c->layers_shown--;
+        return 1;
+    }
+    if (c->phase == 0) return 0;
+    const int phase = c->phase - 1;
+    /* back into phase 4 at its end: every layer shown */
+    *c = (cs_backprop_cursor){phase, phase == CS_BACKPROP_MAP_GRADIENTS ? bp->n_layers : shown_at(bp, phase)};
+    return 1;
+}
+
+int cs_backprop_cursor_shows_grad(const cs_backprop_cursor *c, const cs_backprop *bp, int l)
+{
+    return l >= 0 && l < bp->n_layers && l >= bp->n_layers - c->layers_shown;
+}
+
+/* ---- the step ------------------------------------------------------------------------------------- */
+
 static size_t out_count(const cs_backprop_layer *L) { return (size_t)L->out_c * L->out_h * L->out_w; }
 
 cs_status cs_backprop_init(cs_backprop *bp, const cs_net *net)

@@ -192,6 +192,28 @@ cs_status cs_run_backprop(cs_run *run, cs_backprop *bp, float lr, int plain_sgd)
  * SGD. Returns 1 when the optimizer is the run's, 0 for plain SGD. rq borrows from s. */
 int cs_backprop_request_from_snapshot(cs_backprop_request *rq, const cs_snapshot *s);
 
+/* A walk through the phases, one press at a time, as the view and a lesson's `@phase` and
+ * `@wait event phase-end` step it: phases 1-3, 5-7 are one press each; phase 4 reveals the layers'
+ * gradients one press per layer, from the last layer back to the first (on entering it, the last
+ * layer's, which is phase 3's dL/dy, is shown). */
+typedef struct {
+    int phase;                 /* cs_backprop_phase */
+    int layers_shown;          /* phase 4: layers whose dL/d out is shown, counted from the last; before phase 4 0,
+                                * after it all */
+} cs_backprop_cursor;
+
+/* Phase 1 (forward). */
+void cs_backprop_cursor_start(cs_backprop_cursor *c);
+/* The start of `phase` (phase 4: the last layer's gradient shown). */
+void cs_backprop_cursor_seek(cs_backprop_cursor *c, const cs_backprop *bp, int phase);
+/* One press forward / back; 0 at the end of phase 7 / the start of phase 1 (nothing changed). */
+int cs_backprop_cursor_next(cs_backprop_cursor *c, const cs_backprop *bp);
+int cs_backprop_cursor_prev(cs_backprop_cursor *c, const cs_backprop *bp);
+/* 1 when the next press leaves the phase (a lesson's phase-end). */
+int cs_backprop_cursor_at_phase_end(const cs_backprop_cursor *c, const cs_backprop *bp);
+/* 1 when layer l's dL/d out is shown at c. */
+int cs_backprop_cursor_shows_grad(const cs_backprop_cursor *c, const cs_backprop *bp, int l);
+
 /* Layer l's input: the image for layer 0, else the previous layer's output (borrowed from bp). */
 const float *cs_backprop_layer_input(const cs_backprop *bp, int l);
 /* Phase 5's sum for filter `filter` of conv layer `layer`: a weight-gradient stepper over the
