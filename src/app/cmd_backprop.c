@@ -414,7 +414,10 @@ static void print_backward(const cs_backprop *bp)
         case CS_LAYER_AVGPOOL: printf("shared equally over each window (%ld windows)", x->windows); break;
         case CS_LAYER_FC: printf("spread through the weights to %ld inputs", x->n_in); break;
         case CS_LAYER_CONV: printf("spread through the flipped kernels to %ld inputs", x->n_in); break;
-        case CS_LAYER_SOFTMAX: printf("through the softmax: p_i - t_i at the logits"); break;
+        case CS_LAYER_SOFTMAX:
+            printf(bp->loss_kind == CS_LOSS_XENT ? "through the softmax: p_i - t_i at the logits"
+                                                 : "through the softmax: p_i (g_i - sum_j g_j p_j) at the logits");
+            break;
         default: printf("passed back to %ld inputs", x->n_in); break;
         }
         if (x->passes_back) printf("; ||dL/din|| %.4g\n", x->grad_in_norm);
@@ -430,9 +433,12 @@ static void print_worksheet(const cs_run *run, const cs_backprop *bp, const bp_o
     printf(", class %d (%s), weights of step %ld\n", bp->label, class_name(run, bp->label), run->trainer->step);
     printf("the batch is this one image; training uses the mean over a batch of %d\n", run->trainer->cfg.batch);
     printf("\n1. forward:");
-    for (int l = 0; l < bp->n_layers; l++)
-        printf(" %s %d@%dx%d%s", bp->layers[l].name, bp->layers[l].out_c, bp->layers[l].out_h, bp->layers[l].out_w,
-               l + 1 < bp->n_layers ? "," : "\n");
+    for (int l = 0; l < bp->n_layers; l++) {
+        const cs_backprop_layer *L = &bp->layers[l];
+        if (flat_output(bp, l)) printf(" %s %d", L->name, L->out_c * L->out_h * L->out_w);
+        else printf(" %s %d@%dx%d", L->name, L->out_c, L->out_h, L->out_w);
+        fputs(l + 1 < bp->n_layers ? "," : "\n", stdout);
+    }
     print_loss(run, bp);
     print_backward(bp);
     printf("\n5. weight gradients\n");
