@@ -543,12 +543,15 @@ static void test_driver_toggle(void **state)
     assert_int_equal(cs_run_driver_create(&d, run, &cfg), CS_OK);
     const cs_snapshot *s = cs_run_driver_snapshot(d, NULL);
     assert_int_equal(s->has_grads, 0);
+    const uint64_t data_seq = s->data_seq;
     cs_run_driver_set_capture_grads(d, 1);
     cs_run_driver_tick(d);
     int fresh;
     s = cs_run_driver_snapshot(d, &fresh);
     assert_true(fresh);
     assert_int_equal(s->has_grads, 1);
+    assert_true(s->data_seq > data_seq); /* paused: only the toggle changed the data a view uploads */
+    assert_int_equal(s->step, 0);
     assert_non_null(s->act_grads);
     cs_run_driver_set_capture_grads(d, 0);
     cs_run_driver_tick(d);

@@ -102,7 +102,7 @@ static void apply_controls(cs_run_driver *d)
     if (g != d->seen_grads) {
         d->seen_grads = g;
         cs_run_set_capture_grads(run, g);
-        d->dirty = d->urgent = 1;
+        d->data_changed = d->urgent = 1; /* the next snapshot carries gradients, or none */
     }
     const long s = atomic_load(&d->save_requests);
     if (s != d->seen_saves) {
