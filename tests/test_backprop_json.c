@@ -357,8 +357,8 @@ typedef struct {
 
 static gstats total;
 
-/* Entries to check: the 8 largest |a| and 16 others picked by a fixed generator (all if <= 24). */
-#define PICKS 24
+/* Entries to check: the 8 largest |a| and 10 others picked by a fixed generator (all if <= 18). */
+#define PICKS 18
 static int pick(const float *a, size_t n, size_t *out, uint64_t seed)
 {
     if (n <= PICKS) {
@@ -475,7 +475,7 @@ static void check_numerics(const jm *j, const char *name)
            name, g.checked, g.skipped, g.worst_rel);
     CHECK(g.bad == 0, "%s: %d of %d gradients disagree", name, g.bad, g.checked);
     /* kinks are windows of zeros after a ReLU, mostly: a share of the samples, never most of them */
-    CHECK(g.checked >= 180 && g.skipped * 100 <= 15 * (g.checked + g.skipped), "%s: %d points skipped at kinks, %d checked",
+    CHECK(g.checked >= 140 && g.skipped * 100 <= 15 * (g.checked + g.skipped), "%s: %d points skipped at kinks, %d checked",
           name, g.skipped, g.checked);
     total.checked += g.checked, total.skipped += g.skipped, total.bad += g.bad;
     total.worst_rel = fmax(total.worst_rel, g.worst_rel);
@@ -626,7 +626,7 @@ static void check_trained(void)
         CHECK(convscope(NULL, args) == 0, "train --save exited non-zero");
         int went_down = 0, checked = 0;
         for (int trained = 0; trained <= 1; trained++)
-            for (int probe = 0; probe < 6; probe++) {
+            for (int probe = 0; probe < 4; probe++) {
                 if (trained) snprintf(args, sizeof args, "--load '%s/t%d.ckpt' --probe %d --lr 0.001", dir, mse, probe);
                 else snprintf(args, sizeof args, "--dataset shapes --limit 600 --seed 3 --loss %s --probe %d --lr 0.001",
                               mse ? "mse" : "xent", probe);
@@ -644,7 +644,7 @@ static void check_trained(void)
             }
         printf("%s: the loss went down for %d of %d images (trained and untrained, lr 0.001)\n", mse ? "mse" : "xent",
                went_down, checked);
-        CHECK(checked >= 8, "too few images with a loss above 1e-4 (%d)", checked);
+        CHECK(checked >= 6, "too few images with a loss above 1e-4 (%d)", checked);
     }
 }
 
