@@ -366,6 +366,44 @@ static void test_loss_goes_down(void **state)
         }
 }
 
+/* Asked for, the step is taken on the run: its weights (and optimizer) become the step's, and the
+ * probe's loss is then the step's loss_after; a step computed before training went on is refused. */
+static void test_apply(void **state)
+{
+    (void)state;
+    for (int plain = 0; plain <= 1; plain++) {
+        cs_run_spec spec;
+        spec_for(&spec, "mnist", CS_LOSS_XENT);
+        cs_run *run = open_ok(&spec);
+        steps(run, 2);
+        const long step = run->trainer->step, t = run->trainer->opt.t;
+        cs_backprop bp, again;
+        init_ok(&bp, run);
+        init_ok(&again, run);
+        backprop_ok(run, &bp, 0.02f, plain);
+        assert_int_equal(cs_run_apply_backprop(run, &bp), CS_OK);
+        const size_t n = bp.n_params;
+        assert_memory_equal(run->trainer->net->params, bp.params_after, n * sizeof(float));
+        assert_int_equal(run->trainer->step, step); /* not a training step */
+        if (plain) {
+            assert_int_equal(run->trainer->opt.t, t);
+        } else {
+            assert_int_equal(run->trainer->opt.t, t + 1);
+            assert_memory_equal(run->trainer->opt.m, bp.m_after, n * sizeof(float));
+        }
+        backprop_ok(run, &again, 0.02f, plain);
+        assert_memory_equal(&again.loss, &bp.loss_after, sizeof(float));
+        /* applying the old step again: the weights are no longer its starting point */
+        assert_int_equal(cs_run_apply_backprop(run, &bp), CS_ERR_ARG);
+        assert_non_null(strstr(cs_last_error(), "changed since"));
+        steps(run, 1);
+        assert_int_equal(cs_run_apply_backprop(run, &again), CS_ERR_ARG);
+        cs_backprop_free(&bp);
+        cs_backprop_free(&again);
+        cs_run_close(run);
+    }
+}
+
 static void test_refused_requests(void **state)
 {
     (void)state;
@@ -569,6 +607,7 @@ int main(void)
         cmocka_unit_test(test_step_every_loss),
         cmocka_unit_test(test_momentum_and_adam), cmocka_unit_test(test_loss_goes_down),
         cmocka_unit_test(test_refused_requests), cmocka_unit_test(test_snapshot_grads),
+        cmocka_unit_test(test_apply),
         cmocka_unit_test(test_grad_curve),      cmocka_unit_test(test_driver_toggle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -371,6 +371,26 @@ cs_status cs_run_backprop(cs_run *run, cs_backprop *bp, float lr, int plain_sgd)
     return cs_backprop_compute(bp, ins, &rq);
 }
 
+cs_status cs_run_apply_backprop(cs_run *run, const cs_backprop *bp)
+{
+    cs_trainer *tr = run->trainer;
+    cs_optim *o = &tr->opt;
+    const size_t n = bp->n_params;
+    if (n != tr->net->n_params || memcmp(bp->params, tr->net->params, n * sizeof(float)) != 0)
+        return cs_fail(CS_ERR_ARG, "the run's weights have changed since this step was computed; compute it again");
+    const int stateful = !bp->update.plain;
+    if (stateful && (bp->update.kind != o->kind || memcmp(bp->m_before, o->m, n * sizeof(float)) != 0 ||
+                     (o->v && memcmp(bp->v_before, o->v, n * sizeof(float)) != 0) || bp->update.t != o->t + 1))
+        return cs_fail(CS_ERR_ARG, "the run's optimizer has moved on since this step was computed; compute it again");
+    memcpy(tr->net->params, bp->params_after, n * sizeof(float));
+    if (stateful) {
+        memcpy(o->m, bp->m_after, n * sizeof(float));
+        if (o->v) memcpy(o->v, bp->v_after, n * sizeof(float));
+        o->t = bp->update.t;
+    }
+    return CS_OK;
+}
+
 int cs_backprop_request_from_snapshot(cs_backprop_request *rq, const cs_snapshot *s)
 {
     *rq = (cs_backprop_request){s->weights, s->probe, s->probe_label, s->loss_kind, s->lr,

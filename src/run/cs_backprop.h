@@ -5,7 +5,8 @@
  * uses the mean over a batch. Every number comes from the core's own forward, loss and backward
  * (cs_net_forward, cs_net_backward through a batch-1 inspector net, cs_loss_*_terms,
  * cs_optim_step); nothing is computed a second way for display. The object works on copies:
- * computing it never changes a training run's weights or optimizer.
+ * computing it never changes a training run's weights or optimizer (cs_run_apply_backprop takes
+ * the step on the run when asked).
  *
  * The phases, in the order (and with the names) of a lesson file's `@phase`:
  *   1 forward          every layer's output (outs) under the weights (params)
@@ -186,6 +187,14 @@ cs_status cs_backprop_compute(cs_backprop *bp, cs_inspect *ins, const cs_backpro
  * and its optimizer (or plain SGD when plain_sgd), at learning rate lr (<= 0: the run's own rate),
  * through the run's inspector. bp must be initialised for the run's net. The run is not changed. */
 cs_status cs_run_backprop(cs_run *run, cs_backprop *bp, float lr, int plain_sgd);
+
+/* Takes the step bp shows on the run, when asked to (the step never changes the run by itself):
+ * the run's weights become bp->params_after and, when bp used the run's optimizer, its moments and
+ * step count become bp's after the update. bp must have been computed from the run's current
+ * weights and optimizer state: CS_ERR_ARG when they have changed since (training went on), and
+ * the run is left as it was. Not a training step: the counters, curves and history stay. On the
+ * driving thread. */
+cs_status cs_run_apply_backprop(cs_run *run, const cs_backprop *bp);
 
 /* A request from a snapshot (for a view on another thread): its weights, probe, label, loss and
  * learning rate, and its copy of the optimizer when it carries gradients (has_grads), else plain
