@@ -118,20 +118,17 @@ static int parse(int argc, char **argv, bp_options *o)
         if (r == 0) return cs_cli_bad_value("backprop", longopts[longindex].name, optarg, backprop_usage);
     }
     if (optind < argc) return cs_cli_bad_value("backprop", "argument", argv[optind], backprop_usage);
-    const char *clash = o->spec.load && o->model         ? "--load and --model"
-                        : o->spec.load && o->run_setting ? "--load and --dataset, --net, --seed or --loss (the "
-                                                           "checkpoint decides them)"
-                        : o->model && o->spec.net        ? "--model and --net"
-                        : o->image && o->probe_given     ? "--image and --probe"
-                                                         : NULL;
-    const char *problem = clash              ? NULL
-                          : o->image && !o->label ? "--image needs --label CLASS: the loss compares the output with "
-                                                    "the image's one-hot class"
-                          : !o->image && o->label ? "--label goes with --image (a test image has its own class)"
-                                                  : NULL;
-    if (clash) fprintf(stderr, "convscope backprop: give %s, not both\n\n", clash);
-    else if (problem) fprintf(stderr, "convscope backprop: %s\n\n", problem);
-    if (clash || problem) {
+    const char *problem = o->spec.load && o->model ? "give --load or --model, not both"
+                          : o->spec.load && o->run_setting
+                              ? "--load brings its net, dataset, seed and loss: drop --dataset, --net, --seed and --loss"
+                          : o->model && o->spec.net    ? "--model brings its net: drop --net"
+                          : o->image && o->probe_given ? "give --image or --probe, not both"
+                          : o->image && !o->label      ? "--image needs --label CLASS: the loss compares the output "
+                                                         "with the image's one-hot class"
+                          : !o->image && o->label      ? "--label goes with --image (a test image has its own class)"
+                                                       : NULL;
+    if (problem) fprintf(stderr, "convscope backprop: %s\n\n", problem);
+    if (problem) {
         backprop_usage(stderr);
         return 2;
     }
@@ -171,7 +168,7 @@ static int choose_image(cs_run *run, const bp_options *o)
         return st ? 1 : 0;
     }
     if (o->probe >= run->test.n) {
-        fprintf(stderr, "convscope backprop: --probe %d: %s has %d test images (0..%d)\n", o->probe, run->test.name,
+        fprintf(stderr, "convscope backprop: --probe %d: %s has %d images (0..%d)\n", o->probe, run->test.name,
                 run->test.n, run->test.n - 1);
         return 1;
     }
