@@ -492,6 +492,31 @@ static void test_snapshot_grads(void **state)
     assert_int_equal(cs_backprop_request_from_snapshot(&rq, &copy), 0);
     assert_null(rq.optim);
 
+    /* Adam's second moment travels too, and a copy from an SGD run's snapshot drops it */
+    cs_run_spec adam_spec;
+    spec_for(&adam_spec, "mnist", CS_LOSS_MSE);
+    adam_spec.cfg.optimizer = CS_OPTIM_ADAM;
+    cs_run *adam = open_ok(&adam_spec);
+    steps(adam, 2);
+    cs_snapshot sa;
+    assert_int_equal(cs_run_snapshot_init(adam, &sa), CS_OK);
+    cs_run_set_capture_grads(adam, 1);
+    cs_run_capture(adam, &sa);
+    assert_non_null(sa.optim.v);
+    assert_memory_equal(sa.optim.v, adam->trainer->opt.v, sa.n_weights * sizeof(float));
+    cs_run_set_capture_grads(run, 1);
+    cs_run_capture(run, &s);
+    cs_snapshot_copy(&copy, &s); /* an SGD snapshot with gradients: no v */
+    assert_null(copy.optim.v);
+    cs_snapshot_copy(&copy, &sa);
+    assert_int_equal(copy.optim.kind, CS_OPTIM_ADAM);
+    assert_memory_equal(copy.optim.v, adam->trainer->opt.v, sa.n_weights * sizeof(float));
+    cs_snapshot_copy(&copy, &s);
+    assert_null(copy.optim.v);
+    assert_int_equal(copy.optim.kind, CS_OPTIM_SGD);
+
+    cs_snapshot_free(&sa);
+    cs_run_close(adam);
     cs_backprop_free(&view);
     cs_backprop_free(&bp);
     cs_inspect_destroy(ins);

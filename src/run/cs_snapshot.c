@@ -97,10 +97,14 @@ static cs_status want_grads(cs_snapshot *s, int adam)
 /* Copies src's gradient fields into dst (whose buffers were kept by the caller). */
 static void copy_grads(cs_snapshot *dst, const cs_snapshot *src)
 {
-    const int adam = src->optim.v != NULL;
+    const int adam = src->optim.kind == CS_OPTIM_ADAM;
     if (!src->has_grads || want_grads(dst, adam) != CS_OK) {
         dst->has_grads = 0;
         return;
+    }
+    if (!adam && dst->optim.v) {
+        free(dst->optim.v); /* kept from an Adam run's snapshot */
+        dst->optim.v = NULL;
     }
     memcpy(dst->act_grads, src->act_grads, src->n_acts * sizeof(float));
     memcpy(dst->weight_grads, src->weight_grads, src->n_weights * sizeof(float));
