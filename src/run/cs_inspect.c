@@ -40,4 +40,10 @@ long cs_inspect_capture(cs_inspect *ins, const float *params, const float *pixel
     return cs_snapshot_capture(s, net, 0);
 }
 
+float cs_inspect_backward(cs_inspect *ins, int label, cs_loss_kind loss)
+{
+    cs_net_zero_grads(ins->net);
+    return cs_net_backward(ins->net, &label, 1, loss);
+}
+
 cs_net *cs_inspect_net(cs_inspect *ins) { return ins->net; }

@@ -236,6 +236,7 @@ static cs_status open_trainer(cs_run *run, cs_checkpoint *ck, const cs_run_spec 
     run->net_spec = run->trainer->net->spec;
     if (!run->hist && (st = history_new(run))) return st;
     record(run, 0);
+    cs_gradcurve_init(&run->grad_curve, run->trainer->net);
     const cs_net *n = run->trainer->net;
     run->probe_pixels = calloc((size_t)n->in_c * n->in_h * n->in_w, sizeof(float));
     if (!run->probe_pixels) return cs_fail(CS_ERR_NOMEM, "out of memory for the probe image");
@@ -398,6 +399,7 @@ static void curve_point(cs_run *run)
     if (p->curve_n == 0) return;
     cs_curve_add(&run->train_curve, run->trainer->step, (float)(p->curve_loss / p->curve_n),
                  (float)(p->curve_acc / p->curve_n));
+    cs_gradcurve_point(&run->grad_curve, run->trainer->step);
     p->curve_loss = p->curve_acc = 0, p->curve_n = 0;
 }
 
@@ -446,6 +448,7 @@ int cs_run_step(cs_run *run, int flush)
         return CS_RUN_DIVERGED;
     }
     record(run, epoch_done);
+    cs_gradcurve_add_step(&run->grad_curve, tr->net);
     p->curve_loss += tr->last_loss, p->curve_acc += tr->last_accuracy, p->curve_n++;
     p->epoch_loss += tr->last_loss, p->epoch_acc += tr->last_accuracy, p->epoch_batches++;
     p->epoch_images += tr->images_seen - seen;
@@ -502,6 +505,7 @@ int cs_run_restart(cs_run *run)
     run->diverged = 0, run->message[0] = '\0';
     cs_curve_clear(&run->train_curve);
     cs_curve_clear(&run->test_curve);
+    cs_gradcurve_clear(&run->grad_curve);
     run->n_epoch_marks = 0;
     p->curve_loss = p->curve_acc = 0, p->curve_n = 0;
     p->epoch_loss = p->epoch_acc = 0, p->epoch_batches = 0, p->epoch_seconds = 0, p->epoch_images = 0;
@@ -549,12 +553,28 @@ cs_status cs_run_snapshot_init(const cs_run *run, cs_snapshot *s) { return cs_sn
 static const char *optim_name(cs_optim_kind k) { return k == CS_OPTIM_ADAM ? "Adam" : "SGD"; }
 static const char *loss_name(cs_loss_kind k) { return k == CS_LOSS_MSE ? "MSE" : "cross-entropy"; }
 
+void cs_run_set_capture_grads(cs_run *run, int on) { run->capture_grads = on != 0; }
+
+cs_inspect *cs_run_inspector(cs_run *run)
+{
+    struct cs_run_private *p = run->p;
+    if (!p->inspect && cs_inspect_create(&p->inspect, run->net_spec) != CS_OK) p->inspect = NULL;
+    return p->inspect;
+}
+
 void cs_run_capture(cs_run *run, cs_snapshot *s)
 {
     struct cs_run_private *p = run->p;
     const cs_trainer *tr = run->trainer;
-    if (!p->inspect && cs_inspect_create(&p->inspect, run->net_spec) != CS_OK) p->inspect = NULL;
+    cs_run_inspector(run);
     if (p->inspect) cs_inspect_capture(p->inspect, tr->net->params, run->probe_pixels, s);
+    s->has_grads = 0;
+    if (p->inspect && run->capture_grads) {
+        const float probe_loss = cs_inspect_backward(p->inspect, run->probe_label, tr->cfg.loss);
+        cs_snapshot_capture_grads(s, cs_inspect_net(p->inspect), probe_loss, tr->net, &tr->opt);
+    }
+    memcpy(&s->grad_norms, &run->grad_curve, sizeof s->grad_norms);
+    s->loss_kind = tr->cfg.loss;
     s->probe_index = run->probe;
     s->probe_label = run->probe_label;
     memcpy(&s->train, &run->train_curve, sizeof s->train);

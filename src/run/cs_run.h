@@ -111,6 +111,8 @@ typedef struct {
     uint64_t event_seq;       /* bumps with every new event text */
     cs_run_epoch last_epoch;  /* valid after the first CS_RUN_EPOCH_DONE */
     cs_curve train_curve, test_curve;
+    cs_gradcurve grad_curve;  /* per-layer ||dL/dw||, a point with every train-curve point */
+    int capture_grads;        /* snapshots carry the probe's and the last batch's gradients (cs_run_set_capture_grads) */
     long epoch_marks[CS_SNAP_EPOCHS]; /* steps at which epochs ended */
     int n_epoch_marks;
 
@@ -143,6 +145,13 @@ int cs_run_step(cs_run *run, int flush);
 
 /* Sets the learning rate of the next step (lr > 0). */
 void cs_run_set_lr(cs_run *run, float lr);
+/* Snapshots (cs_run_capture) carry gradients, or not (the default; then they cost nothing): the
+ * probe's dL/d(every layer's output) against its label, the last batch's weight gradients, the
+ * probe's loss and the optimizer's state (cs_snapshot.h). */
+void cs_run_set_capture_grads(cs_run *run, int on);
+/* The run's inspector (a batch-1 copy of the net, made on first use; NULL when it cannot be made),
+ * borrowed, for the driving thread: what snapshots and one-image backprops go through. */
+cs_inspect *cs_run_inspector(cs_run *run);
 /* Makes test image `index` (modulo the test set's size) the probe. */
 void cs_run_set_probe(cs_run *run, int index);
 /* Makes image `index` of ds (the net's input shape, e.g. a user's photo loaded with

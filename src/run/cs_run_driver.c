@@ -23,7 +23,7 @@ struct cs_run_driver {
     int started, stopped;
 
     /* controls: any thread -> the driving thread */
-    atomic_int quit, paused, speed, probe, epoch_limit;
+    atomic_int quit, paused, speed, probe, epoch_limit, grads;
     atomic_long step_requests, restart_requests, save_requests, lr_requests;
     _Atomic float lr;
     pthread_mutex_t save_mu;     /* guards save_path */
@@ -31,7 +31,7 @@ struct cs_run_driver {
 
     /* the driving thread's */
     long seen_steps, seen_restarts, seen_saves, seen_lr;
-    int seen_probe;
+    int seen_probe, seen_grads;
     double clock;                /* lockstep: ticks x tick_seconds */
     double next_step;            /* throttled speeds: when the next step is due */
     long throttled_steps;        /* steps at a throttled speed since the last test point */
@@ -97,6 +97,12 @@ static void apply_controls(cs_run_driver *d)
         d->seen_probe = p;
         cs_run_set_probe(run, p);
         d->data_changed = d->urgent = 1;
+    }
+    const int g = atomic_load(&d->grads);
+    if (g != d->seen_grads) {
+        d->seen_grads = g;
+        cs_run_set_capture_grads(run, g);
+        d->data_changed = d->urgent = 1; /* the next snapshot carries gradients, or none */
     }
     const long s = atomic_load(&d->save_requests);
     if (s != d->seen_saves) {
@@ -245,6 +251,8 @@ cs_status cs_run_driver_create(cs_run_driver **out, cs_run *run, const cs_run_dr
     atomic_store(&d->paused, cfg->paused != 0);
     atomic_store(&d->epoch_limit, cfg->epoch_limit);
     d->seen_probe = run->probe;
+    atomic_store(&d->grads, run->capture_grads);
+    d->seen_grads = run->capture_grads;
     d->last_paused = -1;
     d->dirty = d->data_changed = 1;
     d->ips_t0 = now_seconds(), d->ips_img0 = run->trainer->images_seen;
@@ -293,6 +301,7 @@ void cs_run_driver_set_lr(cs_run_driver *d, float lr)
 }
 
 void cs_run_driver_set_probe(cs_run_driver *d, int index) { atomic_store(&d->probe, index); }
+void cs_run_driver_set_capture_grads(cs_run_driver *d, int on) { atomic_store(&d->grads, on != 0); }
 int cs_run_driver_probe(const cs_run_driver *d) { return atomic_load(&d->probe); }
 void cs_run_driver_request_step(cs_run_driver *d) { atomic_fetch_add(&d->step_requests, 1); }
 void cs_run_driver_request_restart(cs_run_driver *d) { atomic_fetch_add(&d->restart_requests, 1); }

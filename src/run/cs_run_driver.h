@@ -63,6 +63,8 @@ void cs_run_driver_set_lr(cs_run_driver *d, float lr);
  * asked for (the run takes it modulo its test set before the next step). */
 void cs_run_driver_set_probe(cs_run_driver *d, int index);
 int cs_run_driver_probe(const cs_run_driver *d);
+/* Snapshots with gradients on or off (cs_run_set_capture_grads); off by default. */
+void cs_run_driver_set_capture_grads(cs_run_driver *d, int on);
 void cs_run_driver_request_step(cs_run_driver *d);
 void cs_run_driver_request_restart(cs_run_driver *d);
 /* Saves to the run's checkpoint path, or to path (copied) when it is not NULL. */

@@ -17,7 +17,9 @@
 
 #include "cs_dataset.h"
 #include "cs_error.h"
+#include "cs_gradcurve.h"
 #include "cs_net.h"
+#include "cs_optim.h"
 
 #define CS_SNAP_MAX_LAYERS 32 /* layers a snapshot describes */
 
@@ -96,6 +98,18 @@ typedef struct {
 
     uint64_t seq;      /* increases with every published snapshot */
     uint64_t data_seq; /* increases when weights, acts or probe changed: textures need an upload */
+
+    /* Gradients. grad_norms always (taken on the train curve's schedule). The rest only while the
+     * run captures gradients (cs_run_set_capture_grads): otherwise has_grads is 0, nothing is
+     * computed or copied, and the buffers stay NULL until first wanted. */
+    cs_gradcurve grad_norms; /* per-layer ||dL/dw|| over the run */
+    cs_loss_kind loss_kind;  /* the run's loss (the name is in `loss`) */
+    int has_grads;
+    float *act_grads;        /* (n_acts), owned: dL/d(each layer's output) for the probe and its label, at act_off */
+    float *weight_grads;     /* (n_weights), owned: the last training batch's gradient (of the batch's mean loss) */
+    float probe_loss;        /* the probe's loss under these weights */
+    cs_optim optim;          /* the run's optimizer as it stands (kind, hyper-parameters, t); its m and v are owned
+                              * copies (n_weights each, v only for Adam), so a view can show the next update */
 } cs_snapshot;
 
 /* Sizes the buffers and copies the layer descriptions for net. The caller owns the snapshot's
@@ -109,6 +123,12 @@ void cs_snapshot_copy(cs_snapshot *dst, const cs_snapshot *src);
  * pass). Non-finite values are replaced by 0 and counted in s->nonfinite, so nothing is ever
  * drawn from NaN data. Returns that count. */
 long cs_snapshot_capture(cs_snapshot *s, const cs_net *net, int i);
+/* Fills the gradient fields: act_grads from sample 0's layer gradients (dout) of probe_net after a
+ * cs_net_backward, weight_grads from train_net->grads, optim from opt (state copied), probe_loss;
+ * sets has_grads. Allocates the buffers the first time (CS_ERR_NOMEM: has_grads stays 0).
+ * Non-finite values become 0 and are added to s->nonfinite. */
+cs_status cs_snapshot_capture_grads(cs_snapshot *s, const cs_net *probe_net, float probe_loss, const cs_net *train_net,
+                                    const cs_optim *opt);
 
 
 typedef struct {
