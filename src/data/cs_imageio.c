@@ -156,11 +156,18 @@ cs_status cs_image_load_as_dataset(const char *path, int c, int h, int w, cs_dat
 cs_status cs_image_load_as_dataset_budget(const char *path, int c, int h, int w, const cs_image_budget *budget,
                                           cs_dataset *out)
 {
+    return cs_image_load_as_dataset_info(path, c, h, w, budget, out, NULL);
+}
+
+cs_status cs_image_load_as_dataset_info(const char *path, int c, int h, int w, const cs_image_budget *budget,
+                                        cs_dataset *out, cs_image_info *info)
+{
     memset(out, 0, sizeof *out);
     if (c != 1 && c != 3) return cs_fail(CS_ERR_ARG, "%s: the net takes %d channels; images give 1 or 3", path, c);
     cs_image img;
     cs_status st = cs_image_read(&img, path, c, budget);
     if (st) return st;
+    if (info) info->w = img.w, info->h = img.h, info->file_channels = img.file_channels, info->format = img.format;
     const char *base = strrchr(path, '/');
     cs_dataset one;
     st = cs_dataset_init(&one, base ? base + 1 : path, 1, c, img.h, img.w, 1);

@@ -28,6 +28,10 @@ void cs_inspect_destroy(cs_inspect *ins);
  * texts of s are left alone. Returns the number of non-finite values replaced by 0. */
 long cs_inspect_capture(cs_inspect *ins, const float *params, const float *pixels, cs_snapshot *s);
 
+/* The loss of the image last captured against class label (as training computes it, with loss
+ * kind `loss`); NaN when label < 0 (an image without a class). */
+float cs_inspect_loss(cs_inspect *ins, int label, cs_loss_kind loss);
+
 /* The inspector's net (batch 1), borrowed: after cs_inspect_capture its layers hold that image's
  * outputs, and cs_net_backward on it gives one image's gradients. */
 cs_net *cs_inspect_net(cs_inspect *ins);
