@@ -385,13 +385,17 @@ static void frame_draw(gui_app *app, const cs_snapshot *s, int dw, int dh)
         gui_step_draw(app->step, dw, dh, (float)app->opt.scale, app->mouse_x, app->mouse_y, app->mouse_in,
                       app->show_help, help, n, app->message);
     } else if (s) {
-        const int speed = cs_run_driver_speed(app->driver);
         char speed_text[64];
-        if (speed == 0) snprintf(speed_text, sizeof speed_text, "full speed");
-        else snprintf(speed_text, sizeof speed_text, "%d batch%s/s", speed, speed == 1 ? "" : "es");
+        gui_keys_speed_text(cs_run_driver_speed(app->driver), speed_text, sizeof speed_text);
         /* the seed in the title: `--seed N` replays the run (a restart changes it) */
         snprintf(app->view_title, sizeof app->view_title, "convscope \u00B7 %s net \u00B7 %s \u00B7 seed %llu",
                  app->run->net_name, app->run->dataset_name, (unsigned long long)s->seed);
+        if (s->recorded) {
+            /* the whole window shows a recorded step: say which, and that training is further on */
+            const size_t n = strlen(app->view_title);
+            snprintf(app->view_title + n, sizeof app->view_title - n, " \u00B7 SHOWING STEP %ld%s (live: step %ld)",
+                     s->step, s->record_kernels_only ? " (kernels only)" : "", s->live_step);
+        }
         const char *const *help;
         const int n_help = gui_keys_help(GUI_VIEW_TRAIN, &help);
         const cs_dataset *test = &app->run->test;

@@ -3,6 +3,7 @@
 #include "gui_keys.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,19 +14,28 @@
 
 /* ---- training speeds ------------------------------------------------------------------------ */
 
-static const int SPEEDS[] = {1, 2, 5, 10, 20, 50, 100, 200, 0};
+/* Batches per second, slowest first; 0 is full speed. 0.2: one batch every 5 s, time to talk
+ * a class through each step. */
+static const double SPEEDS[] = {0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 0};
 enum { N_SPEEDS = sizeof SPEEDS / sizeof SPEEDS[0] };
 
 int gui_keys_speed_count(void) { return N_SPEEDS; }
-int gui_keys_speed(int index) { return SPEEDS[index < 0 ? 0 : index >= N_SPEEDS ? N_SPEEDS - 1 : index]; }
+double gui_keys_speed(int index) { return SPEEDS[index < 0 ? 0 : index >= N_SPEEDS ? N_SPEEDS - 1 : index]; }
 
-int gui_keys_speed_index(int bps)
+int gui_keys_speed_index(double bps)
 {
-    if (bps <= 0) return N_SPEEDS - 1;
+    if (!(bps > 0)) return N_SPEEDS - 1;
     int best = 0;
     for (int i = 0; i < N_SPEEDS - 1; i++)
-        if (abs(SPEEDS[i] - bps) < abs(SPEEDS[best] - bps)) best = i;
+        if (fabs(log(SPEEDS[i] / bps)) < fabs(log(SPEEDS[best] / bps))) best = i;
     return best;
+}
+
+void gui_keys_speed_text(double bps, char *buf, size_t size)
+{
+    if (!(bps > 0)) snprintf(buf, size, "full speed");
+    else if (bps < 1) snprintf(buf, size, "1 batch every %g s", 1.0 / bps);
+    else snprintf(buf, size, "%g batch%s/s", bps, bps == 1 ? "" : "es");
 }
 
 /* ---- actions -------------------------------------------------------------------------------- */
@@ -262,7 +272,7 @@ static const gui_key KEYS[] = {
     {{SDLK_SPACE}, 0, T, a_pause, 0, "space", "pause / resume training"},
     {{SDLK_n}, 0, T, a_one_step, 0, "n", "train one batch (also while paused)"},
     {{SDLK_PLUS, SDLK_EQUALS, SDLK_KP_PLUS}, 0, T, a_speed, 1, "+  /  \u2212",
-     "faster / slower: 1 batch per second up to full speed"},
+     "faster / slower: 1 batch every 5 s up to full speed"},
     {{SDLK_MINUS, SDLK_KP_MINUS}, 0, T, a_speed, -1, NULL, NULL},
     {{SDLK_r}, 0, T, a_restart, 0, "r", "restart from new random weights (after a divergence, at a tenth of the rate)"},
     {{SDLK_LEFTBRACKET}, 0, T, a_probe, -1, "[  /  ]", "previous / next probe image"},
@@ -274,11 +284,11 @@ static const gui_key KEYS[] = {
     {{SDLK_s}, 0, T, a_step_filter, 0, "s", "step the hovered (or last clicked) conv1 filter over the probe image"},
     {{SDLK_LEFT}, SHIFT, T, a_records, -10, NULL, NULL},
     {{SDLK_RIGHT}, SHIFT, T, a_records, 10, NULL, NULL},
-    {{SDLK_LEFT}, 0, T, a_records, -1, "\u2190  /  \u2192", "kernels one recorded step back / forward (shift: 10); Home first"},
+    {{SDLK_LEFT}, 0, T, a_records, -1, "\u2190  /  \u2192", "the whole net one recorded step back / forward (shift: 10); Home first"},
     {{SDLK_RIGHT}, 0, T, a_records, 1, NULL, NULL},
     {{SDLK_HOME}, 0, T, a_first, 0, NULL, NULL},
-    {{SDLK_l, SDLK_END}, 0, T, a_live, 0, "l  or  End", "back to the live kernels"},
-    {{SDLK_p}, 0, T, a_play, 1, "p  /  b", "play the kernels' evolution forward / backward (again: stop)"},
+    {{SDLK_l, SDLK_END}, 0, T, a_live, 0, "l  or  End", "back to the live net"},
+    {{SDLK_p}, 0, T, a_play, 1, "p  /  b", "play the net's training forward / backward: kernels, maps, outputs (again: stop)"},
     {{SDLK_b}, 0, T, a_play, -1, NULL, NULL},
     {{SDLK_COMMA}, 0, T, a_play_speed, -1, ",  /  .", "slower / faster playback (1 to 200 records per second)"},
     {{SDLK_PERIOD}, 0, T, a_play_speed, 1, NULL, NULL},
@@ -290,7 +300,7 @@ static const gui_key KEYS[] = {
     {{0}, 0, T, NULL, 0, "mouse: hover a map", "its value; its receptive field outlined on the probe"},
     {{0}, 0, T, NULL, 0, "mouse: hover a kernel", "its weights as numbers"},
     {{0}, 0, T, NULL, 0, "mouse: wheel on probe", "previous / next probe image"},
-    {{0}, 0, T, NULL, 0, "mouse: timeline", "drag to show the kernels at a recorded step; wheel steps"},
+    {{0}, 0, T, NULL, 0, "mouse: timeline", "drag to show the whole net at a recorded step; wheel steps"},
     {{0}, 0, T, NULL, 0, "mouse: click a kernel", "its evolution as a strip (and the filter s steps); click a frame: that step"},
     /* the step view */
     {{SDLK_LEFT}, 0, S, s_move, LEFT, "\u2190 \u2192 \u2191 \u2193", "move the window one output cell"},

@@ -23,10 +23,12 @@ int gui_keys_help(int view, const char *const **rows);
 /* Both views' keys as text, for `gui --help`. */
 void gui_keys_print(FILE *f);
 
-/* The training speeds the +/- keys and buttons step through, in batches per second (0: full
- * speed), and the index of the one nearest to bps. */
+/* The training speeds the +/- keys and buttons step through, in batches per second (0.2, one
+ * batch every 5 s, up to 200; 0: full speed), the index of the one nearest to bps, and a speed
+ * as the window writes it ("1 batch every 5 s", "2 batches/s", "full speed"). */
 int gui_keys_speed_count(void);
-int gui_keys_speed(int index);
-int gui_keys_speed_index(int bps);
+double gui_keys_speed(int index);
+int gui_keys_speed_index(double bps);
+void gui_keys_speed_text(double bps, char *buf, size_t size);
 
 #endif

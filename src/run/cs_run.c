@@ -499,18 +499,24 @@ cs_status cs_run_set_probe_image(cs_run *run, const cs_dataset *ds, int index, c
     return CS_OK;
 }
 
-cs_status cs_run_load_probe_file(const char *path, int c, int h, int w, cs_dataset *out, char *note, size_t size)
+cs_status cs_run_load_probe_file(const char *path, int c, int h, int w, cs_dataset *out, char *note, size_t size,
+                                 char *detail, size_t dsize)
 {
     cs_image_info in;
     cs_status st = cs_image_load_as_dataset_info(path, c, h, w, NULL, out, &in);
     if (st) return st;
     const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
     const int colour = in.file_channels >= 3;
-    const char *how = c == 1 && colour ? " (luminance)" : c == 3 && !colour ? " (the gray copied to R, G, B)" : "";
-    char resize[64] = "";
-    if (in.w != w || in.h != h) snprintf(resize, sizeof resize, ", resized bilinearly");
-    snprintf(note, size, "%s: %s %d\u00D7%d %s \u2192 %d\u00D7%d %s%s%s; pixels \u00F7 255", base ? base + 1 : path,
-             in.format, in.w, in.h, colour ? "colour" : "gray", w, h, c == 3 ? "RGB" : "gray", how, resize);
+    snprintf(note, size, "%s: %d\u00D7%d %s \u2192 %d\u00D7%d %s", base, in.w, in.h, colour ? "colour" : "gray", w, h,
+             c == 3 ? "RGB" : "gray");
+    if (detail) {
+        const char *how = c == 1 && colour ? ", gray = (77 R + 150 G + 29 B) / 256"
+                          : c == 3 && !colour ? ", the gray copied to R, G and B" : "";
+        snprintf(detail, dsize, "%s: %s of %d\u00D7%d %s \u2192 the net's %d\u00D7%d %s input%s%s; pixels \u00F7 255",
+                 base, in.format, in.w, in.h, colour ? "colour" : "gray", w, h, c == 3 ? "RGB" : "gray", how,
+                 in.w != w || in.h != h ? ", resized bilinearly" : "");
+    }
     return CS_OK;
 }
 

@@ -155,19 +155,20 @@ void cs_run_set_probe(cs_run *run, int index);
 cs_status cs_run_set_probe_image(cs_run *run, const cs_dataset *ds, int index, const char *note);
 /* Loads an image file as a probe for a net of input c x h x w, as a dataset of one image (out is
  * initialised here; free with cs_dataset_free), converted as folder datasets are: gray from
- * colour is (77 R + 150 G + 29 B) / 256, gray to RGB copies the plane, then a bilinear resize;
- * note gets that conversion in one line ("cat.jpg: JPEG 640x480 colour -> 28x28 gray
- * (luminance), resized bilinearly; pixels / 255"). Errors name the file. */
-cs_status cs_run_load_probe_file(const char *path, int c, int h, int w, cs_dataset *out, char *note, size_t size);
+ * colour is (77 R + 150 G + 29 B) / 256, gray to RGB copies the plane, then a bilinear resize.
+ * note gets the conversion in a caption ("cat.jpg: 640x480 colour -> 28x28 gray"), detail (may
+ * be NULL) in a sentence with the format and the formula. Errors name the file. */
+cs_status cs_run_load_probe_file(const char *path, int c, int h, int w, cs_dataset *out, char *note, size_t size,
+                                 char *detail, size_t dsize);
 /* Adds a test-curve point now (on eval_images test images). Returns CS_RUN_EVALUATED. */
 int cs_run_test_point(cs_run *run);
 /* New random weights from the first seed plus the number of restarts, and a new history and
  * curves; after a divergence the learning rate is lowered tenfold (the same rate would diverge
  * again). Returns CS_RUN_RESTARTED | CS_RUN_EVALUATED when a start point is taken. */
 int cs_run_restart(cs_run *run);
-/* Saves the run (weights, optimizer, data order, counters, history, where the data came from) to
- * path, or to spec->save when path is NULL, atomically. Returns CS_RUN_SAVED or
- * CS_RUN_SAVE_FAILED; run->event says where or why, and on failure cs_last_error() too. */
+/* Saves the run (weights, optimizer, data order, counters, history, learning curves, where the
+ * data came from) to path, or to spec->save when path is NULL, atomically. Returns CS_RUN_SAVED
+ * or CS_RUN_SAVE_FAILED; run->event says where or why, and on failure cs_last_error() too. */
 int cs_run_save(cs_run *run, const char *path);
 /* The path checkpoints go to (spec->save), or NULL. */
 const char *cs_run_save_path(const cs_run *run);

@@ -54,9 +54,11 @@ void cs_run_driver_destroy(cs_run_driver *d);
 /* Controls, from any thread. */
 void cs_run_driver_set_paused(cs_run_driver *d, int paused);
 int cs_run_driver_paused(const cs_run_driver *d);
-/* Batches per second, 0 for full speed. */
-void cs_run_driver_set_speed(cs_run_driver *d, int batches_per_second);
-int cs_run_driver_speed(const cs_run_driver *d);
+/* Batches per second (0.2 is one batch every 5 s), 0 for full speed. The snapshots' images_per_sec
+ * is then measured over the last steps on the driver's clock (at least the last two, within 2 s
+ * of steps), so a slow speed reads its true rate: batch x speed. */
+void cs_run_driver_set_speed(cs_run_driver *d, double batches_per_second);
+double cs_run_driver_speed(const cs_run_driver *d);
 /* The learning rate for the next step (written into the run's one home, tr->cfg.lr). */
 void cs_run_driver_set_lr(cs_run_driver *d, float lr);
 /* Test image index (modulo the test set) as the probe; cs_run_driver_probe is the last index

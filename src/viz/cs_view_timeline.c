@@ -131,8 +131,8 @@ static void draw_strip(cs_view_timeline *v, const cs_timeline_layout *T, const c
             const cs_history_meta *m = &ui->meta[ui->strip_records[f]];
             char step[32];
             cs_theme_format_count(step, sizeof step, (long long)m->step);
-            snprintf(v->hover, sizeof v->hover, "step %s (epoch %d): click to show every kernel at this step", step,
-                     (int)m->epoch);
+            snprintf(v->hover, sizeof v->hover, "step %s (epoch %d): click to show the whole net at this step", step,
+                     cs_history_epoch_label(m));
         }
     }
 }
@@ -152,7 +152,7 @@ void cs_view_timeline_draw(cs_view_timeline *v, const cs_snapshot *s, const cs_l
     } else if (scrubbed) {
         cs_theme_format_count(a, sizeof a, (long long)m->step);
         cs_theme_format_count(b, sizeof b, (long long)ui->live_step);
-        snprintf(buf, sizeof buf, "kernels at step %s of %s (epoch %d)", a, b, (int)m->epoch);
+        snprintf(buf, sizeof buf, "the net at step %s of %s (epoch %d)", a, b, cs_history_epoch_label(m));
         float x = cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, T->label.x, T->label.y, HILITE, buf);
         if (ui->playing) snprintf(buf, sizeof buf, "\u2014 playing, %s", ui->play_speed ? ui->play_speed : "");
         else snprintf(buf, sizeof buf, "\u2014 press L for live");
@@ -216,13 +216,13 @@ void cs_view_timeline_draw(cs_view_timeline *v, const cs_snapshot *s, const cs_l
             cs_gl_line(v->gl, CS_GL_OVER, x, tr.y, x, tr.y + tr.h, 1, TEXT);
             cs_theme_format_count(a, sizeof a, (long long)h->step);
             snprintf(v->hover, sizeof v->hover,
-                     "step %s (epoch %d): batch loss %.3f, accuracy %.1f%%; click or drag to show its kernels", a,
-                     (int)h->epoch, (double)h->loss, (double)h->accuracy * 100.0);
+                     "step %s (epoch %d): batch loss %.3f, accuracy %.1f%%; click or drag to show the net then", a,
+                     cs_history_epoch_label(h), (double)h->loss, (double)h->accuracy * 100.0);
         }
     } else if (hot(ui, T->btn_play)) {
-        snprintf(v->hover, sizeof v->hover, "play the kernels' evolution forward (p); , and . change the speed");
+        snprintf(v->hover, sizeof v->hover, "play the net's training forward (p); , and . change the speed");
     } else if (hot(ui, T->btn_back)) {
-        snprintf(v->hover, sizeof v->hover, "play the kernels' evolution backward (b)");
+        snprintf(v->hover, sizeof v->hover, "play the net's training backward (b)");
     } else if (hot(ui, T->btn_live)) {
         snprintf(v->hover, sizeof v->hover, "back to the live kernels (l)");
     }

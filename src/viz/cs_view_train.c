@@ -461,9 +461,12 @@ static void draw_probe(cs_view_train *v, const cs_snapshot *s, const cs_layout *
     button(v, ui, L->buttons[CS_BTN_PROBE_NEXT], "\u25B6", 0);
     cs_gl_heat(v->gl, v->probe_tex, v->probe_tw, v->probe_th, L->probe_img, 0, 0, s->in_w, s->in_h,
                (cs_value_range){0, 1}, CS_CMAP_GRAY, s->in_c == 3 ? s->in_h : 0);
-    const char *name = s->probe_label < ui->n_class_names ? ui->class_names[s->probe_label] : "?";
-    cs_text_drawf(v->text, CS_GL_OVER, CS_FONT_SMALL, L->probe_caption.x, L->probe_caption.y, DIM,
-                  "test image #%d, true class: %s", s->probe_index, name);
+    const char *name = s->probe_label >= 0 && s->probe_label < ui->n_class_names ? ui->class_names[s->probe_label] : "?";
+    if (s->probe_index >= 0)
+        cs_text_drawf(v->text, CS_GL_OVER, CS_FONT_SMALL, L->probe_caption.x, L->probe_caption.y, DIM,
+                      "test image #%d, true class: %s", s->probe_index, name);
+    else /* an image file: where it came from and how it became the net's input */
+        cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, L->probe_caption.x, L->probe_caption.y, DIM, s->probe_note);
     if (ui->mouse_in && !ui->show_help && cs_rect_contains(L->probe_img, ui->mouse_x, ui->mouse_y)) {
         int y = (int)((ui->mouse_y - L->probe_img.y) / L->probe_img.h * (float)s->in_h);
         int x = (int)((ui->mouse_x - L->probe_img.x) / L->probe_img.w * (float)s->in_w);
@@ -603,7 +606,7 @@ static void plot(cs_view_train *v, const cs_snapshot *s, cs_rect r, int use_acc,
     cs_text_draw_right(v->text, CS_GL_OVER, CS_FONT_SMALL, r.x - 3 * sc, r.y + r.h - fh, DIM, use_acc ? "0%" : "0");
     cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, r.x, r.y + r.h + 1, DIM, "0");
     char cnt[32];
-    cs_theme_format_count(cnt, sizeof cnt, xmax);
+    cs_theme_format_count(cnt, sizeof cnt, s->step); /* the counter's step (the axis spans at least 1) */
     snprintf(buf, sizeof buf, "step %s", cnt);
     cs_text_draw_right(v->text, CS_GL_OVER, CS_FONT_SMALL, r.x + r.w, r.y + r.h + 1, DIM, buf);
     const cs_curve *last = &s->test;
