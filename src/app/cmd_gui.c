@@ -23,6 +23,7 @@
 #include "cs_imageio.h"
 #include "gui_app.h"
 #include "gui_keys.h"
+#include "gui_probe.h"
 
 static const double FRAME_SECONDS = 1.0 / 60.0;
 
@@ -71,8 +72,16 @@ static int run_open(gui_app *app)
     if (cs_run_open(&app->run, &spec) != CS_OK) return gui_error("cannot open the run", cs_last_error());
     cs_runopt_report("gui", &o->run, app->run);
     const cs_trainer *tr = app->run->trainer;
-    if (app->run->resumed) printf("resuming %s at epoch %d, step %ld\n", spec.load, tr->epoch, tr->step);
+    if (app->run->resumed) {
+        const cs_history_meta m = cs_history_meta_of(tr);
+        printf("resuming %s at step %ld (epoch %d)\n", spec.load, tr->step, cs_history_epoch_label(&m));
+    }
     if (app->run->test.n <= 0) return gui_error("no probe images", "the test set is empty");
+    if (o->probe_image) {
+        /* the user's image, before training starts: frame 0 shows it */
+        if (gui_probe_load(app, o->probe_image) != CS_OK) return gui_error("--probe-image", cs_last_error());
+        printf("%s\n", app->message);
+    }
     cs_run_driver_config dc;
     cs_run_driver_config_defaults(&dc);
     dc.lockstep = o->lockstep;
@@ -81,6 +90,7 @@ static int run_open(gui_app *app)
     dc.on_event = on_run_event;
     dc.paused = o->paused;
     if (o->run.epochs_given) dc.epoch_limit = tr->epoch + o->run.epochs; /* a resumed run counts on */
+    if (o->run.epochs_given && o->run.epochs == 0) dc.paused = 1;         /* nothing to train: start paused */
     if (cs_run_driver_create(&app->driver, app->run, &dc) != CS_OK) return gui_error("cannot start training", cs_last_error());
     return 0;
 }
@@ -185,6 +195,8 @@ static void window_close(gui_app *app)
 
 static void on_key(gui_app *app, SDL_Keycode k, Uint16 mod)
 {
+    /* a quit that asked for confirmation waits for q or Esc only */
+    if (k != SDLK_q && k != SDLK_ESCAPE) app->quit_armed = 0;
     /* typing into a kernel cell of the step view comes first; Esc closes the help before that */
     if (app->view == GUI_VIEW_STEP && !(k == SDLK_ESCAPE && app->show_help) && gui_step_edit_key(app->step, k)) return;
     gui_keys_dispatch(app, k, mod);
@@ -235,6 +247,7 @@ static void train_click(gui_app *app, float x, float y)
 
 static void on_click(gui_app *app, float x, float y)
 {
+    app->quit_armed = 0;
     if (app->show_help && (app->view == GUI_VIEW_STEP || !cs_rect_contains(app->layout.buttons[CS_BTN_HELP], x, y))) {
         app->show_help = 0;
         return;
@@ -274,7 +287,11 @@ static void handle_event(gui_app *app, const SDL_Event *e)
 {
     float x, y;
     switch (e->type) {
-    case SDL_QUIT: app->quit = 1; break;
+    case SDL_QUIT: gui_keys_request_quit(app); break;
+    case SDL_DROPFILE:
+        /* a file dropped onto the window becomes the probe */
+        if (e->drop.file) gui_probe_load(app, e->drop.file), SDL_free(e->drop.file);
+        break;
     case SDL_KEYDOWN: on_key(app, e->key.keysym.sym, (Uint16)e->key.keysym.mod); break;
     case SDL_MOUSEMOTION:
         x = (float)e->motion.x, y = (float)e->motion.y;

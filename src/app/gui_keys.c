@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cs_export.h"
+#include "gui_probe.h"
 
 /* ---- training speeds ------------------------------------------------------------------------ */
 
@@ -219,18 +220,36 @@ static void a_reload(gui_app *app, int arg)
     app->reload_shaders = 1;
 }
 
+void gui_keys_request_quit(gui_app *app)
+{
+    const cs_snapshot *s = app->snap;
+    /* with --save the run saves itself on the way out; otherwise unsaved training asks once */
+    const long unsaved = s && !cs_run_save_path(app->run) ? s->live_step - s->saved_step : 0;
+    if (unsaved <= 0 || app->quit_armed) {
+        app->quit = 1;
+        return;
+    }
+    app->quit_armed = 1;
+    char m[200];
+    snprintf(m, sizeof m, "%ld step%s of training are not saved: q or Esc again quits, w saves first", unsaved,
+             unsaved == 1 ? "" : "s");
+    gui_app_say(app, m);
+}
+
 static void a_quit(gui_app *app, int arg)
 {
     (void)arg;
-    app->quit = 1;
+    gui_keys_request_quit(app);
 }
 
 static void a_escape(gui_app *app, int arg)
 {
     (void)arg;
     if (app->show_help) app->show_help = 0;
-    else app->quit = 1;
+    else gui_keys_request_quit(app);
 }
+
+static void a_probe_file(gui_app *app, int dir) { gui_probe_cycle(app, dir); }
 
 /* the step view's actions; arg packs a direction */
 static void s_play(gui_app *app, int arg)
@@ -277,6 +296,9 @@ static const gui_key KEYS[] = {
     {{SDLK_r}, 0, T, a_restart, 0, "r", "restart from new random weights (after a divergence, at a tenth of the rate)"},
     {{SDLK_LEFTBRACKET}, 0, T, a_probe, -1, "[  /  ]", "previous / next probe image"},
     {{SDLK_RIGHTBRACKET}, 0, T, a_probe, 1, NULL, NULL},
+    {{SDLK_i}, SHIFT, T, a_probe_file, -1, NULL, NULL},
+    {{SDLK_i}, 0, T, a_probe_file, 1, "i  /  Shift+i",
+     "next / previous image file in the probe file's folder (drop a file onto the window first)"},
     {{SDLK_m}, 0, T, a_maps_norm, 0, "m", "maps normalisation: per map, per layer, fixed"},
     {{SDLK_k}, 0, T, a_kernels_norm, 0, "k", "kernels normalisation: per map, per layer, fixed"},
     {{SDLK_TAB, SDLK_v}, 0, T, a_view, S, "Tab  or  v", "the step view: one kernel stepped over one image"},
@@ -331,7 +353,8 @@ static const gui_key KEYS[] = {
     {{SDLK_f}, 0, A, a_fullscreen, 0, "f", "fullscreen on / off"},
     {{SDLK_F12}, 0, A, a_screenshot, 0, "F12", "screenshot to a PNG file (path shown below)"},
     {{SDLK_F5}, 0, A, a_reload, 0, "F5", "reload shaders from CONVSCOPE_SHADER_DIR"},
-    {{SDLK_q}, 0, A, a_quit, 0, "q  or  Esc", "quit (Esc first closes this help)"},
+    {{SDLK_q}, 0, A, a_quit, 0, "q  or  Esc",
+     "quit (Esc first closes this help; with unsaved training, press again to confirm)"},
     {{SDLK_ESCAPE}, 0, A, a_escape, 0, NULL, NULL},
 };
 enum { N_KEYS = sizeof KEYS / sizeof KEYS[0] };

@@ -13,6 +13,10 @@
 /* Runs the action of the first row that has key k, whose modifiers (shift, ctrl) are held, for
  * app->view; 1 when a row took it. */
 int gui_keys_dispatch(gui_app *app, SDL_Keycode k, Uint16 mod);
+/* q, Esc and closing the window: quits, except that training not saved since the last
+ * checkpoint (and no --save, which saves on the way out) asks once: the same again quits, any
+ * other key cancels. */
+void gui_keys_request_quit(gui_app *app);
 /* The window's buttons and wheel act through the same rows: the key a button stands for. */
 SDL_Keycode gui_keys_of_button(int button);
 

@@ -96,7 +96,7 @@ int cs_runopt_apply(cs_runopt *o, int code, const char *arg)
     case OPT_DATASET: s->dataset = arg; return 1;
     case OPT_DATA: s->data_dir = arg; return 1;
     case OPT_NET: s->net = arg; return 1;
-    case OPT_EPOCHS: o->epochs_given = 1; return cs_cli_int(arg, 1, 100000, &o->epochs);
+    case OPT_EPOCHS: o->epochs_given = 1; return cs_cli_int(arg, 0, 100000, &o->epochs);
     case OPT_THREADS: return cs_cli_int(arg, 1, 256, &s->threads);
     case OPT_LIMIT:
         if (!cs_cli_int(arg, 1, 100000000, &iv)) return 0;
@@ -125,7 +125,8 @@ void cs_runopt_help(FILE *f)
             "                      'input 28x28x1, conv 8@5 pad 2, relu, maxpool 2, fc 10, softmax'\n"
             "                      (default: mnist; cifar for cifar10; colour for colour-shapes;\n"
             "                      article for image folders)\n"
-            "  --epochs N          passes over the training set (default 1)\n"
+            "  --epochs N          passes over the training set (default 1); 0 trains nothing, so\n"
+            "                      --save writes the untrained net (step 0)\n"
             "  --batch N           minibatch size (default 20)\n"
             "  --lr X              learning rate (default: sgd 0.01, or 0.2 with --loss mse, 0.005 for\n"
             "                      the colour net; adam 0.001)\n"

@@ -33,11 +33,15 @@ struct cs_run_driver {
     _Atomic double speed;        /* batches per second; 0 full speed */
     atomic_long step_requests, restart_requests, save_requests, lr_requests;
     _Atomic float lr;
-    pthread_mutex_t save_mu;     /* guards save_path */
+    pthread_mutex_t save_mu;     /* guards save_path and the pending probe image */
     char save_path[1024];        /* "" for the run's own path */
+    atomic_long probe_image_requests;
+    cs_dataset probe_image;      /* the image to make the probe (one image), owned; under save_mu */
+    int have_probe_image;
+    char probe_note[256];
 
     /* the driving thread's */
-    long seen_steps, seen_restarts, seen_saves, seen_lr;
+    long seen_steps, seen_restarts, seen_saves, seen_lr, seen_probe_images;
     int seen_probe;
     long ticks;                  /* lockstep: ticks so far; the clock is ticks x tick_seconds */
     double clock;
@@ -102,6 +106,14 @@ static void apply_controls(cs_run_driver *d)
         d->seen_lr = l;
         cs_run_set_lr(run, atomic_load(&d->lr));
         d->dirty = d->urgent = 1;
+    }
+    const long pi = atomic_load(&d->probe_image_requests);
+    if (pi != d->seen_probe_images) {
+        d->seen_probe_images = pi;
+        pthread_mutex_lock(&d->save_mu);
+        if (d->have_probe_image) cs_run_set_probe_image(run, &d->probe_image, 0, d->probe_note);
+        pthread_mutex_unlock(&d->save_mu);
+        d->data_changed = d->urgent = 1;
     }
     const int p = atomic_load(&d->probe);
     if (p != d->seen_probe) {
@@ -306,6 +318,7 @@ void cs_run_driver_destroy(cs_run_driver *d)
 {
     if (!d) return;
     cs_run_driver_stop(d);
+    if (d->have_probe_image) cs_dataset_free(&d->probe_image);
     pthread_mutex_destroy(&d->save_mu);
     cs_snap_triple_free(&d->snaps);
     free(d);
@@ -336,6 +349,26 @@ void cs_run_driver_request_save(cs_run_driver *d, const char *path)
     snprintf(d->save_path, sizeof d->save_path, "%s", path ? path : "");
     pthread_mutex_unlock(&d->save_mu);
     atomic_fetch_add(&d->save_requests, 1);
+}
+
+cs_status cs_run_driver_set_probe_image(cs_run_driver *d, const cs_dataset *ds, const char *note)
+{
+    const cs_net *n = d->run->trainer->net; /* its input shape is fixed while the run lasts */
+    if (ds->n < 1 || ds->c != n->in_c || ds->h != n->in_h || ds->w != n->in_w)
+        return cs_fail(CS_ERR_SHAPE, "%s has %dx%dx%d images but the net's input is %dx%dx%d", ds->name, ds->h, ds->w,
+                       ds->c, n->in_h, n->in_w, n->in_c);
+    cs_dataset copy;
+    cs_status st = cs_dataset_init(&copy, ds->name, 1, ds->c, ds->h, ds->w, 1);
+    if (st) return st;
+    memcpy(copy.pixels, ds->pixels, (size_t)ds->c * ds->h * ds->w);
+    pthread_mutex_lock(&d->save_mu);
+    if (d->have_probe_image) cs_dataset_free(&d->probe_image);
+    d->probe_image = copy;
+    d->have_probe_image = 1;
+    snprintf(d->probe_note, sizeof d->probe_note, "%s", note ? note : ds->name);
+    pthread_mutex_unlock(&d->save_mu);
+    atomic_fetch_add(&d->probe_image_requests, 1);
+    return CS_OK;
 }
 
 void cs_run_driver_set_epoch_limit(cs_run_driver *d, int epochs) { atomic_store(&d->epoch_limit, epochs); }

@@ -65,6 +65,10 @@ void cs_run_driver_set_lr(cs_run_driver *d, float lr);
  * asked for (the run takes it modulo its test set before the next step). */
 void cs_run_driver_set_probe(cs_run_driver *d, int index);
 int cs_run_driver_probe(const cs_run_driver *d);
+/* Image 0 of ds (the net's input shape, e.g. from cs_run_load_probe_file; copied) as the probe,
+ * with note as its caption; [ and ] (cs_run_driver_set_probe) go back to the test set. CS_ERR_SHAPE
+ * when ds does not fit the net. */
+cs_status cs_run_driver_set_probe_image(cs_run_driver *d, const cs_dataset *ds, const char *note);
 void cs_run_driver_request_step(cs_run_driver *d);
 void cs_run_driver_request_restart(cs_run_driver *d);
 /* Saves to the run's checkpoint path, or to path (copied) when it is not NULL. */

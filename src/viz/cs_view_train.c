@@ -499,7 +499,7 @@ static void draw_output(cs_view_train *v, const cs_snapshot *s, const cs_layout 
         const float ty = y + 0.5f * (rh - fh);
         const char *name = i < ui->n_class_names ? ui->class_names[i] : "(no class)";
         const int truth = i == s->probe_label;
-        if (i == pred) {
+        if (i == pred && s->probe_label >= 0) { /* an image file has no truth to be right or wrong about */
             cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, L->output.x + 2 * sc, ty, truth ? GOOD : BADC,
                          truth ? "\u2713" : "\u2717");
         }
@@ -508,7 +508,7 @@ static void draw_output(cs_view_train *v, const cs_snapshot *s, const cs_layout 
         const float p = s->probs[i] < 0 ? 0 : s->probs[i] > 1 ? 1 : s->probs[i];
         cs_rect track = {L->out_bar_x, y + rh * 0.18f, L->out_bar_w, rh * 0.64f};
         cs_gl_rect(v->gl, CS_GL_UNDER, track, BAR);
-        cs_rgba bc = i == pred ? (truth ? GOOD : BADC) : TEST_C;
+        cs_rgba bc = i == pred && s->probe_label >= 0 ? (truth ? GOOD : BADC) : TEST_C;
         cs_gl_rect(v->gl, CS_GL_OVER, (cs_rect){track.x, track.y, track.w * p, track.h}, bc);
         char num[16];
         snprintf(num, sizeof num, "%.2f", (double)p);
