@@ -322,6 +322,16 @@ static void run_script_item(gui_app *app, const gui_script_item *it)
         snprintf(app->shot_buf, sizeof app->shot_buf, "%s", it->file);
         app->shot_path = app->shot_buf;
         break;
+    case GUI_SCRIPT_DROP: {
+        /* the event a file manager's drop makes, through the same handler */
+        SDL_Event e;
+        memset(&e, 0, sizeof e);
+        e.type = SDL_DROPFILE;
+        e.drop.file = SDL_strdup(it->file);
+        e.drop.windowID = SDL_GetWindowID(app->win);
+        handle_event(app, &e);
+        break;
+    }
     default:
         /* scripted pointers are in drawable pixels already */
         pointer_to(app, (float)it->x, (float)it->y);

@@ -165,8 +165,8 @@ static void print_export(void *ctx, const char *path, int w, int h)
     (*count)++;
 }
 
-/* e: the shown kernels (live or the timeline's step), the probe's maps and the probe itself, by
- * the export recipe `convscope export` uses. */
+/* e: the net as shown (live, or the timeline's recorded step: kernels and maps of that one step),
+ * the probe's maps and the probe itself, by the export recipe `convscope export` uses. */
 static void a_export(gui_app *app, int arg)
 {
     (void)arg;
@@ -175,12 +175,13 @@ static void a_export(gui_app *app, int arg)
     char dir[512], msg[700];
     if (app->opt.export_dir) snprintf(dir, sizeof dir, "%s", app->opt.export_dir);
     else dated(dir, sizeof dir, "convscope-export-%Y%m%d-%H%M%S");
-    const long shown = gui_tl_shown_step(app->tl);
-    const long long kstep = shown >= 0 ? (long long)shown : (long long)s->step;
     char input[64];
-    snprintf(input, sizeof input, "probe%d.png", s->probe_index);
+    if (s->probe_index >= 0) snprintf(input, sizeof input, "probe%d.png", s->probe_index);
+    else snprintf(input, sizeof input, "probe.png");
     int count = 0;
-    const cs_export_request rq = {dir, kstep, (long long)s->step, 1, input, print_export, &count};
+    /* a kernels-only history (version-1 checkpoint) has no maps of its steps: its kernels alone */
+    const int maps = !s->record_kernels_only;
+    const cs_export_request rq = {dir, (long long)s->step, maps, input, print_export, &count};
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         snprintf(msg, sizeof msg, "cannot create %.400s (%s)", dir, strerror(errno));
         fprintf(stderr, "convscope gui: %s\n", msg);
@@ -188,8 +189,8 @@ static void a_export(gui_app *app, int arg)
         snprintf(msg, sizeof msg, "export failed: %.500s", cs_last_error());
         fprintf(stderr, "convscope gui: %s\n", msg);
     } else {
-        snprintf(msg, sizeof msg, "exported %d pictures (kernels at step %lld, maps at step %ld) to %.400s/", count,
-                 kstep, s->step, dir);
+        snprintf(msg, sizeof msg, "exported %d pictures of step %ld%s to %.400s/", count, s->step,
+                 maps ? "" : " (kernels only: this history recorded no more)", dir);
     }
     fflush(stdout);
     gui_app_say(app, msg);
@@ -315,7 +316,7 @@ static const gui_key KEYS[] = {
     {{SDLK_COMMA}, 0, T, a_play_speed, -1, ",  /  .", "slower / faster playback (1 to 200 records per second)"},
     {{SDLK_PERIOD}, 0, T, a_play_speed, 1, NULL, NULL},
     {{SDLK_t}, 0, T, a_strip, 0, "t", "one kernel's evolution as a strip (the hovered one, or conv1 filter 0)"},
-    {{SDLK_e}, 0, T, a_export, 0, "e", "export the shown kernels and the probe's maps as PNGs"},
+    {{SDLK_e}, 0, T, a_export, 0, "e", "export the net as shown (kernels, maps, input) as labelled PNGs"},
     {{SDLK_w}, 0, T, a_save, 0, "w  or  ctrl+s", "save a checkpoint (to --save FILE, or a dated file)"},
     {{0}, 0, T, NULL, 0, "mouse: buttons", "pause, step, speed, restart, normalisation, help"},
     {{0}, 0, T, NULL, 0, "mouse: slider", "drag to set the learning rate (log scale)"},

@@ -43,9 +43,11 @@ static int parse_key(const char *name, SDL_Keycode *key, Uint16 *mod)
     return *key != SDLK_UNKNOWN;
 }
 
-/* One item of text `what` (its number idx) into it. */
-static cs_status parse_item(char *item, int idx, const char *what, gui_script_item *it)
+/* One item of text `what` (its number idx; item starts at character base of the script, 0-based)
+ * into it. Messages name a bad token's place in the script as "character N" (1-based). */
+static cs_status parse_item(char *item, int idx, const char *what, int base, gui_script_item *it)
 {
+#define AT(t) (base + (int)((t) - item) + 1)
     char *tok[8];
     const int n = tokens(item, tok, 8);
     if (n == 8) return cs_fail(CS_ERR_ARG, "--script item %d '%s': too many words", idx, what);
@@ -54,8 +56,8 @@ static cs_status parse_item(char *item, int idx, const char *what, gui_script_it
         return cs_fail(CS_ERR_ARG, "--script item %d '%s': expected FRAME ACTION, like '40 key h' or '60 shot a.png'",
                        idx, what);
     if (!parse_int(tok[0], 0, INT_MAX, &it->frame))
-        return cs_fail(CS_ERR_ARG, "--script item %d '%s': frame '%s' is not a whole number from 0 up", idx, what,
-                       tok[0]);
+        return cs_fail(CS_ERR_ARG, "--script item %d '%s': frame '%s' (character %d) is not a whole number from 0 up",
+                       idx, what, tok[0], AT(tok[0]));
     const char *act = tok[1];
     if (strcmp(act, "key") == 0 && n >= 3) {
         /* key names may have spaces ("Keypad +"): the rest of the item, single-spaced */
@@ -64,8 +66,8 @@ static cs_status parse_item(char *item, int idx, const char *what, gui_script_it
             if (strlen(name) + strlen(tok[i]) + 2 < sizeof name) strcat(strcat(name, i > 2 ? " " : ""), tok[i]);
         it->action = GUI_SCRIPT_KEY;
         if (!parse_key(name, &it->key, &it->mod))
-            return cs_fail(CS_ERR_ARG, "--script item %d '%s': unknown key '%s' (SDL key names: Home, Left, F1, p, "
-                           "Tab, '-', ...)", idx, what, name);
+            return cs_fail(CS_ERR_ARG, "--script item %d '%s': unknown key '%s' (character %d; SDL key names: Home, "
+                           "Left, F1, p, Tab, '-', ...)", idx, what, name, AT(tok[2]));
         return CS_OK;
     }
     if (strcmp(act, "key") == 0)
@@ -81,15 +83,30 @@ static cs_status parse_item(char *item, int idx, const char *what, gui_script_it
         strcpy(it->file, tok[2]);
         return CS_OK;
     }
-    if (strcmp(act, "move") == 0 || strcmp(act, "click") == 0) {
-        it->action = act[0] == 'm' ? GUI_SCRIPT_MOVE : GUI_SCRIPT_CLICK;
-        if (n != 4 || !parse_int(tok[2], 0, 100000, &it->x) || !parse_int(tok[3], 0, 100000, &it->y))
-            return cs_fail(CS_ERR_ARG, "--script item %d '%s': '%s' takes X Y, two whole numbers of window pixels", idx,
-                           what, act);
+    if (strcmp(act, "drop") == 0) {
+        if (n != 3)
+            return cs_fail(CS_ERR_ARG, "--script item %d '%s': 'drop' takes one file name (no spaces)", idx, what);
+        if (strlen(tok[2]) >= sizeof it->file)
+            return cs_fail(CS_ERR_ARG, "--script item %d: the file name is longer than %zu bytes", idx,
+                           sizeof it->file - 1);
+        it->action = GUI_SCRIPT_DROP;
+        strcpy(it->file, tok[2]);
         return CS_OK;
     }
-    return cs_fail(CS_ERR_ARG, "--script item %d '%s': unknown action '%s' (expected key, shot, move or click)", idx,
-                   what, act);
+    if (strcmp(act, "move") == 0 || strcmp(act, "click") == 0) {
+        it->action = act[0] == 'm' ? GUI_SCRIPT_MOVE : GUI_SCRIPT_CLICK;
+        if (n != 4)
+            return cs_fail(CS_ERR_ARG, "--script item %d '%s': '%s' (character %d) takes X Y, two whole numbers of "
+                           "window pixels", idx, what, act, AT(act));
+        for (int i = 2; i < 4; i++)
+            if (!parse_int(tok[i], 0, 100000, i == 2 ? &it->x : &it->y))
+                return cs_fail(CS_ERR_ARG, "--script item %d '%s': '%s' takes X Y, two whole numbers of window pixels; "
+                               "'%s' (character %d) is not one (0..100000)", idx, what, act, tok[i], AT(tok[i]));
+        return CS_OK;
+    }
+    return cs_fail(CS_ERR_ARG, "--script item %d '%s': unknown action '%s' at character %d (expected key, shot, "
+                   "move, click or drop)", idx, what, act, AT(act));
+#undef AT
 }
 
 cs_status gui_script_parse(const char *text, gui_script *out)
@@ -114,7 +131,7 @@ cs_status gui_script_parse(const char *text, gui_script *out)
         snprintf(what, sizeof what, "%.*s", (int)(b - a), item + a);
         if (out->n == GUI_SCRIPT_MAX)
             return cs_fail(CS_ERR_ARG, "--script has more than %d items", GUI_SCRIPT_MAX);
-        cs_status st = parse_item(item, idx, what, &out->items[out->n]);
+        cs_status st = parse_item(item, idx, what, (int)(p - text) - (int)(len + (end != NULL)), &out->items[out->n]);
         if (st) return st;
         out->n++;
     }
@@ -129,7 +146,10 @@ void gui_script_help(FILE *f)
                "  shot FILE               write that frame to FILE (PNG)\n"
                "  move X Y                move the pointer to window pixel (X, Y)\n"
                "  click X Y               move there and click the left button\n"
+               "  drop FILE               drop FILE onto the window, as a file manager does (the probe)\n"
                "Example: --script \"40 key h; 60 shot help.png; 80 move 300 200; 90 click 20 20\".\n"
                "With --script or --screenshot the window runs in lockstep (see --lockstep), so a script\n"
-               "sees the same training steps on any machine.\n");
+               "sees the same training steps on any machine. A bad item is refused (exit 2) naming the item,\n"
+               "its text, the token and where it starts in the script: \"--script item 2 '30 key minus':\n"
+               "unknown key 'minus' (character 13; ...)\".\n");
 }

@@ -8,6 +8,7 @@
  *           | 'shot' FILE                a screenshot of that frame to FILE (PNG)
  *           | 'move' X Y                 the pointer to (X, Y) in window pixels
  *           | 'click' X Y                the pointer there and a left click
+ *           | 'drop' FILE                FILE dropped onto the window (an SDL drop event)
  * FRAME counts from 0 (the first frame drawn); items of one frame run in their order.
  * Example: "40 key h; 60 shot help.png; 80 move 300 200; 90 click 20 20; 95 key shift+Left". */
 #ifndef GUI_SCRIPT_H
@@ -20,14 +21,14 @@
 
 #define GUI_SCRIPT_MAX 64   /* items per script */
 
-typedef enum { GUI_SCRIPT_KEY, GUI_SCRIPT_SHOT, GUI_SCRIPT_MOVE, GUI_SCRIPT_CLICK } gui_script_action;
+typedef enum { GUI_SCRIPT_KEY, GUI_SCRIPT_SHOT, GUI_SCRIPT_MOVE, GUI_SCRIPT_CLICK, GUI_SCRIPT_DROP } gui_script_action;
 
 typedef struct {
     int frame;
     gui_script_action action;
     SDL_Keycode key;       /* key */
     Uint16 mod;            /* key: KMOD_SHIFT and/or KMOD_CTRL held */
-    char file[256];        /* shot */
+    char file[256];        /* shot, drop */
     int x, y;              /* move, click */
 } gui_script_item;
 
@@ -37,8 +38,9 @@ typedef struct {
 } gui_script;
 
 /* Parses text into out (zeroed first). On a bad item returns CS_ERR_ARG and cs_last_error()
- * names the item by its number and text, and what was wrong with which token, e.g.
- * "--script item 2 '30 key minus': unknown key 'minus'". */
+ * names the item by its number and text, and what was wrong with which token and where it starts
+ * in the text (1-based), e.g. "--script item 2 '30 key minus': unknown key 'minus' (character 13;
+ * ...)". */
 cs_status gui_script_parse(const char *text, gui_script *out);
 
 /* The language, for `gui --help`. */

@@ -4,6 +4,7 @@
 #include "cs_imageio.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,12 +108,17 @@ cs_status cs_image_write_gif(const char *path, const uint8_t *frames, int n_fram
         free(idx);
         return cs_fail(CS_ERR_ARG, "%s: path too long", path);
     }
-    GifFileType *gif = cmap ? EGifOpenFileName(tmp, false, &err) : NULL;
+    /* opened here with mode 0666, so the umask decides as for every other file (giflib's own open
+     * makes 0600 files) */
+    const int fd = cmap ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666) : -1;
+    const int open_errno = errno;
+    GifFileType *gif = fd >= 0 ? EGifOpenFileHandle(fd, &err) : NULL;
     if (!gif) {
+        if (fd >= 0) close(fd), remove(tmp);
         GifFreeMapObject(cmap);
         free(idx);
         return cs_fail(CS_ERR_IO, "%s: cannot create the GIF (%s)", path,
-                       cmap ? GifErrorString(err) : "out of memory");
+                       !cmap ? "out of memory" : fd < 0 ? strerror(open_errno) : GifErrorString(err));
     }
     EGifSetGifVersion(gif, true);
     bool ok = EGifPutScreenDesc(gif, w, h, bits, 0, cmap) == GIF_OK;
