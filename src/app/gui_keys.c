@@ -270,6 +270,21 @@ static void s_relu(gui_app *app, int arg)
     gui_step_toggle_relu(app->step);
 }
 static void s_next(gui_app *app, int image) { (image ? gui_step_next_image : gui_step_next_kernel)(app->step); }
+static void s_restart_sum(gui_app *app, int arg)
+{
+    (void)arg;
+    gui_step_restart_sum(app->step);
+}
+static void s_skip_zeros(gui_app *app, int arg)
+{
+    (void)arg;
+    gui_step_toggle_skip_zeros(app->step);
+}
+static void s_grey(gui_app *app, int arg)
+{
+    (void)arg;
+    gui_step_toggle_grey(app->step);
+}
 
 /* ---- the table ------------------------------------------------------------------------------ */
 
@@ -336,6 +351,9 @@ static const gui_key KEYS[] = {
     {{SDLK_MINUS, SDLK_KP_MINUS}, 0, S, s_speed, -1, NULL, NULL},
     {{SDLK_PERIOD}, 0, S, s_advance, 1, ".  /  ,", "one step forward / back (a term or a position, as the speed says)"},
     {{SDLK_COMMA}, 0, S, s_advance, -1, NULL, NULL},
+    {{SDLK_BACKSPACE}, 0, S, s_restart_sum, 0, "Backspace", "start this window's sum again, one multiply-add a ."},
+    {{SDLK_z}, 0, S, s_skip_zeros, 0, "z", "term by term: skip the zero terms / show every term"},
+    {{SDLK_g}, 0, S, s_grey, 0, "g", "the output also as a gray picture beside the heat map (on for smoothing)"},
     {{SDLK_HOME}, 0, S, s_ends, 0, "Home / End", "empty map at the first position / the whole map"},
     {{SDLK_END}, 0, S, s_ends, 1, NULL, NULL},
     {{SDLK_s}, SHIFT, S, s_stride, -1, NULL, NULL},

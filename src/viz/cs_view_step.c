@@ -24,7 +24,7 @@ static const cs_rgba EMPTY = {0.200f, 0.210f, 0.240f, 1};
 struct cs_view_step {
     cs_gl *gl;     /* borrowed */
     cs_text *text; /* borrowed */
-    unsigned in_tex, out_tex, ramp_h, ramp_v;
+    unsigned in_tex, out_tex, grey_tex, ramp_h, ramp_v;
     int in_tw, in_th, out_tw, out_th;
     char hover[512];
 };
@@ -45,6 +45,7 @@ void cs_view_step_destroy(cs_view_step *v)
     if (!v) return;
     cs_gl_texture_destroy(v->in_tex);
     cs_gl_texture_destroy(v->out_tex);
+    cs_gl_texture_destroy(v->grey_tex);
     cs_gl_texture_destroy(v->ramp_h);
     cs_gl_texture_destroy(v->ramp_v);
     free(v);
@@ -229,10 +230,19 @@ static void draw_output(cs_view_step *v, const cs_stepper *st, const cs_step_lay
     panel(v, L->output_panel, buf, s);
     if (!v->out_tex || v->out_tw != st->OW || v->out_th != st->OH) {
         cs_gl_texture_destroy(v->out_tex);
+        cs_gl_texture_destroy(v->grey_tex);
         v->out_tex = cs_gl_texture_create(st->OW, st->OH);
+        v->grey_tex = cs_gl_texture_create(st->OW, st->OH);
         v->out_tw = st->OW, v->out_th = st->OH;
     }
     cs_gl_texture_update(v->out_tex, st->OW, st->OH, st->output);
+    if (ui->grey && L->output_grey.w > 0) {
+        /* the blur seen: the output at the input's scale, in gray, beside the heat map */
+        cs_gl_texture_update(v->grey_tex, st->OW, st->OH, ui->grey);
+        cs_gl_heat(v->gl, v->grey_tex, v->out_tw, v->out_th, L->output_grey, 0, 0, st->OW, st->OH,
+                   (cs_value_range){0, 1}, CS_CMAP_GRAY, 0);
+        cs_gl_frame(v->gl, CS_GL_OVER, cs_rect_inset(L->output_grey, -1), 1, DIM);
+    }
     const cs_rect a = L->output_area;
     cs_gl_heat(v->gl, v->out_tex, v->out_tw, v->out_th, a, 0, 0, st->OW, st->OH, ui->out_range, ui->out_cmap, 0);
     /* what is not computed yet is covered: the rest of the current row, then the rows below */
@@ -260,8 +270,12 @@ static void draw_output(cs_view_step *v, const cs_stepper *st, const cs_step_lay
     cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, tx, cb.y + cb.h - fh, DIM, num);
     if (ui->out_range.lo < 0 && ui->out_range.hi > 0)
         cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, tx, cb.y + 0.5f * cb.h - 0.6f * fh, DIM, "0");
-    snprintf(buf, sizeof buf, "colours: the whole map's range (%s); dark: not computed yet",
-             cs_colormap_name(ui->out_cmap));
+    if (ui->grey && L->output_grey.w > 0)
+        snprintf(buf, sizeof buf, "left: colours (%s); right: gray at the input's 0\u2013%g", cs_colormap_name(ui->out_cmap),
+                 (double)ui->img_max);
+    else
+        snprintf(buf, sizeof buf, "colours: the whole map's range (%s); dark: not computed yet",
+                 cs_colormap_name(ui->out_cmap));
     cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, L->output_caption.x, L->output_caption.y, DIM, buf);
 
     int oy, ox;
@@ -290,7 +304,7 @@ static void grids_hover(cs_view_step *v, const cs_stepper *st, const cs_step_lay
                 const int i = c * KK + ky * K + kx;
                 char a[40], b[40], p[40];
                 cs_step_fmt(a, sizeof a, st->window[i]);
-                cs_step_fmt(b, sizeof b, st->kernel[i]);
+                cs_step_weight_text(b, sizeof b, st, i, 3);
                 cs_step_fmt(p, sizeof p, st->products[i]);
                 snprintf(v->hover, sizeof v->hover, "row %d, column %d%s:  window %s%s \u00D7 kernel %s = %s%s", ky, kx,
                          C == 3 ? (c == 0 ? " (R)" : c == 1 ? " (G)" : " (B)") : "", a,
@@ -356,7 +370,11 @@ static void draw_grids(cs_view_step *v, const cs_stepper *st, const cs_step_layo
                     snprintf(buf, sizeof buf, "%s_", ui->edit);
                     if (!cell_text(v, r, f, s, ink_for(bg), buf)) cell_text(v, r, CS_FONT_SMALL, s, ink_for(bg), buf);
                 } else if (L->numbers) {
-                    cell_value(v, r, f, s, ink_for(bg), st->kernel[i]);
+                    /* a kernel given as fractions says 1/9, not 0.111 */
+                    char frac[40];
+                    if (!(st->frac_den > 1 && cs_step_weight_text(frac, sizeof frac, st, i, 3) &&
+                          cell_text(v, r, f, s, ink_for(bg), frac)))
+                        cell_value(v, r, f, s, ink_for(bg), st->kernel[i]);
                 }
                 /* products: only the terms shown so far */
                 r = cs_step_grid_cell(L, CS_STEP_GRID_PRODUCTS, c, ky, kx);
