@@ -351,7 +351,9 @@ static void test_labels(void **state)
     uint8_t d[W * H * 3] = {0};
     cs_label_draw_solid(f, d, W, H, 4, 2, "step 1", white);
     for (size_t i = 0; i < sizeof d; i++) assert_true(d[i] == 0 || d[i] == 255);
+    cs_label_destroy(f);
     assert_int_equal(cs_label_create(&f, "/nonexistent", 18) == CS_OK, 0);
+    assert_null(f);
     assert_non_null(strstr(cs_last_error(), "/nonexistent/DejaVuSans.ttf"));
     assert_int_equal(cs_label_create(&f, NULL, 3), CS_ERR_ARG);
     char step[32];
