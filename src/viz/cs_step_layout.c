@@ -110,16 +110,27 @@ void cs_step_layout_compute(cs_step_layout *L, int win_w, int win_h, float user_
 void cs_step_layout_split_output(cs_step_layout *L)
 {
     const float s = L->scale, pad = L->pad, sep = roundf(8 * s);
-    const cs_rect a = L->output_area;
-    /* the room the heat map had: from the panel's inner left edge to the colour bar */
-    const float x0 = L->output_panel.x + pad, room = L->output_cbar.x - sep - x0;
-    const float ah = L->output_caption.y - pad * 0.5f - a.y;
-    float cell = fminf((room - sep) * 0.5f / (float)L->OW, fmaxf(ah, a.h) / (float)L->OH);
+    const cs_rect a = L->output_area, p = L->output_panel;
+    /* the room the heat map had: from the panel's inner left edge to the colour bar, and down to
+     * the caption's place at the panel's bottom */
+    const float x0 = p.x + pad, room_w = L->output_cbar.x - sep - x0;
+    const float room_h = p.y + p.h - pad - L->output_caption.h - pad * 0.5f - a.y;
+    /* side by side, or the grey picture under the heat map: whichever gives larger cells */
+    const float side = fminf((room_w - sep) * 0.5f / (float)L->OW, room_h / (float)L->OH);
+    const float stacked = fminf(room_w / (float)L->OW, (room_h - sep) * 0.5f / (float)L->OH);
+    float cell = fmaxf(side, stacked);
     if (cell >= 1) cell = floorf(cell);
     const float w = cell * (float)L->OW, h = cell * (float)L->OH;
     L->out_cell = cell;
-    L->output_area = (cs_rect){floorf(x0 + 0.5f * (room - 2 * w - sep)), a.y, w, h};
-    L->output_grey = (cs_rect){L->output_area.x + w + sep, a.y, w, h};
+    if (side >= stacked) {
+        L->output_area = (cs_rect){floorf(x0 + 0.5f * (room_w - 2 * w - sep)), a.y, w, h};
+        L->output_grey = (cs_rect){L->output_area.x + w + sep, a.y, w, h};
+    } else {
+        L->output_area = (cs_rect){floorf(x0 + 0.5f * (room_w - w)), a.y, w, h};
+        L->output_grey = (cs_rect){L->output_area.x, a.y + h + sep, w, h};
+    }
+    const float used_h = L->output_grey.y + h - a.y;
+    L->output_caption.y = a.y + fmaxf(used_h, L->output_cbar.h) + pad * 0.5f;
 }
 
 int cs_step_hit_input(const cs_step_layout *L, float px, float py, int *iy, int *ix)

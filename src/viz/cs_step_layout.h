@@ -62,9 +62,9 @@ typedef struct {
  * problem (C, H, W, K, S, P and the output size). */
 void cs_step_layout_compute(cs_step_layout *L, int win_w, int win_h, float user_scale, const cs_stepper *st);
 
-/* Makes room for the grey output picture beside the heat map in the output panel: the heat map
- * (output_area, and so the hit tests) takes the left half of the room, output_grey the right,
- * both at one cell size. */
+/* Makes room for the grey output picture beside the heat map in the output panel: side by side,
+ * or the grey picture under the heat map when that gives larger cells; output_area (and so the
+ * hit tests) and output_grey get one cell size, the caption moves under both. */
 void cs_step_layout_split_output(cs_step_layout *L);
 
 /* The input pixel under (px, py), in image coordinates (negative or >= the size in the padding

@@ -271,8 +271,9 @@ static void draw_output(cs_view_step *v, const cs_stepper *st, const cs_step_lay
     if (ui->out_range.lo < 0 && ui->out_range.hi > 0)
         cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, tx, cb.y + 0.5f * cb.h - 0.6f * fh, DIM, "0");
     if (ui->grey && L->output_grey.w > 0)
-        snprintf(buf, sizeof buf, "left: colours (%s); right: gray at the input's 0\u2013%g", cs_colormap_name(ui->out_cmap),
-                 (double)ui->img_max);
+        snprintf(buf, sizeof buf, "%s: colours (%s); %s: gray at the input's 0\u2013%g",
+                 L->output_grey.y > L->output_area.y ? "top" : "left", cs_colormap_name(ui->out_cmap),
+                 L->output_grey.y > L->output_area.y ? "below" : "right", (double)ui->img_max);
     else
         snprintf(buf, sizeof buf, "colours: the whole map's range (%s); dark: not computed yet",
                  cs_colormap_name(ui->out_cmap));

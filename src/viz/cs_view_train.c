@@ -465,8 +465,11 @@ static void draw_probe(cs_view_train *v, const cs_snapshot *s, const cs_layout *
     if (s->probe_index >= 0)
         cs_text_drawf(v->text, CS_GL_OVER, CS_FONT_SMALL, L->probe_caption.x, L->probe_caption.y, DIM,
                       "test image #%d, true class: %s", s->probe_index, name);
-    else /* an image file: where it came from and how it became the net's input */
-        cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, L->probe_caption.x, L->probe_caption.y, DIM, s->probe_note);
+    else { /* an image file: how it became the net's input, without its name when that does not fit */
+        const char *note = s->probe_note, *colon = strstr(note, ": ");
+        if (colon && cs_text_width(v->text, CS_FONT_SMALL, note) > L->probe_caption.w) note = colon + 2;
+        cs_text_draw(v->text, CS_GL_OVER, CS_FONT_SMALL, L->probe_caption.x, L->probe_caption.y, DIM, note);
+    }
     if (ui->mouse_in && !ui->show_help && cs_rect_contains(L->probe_img, ui->mouse_x, ui->mouse_y)) {
         int y = (int)((ui->mouse_y - L->probe_img.y) / L->probe_img.h * (float)s->in_h);
         int x = (int)((ui->mouse_x - L->probe_img.x) / L->probe_img.w * (float)s->in_w);
