@@ -22,6 +22,8 @@
  *          counters, which measure speed, may differ)
  *        gui_pixels point NET WxH track-start|track-end
  *          prints "X Y" of that point of the timeline, for --script clicks
+ *        gui_pixels step-kernel-cell WxH SCALE
+ *          prints "X Y" of kernel cell (0, 0) of the step view as it opens
  *        gui_pixels size FILE W H
  *          FILE is a PNG of W x H pixels
  *        gui_pixels step START.png EARLY.png LATE.png SWITCH.png HELP.png
@@ -446,6 +448,23 @@ int main(int argc, char **argv)
     if (argc == 6 && strcmp(argv[1], "net") == 0) return net_main(argv[2], argv[3], argv[4], argv[5]);
     if (argc == 5 && strcmp(argv[1], "probe") == 0) return probe_main(argv[2], argv[3], argv[4]);
     if (argc == 5 && strcmp(argv[1], "same") == 0) return same_main(argv[2], argv[3], argv[4]);
+    if (argc == 4 && strcmp(argv[1], "step-kernel-cell") == 0) {
+        /* the centre of kernel cell (0, 0) of the step view as it opens (demo:curve, curve kernel) */
+        int w, h;
+        if (sscanf(argv[2], "%dx%d", &w, &h) != 2) return 2;
+        cs_demo_image img;
+        cs_filter k;
+        cs_stepper st;
+        if (cs_demo_make(&img, "curve", 1) != CS_OK || cs_filter_preset(&k, "curve") != CS_OK ||
+            cs_stepper_init(&st, img.pixels, 1, img.h, img.w, k.w, k.k, 0, 1, 0, CS_STEPPER_ACT_NONE) != CS_OK)
+            return 2;
+        cs_step_layout L;
+        cs_step_layout_compute(&L, w, h, (float)atof(argv[3]), &st);
+        const cs_rect r = cs_step_grid_cell(&L, CS_STEP_GRID_KERNEL, 0, 0, 0);
+        printf("%d %d\n", (int)(r.x + 0.5f * r.w), (int)(r.y + 0.5f * r.h));
+        cs_stepper_free(&st), cs_filter_free(&k), cs_demo_image_free(&img);
+        return 0;
+    }
     if (argc == 5 && strcmp(argv[1], "point") == 0) {
         int w, h;
         if (sscanf(argv[3], "%dx%d", &w, &h) != 2) return 2;

@@ -211,6 +211,12 @@ timeout 120 "$exe" gui --dataset shapes --limit 600 --size 1280x720 --save "$tmp
 [ "$rc" -eq 0 ] && [ ! -e "$tmp/quit2.png" ] && [ -s "$tmp/quit.ckpt" ] && echo "ok: with --save, Esc quits at once and saves" ||
     fail "Esc with --save: exit $rc"
 
+# An Esc that leaves a kernel cell (typing, then the selection) never quits: the frame after both
+# is still drawn.
+set -- $("$pixels" step-kernel-cell 1280x720 1)
+shot escedit --view step --size 1280x720 --frames 12 --script "3 click $1 $2; 4 key 5; 5 key Escape; 6 key Escape; 8 shot $tmp/escedit8.png"
+[ -s "$tmp/escedit8.png" ] && echo "ok: Esc out of a kernel edit leaves the window open" || fail "Esc out of a kernel edit quit"
+
 # The save key: a checkpoint (a dated name without --save) that train --load continues.
 mkdir -p "$tmp/save"
 abs_exe=$(cd "$(dirname "$exe")" && pwd)/$(basename "$exe")
