@@ -159,7 +159,7 @@ static int choose_image(cs_run *run, const bp_options *o)
             return 1;
         }
         one.labels[0] = label;
-        const cs_status st = cs_run_set_probe_image(run, &one, 0);
+        const cs_status st = cs_run_set_probe_image(run, &one, 0, label, o->image);
         cs_dataset_free(&one);
         if (st) fprintf(stderr, "convscope backprop: %s\n", cs_last_error());
         return st ? 1 : 0;

@@ -3,6 +3,7 @@
 #include "gui_keys.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,22 +11,32 @@
 #include <time.h>
 
 #include "cs_export.h"
+#include "gui_probe.h"
 
 /* ---- training speeds ------------------------------------------------------------------------ */
 
-static const int SPEEDS[] = {1, 2, 5, 10, 20, 50, 100, 200, 0};
+/* Batches per second, slowest first; 0 is full speed. 0.2: one batch every 5 s, time to talk
+ * a class through each step. */
+static const double SPEEDS[] = {0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 0};
 enum { N_SPEEDS = sizeof SPEEDS / sizeof SPEEDS[0] };
 
 int gui_keys_speed_count(void) { return N_SPEEDS; }
-int gui_keys_speed(int index) { return SPEEDS[index < 0 ? 0 : index >= N_SPEEDS ? N_SPEEDS - 1 : index]; }
+double gui_keys_speed(int index) { return SPEEDS[index < 0 ? 0 : index >= N_SPEEDS ? N_SPEEDS - 1 : index]; }
 
-int gui_keys_speed_index(int bps)
+int gui_keys_speed_index(double bps)
 {
-    if (bps <= 0) return N_SPEEDS - 1;
+    if (!(bps > 0)) return N_SPEEDS - 1;
     int best = 0;
     for (int i = 0; i < N_SPEEDS - 1; i++)
-        if (abs(SPEEDS[i] - bps) < abs(SPEEDS[best] - bps)) best = i;
+        if (fabs(log(SPEEDS[i] / bps)) < fabs(log(SPEEDS[best] / bps))) best = i;
     return best;
+}
+
+void gui_keys_speed_text(double bps, char *buf, size_t size)
+{
+    if (!(bps > 0)) snprintf(buf, size, "full speed");
+    else if (bps < 1) snprintf(buf, size, "1 batch every %g s", 1.0 / bps);
+    else snprintf(buf, size, "%g batch%s/s", bps, bps == 1 ? "" : "es");
 }
 
 /* ---- actions -------------------------------------------------------------------------------- */
@@ -165,8 +176,8 @@ static void print_export(void *ctx, const char *path, int w, int h)
     (*count)++;
 }
 
-/* e: the shown kernels (live or the timeline's step), the probe's maps and the probe itself, by
- * the export recipe `convscope export` uses. */
+/* e: the net as shown (live, or the timeline's recorded step: kernels and maps of that one step),
+ * the probe's maps and the probe itself, by the export recipe `convscope export` uses. */
 static void a_export(gui_app *app, int arg)
 {
     (void)arg;
@@ -175,12 +186,13 @@ static void a_export(gui_app *app, int arg)
     char dir[512], msg[700];
     if (app->opt.export_dir) snprintf(dir, sizeof dir, "%s", app->opt.export_dir);
     else dated(dir, sizeof dir, "convscope-export-%Y%m%d-%H%M%S");
-    const long shown = gui_tl_shown_step(app->tl);
-    const long long kstep = shown >= 0 ? (long long)shown : (long long)s->step;
     char input[64];
-    snprintf(input, sizeof input, "probe%d.png", s->probe_index);
+    if (s->probe_index >= 0) snprintf(input, sizeof input, "probe%d.png", s->probe_index);
+    else snprintf(input, sizeof input, "probe.png");
     int count = 0;
-    const cs_export_request rq = {dir, kstep, (long long)s->step, 1, input, print_export, &count};
+    /* a kernels-only history (version-1 checkpoint) has no maps of its steps: its kernels alone */
+    const int maps = !s->record_kernels_only;
+    const cs_export_request rq = {dir, (long long)s->step, maps, input, print_export, &count};
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         snprintf(msg, sizeof msg, "cannot create %.400s (%s)", dir, strerror(errno));
         fprintf(stderr, "convscope gui: %s\n", msg);
@@ -188,8 +200,8 @@ static void a_export(gui_app *app, int arg)
         snprintf(msg, sizeof msg, "export failed: %.500s", cs_last_error());
         fprintf(stderr, "convscope gui: %s\n", msg);
     } else {
-        snprintf(msg, sizeof msg, "exported %d pictures (kernels at step %lld, maps at step %ld) to %.400s/", count,
-                 kstep, s->step, dir);
+        snprintf(msg, sizeof msg, "exported %d pictures of step %ld%s to %.400s/", count, s->step,
+                 maps ? "" : " (kernels only: this history recorded no more)", dir);
     }
     fflush(stdout);
     gui_app_say(app, msg);
@@ -220,10 +232,26 @@ static void a_reload(gui_app *app, int arg)
     app->reload_shaders = 1;
 }
 
+void gui_keys_request_quit(gui_app *app)
+{
+    const cs_snapshot *s = app->snap;
+    /* with --save the run saves itself on the way out; otherwise unsaved training asks once */
+    const long unsaved = s && !cs_run_save_path(app->run) ? s->live_step - s->saved_step : 0;
+    if (unsaved <= 0 || app->quit_armed) {
+        app->quit = 1;
+        return;
+    }
+    app->quit_armed = 1;
+    char m[200];
+    snprintf(m, sizeof m, "%ld step%s of training are not saved: q or Esc again quits, w saves first", unsaved,
+             unsaved == 1 ? "" : "s");
+    gui_app_say(app, m);
+}
+
 static void a_quit(gui_app *app, int arg)
 {
     (void)arg;
-    app->quit = 1;
+    gui_keys_request_quit(app);
 }
 
 static void a_escape(gui_app *app, int arg)
@@ -232,8 +260,10 @@ static void a_escape(gui_app *app, int arg)
     if (app->show_help) app->show_help = 0;
     else if (app->enlarged.kind != CS_TARGET_NONE && app->view == GUI_VIEW_TRAIN)
         gui_app_enlarge(app, &(cs_target){CS_TARGET_NONE, 0, 0, -1});
-    else app->quit = 1;
+    else gui_keys_request_quit(app);
 }
+
+static void a_probe_file(gui_app *app, int dir) { gui_probe_cycle(app, dir); }
 
 /* the step view's actions; arg packs a direction */
 static void s_play(gui_app *app, int arg)
@@ -253,6 +283,21 @@ static void s_relu(gui_app *app, int arg)
     gui_step_toggle_relu(app->step);
 }
 static void s_next(gui_app *app, int image) { (image ? gui_step_next_image : gui_step_next_kernel)(app->step); }
+static void s_restart_sum(gui_app *app, int arg)
+{
+    (void)arg;
+    gui_step_restart_sum(app->step);
+}
+static void s_skip_zeros(gui_app *app, int arg)
+{
+    (void)arg;
+    gui_step_toggle_skip_zeros(app->step);
+}
+static void s_grey(gui_app *app, int arg)
+{
+    (void)arg;
+    gui_step_toggle_grey(app->step);
+}
 
 /* ---- the table ------------------------------------------------------------------------------ */
 
@@ -275,11 +320,14 @@ static const gui_key KEYS[] = {
     {{SDLK_SPACE}, 0, T, a_pause, 0, "space", "pause / resume training"},
     {{SDLK_n}, 0, T, a_one_step, 0, "n", "train one batch (also while paused)"},
     {{SDLK_PLUS, SDLK_EQUALS, SDLK_KP_PLUS}, 0, T, a_speed, 1, "+  /  \u2212",
-     "faster / slower: 1 batch per second up to full speed"},
+     "faster / slower: 1 batch every 5 s up to full speed"},
     {{SDLK_MINUS, SDLK_KP_MINUS}, 0, T, a_speed, -1, NULL, NULL},
     {{SDLK_r}, 0, T, a_restart, 0, "r", "restart from new random weights (after a divergence, at a tenth of the rate)"},
     {{SDLK_LEFTBRACKET}, 0, T, a_probe, -1, "[  /  ]", "previous / next probe image"},
     {{SDLK_RIGHTBRACKET}, 0, T, a_probe, 1, NULL, NULL},
+    {{SDLK_i}, SHIFT, T, a_probe_file, -1, NULL, NULL},
+    {{SDLK_i}, 0, T, a_probe_file, 1, "i  /  Shift+i",
+     "next / previous image file in the probe file's folder (drop a file onto the window first)"},
     {{SDLK_m}, 0, T, a_maps_norm, 0, "m", "maps normalisation: per map, per layer, fixed"},
     {{SDLK_k}, 0, T, a_kernels_norm, 0, "k", "kernels normalisation: per map, per layer, fixed"},
     {{SDLK_TAB, SDLK_v}, 0, T, a_view, S, "Tab  or  v", "the step view: one kernel stepped over one image"},
@@ -287,23 +335,23 @@ static const gui_key KEYS[] = {
     {{SDLK_s}, 0, T, a_step_filter, 0, "s", "step the hovered (or last clicked) conv1 filter over the probe image"},
     {{SDLK_LEFT}, SHIFT, T, a_records, -10, NULL, NULL},
     {{SDLK_RIGHT}, SHIFT, T, a_records, 10, NULL, NULL},
-    {{SDLK_LEFT}, 0, T, a_records, -1, "\u2190  /  \u2192", "kernels one recorded step back / forward (shift: 10); Home first"},
+    {{SDLK_LEFT}, 0, T, a_records, -1, "\u2190  /  \u2192", "the whole net one recorded step back / forward (shift: 10); Home first"},
     {{SDLK_RIGHT}, 0, T, a_records, 1, NULL, NULL},
     {{SDLK_HOME}, 0, T, a_first, 0, NULL, NULL},
-    {{SDLK_l, SDLK_END}, 0, T, a_live, 0, "l  or  End", "back to the live kernels"},
-    {{SDLK_p}, 0, T, a_play, 1, "p  /  b", "play the kernels' evolution forward / backward (again: stop)"},
+    {{SDLK_l, SDLK_END}, 0, T, a_live, 0, "l  or  End", "back to the live net"},
+    {{SDLK_p}, 0, T, a_play, 1, "p  /  b", "play the net's training forward / backward: kernels, maps, outputs (again: stop)"},
     {{SDLK_b}, 0, T, a_play, -1, NULL, NULL},
     {{SDLK_COMMA}, 0, T, a_play_speed, -1, ",  /  .", "slower / faster playback (1 to 200 records per second)"},
     {{SDLK_PERIOD}, 0, T, a_play_speed, 1, NULL, NULL},
     {{SDLK_t}, 0, T, a_strip, 0, "t", "one kernel's evolution as a strip (the hovered one, or conv1 filter 0); click a frame: that step"},
-    {{SDLK_e}, 0, T, a_export, 0, "e", "export the shown kernels and the probe's maps as PNGs"},
+    {{SDLK_e}, 0, T, a_export, 0, "e", "export the net as shown (kernels, maps, input) as labelled PNGs"},
     {{SDLK_w}, 0, T, a_save, 0, "w  or  ctrl+s", "save a checkpoint (to --save FILE, or a dated file)"},
     {{0}, 0, T, NULL, 0, "mouse: buttons", "pause, step, speed, restart, normalisation, help"},
     {{0}, 0, T, NULL, 0, "mouse: slider", "drag to set the learning rate (log scale)"},
     {{0}, 0, T, NULL, 0, "mouse: hover a map", "its value; its receptive field outlined on the probe"},
     {{0}, 0, T, NULL, 0, "mouse: hover a kernel", "its weights as numbers"},
     {{0}, 0, T, NULL, 0, "mouse: wheel on probe", "previous / next probe image"},
-    {{0}, 0, T, NULL, 0, "mouse: timeline", "drag to show the kernels at a recorded step; wheel steps"},
+    {{0}, 0, T, NULL, 0, "mouse: timeline", "drag to show the whole net at a recorded step; wheel steps"},
     {{0}, 0, T, NULL, 0, "mouse: click a map", "enlarge it: every value as a number, its colour bar (Esc or a click: back)"},
     {{0}, 0, T, NULL, 0, "mouse: click a kernel", "enlarge it (and it is the filter s steps); t shows its evolution"},
     {{0}, 0, T, NULL, 0, "mouse: click output, curve", "enlarge the output panel or that learning curve"},
@@ -318,6 +366,9 @@ static const gui_key KEYS[] = {
     {{SDLK_MINUS, SDLK_KP_MINUS}, 0, S, s_speed, -1, NULL, NULL},
     {{SDLK_PERIOD}, 0, S, s_advance, 1, ".  /  ,", "one step forward / back (a term or a position, as the speed says)"},
     {{SDLK_COMMA}, 0, S, s_advance, -1, NULL, NULL},
+    {{SDLK_BACKSPACE}, 0, S, s_restart_sum, 0, "Backspace", "start this window's sum again, one multiply-add a ."},
+    {{SDLK_z}, 0, S, s_skip_zeros, 0, "z", "term by term: skip the zero terms / show every term"},
+    {{SDLK_g}, 0, S, s_grey, 0, "g", "the output also as a gray picture beside the heat map (on for smoothing)"},
     {{SDLK_HOME}, 0, S, s_ends, 0, "Home / End", "empty map at the first position / the whole map"},
     {{SDLK_END}, 0, S, s_ends, 1, NULL, NULL},
     {{SDLK_s}, SHIFT, S, s_stride, -1, NULL, NULL},
@@ -338,7 +389,8 @@ static const gui_key KEYS[] = {
     {{SDLK_c}, 0, A, a_colormap, 0, "c", "signed values in red\u2013blue or blue\u2013orange (colour-blind safe); exports too"},
     {{SDLK_F12}, 0, A, a_screenshot, 0, "F12", "screenshot to a PNG file (path shown below)"},
     {{SDLK_F5}, 0, A, a_reload, 0, "F5", "reload shaders from CONVSCOPE_SHADER_DIR"},
-    {{SDLK_q}, 0, A, a_quit, 0, "q  or  Esc", "quit (Esc first closes this help, or an enlarged panel)"},
+    {{SDLK_q}, 0, A, a_quit, 0, "q  or  Esc",
+     "quit (Esc first closes this help or an enlarged panel; with unsaved training, press again to confirm)"},
     {{SDLK_ESCAPE}, 0, A, a_escape, 0, NULL, NULL},
 };
 enum { N_KEYS = sizeof KEYS / sizeof KEYS[0] };

@@ -19,23 +19,6 @@ void cs_snap_layer_from_net(cs_snap_layer *out, const cs_net *net, int l)
     out->win = L->win;
 }
 
-void cs_curve_clear(cs_curve *c) { c->n = 0; }
-
-void cs_curve_add(cs_curve *c, long step, float loss, float acc)
-{
-    if (c->n == CS_SNAP_HISTORY) {
-        /* merge pairs: weighted means keep the curve's level; the step is the later one */
-        for (int i = 0; i < CS_SNAP_HISTORY / 2; i++) {
-            const cs_curve_point *a = &c->p[2 * i], *b = &c->p[2 * i + 1];
-            float wa = (float)a->weight, wb = (float)b->weight;
-            c->p[i] = (cs_curve_point){b->step, (a->loss * wa + b->loss * wb) / (wa + wb),
-                                       (a->acc * wa + b->acc * wb) / (wa + wb), a->weight + b->weight};
-        }
-        c->n = CS_SNAP_HISTORY / 2;
-    }
-    c->p[c->n++] = (cs_curve_point){step, loss, acc, 1};
-}
-
 cs_status cs_snapshot_init(cs_snapshot *s, const cs_net *net)
 {
     memset(s, 0, sizeof *s);
@@ -149,6 +132,9 @@ long cs_snapshot_capture(cs_snapshot *s, const cs_net *net, int i)
     float probs[CS_MAX_CLASSES];
     cs_net_probs(net, i, probs);
     bad += copy_finite(s->probs, probs, (size_t)s->n_classes);
+    s->predicted = 0;
+    for (int c = 1; c < s->n_classes; c++)
+        if (s->probs[c] > s->probs[s->predicted]) s->predicted = c;
     s->nonfinite = bad;
     return bad;
 }
