@@ -602,6 +602,15 @@ void gui_step_draw(gui_step *g, cs_ui *ui, int win_w, int win_h, float user_scal
     cs_view_step_draw(g->view, ui, &g->st, &g->layout, &su);
 }
 
+const cs_step_layout *gui_step_layout(const gui_step *g) { return g->have_layout ? &g->layout : NULL; }
+const cs_stepper *gui_step_stepper(const gui_step *g) { return &g->st; }
+
+void gui_step_set_unit(gui_step *g, int unit)
+{
+    g->speed = unit <= 0 ? 1 : unit == 1 ? DEFAULT_SPEED : N_SPEEDS - 1;
+    g->carry = 0;
+}
+
 int gui_step_hidden(const gui_step *g) { return g->have_layout ? g->layout.hidden : 0; }
 
 const char *gui_step_hidden_names(int hidden)
