@@ -438,12 +438,12 @@ static int frame_events(gui_app *app)
 static void relayout(gui_app *app, const cs_snapshot *s, int dw, int dh)
 {
     if (dw == app->layout_w && dh == app->layout_h && app->user_scale == app->layout_scale &&
-        app->present == app->layout_present)
+        app->present == app->layout_present && app->style_h == app->layout_style_h)
         return;
     const cs_dataset *test = &app->run->test;
     const cs_measure m = cs_text_measure(app->text);
     const cs_layout_in in = {
-        .win_w = dw, .win_h = dh, .user_scale = app->user_scale, .present = app->present, .measure = &m,
+        .win_w = dw, .win_h = dh, .style_h = app->style_h, .user_scale = app->user_scale, .present = app->present, .measure = &m,
         .layers = s->layers, .n_layers = s->n_layers, .in_c = s->in_c, .in_h = s->in_h, .in_w = s->in_w,
         .n_classes = s->n_classes, .class_names = (const char *const *)test->class_names,
         .n_class_names = test->n_classes < CS_MAX_CLASSES ? test->n_classes : CS_MAX_CLASSES,
@@ -451,6 +451,7 @@ static void relayout(gui_app *app, const cs_snapshot *s, int dw, int dh)
     cs_layout_compute(&app->layout, &in);
     if (app->enlarged.kind != CS_TARGET_NONE) cs_layout_enlarge(&app->enl_layout, &app->layout, &in, &app->enlarged);
     app->layout_w = dw, app->layout_h = dh, app->layout_scale = app->user_scale, app->layout_present = app->present;
+    app->layout_style_h = app->style_h;
 }
 
 /* The newest snapshot, laid out and through the timeline; NULL while none is published yet. */
@@ -644,6 +645,8 @@ static void frame(gui_app *app)
     SDL_GL_GetDrawableSize(app->win, &dw, &dh);
     /* the lesson's page (its set-up, its waits) and the rows its band takes from the views */
     app->view_h = app->lesson ? dh - gui_lesson_frame(app, dw, dh, &lesson_dirty) : dh;
+    app->style_h = dh; /* the views keep the whole window's type sizes */
+    gui_step_style_height(app->step, dh);
     if (app->view == GUI_VIEW_TRAIN && cs_run_driver_snapshot(app->driver, NULL)->seq == 0) {
         /* nothing published yet (the trainer is evaluating its first test point): frame 0 waits */
         SDL_Event e;

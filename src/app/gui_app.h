@@ -33,6 +33,7 @@ typedef struct {
     gui_options opt;          /* parsed command line (strings borrowed from argv) */
     struct gui_lesson *lesson; /* owned: the lesson mode (`convscope lesson`), or NULL */
     int view_h;               /* drawable rows the views lay out in: all but the lesson's band */
+    int style_h, layout_style_h; /* the drawable height the views' type is sized for */
 
     /* the run, in the run layer */
     cs_run *run;              /* owned */

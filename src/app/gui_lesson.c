@@ -310,6 +310,8 @@ static void enter_actions(gui_lesson *L, gui_app *app, const cs_lesson_page *p, 
     }
     L->revealed = 0;
     L->waited = 0;
+    /* a question in the step view: the sum stays hidden until the answer is revealed */
+    if (view == GUI_VIEW_STEP && cs_lesson_find(p, CS_LD_QUESTION)) gui_step_set_terms(app->step, 0);
     L->wait_epoch = cs_run_driver_snapshot(app->driver, NULL)->epoch;
     d = cs_lesson_find(p, CS_LD_WAIT);
     /* a wait for the backprop view's phase: there is none to wait for here */
@@ -369,6 +371,7 @@ static void forward(gui_lesson *L, gui_app *app)
     const cs_lesson_directive *w = cs_lesson_find(p, CS_LD_WAIT);
     if (cs_lesson_find(p, CS_LD_QUESTION) && !L->revealed) {
         L->revealed = 1;
+        if (app->view == GUI_VIEW_STEP) gui_step_set_terms(app->step, gui_step_stepper(app->step)->n_terms);
         return;
     }
     if (w && !L->waited) {
@@ -510,9 +513,11 @@ int gui_lesson_frame(gui_app *app, int dw, int dh, int *dirty)
 
 /* ---- drawing ------------------------------------------------------------------------------------- */
 
-/* Where the highlighted control is in the view shown (w 0: not shown). */
-static cs_rect highlight_rect(const gui_lesson *L, const gui_app *app)
+/* Where the highlighted control is in the view shown (w 0: not shown); *also: a second place
+ * that shows the same (the window on the input and its numbers in the grid). */
+static cs_rect highlight_rect(const gui_lesson *L, const gui_app *app, cs_rect *also)
 {
+    *also = (cs_rect){0, 0, 0, 0};
     static const char *const WORDS[] = {"none", "pause", "step", "speed", "restart", "lr", "probe", "timeline",
                                         "kernels", "maps", "output", "curves", "stride", "pad", "relu", "window",
                                         "equation", "loss"};
@@ -523,7 +528,11 @@ static cs_rect highlight_rect(const gui_lesson *L, const gui_app *app)
         const cs_step_layout *S = gui_step_layout(app->step);
         if (!S) return none;
         const cs_stepper *st = gui_step_stepper(app->step);
-        if (!strcmp(w, "window")) return S->input_panel.w > 0 ? cs_step_window_rect(S, st->oy, st->ox) : S->grid[0][0];
+        if (!strcmp(w, "window")) {
+            const cs_rect g = S->grid[CS_STEP_GRID_WINDOW][0];
+            *also = (cs_rect){g.x, S->grid_title[CS_STEP_GRID_WINDOW].y, g.w, g.y + g.h - S->grid_title[CS_STEP_GRID_WINDOW].y};
+            return S->input_panel.w > 0 ? cs_step_window_rect(S, st->oy, st->ox) : none;
+        }
         if (!strcmp(w, "equation")) return S->eq_panel;
         if (!strcmp(w, "stride") || !strcmp(w, "pad") || !strcmp(w, "relu")) return S->geometry;
         if (!strcmp(w, "output") || !strcmp(w, "maps")) return S->output_panel;
@@ -552,11 +561,11 @@ void gui_lesson_draw(gui_app *app, cs_ui *ui, int dw, int dh)
 {
     gui_lesson *L = app->lesson;
     (void)dw, (void)dh;
-    const cs_rect h = highlight_rect(L, app);
-    if (h.w > 0 && !app->show_help) {
-        const float t = fmaxf(3.0f, 2.0f * L->band.st.rule);
-        cs_gl_frame(ui->gl, CS_GL_TOP, cs_rect_inset(h, -t - 1), t, L->band.st.c.hilite);
-    }
+    cs_rect also;
+    const cs_rect h = highlight_rect(L, app, &also);
+    const float t = fmaxf(3.0f, 2.0f * L->band.st.rule);
+    if (h.w > 0 && !app->show_help) cs_gl_frame(ui->gl, CS_GL_TOP, cs_rect_inset(h, -t - 1), t, L->band.st.c.hilite);
+    if (also.w > 0 && !app->show_help) cs_gl_frame(ui->gl, CS_GL_TOP, cs_rect_inset(also, -t - 1), t, L->band.st.c.hilite);
     cs_lesson_band c;
     band_content(L, app, &c);
     cs_view_lesson_draw(ui, &L->band, &c);

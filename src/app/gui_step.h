@@ -62,6 +62,13 @@ const cs_stepper *gui_step_stepper(const gui_step *g);
  * 12/s), 2 the whole image at once. */
 void gui_step_set_unit(gui_step *g, int unit);
 
+/* Shows the first n multiply-adds at the current position (clamped): 0 hides the sum until a
+ * question about it is answered. */
+void gui_step_set_terms(gui_step *g, int n);
+/* The window's height the view's type is sized for when it is drawn in the window's top part
+ * (0: the height it is drawn in). */
+void gui_step_style_height(gui_step *g, int h);
+
 /* What the last layout left out to fit (CS_STEP_*), and as words ("stacked images"). */
 int gui_step_hidden(const gui_step *g);
 const char *gui_step_hidden_names(int hidden);

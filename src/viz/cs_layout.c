@@ -494,7 +494,7 @@ void cs_layout_compute(cs_layout *L, const cs_layout_in *in)
                                 CS_HIDE_BUTTONS | CS_HIDE_TIMELINE | CS_HIDE_DEEP | CS_HIDE_KERNELS | CS_HIDE_CURVES};
     const int n_tiers = sizeof tiers / sizeof tiers[0];
     cs_style st;
-    cs_style_make(&st, in->win_w, in->win_h, in->user_scale, in->present);
+    cs_style_make(&st, in->win_w, in->style_h > 0 ? in->style_h : in->win_h, in->user_scale, in->present);
     const float floor_s = cs_style_floor(&st);
     const lctx c = {&one, &st, in->measure};
     /* fewer panels before smaller type: --scale keeps its meaning */

@@ -101,6 +101,8 @@ typedef struct {
     int in_c, in_h, in_w, n_classes;
     const char *const *class_names; /* n_class_names (may be 0): the output panel's name column */
     int n_class_names;
+    int style_h;            /* the window's height its type is sized for (0: win_h); a view in the
+                             * top part of a window (a lesson's band below) keeps the window's sizes */
 } cs_layout_in;
 
 typedef struct {
