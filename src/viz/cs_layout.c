@@ -379,6 +379,8 @@ static int layout_kernels(cs_layout *L, const lctx *c, cs_rect inner, int first_
         L->kern_header[k] = (cs_rect){inner.x, y, inner.w, head};
         cs_rect area = {inner.x, y + head, grid_w, h - head - sep};
         L->kern_area[k] = area;
+        /* the colour bar's labels need one line at the minimum size at least */
+        if (area.h < cs_text_box_h(c->st->min_px)) return 0;
         /* the bar is at least three label lines tall, so its two ends and its middle never touch */
         const float bar_h = fminf(area.h - U(c, 4), fmaxf(U(c, 120), 0));
         L->kern_cbar[k] = (cs_rect){area.x + area.w + sep, area.y + U(c, 2), cbar_w, bar_h};
