@@ -71,16 +71,16 @@ done
 export DISPLAY=":$n"
 
 # ---- every page, both languages, two sizes, PageDown only --------------------------------------------
-# A press every 3 frames and a dump between presses; a page holding for an epoch takes presses
-# until the epoch ends (--lockstep 6: 50 frames for the 300 steps of an epoch).
+# A dump and a press every 2 frames; a page holding for an epoch takes presses until the epoch
+# ends (--lockstep 12: 25 frames for the 300 steps of an epoch).
 walk() { # LANG SIZE
     tag="$1_$2"
     script="" f=4 i=0
-    while [ $i -lt 130 ]; do
+    while [ $i -lt 100 ]; do
         script="$script; $f dump $tmp/${tag}_$i.json; $((f + 1)) key PageDown"
-        f=$((f + 3)); i=$((i + 1))
+        f=$((f + 2)); i=$((i + 1))
     done
-    "$exe" lesson --lang "$1" --size "$2" --lockstep 6 --threads 1 --screenshot "$tmp/$tag.png" --frames $((f + 1)) \
+    "$exe" lesson --lang "$1" --size "$2" --lockstep 12 --threads 1 --screenshot "$tmp/$tag.png" --frames $((f + 1)) \
         --script "${script#; }" >"$tmp/$tag.out" 2>"$tmp/$tag.err" </dev/null
     rc=$?
     [ "$rc" -eq 0 ] || { fail "$tag: exit $rc"; sed 's/^/  /' "$tmp/$tag.err" | head -5; return; }
