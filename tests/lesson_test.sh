@@ -145,6 +145,20 @@ grep -q "page 23 of 38" "$tmp/we_a.json" && grep -q "page 23 of 38" "$tmp/we_b.j
     grep -q "page 24 of 38" "$tmp/we_c.json" && echo "ok: an epoch wait holds the page until the epoch ends" ||
     fail "wait for an epoch"
 
+# a photo as the probe (a path relative to the lesson file), a test image again, a file that is not an image
+mkdir -p "$tmp/own/photos"
+awk 'BEGIN { print "P2\n40 30\n255"; for (y = 0; y < 30; y++) { l = ""; for (x = 0; x < 40; x++)
+    l = l " " (((x - 20) * (x - 20) + (y - 15) * (y - 15) < 100) ? 250 : 30); print l } }' >"$tmp/own/photos/disc.pgm"
+echo "not an image" >"$tmp/own/photos/notes.txt"
+printf 'title: Own\nlanguage: en\n\nchapter: Photos\npage: A\n@dataset shapes\n@net mnist\n@paused\n@probe photos/disc.pgm\nA disc.\n\npage: B\n@probe 2\nA test image.\n\npage: C\n@probe photos/notes.txt\nNotes.\n' \
+    >"$tmp/own/own.lesson"
+"$exe" lesson "$tmp/own/own.lesson" --size 1280x720 --screenshot "$tmp/own.png" --frames 16 \
+    --script "3 dump $tmp/own_a.json; 4 key PageDown; 8 dump $tmp/own_b.json; 9 key PageDown; 13 dump $tmp/own_c.json" \
+    >"$tmp/own.out" 2>"$tmp/own.err" </dev/null || fail "own lesson run: exit $?"
+grep -q "disc.pgm" "$tmp/own_a.json" && ! grep -q "disc.pgm" "$tmp/own_b.json" && grep -q "notes.txt" "$tmp/own_c.json" &&
+    echo "ok: @probe FILE makes a photo the probe, @probe N a test image again, a non-image is said on the page" ||
+    { fail "@probe FILE"; grep -o '"text": *"[^"]*\(pgm\|txt\)[^"]*"' "$tmp"/own_*.json | head -5; }
+
 echo "lesson test wall time: $(($(date +%s) - start)) s"
 if [ -n "${CONVSCOPE_KEEP_SHOTS:-}" ]; then mkdir -p "$CONVSCOPE_KEEP_SHOTS" && cp "$tmp"/*.png "$CONVSCOPE_KEEP_SHOTS"/; fi
 echo "$failures failure(s)"

@@ -11,6 +11,7 @@
 #include "cs_i18n.h"
 #include "cs_view_lesson.h"
 #include "gui_keys.h"
+#include "gui_probe.h"
 
 struct gui_lesson {
     cs_lesson lesson;          /* owned */
@@ -65,9 +66,6 @@ static const char *tr(const char *s)
          "this step.",
          "\u8FD9\u4E2A\u7248\u672C\u6CA1\u6709\u53CD\u5411\u4F20\u64AD\u89C6\u56FE:\u7A97\u53E3\u663E\u793A\u8BAD"
          "\u7EC3\u89C6\u56FE,\u6587\u5B57\u8BB2\u8FF0\u8FD9\u4E00\u6B65\u3002"},
-        {"A photo as the probe is not available in this build: the probe stays a test image.",
-         "\u8FD9\u4E2A\u7248\u672C\u4E0D\u80FD\u7528\u7167\u7247\u4F5C\u63A2\u9488\u56FE\u50CF:\u4ECD\u7136\u663E"
-         "\u793A\u6D4B\u8BD5\u56FE\u50CF\u3002"},
         {"Press %s", "\u6309 %s"},
     };
     const char *t = _(s);
@@ -341,8 +339,10 @@ static void enter_page(gui_lesson *L, gui_app *app)
     app->view = view;
     gui_app_enlarge(app, &(cs_target){CS_TARGET_NONE, 0, 0, -1});
     if ((v = su.setting[CS_LD_PROBE])) {
+        char path[1024];
         if (v->number >= 0) cs_run_driver_set_probe(app->driver, (int)v->number);
-        else add_notice(L, tr("A photo as the probe is not available in this build: the probe stays a test image."));
+        else if (v->text && (resolve(L, v->text, path, sizeof path), gui_probe_load(app, path) != CS_OK))
+            add_notice(L, cs_last_error()); /* the page goes on with the test image it had */
     }
     if ((v = su.setting[CS_LD_SPEED])) cs_run_driver_set_speed(app->driver, (int)v->number);
     cs_run_driver_set_paused(app->driver, paused);
