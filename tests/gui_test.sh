@@ -34,6 +34,11 @@ env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER "$exe" gui --dataset shapes
 rc=$?
 if [ "$rc" -eq 1 ] && grep -q "display" "$tmp/err"; then echo "ok: no display gives exit 1 and says so"; else
     fail "no display: exit $rc"; head -3 "$tmp/err"; fi
+# A display named where no server answers: said as that, exit 1
+env -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER DISPLAY=":987" "$exe" gui --dataset shapes >"$tmp/out" 2>"$tmp/err" </dev/null
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q "cannot open display ':987'" "$tmp/err"; then echo "ok: a display with no server: exit 1, named"; else
+    fail "display with no server: exit $rc"; head -3 "$tmp/err"; fi
 
 "$exe" gui --view nonsense >/dev/null 2>&1; rc=$?
 [ "$rc" -eq 2 ] && echo "ok: unknown view is a usage error" || fail "--view nonsense: exit $rc, want 2"
@@ -199,6 +204,9 @@ fi
     >/dev/null 2>"$tmp/probebad.err" </dev/null; rc=$?
 [ "$rc" -eq 1 ] && grep -q "c_notes.txt" "$tmp/probebad.err" && echo "ok: --probe-image of a text file: exit 1 naming it" ||
     fail "--probe-image of a text file: exit $rc"
+"$exe" gui --dataset shapes --probe 99999 --frames 2 --screenshot "$tmp/x.png" >/dev/null 2>"$tmp/probe.err" </dev/null; rc=$?
+[ "$rc" -eq 1 ] && grep -q "out of range: the test set of shapes has 1000 images (0..999)" "$tmp/probe.err" &&
+    echo "ok: --probe past the test set: exit 1, the range said" || fail "--probe 99999: exit $rc"
 
 # Quitting with unsaved training asks once: the first q leaves the window open (frame 20 is still
 # drawn), the second quits. With --save the first q quits (the run is saved on the way out).

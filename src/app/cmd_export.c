@@ -352,7 +352,7 @@ static int probe_pixels(const cs_checkpoint *ck, const char *load, const char *i
     }
     int status = 0;
     if (n >= run->test.n) {
-        fprintf(stderr, "convscope export: --probe %d: %s has only %d test images\n", n, run->dataset_name, run->test.n);
+        fprintf(stderr, "convscope export: --probe %d: %s has only %d test images (0..%d)\n", n, run->dataset_name, run->test.n, run->test.n - 1);
         status = 1;
     } else {
         cs_run_set_probe(run, n);
@@ -379,8 +379,8 @@ int cs_cmd_export(int argc, char **argv)
     };
     optind = 1;
     opterr = 0;
-    int ch;
-    while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    int ch, li = -1;
+    while ((ch = getopt_long(argc, argv, ":h", longopts, &li)) != -1) {
         int ok = 1;
         switch (ch) {
         case 'l': load = optarg; break;
@@ -400,7 +400,8 @@ int cs_cmd_export(int argc, char **argv)
         case 'h': export_usage(stdout); return 0;
         default: return cs_cli_bad_option("export", argc, argv, ch, export_usage);
         }
-        if (!ok) return cs_cli_bad_value("export", argv[optind - 1], optarg, export_usage);
+        if (!ok) return cs_cli_bad_value("export", li >= 0 ? longopts[li].name : argv[optind - 1], optarg, export_usage);
+        li = -1;
     }
     if (optind < argc) return cs_cli_bad_value("export", "argument", argv[optind], export_usage);
     if (!load || (!out && !onnx)) {
