@@ -146,7 +146,7 @@ shot bigscrub --size 1920x1080 --frames 90 --history-every 1 --script "60 key Ho
 # kernels (training stays paused, so only the playback changes them); e exports what is shown.
 if "$exe" train --dataset shapes --limit 600 --epochs 2 --save "$tmp/run.ckpt" --history-every 2 >"$tmp/train.out" 2>&1; then
     shot loaded --size 1280x720 --load "$tmp/run.ckpt" --paused --frames 70 --export-dir "$tmp/export" \
-        --script "10 shot $tmp/loaded0.png; 12 key e; 20 key Home; 22 key e; 24 shot $tmp/play0.png; 26 key p; 50 shot $tmp/play1.png"
+        --script "10 shot $tmp/loaded0.png; 12 key e; 14 key shift+e; 20 key Home; 22 key e; 24 shot $tmp/play0.png; 26 key p; 50 shot $tmp/play1.png"
     if [ -s "$tmp/loaded0.png" ] && [ -s "$tmp/play0.png" ] && [ -s "$tmp/play1.png" ]; then
         "$pixels" timeline mnist loaded "$tmp/loaded0.png" || fail "gui --load shows the history"
         "$pixels" kernels mnist differ "$tmp/play0.png" "$tmp/play1.png" || fail "playing changes the kernels"
@@ -168,6 +168,11 @@ if "$exe" train --dataset shapes --limit 600 --epochs 2 --save "$tmp/run.ckpt" -
     if [ -s "$tmp/export/conv1_maps_step0000000.png" ] && [ -s "$tmp/export/conv1_maps_step0000060.png" ] &&
         cmp -s "$tmp/export/conv1_maps_step0000000.png" "$tmp/export/conv1_maps_step0000060.png"; then
         fail "e at record 0 exported the live maps"
+    fi
+    # Shift+e: the net as shown as an ONNX model, the same bytes as `export --onnx` of the checkpoint
+    if "$exe" export --load "$tmp/run.ckpt" --onnx "$tmp/ck.onnx" >/dev/null 2>&1; then
+        cmp -s "$tmp/export/net-step60.onnx" "$tmp/ck.onnx" && echo "ok: Shift+e writes the net as ONNX" ||
+            fail "Shift+e: net-step60.onnx missing or unlike the checkpoint's ONNX"
     fi
     grep -q "exported" "$tmp/loaded.out" 2>/dev/null || grep -q "export: " "$tmp/loaded.out" || fail "export paths not printed"
 else
