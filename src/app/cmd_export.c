@@ -487,7 +487,12 @@ int cs_cmd_export(int argc, char **argv)
     /* the evolution is the whole run's: not part of one step's pictures */
     if (!status && step < 0 && !model) status = export_evolution(&od, &ck, frames, strip, delay);
     free(pixels);
-    if (!status && !image && probe < 0)
+    if (!status && od.written == 0) {
+        /* a net of fully connected layers has no kernels to draw: only maps, which need an image */
+        fprintf(stderr, "convscope export: nothing to draw: the net has no conv layers (no kernel pictures); "
+                        "give --image or --probe for its activation maps\n");
+        status = 1;
+    } else if (!status && !image && probe < 0)
         fprintf(stderr, "convscope export: note: no --image or --probe, so no activation maps\n");
     if (!status) fprintf(stderr, "convscope export: %d files in %s\n", od.written, out);
     cs_checkpoint_free(&ck);
