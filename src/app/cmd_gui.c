@@ -168,7 +168,8 @@ static int views_create(gui_app *app)
         return gui_error("cannot load the fonts", cs_last_error());
     if (cs_view_train_create(&app->vt, app->gl, app->text) != CS_OK ||
         gui_step_attach(app->step, app->gl, app->text) != CS_OK ||
-        gui_tl_create(&app->tl, app->run, app->gl, app->text) != CS_OK)
+        gui_tl_create(&app->tl, app->run, app->gl, app->text) != CS_OK ||
+        gui_backprop_create(&app->bp, app->run->net_spec) != CS_OK || gui_backprop_attach(app->bp, app->gl, app->text) != CS_OK)
         return gui_error("cannot create the view", cs_last_error());
     /* a broken shader: say so on screen too */
     if (*cs_gl_error(app->gl)) gui_app_say(app, cs_gl_error(app->gl));
@@ -179,6 +180,7 @@ static void window_close(gui_app *app)
 {
     cs_textlog_free(&app->log);
     gui_tl_destroy(app->tl);
+    gui_backprop_destroy(app->bp);
     cs_view_train_destroy(app->vt);
     gui_step_destroy(app->step);
     cs_text_destroy(app->text);
@@ -187,7 +189,7 @@ static void window_close(gui_app *app)
     if (app->ctx) SDL_GL_DeleteContext(app->ctx);
     if (app->win) SDL_DestroyWindow(app->win);
     SDL_Quit();
-    app->tl = NULL, app->vt = NULL, app->step = NULL, app->text = NULL, app->gl = NULL;
+    app->tl = NULL, app->bp = NULL, app->vt = NULL, app->step = NULL, app->text = NULL, app->gl = NULL;
     app->ctx = NULL, app->win = NULL, app->ttf = 0;
 }
 
@@ -246,12 +248,15 @@ static void train_click(gui_app *app, float x, float y)
 static void on_click(gui_app *app, float x, float y)
 {
     app->quit_armed = 0;
-    if (app->show_help && (app->view == GUI_VIEW_STEP || !cs_rect_contains(app->layout.buttons[CS_BTN_HELP], x, y))) {
+    if (app->show_help && (app->view != GUI_VIEW_TRAIN || !cs_rect_contains(app->layout.buttons[CS_BTN_HELP], x, y))) {
         app->show_help = 0;
         return;
     }
     if (app->view == GUI_VIEW_STEP) gui_step_click(app->step, x, y);
-    else if (app->enlarged.kind != CS_TARGET_NONE) gui_app_enlarge(app, &(cs_target){CS_TARGET_NONE, 0, 0, -1});
+    else if (app->view == GUI_VIEW_BACKPROP) {
+        const int b = gui_backprop_click(app->bp, x, y);
+        if (b) gui_keys_dispatch(app, gui_keys_of_backprop_button(b - 1), 0);
+    } else if (app->enlarged.kind != CS_TARGET_NONE) gui_app_enlarge(app, &(cs_target){CS_TARGET_NONE, 0, 0, -1});
     else train_click(app, x, y);
 }
 
@@ -464,12 +469,16 @@ static int frame_actions(gui_app *app, int dirty, int dw, int dh, const cs_snaps
     const char *step_msg = gui_step_message(app->step);
     if (step_msg) gui_app_say(app, step_msg), dirty = 1;
     if (app->view == GUI_VIEW_STEP) dirty |= gui_step_tick(app->step, app->now);
+    if (app->view == GUI_VIEW_BACKPROP) dirty |= gui_backprop_tick(app->bp, app->now);
     if (app->reload_shaders) {
         app->reload_shaders = 0;
         gui_app_say(app, cs_gl_reload(app->gl) ? "shaders reloaded" : cs_gl_error(app->gl));
         if (*cs_gl_error(app->gl)) fprintf(stderr, "convscope gui: %s\n", cs_gl_error(app->gl));
     }
     *shown = frame_snapshot(app, dw, dh, &dirty);
+    /* the backprop view opened before any snapshot (--view backprop): its step, from the first one */
+    if (app->view == GUI_VIEW_BACKPROP && *shown && !gui_backprop_ready(app->bp))
+        gui_backprop_set_phase(app, NULL), dirty = 1;
     if (app->message_until && app->now > app->message_until) app->message[0] = '\0', app->message_until = 0, dirty = 1;
     return dirty;
 }
@@ -518,12 +527,30 @@ static void draw_train(gui_app *app, cs_ui *ui, const cs_snapshot *s)
     cs_view_train_draw(app->vt, ui, s, L, &vu);
 }
 
+/* The backprop view of the step it computed. */
+static void draw_backprop(gui_app *app, cs_ui *ui, int dw, int dh)
+{
+    const char *const *help;
+    const int n_help = gui_keys_help(GUI_VIEW_BACKPROP, &help);
+    const cs_dataset *test = &app->run->test;
+    const gui_backprop_frame f = {
+        .dw = dw, .dh = dh, .user_scale = app->user_scale, .present = app->present, .diverging = (int)app->diverging,
+        .mouse_x = app->mouse_x, .mouse_y = app->mouse_y, .mouse_in = app->mouse_in, .show_help = app->show_help,
+        .help = help, .help_lines = n_help, .message = app->message, .class_names = (const char *const *)test->class_names,
+        .n_class_names = test->n_classes < CS_MAX_CLASSES ? test->n_classes : CS_MAX_CLASSES,
+        .batch = app->run->trainer->cfg.batch,
+    };
+    gui_backprop_draw(app->bp, ui, &f);
+}
+
 /* What the frame showed, for a dump: the view and the style it was drawn in. */
 static cs_textlog_frame frame_info(const gui_app *app, const cs_style *st, int dw, int dh)
 {
     const char *view = app->show_help ? "help" : app->view == GUI_VIEW_STEP ? "step"
+                       : app->view == GUI_VIEW_BACKPROP ? "backprop"
                        : app->enlarged.kind != CS_TARGET_NONE ? "enlarged" : "train";
-    const int hidden = app->view == GUI_VIEW_STEP ? gui_step_hidden(app->step)
+    const int hidden = app->view == GUI_VIEW_BACKPROP ? 0
+                       : app->view == GUI_VIEW_STEP ? gui_step_hidden(app->step)
                        : app->enlarged.kind != CS_TARGET_NONE ? app->enl_layout.hidden : app->layout.hidden;
     return (cs_textlog_frame){view, dw, dh, st->scale, st->present, st->min_px,
                               app->view == GUI_VIEW_STEP ? gui_step_hidden_names(hidden) : cs_layout_hidden_names(hidden)};
@@ -546,6 +573,8 @@ static void frame_draw(gui_app *app, const cs_snapshot *s, int dw, int dh)
             const int n = gui_keys_help(GUI_VIEW_STEP, &help);
             gui_step_draw(app->step, &ui, dw, dh, app->user_scale, app->present, app->diverging, app->mouse_x,
                           app->mouse_y, app->mouse_in, app->show_help, help, n, app->message);
+        } else if (app->view == GUI_VIEW_BACKPROP) {
+            draw_backprop(app, &ui, dw, dh);
         } else if (s) {
             draw_train(app, &ui, s);
         }
@@ -627,7 +656,7 @@ static void frame(gui_app *app)
     const double t0 = cs_cli_now();
     int dw, dh;
     SDL_GL_GetDrawableSize(app->win, &dw, &dh);
-    if (app->view == GUI_VIEW_TRAIN && cs_run_driver_snapshot(app->driver, NULL)->seq == 0) {
+    if (app->view != GUI_VIEW_STEP && cs_run_driver_snapshot(app->driver, NULL)->seq == 0) {
         /* nothing published yet (the trainer is evaluating its first test point): frame 0 waits */
         SDL_Event e;
         while (SDL_PollEvent(&e)) handle_event(app, &e);
@@ -709,7 +738,7 @@ static int start(gui_app *app, int argc, char **argv)
     if (!st) st = window_create(app);
     if (!st) st = views_create(app);
     if (st) return st;
-    app->view = app->opt.start_step_view ? GUI_VIEW_STEP : GUI_VIEW_TRAIN;
+    app->view = app->opt.start_step_view ? GUI_VIEW_STEP : app->opt.start_backprop_view ? GUI_VIEW_BACKPROP : GUI_VIEW_TRAIN;
     app->maps_norm = app->kernels_norm = CS_NORM_PER_LAYER;
     app->present = app->opt.present;
     app->user_scale = (float)app->opt.scale;

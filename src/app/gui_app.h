@@ -15,13 +15,14 @@
 #include "cs_text.h"
 #include "cs_textlog.h"
 #include "cs_view_train.h"
+#include "gui_backprop.h"
 #include "gui_options.h"
 #include "gui_script.h"
 #include "gui_step.h"
 #include "gui_timeline.h"
 
 /* The views; a key table row names the views it works in. */
-enum { GUI_VIEW_TRAIN = 1, GUI_VIEW_STEP = 2, GUI_VIEW_ALL = 3 };
+enum { GUI_VIEW_TRAIN = 1, GUI_VIEW_STEP = 2, GUI_VIEW_BACKPROP = 4, GUI_VIEW_ALL = 7 };
 
 /* The learning-rate slider's ends (log scale). */
 #define GUI_LR_MIN 1e-4f
@@ -43,10 +44,11 @@ typedef struct {
     cs_view_train *vt;
     gui_step *step;
     gui_tl *tl;
+    gui_backprop *bp;         /* the backprop view: one training step in slow motion */
     int vsync;
 
     /* state across frames */
-    int view;                 /* GUI_VIEW_TRAIN or GUI_VIEW_STEP */
+    int view;                 /* GUI_VIEW_TRAIN, GUI_VIEW_STEP or GUI_VIEW_BACKPROP */
     int fullscreen, show_help, quit, reload_shaders;
     int win_x, win_y, win_w, win_h; /* the window before fullscreen, restored after it */
     int present;              /* presenter mode (--present, F2) */
@@ -100,5 +102,10 @@ void gui_app_say(gui_app *app, const char *msg);
 void gui_app_fullscreen(gui_app *app, int on);
 /* Enlarges target t (kind CS_TARGET_NONE: back to the whole view). */
 void gui_app_enlarge(gui_app *app, const cs_target *t);
+/* Opens the backprop view (its step computed from the snapshot shown, if not yet) at the start of
+ * the phase named name (cs_backprop_phase_name: "forward" ... "forward-again"; NULL: where it
+ * was), for the key table, the training view's button and a lesson's `@phase`. CS_ERR_ARG for an
+ * unknown name (the message lists the names) or a probe without a class; the view is then unchanged. */
+cs_status gui_backprop_set_phase(gui_app *app, const char *name);
 
 #endif
