@@ -431,7 +431,7 @@ static void relayout(gui_app *app, const cs_snapshot *s, int dw, int dh)
         .win_w = dw, .win_h = dh, .user_scale = app->user_scale, .present = app->present, .measure = &m,
         .layers = s->layers, .n_layers = s->n_layers, .in_c = s->in_c, .in_h = s->in_h, .in_w = s->in_w,
         .n_classes = s->n_classes, .class_names = (const char *const *)test->class_names,
-        .n_class_names = test->n_classes < CS_MAX_CLASSES ? test->n_classes : CS_MAX_CLASSES,
+        .n_class_names = test->n_classes < CS_MAX_CLASSES ? test->n_classes : CS_MAX_CLASSES, .grads = app->show_grads,
     };
     cs_layout_compute(&app->layout, &in);
     if (app->enlarged.kind != CS_TARGET_NONE) cs_layout_enlarge(&app->enl_layout, &app->layout, &in, &app->enlarged);
@@ -518,7 +518,7 @@ static void draw_train(gui_app *app, cs_ui *ui, const cs_snapshot *s)
         .show_help = app->show_help, .title = app->view_title, .message = app->message,
         .class_names = (const char *const *)test->class_names,
         .n_class_names = test->n_classes < CS_MAX_CLASSES ? test->n_classes : CS_MAX_CLASSES, .fps = app->fps,
-        .help_lines = n_help, .help = help, .step_note = step_note,
+        .help_lines = n_help, .help = help, .step_note = step_note, .show_grads = app->show_grads,
     };
     if (app->enlarged.kind == CS_TARGET_NONE) {
         gui_tl_draw(app->tl, ui, s, L, app->mouse_x, app->mouse_y, app->mouse_in, app->show_help, app->diverging);

@@ -52,6 +52,7 @@ typedef struct {
     int fullscreen, show_help, quit, reload_shaders;
     int win_x, win_y, win_w, win_h; /* the window before fullscreen, restored after it */
     int present;              /* presenter mode (--present, F2) */
+    int show_grads;           /* the training view draws gradients too (g): the run captures them meanwhile */
     float user_scale;         /* --scale, changed by a script's `scale` */
     cs_colormap_id diverging; /* kernels, products, exports: CS_CMAP_RDBU or CS_CMAP_BLUEORANGE (c) */
     cs_norm_mode maps_norm, kernels_norm;

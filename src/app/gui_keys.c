@@ -81,6 +81,18 @@ static void a_kernels_norm(gui_app *app, int arg)
 
 static void a_view(gui_app *app, int view) { app->view = view; }
 
+/* g: gradients in the training view; the run computes and copies them only while this is on */
+static void a_grads(gui_app *app, int arg)
+{
+    (void)arg;
+    app->show_grads = !app->show_grads;
+    cs_run_driver_set_capture_grads(app->driver, app->show_grads);
+    app->layout_w = 0; /* tiles hold maps and kernels with their gradients: lay out again */
+    gui_app_say(app, app->show_grads ? "gradients: dL/d(map) of the probe under each map, the last batch's dL/dw beside "
+                                       "each kernel, ||dL/dw|| per layer in place of the accuracy (g: off)"
+                                     : "gradients off");
+}
+
 /* The conv1 filter under the pointer in the train view, or -1. */
 static int hovered_filter(const gui_app *app)
 {
@@ -381,6 +393,7 @@ static const gui_key KEYS[] = {
     {{SDLK_s}, CTRL, T, a_save, 0, NULL, NULL},
     {{SDLK_s}, 0, T, a_step_filter, 0, "s", "step the hovered (or last clicked) conv1 filter over the probe image"},
     {{SDLK_d}, 0, T, a_backprop, 0, "d", "the backprop view: one training step of the probe image in slow motion"},
+    {{SDLK_g}, 0, T, a_grads, 0, "g", "gradients: under each map, beside each kernel, and their size per layer over time"},
     {{SDLK_LEFT}, SHIFT, T, a_records, -10, NULL, NULL},
     {{SDLK_RIGHT}, SHIFT, T, a_records, 10, NULL, NULL},
     {{SDLK_LEFT}, 0, T, a_records, -1, "\u2190  /  \u2192", "the whole net one recorded step back / forward (shift: 10); Home first"},

@@ -98,6 +98,8 @@ typedef struct {
     int in_c, in_h, in_w, n_classes;
     const char *const *class_names; /* n_class_names (may be 0): the output panel's name column */
     int n_class_names;
+    int grads;              /* gradients shown too: each map's tile holds the map over its dL/d(map), each
+                             * kernel's tile the kernel beside its dL/dw (cs_layout_part) */
 } cs_layout_in;
 
 typedef struct {
@@ -131,6 +133,7 @@ typedef struct {
     float out_name_x, out_name_w, out_bar_x, out_bar_w, out_value_w, out_truth_x, out_truth_w;
     cs_rect out_vectors;            /* the two vector lines (output vs one-hot truth); h 0: left out */
 
+    int grads;                      /* the tiles hold gradients too (cs_layout_in.grads) */
     cs_rect strip;                  /* network strip: one column per layer */
     cs_rect strip_title;
     int n_cols;
@@ -175,6 +178,14 @@ typedef struct {
     cs_rect enl_cbar, enl_cbar_labels;
     int enl_numbers_px;             /* the size cell numbers are tried at; 0: cells too small for them */
 } cs_layout;
+
+/* A tile's cells per map (h rows: a map over its gradient with one row between) or per kernel (k
+ * columns: a kernel beside its gradient with one column between), as the layout fits them. */
+int cs_layout_tile_cells(const cs_layout *L, int n);
+/* The part of map tile t (mh rows) or kernel tile t (k columns) that holds the map or kernel
+ * (grad 0) or its gradient (grad 1); without gradients, t itself for grad 0. */
+cs_rect cs_layout_map_part(const cs_layout *L, cs_rect t, int mh, int grad);
+cs_rect cs_layout_kernel_part(const cs_layout *L, cs_rect t, int k, int grad);
 
 /* Lays out the train view: at the scale asked for if everything fits, else leaving out panels
  * (CS_HIDE_*, least essential first), else at a smaller scale, down to what --scale 1 gives
