@@ -511,6 +511,7 @@ SDL_Keycode gui_keys_of_button(int button)
     case CS_BTN_RESTART: return SDLK_r;
     case CS_BTN_MAPS_NORM: return SDLK_m;
     case CS_BTN_KERNELS_NORM: return SDLK_k;
+    case CS_BTN_BACKPROP: return SDLK_d;
     case CS_BTN_HELP: return SDLK_h;
     case CS_BTN_PROBE_PREV: return SDLK_LEFTBRACKET;
     case CS_BTN_PROBE_NEXT: return SDLK_RIGHTBRACKET;

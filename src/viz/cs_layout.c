@@ -188,6 +188,7 @@ static int layout_bar(cs_layout *L, const lctx *c, int hide_buttons)
         pen.x += sep;
         L->buttons[CS_BTN_MAPS_NORM] = bar_item(&pen, widest(c, CS_FONT_NORMAL, maps, 3) + bpad);
         L->buttons[CS_BTN_KERNELS_NORM] = bar_item(&pen, widest(c, CS_FONT_NORMAL, kerns, 3) + bpad);
+        L->buttons[CS_BTN_BACKPROP] = bar_item(&pen, TW(c, CS_FONT_NORMAL, "Backprop") + bpad);
         L->buttons[CS_BTN_HELP] = bar_item(&pen, TW(c, CS_FONT_NORMAL, "Help") + bpad);
         ok = pen.rows <= 2;
         y = pen.y + bh + U(c, 4);

@@ -49,6 +49,7 @@ typedef enum {
     CS_BTN_RESTART,
     CS_BTN_MAPS_NORM,
     CS_BTN_KERNELS_NORM,
+    CS_BTN_BACKPROP,   /* the backprop view */
     CS_BTN_HELP,
     CS_BTN_PROBE_PREV,
     CS_BTN_PROBE_NEXT,

@@ -255,6 +255,7 @@ static void draw_top(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs
         cs_theme_button(ui, L->buttons[CS_BTN_MAPS_NORM], buf, 0, hot(vu, L->buttons[CS_BTN_MAPS_NORM]));
         snprintf(buf, sizeof buf, "Kernels: %s", cs_norm_name(vu->kernels_norm));
         cs_theme_button(ui, L->buttons[CS_BTN_KERNELS_NORM], buf, 0, hot(vu, L->buttons[CS_BTN_KERNELS_NORM]));
+        cs_theme_button(ui, L->buttons[CS_BTN_BACKPROP], "Backprop", 0, hot(vu, L->buttons[CS_BTN_BACKPROP]));
         cs_theme_button(ui, L->buttons[CS_BTN_HELP], "Help", vu->show_help, hot(vu, L->buttons[CS_BTN_HELP]));
         for (int b = 0; b < CS_BTN_PROBE_PREV; b++)
             if (hot(vu, L->buttons[b])) v->hover_target = L->buttons[b];
