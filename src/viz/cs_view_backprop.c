@@ -359,20 +359,14 @@ static void draw_map_gradients(cs_view_backprop *v, cs_ui *ui, const cs_backprop
     const cs_palette *p = &ui->st->c;
     const cs_rect a = L->main;
     const float pad = L->pad;
-    const float bar_w = cs_style_u(ui->st, 14), lab_w = ui->st->px[CS_FONT_SMALL] * 4.5f;
+    const float bar_w = cs_style_u(ui->st, 14), lab_w = ui->st->px[CS_FONT_SMALL] * 6.5f;
     const float w = a.w - bar_w - lab_w - 2 * pad;
     const float row_h = floorf(a.h / (float)bp->n_layers);
     const float name_w = floorf(fminf(w * 0.22f, ui->st->px[CS_FONT_NORMAL] * 9.0f));
     const float line = fminf(cs_text_box_h(ui->st->px[CS_FONT_NORMAL]) + 2, row_h);
-    /* one colour scale for every shown layer: the largest |gradient| among them */
-    float m = 0;
-    for (int l = 0; l < bp->n_layers; l++) {
-        if (!cs_backprop_cursor_shows_grad(c, bp, l)) continue;
-        const cs_backprop_layer *ly = &bp->layers[l];
-        const cs_value_range r = sym_range(bp->grad_outs + ly->out_off, (size_t)ly->out_c * ly->out_h * ly->out_w);
-        m = fmaxf(m, r.hi);
-    }
-    const cs_value_range range = cs_value_range_drawable((cs_value_range){-m, m});
+    /* each row on its own symmetric scale: the gradient's size changes by orders of magnitude from
+     * layer to layer, and one scale would leave the small ones white; the row says its largest |value| */
+    const cs_value_range unit = {-1, 1};
     for (int i = 0; i < bp->n_layers; i++) {
         const int l = bp->n_layers - 1 - i; /* the last layer at the top: the gradient flows down */
         const cs_backprop_layer *ly = &bp->layers[l];
@@ -390,17 +384,25 @@ static void draw_map_gradients(cs_view_backprop *v, cs_ui *ui, const cs_backprop
         }
         layer_sentence(bp, l, s, sizeof s);
         const float tiles_w = floorf(rest.w * 0.45f);
-        layer_tiles(ui, (cs_rect){rest.x, rest.y, tiles_w, rest.h}, ly, bp->grad_outs + ly->out_off, bu->diverging, range, 16);
+        const float *go = bp->grad_outs + ly->out_off;
+        const cs_value_range range = sym_range(go, (size_t)ly->out_c * ly->out_h * ly->out_w);
+        layer_tiles(ui, (cs_rect){rest.x, rest.y, tiles_w, rest.h}, ly, go, bu->diverging, range, 16);
+        if (row.h >= 2 * line) {
+            char pm[48], num[40];
+            cs_fmt_sig(num, sizeof num, range.hi, 3);
+            snprintf(pm, sizeof pm, "\u00B1%s", num);
+            text_left(ui, (cs_rect){row.x, row.y + line, name_w, line}, CS_FONT_NORMAL, p->dim, pm);
+        }
         cs_ui_para(ui, CS_GL_OVER, (cs_rect){rest.x + tiles_w + pad, rest.y, rest.w - tiles_w - pad, rest.h}, CS_FONT_NORMAL,
                    p->text, s);
     }
     /* the colour bar, labelled */
     const float bx = a.x + a.w - bar_w - lab_w - pad;
     const float line_s = cs_text_box_h(ui->st->px[CS_FONT_SMALL]) + 2;
-    cs_ui_label(ui, CS_GL_OVER, (cs_rect){bx, a.y, bar_w + lab_w + pad, line_s}, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim,
-                "\u2202L/\u2202out");
-    cs_theme_vbar(ui, v->ramp_v, (cs_rect){bx, a.y + line_s, bar_w, a.h * 0.5f},
-                  (cs_rect){bx + bar_w + 4, a.y + line_s, lab_w, a.h * 0.5f}, bu->diverging, range);
+    cs_ui_para(ui, CS_GL_OVER, (cs_rect){bx, a.y, bar_w + lab_w + pad, 2 * line_s}, CS_FONT_SMALL, p->dim,
+                "\u2202L/\u2202out \u00F7 the row's \u00B1");
+    cs_theme_vbar(ui, v->ramp_v, (cs_rect){bx, a.y + 2 * line_s, bar_w, a.h * 0.5f},
+                  (cs_rect){bx + bar_w + 4, a.y + 2 * line_s, lab_w, a.h * 0.5f}, bu->diverging, unit);
 }
 
 /* ---- phases 5 and 6: a chosen filter -------------------------------------------------------- */
