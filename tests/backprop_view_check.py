@@ -32,7 +32,12 @@ def fail(msg):
 
 def load(path):
     with open(path, encoding="utf-8") as f:
-        return json.load(f)
+        d = json.load(f)
+    # a wrapped text is recorded with its line breaks: read it as one line
+    for e in d[1:]:
+        if "text" in e:
+            e["text"] = e["text"].replace("\n", " ")
+    return d
 
 
 def number(text):

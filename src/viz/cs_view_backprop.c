@@ -495,12 +495,12 @@ static void draw_weight_gradient(cs_ui *ui, const cs_backprop *bp, const cs_bp_l
         cs_fmt_sig(n3, sizeof n3, ws->products[q], 4);
         snprintf(buf, sizeof buf, "term %d of %d (y %d, x %d): %s \u00D7 %s = %s", ws->term, ws->n_terms, q / ws->OW,
                  q % ws->OW, n1, n2, n3);
-        cs_ui_para(ui, CS_GL_OVER, (cs_rect){s.x, y, s.w, line}, CS_FONT_NORMAL, p->text, buf);
+        cs_ui_para(ui, CS_GL_OVER, (cs_rect){s.x, y, s.w, 2 * line}, CS_FONT_NORMAL, p->text, buf);
     } else {
         snprintf(buf, sizeof buf, "%s: one term forward  (%s)", ws->term == 0 ? ".": "Backspace", ws->term == 0 ? "no term added yet" : "all terms added");
         cs_ui_para(ui, CS_GL_OVER, (cs_rect){s.x, y, s.w, line}, CS_FONT_NORMAL, p->dim, buf);
     }
-    y += line;
+    y += 2 * line;
     cs_fmt_sig(n1, sizeof n1, ws->partial, 5);
     snprintf(buf, sizeof buf, "sum of %d terms: %s   (%d of the %d terms are 0%s; %s)", ws->term, n1, ws->n_zero,
              ws->n_terms, ws->n_pad ? ", padding included" : "", bu->skip_zeros ? "z: zeros skipped" : "z: skip zeros");
