@@ -34,7 +34,7 @@ def load(path):
     with open(path, encoding="utf-8") as f:
         d = json.load(f)
     # a wrapped text is recorded with its line breaks: read it as one line
-    for e in d[1:]:
+    for e in d[1:] if isinstance(d, list) else []:
         if "text" in e:
             e["text"] = e["text"].replace("\n", " ")
     return d
@@ -215,8 +215,8 @@ def check_phase5(dump, bp):
 def check_phase6(dump, bp):
     if title_phase(dump) != 6:
         fail("phase 6 dump: the title does not say Phase 6 of 7")
-    t = find_text(dump, r"for (\S+) filter (\d+)$")
-    m = re.search(r"for (\S+) filter (\d+)$", t["text"])
+    t = find_text(dump, r"for (\S+) filter (\d+)")
+    m = re.search(r"for (\S+) filter (\d+)", t["text"])
     ly, f = layer_of(bp, m.group(1)), int(m.group(2))
     OC, C, K, _ = ly["weight_shape"]
     n = K * K

@@ -46,12 +46,14 @@ done
 if [ -z "$xvfb_pid" ]; then echo "SKIP: could not start Xvfb"; cat "$tmp/xvfb.log"; exit 77; fi
 export DISPLAY=":$n"
 
-# numbers TAG ARGS...: the phases' dumps of one window and the JSON of the same step
+# numbers TAG KEY ARGS...: the phases' dumps of one window and the JSON of the same step; KEY is
+# pressed on entering phase 5 ("l": the next conv layer, "-": none)
 numbers() {
-    tag="$1"; shift
+    tag="$1"; extra="$2"; shift 2
     "$exe" backprop --dataset shapes --limit 600 "$@" --json >"$tmp/$tag.bp.json" 2>"$tmp/$tag.bp.err" ||
         { fail "$tag: convscope backprop: $(cat "$tmp/$tag.bp.err")"; return; }
     script="2 key 2; 3 dump $tmp/$tag.2.json; 4 key 3; 5 dump $tmp/$tag.3.json; 6 key 5"
+    [ "$extra" != - ] && script="$script; 6 key $extra"
     # phase 5: the first weight's sum, three terms forward and one back, then the whole of it
     script="$script; 7 key .; 8 key .; 9 key .; 10 key ,; 11 dump $tmp/$tag.5a.json"
     script="$script; 12 key z; 13 key .; 14 dump $tmp/$tag.5b.json; 15 key ]; 16 dump $tmp/$tag.5c.json"
@@ -70,8 +72,9 @@ numbers() {
         >"$tmp/$tag.sum.out" 2>&1 || fail "$tag: the sum's terms"
     sed "s/^/$tag: /" "$tmp/$tag.sum.out"
 }
-numbers xent --seed 1 --probe 0
-numbers mse --seed 2 --probe 5 --loss mse
+numbers xent - --seed 1 --probe 0
+numbers mse - --seed 2 --probe 5 --loss mse
+numbers conv2 l --seed 3 --probe 7
 
 # the walk: forward to the end one press at a time, then back to phase 1
 "$exe" backprop --dataset shapes --limit 600 --json >"$tmp/walk.bp.json" 2>/dev/null || fail "walk: convscope backprop"

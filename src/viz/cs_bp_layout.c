@@ -115,7 +115,6 @@ void cs_bp_filter_layout_compute(cs_bp_filter_layout *F, const cs_bp_layout *L, 
     F->filters_title = (cs_rect){a.x, a.y, left_w, line};
     F->filters = (cs_rect){a.x, a.y + line + pad * 0.5f, left_w, a.h - line - pad * 0.5f};
     F->tiles = cs_grid_fit(F->filters, n_filters, K, K, fmaxf(2, pad * 0.5f), 0);
-    const int shown = C < 4 ? C : 4;
     /* a number at the minimum size: "-0.0012" in mono */
     const float num_w = width(m, CS_FONT_MONO, st->min_px, "\u22120.0012") + 4;
     const float mid_x = a.x + left_w + pad * 2;
@@ -125,11 +124,17 @@ void cs_bp_filter_layout_compute(cs_bp_filter_layout *F, const cs_bp_layout *L, 
     if (mid_w < cell_need * (float)K && a.w * 0.55f >= cell_need * (float)K) mid_w = cell_need * (float)K;
     F->grid_title = (cs_rect){mid_x, a.y, mid_w, line};
     const float gy = a.y + line + pad * 0.5f, gh = a.h - line - pad * 0.5f;
-    const float each_h = (gh - pad * (float)(shown - 1)) / (float)(shown > 0 ? shown : 1);
-    for (int c = 0; c < shown; c++)
-        F->grid[c] = cs_bp_cells_fit((cs_rect){mid_x, gy + (float)c * (each_h + pad), mid_w, each_h}, K, K,
-                                     cs_style_u(st, 90));
-    F->numbers = shown > 0 && F->grid[0].cell >= cell_need && F->grid[0].cell >= cs_text_box_h(st->min_px);
+    /* fewer channels before cells too small for their numbers */
+    for (int shown = C < 4 ? C : 4; shown >= 1; shown--) {
+        const float each_h = (gh - pad * (float)(shown - 1)) / (float)shown;
+        for (int c = 0; c < 4; c++)
+            F->grid[c] = c < shown ? cs_bp_cells_fit((cs_rect){mid_x, gy + (float)c * (each_h + pad), mid_w, each_h}, K, K,
+                                                     cs_style_u(st, 90))
+                                   : (cs_bp_cells){{0, 0, 0, 0}, 0, 0, 0};
+        F->shown = shown;
+        F->numbers = F->grid[0].cell >= cell_need && F->grid[0].cell >= cs_text_box_h(st->min_px);
+        if (F->numbers) break;
+    }
     const float sx = mid_x + mid_w + pad * 2;
     F->sum = (cs_rect){sx, a.y, a.x + a.w - sx, a.h};
 }
@@ -141,8 +146,8 @@ int cs_bp_filter_hit(const cs_bp_filter_layout *F, int C, int K, float px, float
         *filter = t;
         return 1;
     }
-    const int shown = C < 4 ? C : 4;
-    for (int ch = 0; ch < shown; ch++) {
+    (void)C;
+    for (int ch = 0; ch < F->shown; ch++) {
         int r, col;
         if (cs_bp_cells_hit(&F->grid[ch], px, py, &r, &col) && r < K && col < K) {
             *c = ch, *i = r, *j = col;

@@ -53,7 +53,8 @@ typedef struct {
     cs_rect filters;           /* n_filters tiles of K x K cells */
     cs_grid tiles;             /* cs_grid_fit of the tiles */
     cs_rect grid_title;
-    cs_bp_cells grid[4];       /* the chosen filter, one K x K grid per channel (up to 4 drawn) */
+    int shown;                 /* channels drawn: as many of the first 4 as keep a number in every cell (at least 1) */
+    cs_bp_cells grid[4];       /* the chosen filter, one K x K grid per drawn channel */
     int numbers;               /* its cells hold a number at the minimum size */
     cs_rect sum;               /* the sum for the chosen weight */
 } cs_bp_filter_layout;

@@ -453,10 +453,15 @@ static void draw_weight_gradient(cs_ui *ui, const cs_backprop *bp, const cs_bp_l
     const float *gf = g + (size_t)bu->filter * C * KK;
     const cs_value_range r = sym_range(gf, (size_t)C * KK);
     char t[160];
-    snprintf(t, sizeof t, "%s filter %d: \u2202L/\u2202w (%d\u00D7%d\u00D7%d)", ly->name, bu->filter, C, K, K);
+    if (F.shown == 1 && C > 1)
+        snprintf(t, sizeof t, "%s filter %d: \u2202L/\u2202w (%d\u00D7%d\u00D7%d; channel 0 shown)", ly->name, bu->filter, C, K, K);
+    else if (F.shown < C)
+        snprintf(t, sizeof t, "%s filter %d: \u2202L/\u2202w (%d\u00D7%d\u00D7%d; channels 0\u2013%d shown)", ly->name, bu->filter, C,
+                 K, K, F.shown - 1);
+    else snprintf(t, sizeof t, "%s filter %d: \u2202L/\u2202w (%d\u00D7%d\u00D7%d)", ly->name, bu->filter, C, K, K);
     cs_ui_label(ui, CS_GL_OVER, F.grid_title, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, t);
     const cs_wgrad *ws = bu->ws;
-    for (int c = 0; c < C && c < 4; c++)
+    for (int c = 0; c < F.shown; c++)
         filter_grid(ui, &F.grid[c], gf + (size_t)c * KK, K, bu->diverging, r, F.numbers, ws && ws->c == c ? ws->i : -1,
                     ws && ws->c == c ? ws->j : -1, 3);
     if (!ws) return;
@@ -530,6 +535,19 @@ static void draw_update(cs_ui *ui, const cs_backprop *bp, const cs_bp_layout *L,
     const size_t off = ly->w_off + (size_t)bu->filter * C * KK;
     const float line = cs_text_pitch(ui->st->px[CS_FONT_NORMAL]) * 1.2f;
     const cs_rect a = L->main;
+    /* old | dL/dw | [momentum or Adam's m] | step | new */
+    const float gap = L->pad * 2;
+    const float gy = a.y + line * 1.5f;
+    const float gh = a.h - (gy - a.y) - line;
+    const int n_grids = 4 + (!u->plain && bp->m_after);
+    const float gw = floorf((a.w - gap * (float)(n_grids - 1)) / (float)n_grids);
+    /* the channels drawn: as many of the first 4 as keep a number in every cell (at least 1) */
+    int shown = C < 4 ? C : 4;
+    for (; shown > 1; shown--) {
+        const float each_try = (gh - line - L->pad * (float)(shown - 1)) / (float)shown;
+        const cs_bp_cells g = cs_bp_cells_fit((cs_rect){0, 0, gw, each_try}, K, K, cs_style_u(ui->st, 90));
+        if (g.cell >= cs_text_box_h(ui->st->min_px) * 1.2f && g.cell >= ui->st->min_px * 3.2f) break;
+    }
     /* the rule, with its numbers */
     if (u->plain) snprintf(buf, sizeof buf, "plain SGD: w\u2032 = w \u2212 lr \u00B7 \u2202L/\u2202w, for %s filter %d", ly->name, bu->filter);
     else if (u->kind == CS_OPTIM_SGD)
@@ -539,14 +557,24 @@ static void draw_update(cs_ui *ui, const cs_backprop *bp, const cs_bp_layout *L,
     else
         snprintf(buf, sizeof buf, "Adam (\u03B2\u2081 %g, \u03B2\u2082 %g, step %ld): w\u2032 = w \u2212 lr \u00B7 m\u0302 / (\u221Av\u0302 + \u03B5)",
                  (double)u->beta1, (double)u->beta2, u->t);
+    if (!u->plain) {
+        const size_t len = strlen(buf);
+        snprintf(buf + len, sizeof buf - len, ", for %s filter %d", ly->name, bu->filter);
+    }
+    if (shown < C) {
+        const size_t len = strlen(buf);
+        if (shown == 1) snprintf(buf + len, sizeof buf - len, " (channel 0 of %d shown)", C);
+        else snprintf(buf + len, sizeof buf - len, " (channels 0\u2013%d of %d shown)", shown - 1, C);
+    }
     cs_ui_para(ui, CS_GL_OVER, (cs_rect){a.x, a.y, a.w * 0.75f, line}, CS_FONT_NORMAL, p->text, buf);
     cs_ui_label(ui, CS_GL_OVER, (cs_rect){a.x + a.w * 0.76f, a.y, a.w * 0.12f, line}, CS_FONT_NORMAL, CS_ALIGN_RIGHT, p->text,
                 "learning rate lr");
     value_at(ui, (cs_rect){a.x + a.w * 0.88f, a.y, a.w * 0.12f, line}, p->text, u->lr, 4);
-    /* old | dL/dw | [momentum or Adam's m] | step | new */
-    float step[4 * 49 * 4];
-    const int n = C * KK <= (int)(sizeof step / sizeof step[0]) ? C * KK : (int)(sizeof step / sizeof step[0]);
-    for (int i = 0; i < n; i++) step[i] = bp->params_after[off + i] - bp->params[off + i];
+    /* the change of the channels drawn, as the float difference the update made */
+    const size_t n = (size_t)shown * KK;
+    float *step = malloc(n * sizeof *step);
+    if (!step) return;
+    for (size_t i = 0; i < n; i++) step[i] = bp->params_after[off + i] - bp->params[off + i];
     const float *cols[5];
     const char *heads[5];
     int nc = 0;
@@ -555,15 +583,11 @@ static void draw_update(cs_ui *ui, const cs_backprop *bp, const cs_bp_layout *L,
     if (!u->plain && bp->m_after) cols[nc] = bp->m_after + off, heads[nc++] = u->kind == CS_OPTIM_SGD ? "v\u2032 (momentum)" : "m\u2032 (Adam)";
     cols[nc] = step, heads[nc++] = u->plain ? "\u2212lr \u00B7 \u2202L/\u2202w" : "change w\u2032 \u2212 w";
     cols[nc] = bp->params_after + off, heads[nc++] = "new w";
-    const float gap = L->pad * 2, gw = floorf((a.w - gap * (float)(nc - 1)) / (float)nc);
-    const float gy = a.y + line * 1.5f;
-    const int shown = C < 4 ? C : 4;
-    const float gh = a.h - (gy - a.y) - line;
     const cs_fit_policy pol = cs_ui_policy(ui, CS_FONT_NORMAL, CS_FIT_SHRINK | CS_FIT_ELLIPSIS, CS_ALIGN_LEFT, CS_VALIGN_TOP);
     const float each = (gh - line - L->pad * (float)(shown - 1)) / (float)shown;
     for (int k = 0; k < nc; k++) {
         const float x = a.x + (float)k * (gw + gap);
-        const cs_value_range r = sym_range(cols[k], (size_t)C * KK);
+        const cs_value_range r = sym_range(cols[k], n);
         cs_bp_cells g0 = cs_bp_cells_fit((cs_rect){x, gy + line, gw, each}, K, K, cs_style_u(ui->st, 90));
         /* the title exactly over the grid's columns, so a reader (or a test) can tell the grids apart */
         cs_ui_text(ui, CS_GL_OVER, (cs_rect){g0.r.x, gy, g0.r.w, line}, &pol, p->text, heads[k]);
@@ -575,6 +599,7 @@ static void draw_update(cs_ui *ui, const cs_backprop *bp, const cs_bp_layout *L,
             filter_grid(ui, &g, cols[k] + (size_t)c * KK, K, bu->diverging, r, numbers, -1, -1, k == 0 || k == nc - 1 ? 4 : 3);
         }
     }
+    free(step);
 }
 
 void cs_view_backprop_draw(cs_view_backprop *v, cs_ui *ui, const cs_backprop *bp, const cs_backprop_cursor *c,
