@@ -116,6 +116,10 @@ cs_status gui_backprop_compute(gui_backprop *g, const cs_snapshot *s, int filter
 int gui_backprop_ready(const gui_backprop *g) { return g->computed; }
 int gui_backprop_current(const gui_backprop *g, const cs_snapshot *s) { return g->computed && g->data_seq == s->data_seq; }
 int gui_backprop_phase(const gui_backprop *g) { return g->computed ? g->cur.phase : -1; }
+int gui_backprop_at_phase_end(const gui_backprop *g)
+{
+    return g->computed && cs_backprop_cursor_at_phase_end(&g->cur, &g->bp);
+}
 
 int gui_backprop_press(gui_backprop *g, int dir)
 {

@@ -40,6 +40,9 @@ int gui_backprop_press(gui_backprop *g, int dir);
 void gui_backprop_seek(gui_backprop *g, int phase);
 /* The phase shown (cs_backprop_phase), -1 before a step is computed. */
 int gui_backprop_phase(const gui_backprop *g);
+/* 1 when the next press leaves the phase shown (a lesson's `@wait event phase-end`); 0 before a
+ * step is computed. */
+int gui_backprop_at_phase_end(const gui_backprop *g);
 /* Autoplay on and off, its speed one notch slower (-1) or faster (+1), and the frame clock's tick
  * (now in seconds); tick returns 1 when it advanced. */
 void gui_backprop_toggle_play(gui_backprop *g, double now);
