@@ -202,6 +202,61 @@ static void draw_forward(cs_ui *ui, const cs_backprop *bp, const cs_bp_layout *L
 
 enum { COL_CLASS, COL_Y, COL_T, COL_P, COL_TERM, COL_DY, COL_DLOGIT, COL_Y_AFTER, COL_P_AFTER, N_COLS };
 
+/* What the table of phases 2, 3 and 7 means, in words and numbers, in side (right of it). */
+static void table_words(cs_ui *ui, const cs_backprop *bp, cs_rect side, int phase)
+{
+    const cs_palette *p = &ui->st->c;
+    const int mse = bp->loss_kind == CS_LOSS_MSE, D = bp->n_classes;
+    char s[900], num[3][40];
+    cs_fmt_sig(num[0], sizeof num[0], bp->loss, 5);
+    if (phase == CS_BACKPROP_FORWARD_AGAIN) {
+        cs_fmt_sig(num[1], sizeof num[1], bp->loss_after, 5);
+        cs_fmt_sig(num[2], sizeof num[2], (float)bp->first_order, 4);
+        static const char *const why[] = {
+            "L went down: the step followed this image's gradient.",
+            "L did not change: no gradient reached the weights, or the step is below float resolution.",
+            "L went up: the gradient predicted a fall, but the step was too large for the loss's curvature; a "
+            "smaller learning rate would lower L.",
+            "L went up: the step did not follow this image's gradient; momentum from earlier batches, weight decay "
+            "or Adam's per-weight scaling moved the weights.",
+        };
+        snprintf(s, sizeof s, "L before: %s\nL after: %s\nThe gradient predicted a change of %s (\u03A3 g \u00B7 \u0394w). %s",
+                 num[0], num[1], num[2], why[bp->verdict]);
+    } else if (mse) {
+        double sum = 0;
+        for (int k = 0; k < D; k++) sum += bp->loss_terms[k];
+        cs_fmt_sig(num[1], sizeof num[1], (float)sum, 5);
+        if (phase == CS_BACKPROP_LOSS)
+            snprintf(s, sizeof s,
+                     "MSE, as the article has it: L = (1/n) \u03A3 (y\u1D62 \u2212 t\u1D62)\u00B2 over the n = %d classes. "
+                     "The terms add up to %s; L = %s / %d = %s.",
+                     D, num[1], num[1], D, num[0]);
+        else
+            snprintf(s, sizeof s,
+                     "\u2202L/\u2202y\u1D62 = 2 (y\u1D62 \u2212 t\u1D62) / %d: positive where the output is too high, "
+                     "negative where it is too low.%s",
+                     D, bp->softmax_last ? " Then through the softmax to the logits." : "");
+    } else {
+        cs_fmt_sig(num[1], sizeof num[1], bp->probs[bp->label], 5);
+        if (phase == CS_BACKPROP_LOSS)
+            snprintf(s, sizeof s, "Cross-entropy: L = \u2212log p_true = \u2212log %s = %s. Only the true class's term is "
+                                  "not 0.", num[1], num[0]);
+        else
+            snprintf(s, sizeof s, "At the logits: \u2202L/\u2202logit\u1D62 = p\u1D62 \u2212 t\u1D62: push the true "
+                                  "class up, every other class down by its probability.");
+    }
+    /* \n starts a new paragraph: one para per line */
+    float y = side.y;
+    const float ph = fmaxf(0, side.h / 4.0f);
+    for (char *line = s, *next; line; line = next) {
+        next = strchr(line, '\n');
+        if (next) *next++ = '\0';
+        cs_ui_para(ui, CS_GL_OVER, (cs_rect){side.x, y, side.w, next ? cs_text_pitch(ui->st->px[CS_FONT_BIG]) * 1.3f : ph * 2},
+                   next ? CS_FONT_BIG : CS_FONT_NORMAL, p->text, line);
+        y += next ? cs_text_pitch(ui->st->px[CS_FONT_BIG]) * 1.4f : ph * 2;
+    }
+}
+
 static void draw_table(cs_ui *ui, const cs_backprop *bp, const cs_bp_layout *L, const cs_bp_ui *bu, int phase)
 {
     const cs_palette *p = &ui->st->c;
@@ -265,56 +320,7 @@ static void draw_table(cs_ui *ui, const cs_backprop *bp, const cs_bp_layout *L, 
     } else {
         value_at(ui, (cs_rect){cols[COL_TERM].x, ly, cols[COL_TERM].w, rh}, p->text, bp->loss, 5);
     }
-    /* the words right of the table */
-    const cs_rect side = {x + 2 * L->pad, a.y, a.x + a.w - x - 2 * L->pad, a.h};
-    char s[900], num[3][40];
-    cs_fmt_sig(num[0], sizeof num[0], bp->loss, 5);
-    if (phase == CS_BACKPROP_FORWARD_AGAIN) {
-        cs_fmt_sig(num[1], sizeof num[1], bp->loss_after, 5);
-        cs_fmt_sig(num[2], sizeof num[2], (float)bp->first_order, 4);
-        static const char *const why[] = {
-            "L went down: the step followed this image's gradient.",
-            "L did not change: no gradient reached the weights, or the step is below float resolution.",
-            "L went up: the gradient predicted a fall, but the step was too large for the loss's curvature; a "
-            "smaller learning rate would lower L.",
-            "L went up: the step did not follow this image's gradient; momentum from earlier batches, weight decay "
-            "or Adam's per-weight scaling moved the weights.",
-        };
-        snprintf(s, sizeof s, "L before: %s\nL after: %s\nThe gradient predicted a change of %s (\u03A3 g \u00B7 \u0394w). %s",
-                 num[0], num[1], num[2], why[bp->verdict]);
-    } else if (mse) {
-        double sum = 0;
-        for (int k = 0; k < D; k++) sum += bp->loss_terms[k];
-        cs_fmt_sig(num[1], sizeof num[1], (float)sum, 5);
-        if (phase == CS_BACKPROP_LOSS)
-            snprintf(s, sizeof s,
-                     "MSE, as the article has it: L = (1/n) \u03A3 (y\u1D62 \u2212 t\u1D62)\u00B2 over the n = %d classes. "
-                     "The terms add up to %s; L = %s / %d = %s.",
-                     D, num[1], num[1], D, num[0]);
-        else
-            snprintf(s, sizeof s,
-                     "\u2202L/\u2202y\u1D62 = 2 (y\u1D62 \u2212 t\u1D62) / %d: positive where the output is too high, "
-                     "negative where it is too low.%s",
-                     D, bp->softmax_last ? " Then through the softmax to the logits." : "");
-    } else {
-        cs_fmt_sig(num[1], sizeof num[1], bp->probs[bp->label], 5);
-        if (phase == CS_BACKPROP_LOSS)
-            snprintf(s, sizeof s, "Cross-entropy: L = \u2212log p_true = \u2212log %s = %s. Only the true class's term is "
-                                  "not 0.", num[1], num[0]);
-        else
-            snprintf(s, sizeof s, "At the logits: \u2202L/\u2202logit\u1D62 = p\u1D62 \u2212 t\u1D62: push the true "
-                                  "class up, every other class down by its probability.");
-    }
-    /* \n starts a new paragraph: one para per line */
-    float y = side.y;
-    const float ph = fmaxf(0, side.h / 4.0f);
-    for (char *line = s, *next; line; line = next) {
-        next = strchr(line, '\n');
-        if (next) *next++ = '\0';
-        cs_ui_para(ui, CS_GL_OVER, (cs_rect){side.x, y, side.w, next ? cs_text_pitch(ui->st->px[CS_FONT_BIG]) * 1.3f : ph * 2},
-                   next ? CS_FONT_BIG : CS_FONT_NORMAL, p->text, line);
-        y += next ? cs_text_pitch(ui->st->px[CS_FONT_BIG]) * 1.4f : ph * 2;
-    }
+    table_words(ui, bp, (cs_rect){x + 2 * L->pad, a.y, a.x + a.w - x - 2 * L->pad, a.h}, phase);
 }
 
 /* ---- phase 4: the gradient back through the layers ------------------------------------------ */
