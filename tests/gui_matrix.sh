@@ -67,12 +67,19 @@ matrix() {
     [ "$rc" -eq 0 ] || { fail "$view $mode: exit $rc"; sed 's/^/  /' "$tmp/$view.$mode.err" | head -5; }
     min=0
     [ "$view" = step ] && min=147 # window, kernel and products: 49 numbers each
+    # the backprop view's phases: 2 (the table: 8 classes x 4 columns and L), 5 (a 5x5 filter and
+    # the sum), 6 (four 5x5 grids and the rate)
+    dview="$view"
+    case "$view" in backprop*) dview=backprop ;; esac
+    [ "$view" = backprop2 ] && min=33
+    [ "$view" = backprop5 ] && min=27
+    [ "$view" = backprop6 ] && min=101
     for sz in $sizes; do for sc in $scales; do
         tag="${view}_${mode}_${sz}_${sc}"
         if [ ! -s "$tmp/$tag.json" ]; then fail "$tag: no dump"; continue; fi
         "$check" frame "$tmp/$tag.json" "${sz%x*}" "${sz#*x}" >"$tmp/$tag.frame" ||
             { fail "$tag: frame"; sed 's/^/  /' "$tmp/$tag.frame"; }
-        "$check" check "$tmp/$tag.json" --view "$view" --min-values $min >"$tmp/$tag.check" ||
+        "$check" check "$tmp/$tag.json" --view "$dview" --min-values $min >"$tmp/$tag.check" ||
             { fail "$tag: text"; sed 's/^/  /' "$tmp/$tag.check" | head -12; }
         if [ "$mode" = present ] && [ -s "$tmp/$tag.png" ]; then
             "$check" contrast "$tmp/$tag.json" "$tmp/$tag.png" 7 >"$tmp/$tag.contrast" ||
@@ -87,6 +94,7 @@ for mode in plain present; do
     matrix step "$mode" "" --view step
     matrix help "$mode" "1 key h"
     matrix enlarged "$mode" "1 enlarge map pool1 3"
+    for phase in 2 5 6; do matrix "backprop$phase" "$mode" "1 key $phase" --view backprop; done
 done
 "$check" minpx "$tmp"/*_1920x1080_1.json | sed 's|.*/||' >"$tmp/minpx.txt"
 sed 's/^/  smallest text: /' "$tmp/minpx.txt"

@@ -127,12 +127,18 @@ cs_status gui_app_reopen_run(gui_app *app, const cs_run_spec *spec, int paused)
     cs_status st = open_run(app, spec, paused, &run, &driver);
     if (st) return st;
     gui_tl *tl = NULL;
-    if (app->gl && (st = gui_tl_create(&tl, run, app->gl, app->text)) != CS_OK) {
+    gui_backprop *bp = NULL; /* the backprop view's one-image net is the new run's */
+    if (app->gl && ((st = gui_tl_create(&tl, run, app->gl, app->text)) != CS_OK ||
+                    (st = gui_backprop_create(&bp, run->net_spec)) != CS_OK ||
+                    (st = gui_backprop_attach(bp, app->gl, app->text)) != CS_OK)) {
+        gui_backprop_destroy(bp);
+        gui_tl_destroy(tl);
         cs_run_driver_destroy(driver);
         cs_run_close(run);
         return st;
     }
     gui_tl_destroy(app->tl);
+    if (bp) gui_backprop_destroy(app->bp), app->bp = bp;
     cs_run_driver_destroy(app->driver);
     cs_run_close(app->run);
     app->run = run, app->driver = driver, app->tl = tl;
@@ -226,7 +232,8 @@ static int views_create(gui_app *app)
         return gui_error("cannot load the fonts", cs_last_error());
     if (cs_view_train_create(&app->vt, app->gl, app->text) != CS_OK ||
         gui_step_attach(app->step, app->gl, app->text) != CS_OK ||
-        gui_tl_create(&app->tl, app->run, app->gl, app->text) != CS_OK)
+        gui_tl_create(&app->tl, app->run, app->gl, app->text) != CS_OK ||
+        gui_backprop_create(&app->bp, app->run->net_spec) != CS_OK || gui_backprop_attach(app->bp, app->gl, app->text) != CS_OK)
         return gui_error("cannot create the view", cs_last_error());
     /* a broken shader: say so on screen too */
     if (*cs_gl_error(app->gl)) gui_app_say(app, cs_gl_error(app->gl));
@@ -237,6 +244,7 @@ static void window_close(gui_app *app)
 {
     cs_textlog_free(&app->log);
     gui_tl_destroy(app->tl);
+    gui_backprop_destroy(app->bp);
     cs_view_train_destroy(app->vt);
     gui_step_destroy(app->step);
     cs_text_destroy(app->text);
@@ -245,7 +253,7 @@ static void window_close(gui_app *app)
     if (app->ctx) SDL_GL_DeleteContext(app->ctx);
     if (app->win) SDL_DestroyWindow(app->win);
     SDL_Quit();
-    app->tl = NULL, app->vt = NULL, app->step = NULL, app->text = NULL, app->gl = NULL;
+    app->tl = NULL, app->bp = NULL, app->vt = NULL, app->step = NULL, app->text = NULL, app->gl = NULL;
     app->ctx = NULL, app->win = NULL, app->ttf = 0;
 }
 
@@ -307,12 +315,15 @@ static void on_click(gui_app *app, float x, float y)
 {
     app->quit_armed = 0;
     if (app->lesson && gui_lesson_click(app, x, y)) return; /* the band: the next page */
-    if (app->show_help && (app->view == GUI_VIEW_STEP || !cs_rect_contains(app->layout.buttons[CS_BTN_HELP], x, y))) {
+    if (app->show_help && (app->view != GUI_VIEW_TRAIN || !cs_rect_contains(app->layout.buttons[CS_BTN_HELP], x, y))) {
         app->show_help = 0;
         return;
     }
     if (app->view == GUI_VIEW_STEP) gui_step_click(app->step, x, y);
-    else if (app->enlarged.kind != CS_TARGET_NONE) gui_app_enlarge(app, &(cs_target){CS_TARGET_NONE, 0, 0, -1});
+    else if (app->view == GUI_VIEW_BACKPROP) {
+        const int b = gui_backprop_click(app->bp, x, y);
+        if (b) gui_keys_dispatch(app, gui_keys_of_backprop_button(b - 1), 0);
+    } else if (app->enlarged.kind != CS_TARGET_NONE) gui_app_enlarge(app, &(cs_target){CS_TARGET_NONE, 0, 0, -1});
     else train_click(app, x, y);
 }
 
@@ -487,7 +498,7 @@ static void relayout(gui_app *app, const cs_snapshot *s, int dw, int dh)
         .win_w = dw, .win_h = dh, .style_h = app->style_h, .user_scale = app->user_scale, .present = app->present, .measure = &m,
         .layers = s->layers, .n_layers = s->n_layers, .in_c = s->in_c, .in_h = s->in_h, .in_w = s->in_w,
         .n_classes = s->n_classes, .class_names = (const char *const *)test->class_names,
-        .n_class_names = test->n_classes < CS_MAX_CLASSES ? test->n_classes : CS_MAX_CLASSES,
+        .n_class_names = test->n_classes < CS_MAX_CLASSES ? test->n_classes : CS_MAX_CLASSES, .grads = app->show_grads,
     };
     cs_layout_compute(&app->layout, &in);
     if (app->enlarged.kind != CS_TARGET_NONE) cs_layout_enlarge(&app->enl_layout, &app->layout, &in, &app->enlarged);
@@ -526,12 +537,16 @@ static int frame_actions(gui_app *app, int dirty, int dw, int dh, const cs_snaps
     const char *step_msg = gui_step_message(app->step);
     if (step_msg) gui_app_say(app, step_msg), dirty = 1;
     if (app->view == GUI_VIEW_STEP) dirty |= gui_step_tick(app->step, app->now);
+    if (app->view == GUI_VIEW_BACKPROP) dirty |= gui_backprop_tick(app->bp, app->now);
     if (app->reload_shaders) {
         app->reload_shaders = 0;
         gui_app_say(app, cs_gl_reload(app->gl) ? "shaders reloaded" : cs_gl_error(app->gl));
         if (*cs_gl_error(app->gl)) fprintf(stderr, "convscope gui: %s\n", cs_gl_error(app->gl));
     }
     *shown = frame_snapshot(app, dw, dh, &dirty);
+    /* the backprop view opened before any snapshot (--view backprop): its step, from the first one */
+    if (app->view == GUI_VIEW_BACKPROP && *shown && !gui_backprop_ready(app->bp))
+        gui_backprop_set_phase(app, NULL), dirty = 1;
     if (app->message_until && app->now > app->message_until) app->message[0] = '\0', app->message_until = 0, dirty = 1;
     return dirty;
 }
@@ -571,7 +586,7 @@ static void draw_train(gui_app *app, cs_ui *ui, const cs_snapshot *s)
         .show_help = app->show_help, .title = app->view_title, .message = app->message,
         .class_names = (const char *const *)test->class_names,
         .n_class_names = test->n_classes < CS_MAX_CLASSES ? test->n_classes : CS_MAX_CLASSES, .fps = app->fps,
-        .help_lines = n_help, .help = help, .step_note = step_note,
+        .help_lines = n_help, .help = help, .step_note = step_note, .show_grads = app->show_grads,
     };
     if (app->enlarged.kind == CS_TARGET_NONE) {
         gui_tl_draw(app->tl, ui, s, L, app->mouse_x, app->mouse_y, app->mouse_in, app->show_help, app->diverging);
@@ -580,12 +595,30 @@ static void draw_train(gui_app *app, cs_ui *ui, const cs_snapshot *s)
     cs_view_train_draw(app->vt, ui, s, L, &vu);
 }
 
+/* The backprop view of the step it computed. */
+static void draw_backprop(gui_app *app, cs_ui *ui, int dw, int dh)
+{
+    const char *const *help;
+    const int n_help = gui_keys_help(GUI_VIEW_BACKPROP, &help);
+    const cs_dataset *test = &app->run->test;
+    const gui_backprop_frame f = {
+        .dw = dw, .dh = dh, .style_h = app->style_h, .user_scale = app->user_scale, .present = app->present, .diverging = (int)app->diverging,
+        .mouse_x = app->mouse_x, .mouse_y = app->mouse_y, .mouse_in = app->mouse_in, .show_help = app->show_help,
+        .help = help, .help_lines = n_help, .message = app->message, .class_names = (const char *const *)test->class_names,
+        .n_class_names = test->n_classes < CS_MAX_CLASSES ? test->n_classes : CS_MAX_CLASSES,
+        .batch = app->run->trainer->cfg.batch,
+    };
+    gui_backprop_draw(app->bp, ui, &f);
+}
+
 /* What the frame showed, for a dump: the view and the style it was drawn in. */
 static cs_textlog_frame frame_info(const gui_app *app, const cs_style *st, int dw, int dh)
 {
     const char *view = app->show_help ? "help" : app->view == GUI_VIEW_STEP ? "step"
+                       : app->view == GUI_VIEW_BACKPROP ? "backprop"
                        : app->enlarged.kind != CS_TARGET_NONE ? "enlarged" : "train";
-    const int hidden = app->view == GUI_VIEW_STEP ? gui_step_hidden(app->step)
+    const int hidden = app->view == GUI_VIEW_BACKPROP ? 0
+                       : app->view == GUI_VIEW_STEP ? gui_step_hidden(app->step)
                        : app->enlarged.kind != CS_TARGET_NONE ? app->enl_layout.hidden : app->layout.hidden;
     return (cs_textlog_frame){view, dw, dh, st->scale, st->present, st->min_px,
                               app->view == GUI_VIEW_STEP ? gui_step_hidden_names(hidden) : cs_layout_hidden_names(hidden)};
@@ -608,6 +641,8 @@ static void frame_draw(gui_app *app, const cs_snapshot *s, int dw, int dh)
             const int n = gui_keys_help(GUI_VIEW_STEP, &help);
             gui_step_draw(app->step, &ui, dw, app->view_h, app->user_scale, app->present, app->diverging, app->mouse_x,
                           app->mouse_y, app->mouse_in, app->show_help, help, n, app->message);
+        } else if (app->view == GUI_VIEW_BACKPROP) {
+            draw_backprop(app, &ui, dw, app->view_h); /* above a lesson's band */
         } else if (s) {
             draw_train(app, &ui, s);
         }
@@ -694,7 +729,7 @@ static void frame(gui_app *app)
     app->view_h = app->lesson ? dh - gui_lesson_frame(app, dw, dh, &lesson_dirty) : dh;
     app->style_h = dh; /* the views keep the whole window's type sizes */
     gui_step_style_height(app->step, dh);
-    if (app->view == GUI_VIEW_TRAIN && cs_run_driver_snapshot(app->driver, NULL)->seq == 0) {
+    if (app->view != GUI_VIEW_STEP && cs_run_driver_snapshot(app->driver, NULL)->seq == 0) {
         /* nothing published yet (the trainer is evaluating its first test point): frame 0 waits */
         SDL_Event e;
         while (SDL_PollEvent(&e)) handle_event(app, &e);
@@ -774,7 +809,7 @@ static int start(gui_app *app)
     if (!st) st = window_create(app);
     if (!st) st = views_create(app);
     if (st) return st;
-    app->view = app->opt.start_step_view ? GUI_VIEW_STEP : GUI_VIEW_TRAIN;
+    app->view = app->opt.start_step_view ? GUI_VIEW_STEP : app->opt.start_backprop_view ? GUI_VIEW_BACKPROP : GUI_VIEW_TRAIN;
     app->maps_norm = app->kernels_norm = CS_NORM_PER_LAYER;
     app->present = app->opt.present;
     app->user_scale = (float)app->opt.scale;

@@ -15,13 +15,14 @@
 #include "cs_text.h"
 #include "cs_textlog.h"
 #include "cs_view_train.h"
+#include "gui_backprop.h"
 #include "gui_options.h"
 #include "gui_script.h"
 #include "gui_step.h"
 #include "gui_timeline.h"
 
 /* The views; a key table row names the views it works in. */
-enum { GUI_VIEW_TRAIN = 1, GUI_VIEW_STEP = 2, GUI_VIEW_ALL = 3 };
+enum { GUI_VIEW_TRAIN = 1, GUI_VIEW_STEP = 2, GUI_VIEW_BACKPROP = 4, GUI_VIEW_ALL = 7 };
 
 /* The learning-rate slider's ends (log scale). */
 #define GUI_LR_MIN 1e-4f
@@ -48,13 +49,15 @@ typedef struct {
     cs_view_train *vt;
     gui_step *step;
     gui_tl *tl;
+    gui_backprop *bp;         /* the backprop view: one training step in slow motion */
     int vsync;
 
     /* state across frames */
-    int view;                 /* GUI_VIEW_TRAIN or GUI_VIEW_STEP */
+    int view;                 /* GUI_VIEW_TRAIN, GUI_VIEW_STEP or GUI_VIEW_BACKPROP */
     int fullscreen, show_help, quit, reload_shaders;
     int win_x, win_y, win_w, win_h; /* the window before fullscreen, restored after it */
     int present;              /* presenter mode (--present, F2) */
+    int show_grads;           /* the training view draws gradients too (g): the run captures them meanwhile */
     float user_scale;         /* --scale, changed by a script's `scale` */
     cs_colormap_id diverging; /* kernels, products, exports: CS_CMAP_RDBU or CS_CMAP_BLUEORANGE (c) */
     cs_norm_mode maps_norm, kernels_norm;
@@ -112,5 +115,10 @@ cs_status gui_app_reopen_run(gui_app *app, const cs_run_spec *spec, int paused);
 /* The window from the parsed options in app->opt to its close; the exit status. app->lesson, if
  * set, is the lesson mode's (owned by the caller). */
 int gui_app_run(gui_app *app);
+/* Opens the backprop view (its step computed from the snapshot shown, if not yet) at the start of
+ * the phase named name (cs_backprop_phase_name: "forward" ... "forward-again"; NULL: where it
+ * was), for the key table, the training view's button and a lesson's `@phase`. CS_ERR_ARG for an
+ * unknown name (the message lists the names) or a probe without a class; the view is then unchanged. */
+cs_status gui_backprop_set_phase(gui_app *app, const char *name);
 
 #endif

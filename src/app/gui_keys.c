@@ -84,6 +84,18 @@ static void a_kernels_norm(gui_app *app, int arg)
 
 static void a_view(gui_app *app, int view) { app->view = view; }
 
+/* g: gradients in the training view; the run computes and copies them only while this is on */
+static void a_grads(gui_app *app, int arg)
+{
+    (void)arg;
+    app->show_grads = !app->show_grads;
+    cs_run_driver_set_capture_grads(app->driver, app->show_grads);
+    app->layout_w = 0; /* tiles hold maps and kernels with their gradients: lay out again */
+    gui_app_say(app, app->show_grads ? "gradients: dL/d(map) of the probe under each map, the last batch's dL/dw beside "
+                                       "each kernel, ||dL/dw|| per layer in place of the accuracy (g: off)"
+                                     : "gradients off");
+}
+
 /* The conv1 filter under the pointer in the train view, or -1. */
 static int hovered_filter(const gui_app *app)
 {
@@ -308,6 +320,7 @@ static void a_escape(gui_app *app, int arg)
 {
     (void)arg;
     if (app->show_help) app->show_help = 0;
+    else if (app->view == GUI_VIEW_BACKPROP) app->view = GUI_VIEW_TRAIN;
     else if (app->enlarged.kind != CS_TARGET_NONE && app->view == GUI_VIEW_TRAIN)
         gui_app_enlarge(app, &(cs_target){CS_TARGET_NONE, 0, 0, -1});
     else gui_keys_request_quit(app);
@@ -349,9 +362,55 @@ static void s_grey(gui_app *app, int arg)
     gui_step_toggle_grey(app->step);
 }
 
+/* the backprop view's actions */
+static void a_backprop(gui_app *app, int arg)
+{
+    (void)arg;
+    gui_backprop_set_phase(app, NULL);
+}
+static void b_press(gui_app *app, int dir)
+{
+    if (gui_backprop_press(app->bp, dir)) return;
+    gui_app_say(app, dir > 0 ? "the end of the step: ← goes back, Home to phase 1, r computes it again from the "
+                               "newest weights"
+                             : "phase 1: the start of the step");
+}
+static void b_phase(gui_app *app, int phase) { gui_backprop_seek(app->bp, phase); }
+static void b_play(gui_app *app, int arg)
+{
+    (void)arg;
+    gui_backprop_toggle_play(app->bp, app->now);
+}
+static void b_speed(gui_app *app, int d) { gui_backprop_speed(app->bp, d); }
+static void b_filter(gui_app *app, int d) { gui_backprop_filter(app->bp, d); }
+static void b_layer(gui_app *app, int arg)
+{
+    (void)arg;
+    gui_backprop_next_layer(app->bp);
+}
+static void b_weight(gui_app *app, int d) { gui_backprop_weight(app->bp, d); }
+static void b_term(gui_app *app, int d) { gui_backprop_term(app->bp, d); }
+static void b_restart_sum(gui_app *app, int arg)
+{
+    (void)arg;
+    gui_backprop_restart_sum(app->bp);
+}
+static void b_zeros(gui_app *app, int arg)
+{
+    (void)arg;
+    gui_backprop_toggle_zeros(app->bp);
+}
+static void b_recompute(gui_app *app, int arg)
+{
+    (void)arg;
+    const cs_snapshot *s = cs_run_driver_snapshot(app->driver, NULL);
+    if (gui_backprop_compute(app->bp, s, app->step_filter) != CS_OK) gui_app_say(app, cs_last_error());
+    else gui_app_say(app, "the step computed again from the newest weights and probe");
+}
+
 /* ---- the table ------------------------------------------------------------------------------ */
 
-enum { T = GUI_VIEW_TRAIN, S = GUI_VIEW_STEP, A = GUI_VIEW_ALL, SHIFT = KMOD_SHIFT, CTRL = KMOD_CTRL };
+enum { T = GUI_VIEW_TRAIN, S = GUI_VIEW_STEP, B = GUI_VIEW_BACKPROP, A = GUI_VIEW_ALL, SHIFT = KMOD_SHIFT, CTRL = KMOD_CTRL };
 /* s_move's direction: 10 * (dy + 1) + (dx + 1) */
 enum { LEFT = 10, RIGHT = 12, UP = 1, DOWN = 21 };
 
@@ -383,6 +442,8 @@ static const gui_key KEYS[] = {
     {{SDLK_TAB, SDLK_v}, 0, T, a_view, S, "Tab  or  v", "the step view: one kernel stepped over one image"},
     {{SDLK_s}, CTRL, T, a_save, 0, NULL, NULL},
     {{SDLK_s}, 0, T, a_step_filter, 0, "s", "step the hovered (or last clicked) conv1 filter over the probe image"},
+    {{SDLK_d}, 0, T, a_backprop, 0, "d", "the backprop view: one training step of the probe image in slow motion"},
+    {{SDLK_g}, 0, T, a_grads, 0, "g", "gradients: under each map, beside each kernel, and their size per layer over time"},
     {{SDLK_LEFT}, SHIFT, T, a_records, -10, NULL, NULL},
     {{SDLK_RIGHT}, SHIFT, T, a_records, 10, NULL, NULL},
     {{SDLK_LEFT}, 0, T, a_records, -1, "\u2190  /  \u2192", "the whole net one recorded step back / forward (shift: 10); Home first"},
@@ -433,7 +494,33 @@ static const gui_key KEYS[] = {
     {{0}, 0, S, NULL, 0, "click output", "step to that output cell"},
     {{0}, 0, S, NULL, 0, "click kernel cell", "select it: wheel changes it, or type a number + Enter"},
     {{SDLK_TAB, SDLK_v}, 0, S, a_view, T, "Tab  or  v", "back to the training view (training goes on meanwhile)"},
-    /* both views */
+    /* the backprop view */
+    {{SDLK_RIGHT, SDLK_PAGEDOWN, SDLK_RETURN}, 0, B, b_press, 1, "→  /  ←",
+     "next / previous press: a phase, or in phase 4 one layer (PageDown / PageUp: a clicker)"},
+    {{SDLK_LEFT, SDLK_PAGEUP}, 0, B, b_press, -1, NULL, NULL},
+    {{SDLK_1}, 0, B, b_phase, 0, "1 … 7", "the start of that phase; Home: phase 1, End: phase 7"},
+    {{SDLK_2}, 0, B, b_phase, 1, NULL, NULL},
+    {{SDLK_3}, 0, B, b_phase, 2, NULL, NULL},
+    {{SDLK_4}, 0, B, b_phase, 3, NULL, NULL},
+    {{SDLK_5}, 0, B, b_phase, 4, NULL, NULL},
+    {{SDLK_6}, 0, B, b_phase, 5, NULL, NULL},
+    {{SDLK_7, SDLK_END}, 0, B, b_phase, 6, NULL, NULL},
+    {{SDLK_HOME}, 0, B, b_phase, 0, NULL, NULL},
+    {{SDLK_SPACE}, 0, B, b_play, 0, "space", "autoplay on / off: one press at a time"},
+    {{SDLK_PLUS, SDLK_EQUALS, SDLK_KP_PLUS}, 0, B, b_speed, 1, "+  /  −", "autoplay faster / slower (8 s to 0.5 s a press)"},
+    {{SDLK_MINUS, SDLK_KP_MINUS}, 0, B, b_speed, -1, NULL, NULL},
+    {{SDLK_DOWN}, 0, B, b_filter, 1, "↓  /  ↑", "phases 5 and 6: next / previous filter (or click one in phase 5)"},
+    {{SDLK_UP}, 0, B, b_filter, -1, NULL, NULL},
+    {{SDLK_l}, 0, B, b_layer, 0, "l", "phases 5 and 6: the next conv layer"},
+    {{SDLK_RIGHTBRACKET}, 0, B, b_weight, 1, "]  /  [", "phase 5: next / previous weight of the filter (or click its cell)"},
+    {{SDLK_LEFTBRACKET}, 0, B, b_weight, -1, NULL, NULL},
+    {{SDLK_PERIOD}, 0, B, b_term, 1, ".  /  ,", "phase 5: the weight's sum one term forward / back"},
+    {{SDLK_COMMA}, 0, B, b_term, -1, NULL, NULL},
+    {{SDLK_BACKSPACE}, 0, B, b_restart_sum, 0, "Backspace", "phase 5: the weight's sum from its first term again"},
+    {{SDLK_z}, 0, B, b_zeros, 0, "z", "phase 5: skip the zero terms / show every term"},
+    {{SDLK_r}, 0, B, b_recompute, 0, "r", "compute the step again from the newest weights and probe"},
+    {{SDLK_TAB, SDLK_d}, 0, B, a_view, T, "Tab  or  d", "back to the training view"},
+    /* every view */
     {{SDLK_h, SDLK_F1}, 0, A, a_help, 0, "h  or  F1", "this help"},
     {{SDLK_f}, 0, A, a_fullscreen, 0, "f", "fullscreen on / off"},
     {{SDLK_F2}, 0, A, a_present, 0, "F2", "presenter mode: large type, 7:1 contrast, fewer panels, pointer highlighted"},
@@ -441,7 +528,7 @@ static const gui_key KEYS[] = {
     {{SDLK_F12}, 0, A, a_screenshot, 0, "F12", "screenshot to a PNG file (path shown below)"},
     {{SDLK_F5}, 0, A, a_reload, 0, "F5", "reload shaders from CONVSCOPE_SHADER_DIR"},
     {{SDLK_q}, 0, A, a_quit, 0, "q  or  Esc",
-     "quit (Esc first closes this help or an enlarged panel; with unsaved training, press again to confirm)"},
+     "quit (Esc first closes this help, an enlarged panel or the backprop view; with unsaved training, press again to confirm)"},
     {{SDLK_ESCAPE}, 0, A, a_escape, 0, NULL, NULL},
 };
 enum { N_KEYS = sizeof KEYS / sizeof KEYS[0] };
@@ -475,6 +562,7 @@ SDL_Keycode gui_keys_of_button(int button)
     case CS_BTN_RESTART: return SDLK_r;
     case CS_BTN_MAPS_NORM: return SDLK_m;
     case CS_BTN_KERNELS_NORM: return SDLK_k;
+    case CS_BTN_BACKPROP: return SDLK_d;
     case CS_BTN_HELP: return SDLK_h;
     case CS_BTN_PROBE_PREV: return SDLK_LEFTBRACKET;
     case CS_BTN_PROBE_NEXT: return SDLK_RIGHTBRACKET;
@@ -482,12 +570,25 @@ SDL_Keycode gui_keys_of_button(int button)
     }
 }
 
+SDL_Keycode gui_keys_of_backprop_button(int button)
+{
+    switch (button) {
+    case CS_BP_BTN_BACK: return SDLK_LEFT;
+    case CS_BP_BTN_NEXT: return SDLK_RIGHT;
+    case CS_BP_BTN_PLAY: return SDLK_SPACE;
+    case CS_BP_BTN_SLOWER: return SDLK_MINUS;
+    case CS_BP_BTN_FASTER: return SDLK_PLUS;
+    case CS_BP_BTN_TRAIN: return SDLK_TAB;
+    default: return SDLK_UNKNOWN;
+    }
+}
+
 int gui_keys_help(int view, const char *const **rows)
 {
-    static char text[2][N_KEYS][200];
-    static const char *list[2][N_KEYS];
-    static int count[2] = {-1, -1};
-    const int v = view == GUI_VIEW_STEP ? 1 : 0;
+    static char text[3][N_KEYS][200];
+    static const char *list[3][N_KEYS];
+    static int count[3] = {-1, -1, -1};
+    const int v = view == GUI_VIEW_STEP ? 1 : view == GUI_VIEW_BACKPROP ? 2 : 0;
     if (count[v] < 0) {
         /* the view's own rows first, then the ones both views share */
         int n = 0;
@@ -511,7 +612,8 @@ void gui_keys_print(FILE *f)
     static const struct {
         int view;
         const char *title;
-    } views[] = {{GUI_VIEW_TRAIN, "Keys of the training view"}, {GUI_VIEW_STEP, "Keys of the step view"}};
+    } views[] = {{GUI_VIEW_TRAIN, "Keys of the training view"}, {GUI_VIEW_STEP, "Keys of the step view"},
+                   {GUI_VIEW_BACKPROP, "Keys of the backprop view"}};
     for (size_t v = 0; v < sizeof views / sizeof views[0]; v++) {
         fprintf(f, "%s:\n", views[v].title);
         const char *const *rows;

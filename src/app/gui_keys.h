@@ -19,12 +19,14 @@ int gui_keys_dispatch(gui_app *app, SDL_Keycode k, Uint16 mod);
 void gui_keys_request_quit(gui_app *app);
 /* The window's buttons and wheel act through the same rows: the key a button stands for. */
 SDL_Keycode gui_keys_of_button(int button);
+/* The key a button of the backprop view stands for (CS_BP_BTN_*). */
+SDL_Keycode gui_keys_of_backprop_button(int button);
 
-/* The help overlay's rows for one view (GUI_VIEW_TRAIN or GUI_VIEW_STEP), "keys\tdescription",
+/* The help overlay's rows for one view (GUI_VIEW_TRAIN, GUI_VIEW_STEP or GUI_VIEW_BACKPROP), "keys\tdescription",
  * in table order; *rows points at static strings. Returns the row count. */
 int gui_keys_help(int view, const char *const **rows);
 
-/* Both views' keys as text, for `gui --help`. */
+/* Every view's keys as text, for `gui --help`. */
 void gui_keys_print(FILE *f);
 
 /* The training speeds the +/- keys and buttons step through, in batches per second (0.2, one

@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cs_backprop.h"
 #include "cs_i18n.h"
 #include "cs_view_lesson.h"
+#include "gui_backprop.h"
 #include "gui_keys.h"
 #include "gui_probe.h"
 
@@ -25,6 +27,7 @@ struct gui_lesson {
     int wait_epoch;            /* epochs done when the page was entered */
     long run_until;            /* @run N: pause at this step; -1 none */
     char pending_enlarge[96];  /* an @enlarge waiting for the run's first snapshot ("" none) */
+    int pending_phase;         /* the backprop view's @phase (-2: none) until its step is computed */
     int highlight;             /* the page's @highlight (its word index), -1 none */
     char notice[600];
     /* what the lesson set the run to (a page that leaves a setting unsaid keeps it) */
@@ -62,10 +65,6 @@ static const char *tr(const char *s)
         {"Waiting for the end of the epoch (step %ld).", "\u7B49\u5F85\u8FD9\u4E2A epoch \u7ED3\u675F(\u7B2C %ld \u6B65)\u3002"},
         {"Waiting for the map to be complete.", "\u7B49\u5F85\u6574\u5F20\u56FE\u8BA1\u7B97\u5B8C\u3002"},
         {"Waiting for a click in the window.", "\u7B49\u5F85\u5728\u7A97\u53E3\u4E2D\u70B9\u51FB\u3002"},
-        {"The backprop view is not available in this build: the training view stands in for it, and the text tells "
-         "this step.",
-         "\u8FD9\u4E2A\u7248\u672C\u6CA1\u6709\u53CD\u5411\u4F20\u64AD\u89C6\u56FE:\u7A97\u53E3\u663E\u793A\u8BAD"
-         "\u7EC3\u89C6\u56FE,\u6587\u5B57\u8BB2\u8FF0\u8FD9\u4E00\u6B65\u3002"},
         {"Press %s", "\u6309 %s"},
     };
     const char *t = _(s);
@@ -88,7 +87,7 @@ cs_status gui_lesson_create(gui_lesson **out, cs_lesson *lesson, const char *nam
     snprintf(L->name, sizeof L->name, "%s", name);
     snprintf(L->dir, sizeof L->dir, "%s", dir && *dir ? dir : ".");
     L->ch = chapter, L->pg = page, L->due = 1, L->model_given = model_given;
-    L->highlight = -1, L->run_until = -1;
+    L->highlight = -1, L->run_until = -1, L->pending_phase = -2;
     L->loss = -1, L->optimizer = -1, L->lr = 0;
     *out = L;
     return CS_OK;
@@ -311,9 +310,9 @@ static void enter_actions(gui_lesson *L, gui_app *app, const cs_lesson_page *p, 
     /* a question in the step view: the sum stays hidden until the answer is revealed */
     if (view == GUI_VIEW_STEP && cs_lesson_find(p, CS_LD_QUESTION)) gui_step_set_terms(app->step, 0);
     L->wait_epoch = cs_run_driver_snapshot(app->driver, NULL)->epoch;
-    d = cs_lesson_find(p, CS_LD_WAIT);
-    /* a wait for the backprop view's phase: there is none to wait for here */
-    if (d && d->choice == CS_LESSON_WAIT_EVENT && strcmp(d->text, "phase-end") == 0) L->waited = 1;
+    /* the backprop view at the page's phase (where it was without one), once its step exists */
+    d = cs_lesson_find(p, CS_LD_PHASE);
+    L->pending_phase = view == GUI_VIEW_BACKPROP ? (d ? d->choice : -1) : -2;
 }
 
 /* Applies the page shown: its set-up, then its actions. */
@@ -331,12 +330,13 @@ static void enter_page(gui_lesson *L, gui_app *app)
     const int paused = su.paused >= 0 ? su.paused : cs_run_driver_paused(app->driver);
     enter_run(L, app, &su, p, paused);
     int view = app->view;
-    if ((v = su.setting[CS_LD_VIEW])) view = v->choice == CS_LESSON_VIEW_STEP ? GUI_VIEW_STEP : GUI_VIEW_TRAIN;
-    if (v && v->choice == CS_LESSON_VIEW_BACKPROP) add_notice(L, tr("The backprop view is not available in this build: "
-                                                                    "the training view stands in for it, and the text "
-                                                                    "tells this step."));
+    if ((v = su.setting[CS_LD_VIEW]))
+        view = v->choice == CS_LESSON_VIEW_STEP ? GUI_VIEW_STEP : v->choice == CS_LESSON_VIEW_BACKPROP ? GUI_VIEW_BACKPROP
+                                                                                                  : GUI_VIEW_TRAIN;
     if (view == GUI_VIEW_STEP) enter_step(L, app, &su);
-    app->view = view;
+    /* the backprop view opens through gui_backprop_set_phase (once there is a snapshot), which
+     * computes its step from the weights of the moment */
+    if (view != GUI_VIEW_BACKPROP) app->view = view;
     gui_app_enlarge(app, &(cs_target){CS_TARGET_NONE, 0, 0, -1});
     if ((v = su.setting[CS_LD_PROBE])) {
         char path[1024];
@@ -433,6 +433,8 @@ static int check(gui_lesson *L, gui_app *app)
     if (!w || L->waited || w->choice != CS_LESSON_WAIT_EVENT) return changed;
     if (strcmp(w->text, "epoch") == 0) L->waited = s->seq && s->epoch > L->wait_epoch;
     else if (strcmp(w->text, "map-complete") == 0) L->waited = cs_stepper_done(gui_step_stepper(app->step));
+    else if (strcmp(w->text, "phase-end") == 0)
+        L->waited = app->view == GUI_VIEW_BACKPROP && L->pending_phase == -2 && gui_backprop_at_phase_end(app->bp);
     return changed || L->waited;
 }
 
@@ -490,6 +492,15 @@ int gui_lesson_frame(gui_app *app, int dw, int dh, int *dirty)
         enter_page(L, app);
         *dirty = 1;
     }
+    if (L->pending_phase > -2 && cs_run_driver_snapshot(app->driver, NULL)->seq) {
+        /* the step from the weights as they stand when the page opens (computed again when they
+         * changed since the view last showed them) */
+        const int phase = L->pending_phase;
+        L->pending_phase = -2;
+        if (gui_backprop_set_phase(app, phase >= 0 ? cs_backprop_phase_name(phase) : NULL) != CS_OK)
+            add_notice(L, cs_last_error());
+        *dirty = 1;
+    }
     if (L->pending_enlarge[0] && cs_run_driver_snapshot(app->driver, NULL)->seq) {
         char what[96];
         snprintf(what, sizeof what, "%s", L->pending_enlarge);
@@ -524,6 +535,8 @@ static cs_rect highlight_rect(const gui_lesson *L, const gui_app *app, cs_rect *
     const cs_rect none = {0, 0, 0, 0};
     if (L->highlight <= 0 || L->highlight >= (int)(sizeof WORDS / sizeof WORDS[0])) return none;
     const char *w = WORDS[L->highlight];
+    /* the backprop view has no such controls: its phase's own drawing is the focus */
+    if (app->view == GUI_VIEW_BACKPROP) return none;
     if (app->view == GUI_VIEW_STEP) {
         const cs_step_layout *S = gui_step_layout(app->step);
         if (!S) return none;

@@ -20,7 +20,8 @@ void gui_usage(FILE *f)
                "                      the w key also saves, to --save FILE or a dated file)\n"
                "  --export-dir DIR    where the e key writes its PNGs (default: a new\n"
                "                      convscope-export-DATE-TIME directory each time)\n"
-               "  --view NAME         what the window shows first: train (default) or step; with step,\n"
+               "  --view NAME         what the window shows first: train (default), step or backprop\n"
+               "                      (one training step in slow motion); with step or backprop,\n"
                "                      training starts paused (space in the train view runs it)\n"
                "  --size WxH          window size in pixels (default 1280x720)\n"
                "  --fullscreen        start fullscreen\n"
@@ -66,7 +67,8 @@ static int apply_own(gui_options *o, int ch, const char *arg, int *lockstep_give
     switch (ch) {
     case O_VIEW:
         o->start_step_view = strcmp(arg, "step") == 0;
-        return o->start_step_view || strcmp(arg, "train") == 0;
+        o->start_backprop_view = strcmp(arg, "backprop") == 0;
+        return o->start_step_view || o->start_backprop_view || strcmp(arg, "train") == 0;
     case O_SHOT: o->shot = arg; return 1;
     case O_FRAMES: return cs_cli_int(arg, 1, 10000000, &o->frames);
     case O_STATS: o->stats = 1; return 1;
@@ -140,6 +142,7 @@ int gui_options_parse_ext(gui_options *o, int argc, char **argv, const gui_optio
         return 2;
     }
     if (o->start_step_view) o->paused = 1; /* the step view does not show training */
+    if (o->start_backprop_view) o->paused = 1; /* the step shown is of the weights as they are */
     if (!lockstep_given) o->lockstep = o->shot || o->script ? 1 : 0;
     return -1;
 }

@@ -13,6 +13,7 @@ typedef struct {
     cs_runopt run;            /* dataset, net, training, checkpoints, --epochs (pauses after N) */
     gui_step_options step;    /* the step view's image and kernel */
     int start_step_view;      /* --view step */
+    int start_backprop_view;  /* --view backprop */
     const char *shot;         /* --screenshot FILE, or NULL */
     const char *dump_text;    /* --dump-text FILE (with --screenshot): the last frame's text as JSON */
     int present;              /* --present: presenter mode from the start */

@@ -188,6 +188,7 @@ static int layout_bar(cs_layout *L, const lctx *c, int hide_buttons)
         pen.x += sep;
         L->buttons[CS_BTN_MAPS_NORM] = bar_item(&pen, widest(c, CS_FONT_NORMAL, maps, 3) + bpad);
         L->buttons[CS_BTN_KERNELS_NORM] = bar_item(&pen, widest(c, CS_FONT_NORMAL, kerns, 3) + bpad);
+        L->buttons[CS_BTN_BACKPROP] = bar_item(&pen, TW(c, CS_FONT_NORMAL, "Backprop") + bpad);
         L->buttons[CS_BTN_HELP] = bar_item(&pen, TW(c, CS_FONT_NORMAL, "Help") + bpad);
         ok = pen.rows <= 2;
         y = pen.y + bh + U(c, 4);
@@ -339,7 +340,7 @@ static int layout_strip(cs_layout *L, const lctx *c, float x, float w, float y0,
         int nm, mh, mw;
         cs_viz_layer_maps(&in->layers[l], &nm, &mh, &mw);
         const float g = nm > 12 ? fmaxf(1, U(c, 2)) : U(c, 3);
-        L->col_grid[l] = cs_grid_fit(L->col_maps[l], nm, mw, mh, g, 0);
+        L->col_grid[l] = cs_grid_fit(L->col_maps[l], nm, mw, cs_layout_tile_cells(L, mh), g, 0);
     }
     return TMIN(c, CS_FONT_NORMAL, "Activation maps") <= L->strip_title.w;
 }
@@ -399,12 +400,13 @@ static int layout_kernels(cs_layout *L, const lctx *c, cs_rect inner, int first_
         const float bar_h = fminf(area.h - U(c, 4), fmaxf(U(c, 120), 0));
         L->kern_cbar[k] = (cs_rect){area.x + area.w + sep, area.y + U(c, 2), cbar_w, bar_h};
         if (C->in_c == 1 || L->kern_rgb[k]) {
-            L->kern_grid[k] = cs_grid_fit(area, C->out_c, C->k, C->k, U(c, 3), 0);
+            L->kern_grid[k] = cs_grid_fit(area, C->out_c, cs_layout_tile_cells(L, C->k), C->k, U(c, 3), 0);
             L->kern_rows_are_filters[k] = 1;
         } else {
             float gap = C->out_c * C->in_c > 64 ? fmaxf(1, roundf(s)) : U(c, 2);
-            cs_grid a = cs_grid_fit(area, C->out_c * C->in_c, C->k, C->k, gap, C->in_c);  /* rows = filters */
-            cs_grid b = cs_grid_fit(area, C->out_c * C->in_c, C->k, C->k, gap, C->out_c); /* rows = channels */
+            const int kw = cs_layout_tile_cells(L, C->k);
+            cs_grid a = cs_grid_fit(area, C->out_c * C->in_c, kw, C->k, gap, C->in_c);  /* rows = filters */
+            cs_grid b = cs_grid_fit(area, C->out_c * C->in_c, kw, C->k, gap, C->out_c); /* rows = channels */
             L->kern_rows_are_filters[k] = a.tile_w >= b.tile_w;
             L->kern_grid[k] = L->kern_rows_are_filters[k] ? a : b;
         }
@@ -480,6 +482,7 @@ static int layout_try(cs_layout *L, const lctx *c, int hidden)
     memset(L, 0, sizeof *L);
     L->win_w = in->win_w, L->win_h = in->win_h, L->st = *st, L->scale = st->scale, L->present = st->present;
     L->hidden = hidden;
+    L->grads = in->grads;
     L->pad = U(c, 6);
     const float gap = U(c, 6), W = (float)in->win_w, H = (float)in->win_h;
     const float line = LINE(c, CS_FONT_NORMAL);
@@ -614,19 +617,35 @@ int cs_target_equal(const cs_target *a, const cs_target *b)
     return a->kind == b->kind && a->layer == b->layer && a->index == b->index && a->channel == b->channel;
 }
 
+int cs_layout_tile_cells(const cs_layout *L, int n) { return L->grads ? 2 * n + 1 : n; }
+
+cs_rect cs_layout_map_part(const cs_layout *L, cs_rect t, int mh, int grad)
+{
+    if (!L->grads) return t;
+    const float cell = t.h / (float)(2 * mh + 1);
+    return (cs_rect){t.x, t.y + (grad ? (float)(mh + 1) * cell : 0), t.w, (float)mh * cell};
+}
+
+cs_rect cs_layout_kernel_part(const cs_layout *L, cs_rect t, int k, int grad)
+{
+    if (!L->grads) return t;
+    const float cell = t.w / (float)(2 * k + 1);
+    return (cs_rect){t.x + (grad ? (float)(k + 1) * cell : 0), t.y, (float)k * cell, t.h};
+}
+
 cs_target cs_layout_target_at(const cs_layout *L, const cs_snap_layer *layers, float x, float y)
 {
     cs_target t = {CS_TARGET_NONE, 0, 0, -1};
     for (int l = 0; l < L->n_cols; l++) {
         int nm, mh, mw;
         cs_viz_layer_maps(&layers[l], &nm, &mh, &mw);
-        const int m = cs_grid_hit(&L->col_grid[l], x, y, mw, mh, NULL, NULL);
+        const int m = cs_grid_hit(&L->col_grid[l], x, y, mw, cs_layout_tile_cells(L, mh), NULL, NULL);
         if (m >= 0) return (cs_target){CS_TARGET_MAP, l, m, -1};
     }
     for (int k = 0; k < L->n_kern; k++) {
         const int l = L->kern_layer[k];
         const cs_snap_layer *ly = &layers[l];
-        const int i = cs_grid_hit(&L->kern_grid[k], x, y, ly->k, ly->k, NULL, NULL);
+        const int i = cs_grid_hit(&L->kern_grid[k], x, y, cs_layout_tile_cells(L, ly->k), ly->k, NULL, NULL);
         if (i < 0) continue;
         const int C = ly->in_c, OC = ly->out_c;
         if (L->kern_rgb[k]) return (cs_target){CS_TARGET_KERNEL, l, i, -1};

@@ -49,6 +49,7 @@ typedef enum {
     CS_BTN_RESTART,
     CS_BTN_MAPS_NORM,
     CS_BTN_KERNELS_NORM,
+    CS_BTN_BACKPROP,   /* the backprop view */
     CS_BTN_HELP,
     CS_BTN_PROBE_PREV,
     CS_BTN_PROBE_NEXT,
@@ -103,6 +104,8 @@ typedef struct {
     int n_class_names;
     int style_h;            /* the window's height its type is sized for (0: win_h); a view in the
                              * top part of a window (a lesson's band below) keeps the window's sizes */
+    int grads;              /* gradients shown too: each map's tile holds the map over its dL/d(map), each
+                             * kernel's tile the kernel beside its dL/dw (cs_layout_part) */
 } cs_layout_in;
 
 typedef struct {
@@ -137,6 +140,7 @@ typedef struct {
     int out_row_px;                 /* the rows' text size: names, values and marks */
     cs_rect out_vectors;            /* the two vector lines (output vs one-hot truth); h 0: left out */
 
+    int grads;                      /* the tiles hold gradients too (cs_layout_in.grads) */
     cs_rect strip;                  /* network strip: one column per layer */
     cs_rect strip_title;
     int n_cols;
@@ -184,6 +188,14 @@ typedef struct {
                                      * layer) or per filter and input channel (a row per filter) */
     int enl_tile_rgb;               /* kernel tiles are RGB filters */
 } cs_layout;
+
+/* A tile's cells per map (h rows: a map over its gradient with one row between) or per kernel (k
+ * columns: a kernel beside its gradient with one column between), as the layout fits them. */
+int cs_layout_tile_cells(const cs_layout *L, int n);
+/* The part of map tile t (mh rows) or kernel tile t (k columns) that holds the map or kernel
+ * (grad 0) or its gradient (grad 1); without gradients, t itself for grad 0. */
+cs_rect cs_layout_map_part(const cs_layout *L, cs_rect t, int mh, int grad);
+cs_rect cs_layout_kernel_part(const cs_layout *L, cs_rect t, int k, int grad);
 
 /* Lays out the train view: at the scale asked for if everything fits, else leaving out panels
  * (CS_HIDE_*, least essential first), else at a smaller scale, down to what --scale 1 gives

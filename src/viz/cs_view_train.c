@@ -20,6 +20,10 @@ struct cs_view_train {
     cs_value_range act_layer[CS_SNAP_MAX_LAYERS], w_layer[CS_SNAP_MAX_LAYERS];
     cs_value_range *act_map[CS_SNAP_MAX_LAYERS]; /* (n maps) each, owned */
     cs_value_range *w_map[CS_SNAP_MAX_LAYERS];   /* (OC) each, owned */
+    /* gradients (when the snapshot has them): textures shaped as act_tex and w_tex, symmetric ranges */
+    unsigned ag_tex[CS_SNAP_MAX_LAYERS], wg_tex[CS_SNAP_MAX_LAYERS];
+    cs_value_range ag_layer[CS_SNAP_MAX_LAYERS], wg_layer[CS_SNAP_MAX_LAYERS];
+    int have_grads;
     uint64_t uploaded_seq;
     int have_data;
     char hover[512];
@@ -52,7 +56,9 @@ static void free_textures(cs_view_train *v)
     for (int l = 0; l < CS_SNAP_MAX_LAYERS; l++) {
         cs_gl_texture_destroy(v->act_tex[l]);
         cs_gl_texture_destroy(v->w_tex[l]);
-        v->act_tex[l] = v->w_tex[l] = 0;
+        cs_gl_texture_destroy(v->ag_tex[l]);
+        cs_gl_texture_destroy(v->wg_tex[l]);
+        v->act_tex[l] = v->w_tex[l] = v->ag_tex[l] = v->wg_tex[l] = 0;
         free(v->act_map[l]);
         free(v->w_map[l]);
         v->act_map[l] = v->w_map[l] = NULL;
@@ -80,6 +86,27 @@ static int shapes_match(const cs_view_train *v, const cs_snapshot *s)
         if (v->act_tw[l] != L->out_w || v->act_th[l] != L->out_c * L->out_h) return 0;
     }
     return 1;
+}
+
+/* The probe's dL/d(maps) and the last batch's dL/dw, when the snapshot carries them (nothing is
+ * created or uploaded otherwise). */
+static void upload_grads(cs_view_train *v, const cs_snapshot *s)
+{
+    v->have_grads = s->has_grads && s->act_grads && s->weight_grads;
+    if (!v->have_grads) return;
+    for (int l = 0; l < s->n_layers; l++) {
+        const cs_snap_layer *L = &s->layers[l];
+        if (!v->ag_tex[l]) v->ag_tex[l] = cs_gl_texture_create(v->act_tw[l], v->act_th[l]);
+        const float *g = s->act_grads + s->act_off[l];
+        cs_gl_texture_update(v->ag_tex[l], v->act_tw[l], v->act_th[l], g);
+        v->ag_layer[l] = cs_value_range_of(g, (size_t)L->out_c * L->out_h * L->out_w, 1);
+        if (v->w_tex[l]) {
+            if (!v->wg_tex[l]) v->wg_tex[l] = cs_gl_texture_create(v->w_tw[l], v->w_th[l]);
+            const float *w = s->weight_grads + s->w_off[l];
+            cs_gl_texture_update(v->wg_tex[l], v->w_tw[l], v->w_th[l], w);
+            v->wg_layer[l] = cs_value_range_of(w, s->w_count[l], 1);
+        }
+    }
 }
 
 void cs_view_train_upload(cs_view_train *v, const cs_snapshot *s)
@@ -123,6 +150,7 @@ void cs_view_train_upload(cs_view_train *v, const cs_snapshot *s)
         }
     }
     cs_gl_texture_update(v->probe_tex, v->probe_tw, v->probe_th, s->probe);
+    upload_grads(v, s);
     v->uploaded_seq = s->data_seq;
 }
 
@@ -229,6 +257,7 @@ static void draw_top(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs
         cs_theme_button(ui, L->buttons[CS_BTN_MAPS_NORM], buf, 0, hot(vu, L->buttons[CS_BTN_MAPS_NORM]));
         snprintf(buf, sizeof buf, "Kernels: %s", cs_norm_name(vu->kernels_norm));
         cs_theme_button(ui, L->buttons[CS_BTN_KERNELS_NORM], buf, 0, hot(vu, L->buttons[CS_BTN_KERNELS_NORM]));
+        cs_theme_button(ui, L->buttons[CS_BTN_BACKPROP], "Backprop", 0, hot(vu, L->buttons[CS_BTN_BACKPROP]));
         cs_theme_button(ui, L->buttons[CS_BTN_HELP], "Help", vu->show_help, hot(vu, L->buttons[CS_BTN_HELP]));
         for (int b = 0; b < CS_BTN_PROBE_PREV; b++)
             if (hot(vu, L->buttons[b])) v->hover_target = L->buttons[b];
@@ -433,8 +462,11 @@ static void draw_strip(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const 
         const cs_grid *g = &L->col_grid[l];
         for (int m = 0; m < n; m++) {
             const cs_rect t = cs_grid_tile(g, m);
-            cs_gl_heat(v->gl, v->act_tex[l], v->act_tw[l], v->act_th[l], t, 0, m * mh, mw, mh, act_range(v, vu, l, m),
-                       CS_CMAP_VIRIDIS, 0);
+            cs_gl_heat(v->gl, v->act_tex[l], v->act_tw[l], v->act_th[l], cs_layout_map_part(L, t, mh, 0), 0, m * mh, mw,
+                       mh, act_range(v, vu, l, m), CS_CMAP_VIRIDIS, 0);
+            if (L->grads && v->have_grads)
+                cs_gl_heat(v->gl, v->ag_tex[l], v->act_tw[l], v->act_th[l], cs_layout_map_part(L, t, mh, 1), 0, m * mh, mw,
+                           mh, v->ag_layer[l], vu->diverging, 0);
             char name[64];
             cs_target tg = {CS_TARGET_MAP, l, m, -1};
             cs_ui_target(ui, cs_target_format(&tg, s->layers, name, sizeof name), t);
@@ -446,8 +478,8 @@ static void draw_strip(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const 
         range_line(ui, L, (cs_rect){rr.x, rr.y, rr.w, small}, "max", r.hi);
         range_line(ui, L, (cs_rect){rr.x, rr.y + small, rr.w, rr.h - small}, "min", r.lo);
         if (vu->mouse_in && !vu->show_help && cs_rect_contains(c, vu->mouse_x, vu->mouse_y)) {
-            int cy, cx, m = cs_grid_hit(g, vu->mouse_x, vu->mouse_y, mw, mh, &cy, &cx);
-            if (m >= 0) hover_act(v, ui, s, L, l, m, cy, cx);
+            int cy, cx, m = cs_grid_hit(g, vu->mouse_x, vu->mouse_y, mw, cs_layout_tile_cells(L, mh), &cy, &cx);
+            if (m >= 0 && cy < mh) hover_act(v, ui, s, L, l, m, cy, cx);
         }
     }
     const char *what = vu->maps_norm == CS_NORM_FIXED
@@ -554,8 +586,12 @@ static void draw_kernels(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, cons
             else if (L->kern_rows_are_filters[k]) o = i / C, c = i % C;
             else c = i / OC, o = i % OC;
             const cs_rect t = cs_grid_tile(g, i);
-            cs_gl_heat(v->gl, v->w_tex[l], v->w_tw[l], v->w_th[l], t, 0, (o * C + c) * K, K, K, w_range(v, vu, l, o),
-                       vu->diverging, L->kern_rgb[k] ? K : 0);
+            cs_gl_heat(v->gl, v->w_tex[l], v->w_tw[l], v->w_th[l], cs_layout_kernel_part(L, t, K, 0), 0, (o * C + c) * K, K,
+                       K, w_range(v, vu, l, o), vu->diverging, L->kern_rgb[k] ? K : 0);
+            /* the gradient beside it, one plane (an RGB kernel's first channel) on the layer's symmetric range */
+            if (L->grads && v->have_grads && v->wg_tex[l])
+                cs_gl_heat(v->gl, v->wg_tex[l], v->w_tw[l], v->w_th[l], cs_layout_kernel_part(L, t, K, 1), 0,
+                           (o * C + c) * K, K, K, v->wg_layer[l], vu->diverging, 0);
             char name[64];
             const cs_target tg = {CS_TARGET_KERNEL, l, o, L->kern_rgb[k] ? -1 : c};
             cs_ui_target(ui, cs_target_format(&tg, s->layers, name, sizeof name), t);
@@ -730,12 +766,75 @@ static void curves_legend(cs_view_train *v, cs_ui *ui, cs_rect box)
     cs_ui_text(ui, CS_GL_OVER, (cs_rect){x, box.y, wb, box.h}, &pol, p->text, b);
 }
 
+/* The size of every layer's weight gradient over the run, ||dL/dw|| on a log scale, one line per
+ * layer labelled at its end: gradients that vanish fall away, exploding ones climb. */
+static void grad_plot(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, cs_rect r, float axis_w)
+{
+    const cs_palette *p = &ui->st->c;
+    const cs_gradcurve *g = &s->grad_norms;
+    const float small = cs_style_line(ui->st, CS_FONT_SMALL);
+    cs_ui_label(ui, CS_GL_OVER, (cs_rect){r.x, r.y - small, r.w, small}, CS_FONT_SMALL, CS_ALIGN_LEFT, p->text,
+                "\u2016\u2202L/\u2202w\u2016 per layer (log scale)");
+    float lo = INFINITY, hi = 0;
+    for (int i = 0; i < g->n; i++)
+        for (int l = 0; l < g->n_layers; l++)
+            if (g->norm[i][l] > 0 && isfinite(g->norm[i][l])) lo = fminf(lo, g->norm[i][l]), hi = fmaxf(hi, g->norm[i][l]);
+    const cs_rect pr = {r.x + axis_w, r.y, r.w - axis_w, r.h};
+    cs_gl_frame(v->gl, CS_GL_UNDER, pr, 1, p->grid);
+    if (g->n < 1 || !(hi > 0)) {
+        cs_ui_label(ui, CS_GL_OVER, (cs_rect){pr.x + 4, pr.y + 4, pr.w - 8, small}, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim,
+                    "no gradient yet: train a step");
+        return;
+    }
+    /* whole decades around the values */
+    const double d0 = floor(log10(lo)), d1 = fmax(d0 + 1, ceil(log10(hi)));
+    const cs_fit_policy ap = cs_ui_policy(ui, CS_FONT_SMALL, CS_FIT_SHRINK, CS_ALIGN_RIGHT, CS_VALIGN_TOP);
+    cs_ui_value(ui, CS_GL_OVER, (cs_rect){r.x, pr.y, axis_w - 4, small}, &ap, p->dim, (float)pow(10, d1), 2);
+    cs_ui_value(ui, CS_GL_OVER, (cs_rect){r.x, pr.y + pr.h - small, axis_w - 4, small}, &ap, p->dim, (float)pow(10, d0), 2);
+    const long x1 = g->step[g->n - 1] > 0 ? g->step[g->n - 1] : 1;
+    static const cs_rgba colours[] = {{0.35f, 0.7f, 1, 1}, {1, 0.6f, 0.2f, 1}, {0.5f, 0.9f, 0.4f, 1}, {0.95f, 0.4f, 0.7f, 1},
+                                      {0.9f, 0.9f, 0.3f, 1}, {0.7f, 0.6f, 1, 1}};
+    const int nc = (int)(sizeof colours / sizeof colours[0]);
+    float used[CS_GRADCURVE_LAYERS];
+    int n_used = 0;
+    for (int l = 0; l < g->n_layers; l++) {
+        float px = 0, py = 0;
+        int have = 0;
+        for (int i = 0; i < g->n; i++) {
+            const float n = g->norm[i][l];
+            if (!(n > 0) || !isfinite(n)) continue;
+            const float x = pr.x + pr.w * (float)g->step[i] / (float)x1;
+            const float y = pr.y + pr.h * (float)((d1 - log10(n)) / (d1 - d0));
+            if (have) cs_gl_line(v->gl, CS_GL_OVER, px, py, x, y, fmaxf(1.5f, ui->st->rule), colours[l % nc]);
+            px = x, py = y, have = 1;
+        }
+        if (have) {
+            const int ly = g->layer[l];
+            const float lw = fminf(pr.w * 0.3f, cs_text_width(v->text, CS_FACE_SANS, ui->st->px[CS_FONT_SMALL], "conv10") + 8);
+            cs_rect lab = {fminf(px + 4, pr.x + pr.w - lw), fminf(fmaxf(py - small * 0.5f, pr.y), pr.y + pr.h - small), lw, small};
+            /* labels of lines that end close together are stacked instead of drawn over each other */
+            for (int tries = 0; tries <= n_used; tries++) {
+                int clash = 0;
+                for (int u = 0; u < n_used; u++)
+                    if (fabsf(used[u] - lab.y) < small) clash = 1;
+                if (!clash) break;
+                lab.y += small;
+            }
+            if (lab.y + small > pr.y + pr.h) continue; /* no room left for its name */
+            used[n_used++] = lab.y;
+            cs_ui_label(ui, CS_GL_OVER, lab, CS_FONT_SMALL, CS_ALIGN_LEFT, colours[l % nc],
+                        ly >= 0 && ly < s->n_layers ? s->layers[ly].name : "?");
+        }
+    }
+}
+
 static void draw_curves(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *vu)
 {
     cs_theme_panel(ui, L->curves, L->curves_title, "Learning curves");
     curves_legend(v, ui, L->curves_legend);
     plot(v, ui, s, L->loss_plot, L->axis_w, 0, CS_FONT_SMALL);
-    plot(v, ui, s, L->acc_plot, L->axis_w, 1, CS_FONT_SMALL);
+    if (vu->show_grads) grad_plot(v, ui, s, L->acc_plot, L->axis_w);
+    else plot(v, ui, s, L->acc_plot, L->axis_w, 1, CS_FONT_SMALL);
     for (int i = 0; i < 2; i++) {
         const cs_rect r = i ? L->acc_plot : L->loss_plot;
         const cs_target tg = {CS_TARGET_CURVE, 0, i, -1};

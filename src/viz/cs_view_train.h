@@ -40,6 +40,9 @@ typedef struct {
     int help_lines;              /* rows of help text (set by the caller's table) */
     const char *const *help;     /* "key\tdescription" rows */
     const char *step_note;       /* what the enlarged view says of its step ("step 1,200 (live)") */
+    int show_grads;              /* draw the probe's dL/d(map) under its maps, the last batch's dL/dw beside the
+                                  * kernels (when the snapshot has them) and the per-layer gradient sizes in place
+                                  * of the accuracy plot */
 } cs_view_ui;
 
 typedef struct cs_view_train cs_view_train;
