@@ -523,6 +523,12 @@ void cs_layout_compute(cs_layout *L, const cs_layout_in *in)
             if (layout_try(L, &c, tiers[t])) return;
         if (s <= floor_s) break;
     }
+    /* a view above a lesson's band with the whole window's type does not fit: its own height's */
+    if (in->style_h > in->win_h) {
+        one.style_h = 0;
+        cs_layout_compute(L, &one);
+        return;
+    }
     /* nothing fits even so (a window far below 1024x600): the smallest, with everything left out */
     layout_try(L, &c, tiers[n_tiers - 1]);
 }

@@ -238,6 +238,11 @@ void cs_step_layout_compute_in(cs_step_layout *L, int win_w, int win_h, int styl
         }
         if (s <= floor_s) break;
     }
+    /* a view above a lesson's band with the whole window's type does not fit: its own height's */
+    if (style_h > win_h) {
+        cs_step_layout_compute_in(L, win_w, win_h, 0, user_scale, present, m, sp);
+        return;
+    }
     L->win_w = win_w, L->win_h = win_h;
     step_try(L, &c, tiers[2]);
 }
