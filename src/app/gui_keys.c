@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cs_export.h"
+#include "cs_i18n.h"
 
 /* ---- training speeds ------------------------------------------------------------------------ */
 
@@ -87,7 +88,7 @@ static void a_step_filter(gui_app *app, int arg)
 {
     (void)arg;
     if (!app->snap || app->layout.n_kern < 1) {
-        gui_app_say(app, "this net has no conv layer to step");
+        gui_app_say(app, _("this net has no conv layer to step"));
         return;
     }
     const int hov = hovered_filter(app), f = hov >= 0 ? hov : app->step_filter;
@@ -114,17 +115,17 @@ static void a_present(gui_app *app, int arg)
 {
     (void)arg;
     app->present = !app->present;
-    gui_app_say(app, app->present ? "presenter mode: large type, high contrast, fewer panels (F2: off)"
-                                  : "presenter mode off");
+    gui_app_say(app, app->present ? _("presenter mode: large type, high contrast, fewer panels (F2: off)")
+                                  : _("presenter mode off"));
 }
 
 static void a_colormap(gui_app *app, int arg)
 {
     (void)arg;
     app->diverging = app->diverging == CS_CMAP_RDBU ? CS_CMAP_BLUEORANGE : CS_CMAP_RDBU;
-    gui_app_say(app, app->diverging == CS_CMAP_RDBU ? "signed values in red (+) and blue (\u2212)"
-                                                    : "signed values in orange (+) and blue (\u2212): safe for red-green "
-                                                      "colour blindness");
+    gui_app_say(app, app->diverging == CS_CMAP_RDBU ? _("signed values in red (+) and blue (\u2212)")
+                                                    : _("signed values in orange (+) and blue (\u2212): safe for red-green "
+                                                        "colour blindness"));
 }
 
 static void a_records(gui_app *app, int d) { gui_tl_step_records(app->tl, d); }
@@ -172,7 +173,7 @@ static void a_export(gui_app *app, int arg)
     (void)arg;
     const cs_snapshot *s = app->snap;
     if (!s) return;
-    char dir[512], msg[700];
+    char dir[512], msg[700], said[700];
     if (app->opt.export_dir) snprintf(dir, sizeof dir, "%s", app->opt.export_dir);
     else dated(dir, sizeof dir, "convscope-export-%Y%m%d-%H%M%S");
     const long shown = gui_tl_shown_step(app->tl);
@@ -181,18 +182,23 @@ static void a_export(gui_app *app, int arg)
     snprintf(input, sizeof input, "probe%d.png", s->probe_index);
     int count = 0;
     const cs_export_request rq = {dir, kstep, (long long)s->step, 1, input, print_export, &count};
+    /* the terminal gets English (as every message of the CLI), the window its language */
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        snprintf(msg, sizeof msg, "cannot create %.400s (%s)", dir, strerror(errno));
+        const int err = errno;
+        snprintf(msg, sizeof msg, "cannot create %.400s (%s)", dir, strerror(err));
         fprintf(stderr, "convscope gui: %s\n", msg);
+        snprintf(said, sizeof said, _("cannot create %.400s (%s)"), dir, strerror(err));
     } else if (cs_export_pictures_cmap(s, &rq, app->diverging) != CS_OK) {
         snprintf(msg, sizeof msg, "export failed: %.500s", cs_last_error());
         fprintf(stderr, "convscope gui: %s\n", msg);
+        snprintf(said, sizeof said, _("export failed: %.500s"), cs_last_error());
     } else {
-        snprintf(msg, sizeof msg, "exported %d pictures (kernels at step %lld, maps at step %ld) to %.400s/", count,
-                 kstep, s->step, dir);
+        snprintf(said, sizeof said, P_("exported %d picture (kernels at step %lld, maps at step %ld) to %.400s/",
+                                       "exported %d pictures (kernels at step %lld, maps at step %ld) to %.400s/",
+                                       (unsigned long)count), count, kstep, s->step, dir);
     }
     fflush(stdout);
-    gui_app_say(app, msg);
+    gui_app_say(app, said);
 }
 
 /* w, ctrl+s: a checkpoint, written by the training side (which owns the trainer), to --save FILE
@@ -204,7 +210,7 @@ static void a_save(gui_app *app, int arg)
     if (cs_run_save_path(app->run)) path[0] = '\0';
     else dated(path, sizeof path, "convscope-%Y%m%d-%H%M%S.ckpt");
     cs_run_driver_request_save(app->driver, path[0] ? path : NULL);
-    gui_app_say(app, "saving a checkpoint\u2026");
+    gui_app_say(app, _("saving a checkpoint\u2026"));
 }
 
 static void a_screenshot(gui_app *app, int arg)
@@ -270,75 +276,79 @@ typedef struct {
     const char *help;
 } gui_key;
 
+/* Labels and help texts are marked for translation (N_) and looked up where they are shown; a
+ * label that is only key names is the same in every language. */
 static const gui_key KEYS[] = {
     /* the training view, in the order its help lists them */
-    {{SDLK_SPACE}, 0, T, a_pause, 0, "space", "pause / resume training"},
-    {{SDLK_n}, 0, T, a_one_step, 0, "n", "train one batch (also while paused)"},
+    /* TRANSLATORS: the help overlay's key column: key names (space, Tab, Esc, ctrl) as on the keyboard;
+       "or" and the mouse's words are translated */
+    {{SDLK_SPACE}, 0, T, a_pause, 0, N_("space"), N_("pause / resume training")},
+    {{SDLK_n}, 0, T, a_one_step, 0, "n", N_("train one batch (also while paused)")},
     {{SDLK_PLUS, SDLK_EQUALS, SDLK_KP_PLUS}, 0, T, a_speed, 1, "+  /  \u2212",
-     "faster / slower: 1 batch per second up to full speed"},
+     N_("faster / slower: 1 batch per second up to full speed")},
     {{SDLK_MINUS, SDLK_KP_MINUS}, 0, T, a_speed, -1, NULL, NULL},
-    {{SDLK_r}, 0, T, a_restart, 0, "r", "restart from new random weights (after a divergence, at a tenth of the rate)"},
-    {{SDLK_LEFTBRACKET}, 0, T, a_probe, -1, "[  /  ]", "previous / next probe image"},
+    {{SDLK_r}, 0, T, a_restart, 0, "r", N_("restart from new random weights (after a divergence, at a tenth of the rate)")},
+    {{SDLK_LEFTBRACKET}, 0, T, a_probe, -1, "[  /  ]", N_("previous / next probe image")},
     {{SDLK_RIGHTBRACKET}, 0, T, a_probe, 1, NULL, NULL},
-    {{SDLK_m}, 0, T, a_maps_norm, 0, "m", "maps normalisation: per map, per layer, fixed"},
-    {{SDLK_k}, 0, T, a_kernels_norm, 0, "k", "kernels normalisation: per map, per layer, fixed"},
-    {{SDLK_TAB, SDLK_v}, 0, T, a_view, S, "Tab  or  v", "the step view: one kernel stepped over one image"},
+    {{SDLK_m}, 0, T, a_maps_norm, 0, "m", N_("maps normalisation: per map, per layer, fixed")},
+    {{SDLK_k}, 0, T, a_kernels_norm, 0, "k", N_("kernels normalisation: per map, per layer, fixed")},
+    {{SDLK_TAB, SDLK_v}, 0, T, a_view, S, N_("Tab  or  v"), N_("the step view: one kernel stepped over one image")},
     {{SDLK_s}, CTRL, T, a_save, 0, NULL, NULL},
-    {{SDLK_s}, 0, T, a_step_filter, 0, "s", "step the hovered (or last clicked) conv1 filter over the probe image"},
+    {{SDLK_s}, 0, T, a_step_filter, 0, "s", N_("step the hovered (or last clicked) conv1 filter over the probe image")},
     {{SDLK_LEFT}, SHIFT, T, a_records, -10, NULL, NULL},
     {{SDLK_RIGHT}, SHIFT, T, a_records, 10, NULL, NULL},
-    {{SDLK_LEFT}, 0, T, a_records, -1, "\u2190  /  \u2192", "kernels one recorded step back / forward (shift: 10); Home first"},
+    {{SDLK_LEFT}, 0, T, a_records, -1, "\u2190  /  \u2192", N_("kernels one recorded step back / forward (shift: 10); Home first")},
     {{SDLK_RIGHT}, 0, T, a_records, 1, NULL, NULL},
     {{SDLK_HOME}, 0, T, a_first, 0, NULL, NULL},
-    {{SDLK_l, SDLK_END}, 0, T, a_live, 0, "l  or  End", "back to the live kernels"},
-    {{SDLK_p}, 0, T, a_play, 1, "p  /  b", "play the kernels' evolution forward / backward (again: stop)"},
+    {{SDLK_l, SDLK_END}, 0, T, a_live, 0, N_("l  or  End"), N_("back to the live kernels")},
+    {{SDLK_p}, 0, T, a_play, 1, "p  /  b", N_("play the kernels' evolution forward / backward (again: stop)")},
     {{SDLK_b}, 0, T, a_play, -1, NULL, NULL},
-    {{SDLK_COMMA}, 0, T, a_play_speed, -1, ",  /  .", "slower / faster playback (1 to 200 records per second)"},
+    {{SDLK_COMMA}, 0, T, a_play_speed, -1, ",  /  .", N_("slower / faster playback (1 to 200 records per second)")},
     {{SDLK_PERIOD}, 0, T, a_play_speed, 1, NULL, NULL},
-    {{SDLK_t}, 0, T, a_strip, 0, "t", "one kernel's evolution as a strip (the hovered one, or conv1 filter 0); click a frame: that step"},
-    {{SDLK_e}, 0, T, a_export, 0, "e", "export the shown kernels and the probe's maps as PNGs"},
-    {{SDLK_w}, 0, T, a_save, 0, "w  or  ctrl+s", "save a checkpoint (to --save FILE, or a dated file)"},
-    {{0}, 0, T, NULL, 0, "mouse: buttons", "pause, step, speed, restart, normalisation, help"},
-    {{0}, 0, T, NULL, 0, "mouse: slider", "drag to set the learning rate (log scale)"},
-    {{0}, 0, T, NULL, 0, "mouse: hover a map", "its value; its receptive field outlined on the probe"},
-    {{0}, 0, T, NULL, 0, "mouse: hover a kernel", "its weights as numbers"},
-    {{0}, 0, T, NULL, 0, "mouse: wheel on probe", "previous / next probe image"},
-    {{0}, 0, T, NULL, 0, "mouse: timeline", "drag to show the kernels at a recorded step; wheel steps"},
-    {{0}, 0, T, NULL, 0, "mouse: click a map", "enlarge it: every value as a number, its colour bar (Esc or a click: back)"},
-    {{0}, 0, T, NULL, 0, "mouse: click a kernel", "enlarge it (and it is the filter s steps); t shows its evolution"},
-    {{0}, 0, T, NULL, 0, "mouse: click output, curve", "enlarge the output panel or that learning curve"},
+    {{SDLK_t}, 0, T, a_strip, 0, "t", N_("one kernel's evolution as a strip (the hovered one, or conv1 filter 0); click a frame: that step")},
+    {{SDLK_e}, 0, T, a_export, 0, "e", N_("export the shown kernels and the probe's maps as PNGs")},
+    {{SDLK_w}, 0, T, a_save, 0, N_("w  or  ctrl+s"), N_("save a checkpoint (to --save FILE, or a dated file)")},
+    {{0}, 0, T, NULL, 0, N_("mouse: buttons"), N_("pause, step, speed, restart, normalisation, help")},
+    {{0}, 0, T, NULL, 0, N_("mouse: slider"), N_("drag to set the learning rate (log scale)")},
+    {{0}, 0, T, NULL, 0, N_("mouse: hover a map"), N_("its value; its receptive field outlined on the probe")},
+    {{0}, 0, T, NULL, 0, N_("mouse: hover a kernel"), N_("its weights as numbers")},
+    {{0}, 0, T, NULL, 0, N_("mouse: wheel on probe"), N_("previous / next probe image")},
+    {{0}, 0, T, NULL, 0, N_("mouse: timeline"), N_("drag to show the kernels at a recorded step; wheel steps")},
+    {{0}, 0, T, NULL, 0, N_("mouse: click a map"), N_("enlarge it: every value as a number, its colour bar (Esc or a click: back)")},
+    {{0}, 0, T, NULL, 0, N_("mouse: click a kernel"), N_("enlarge it (and it is the filter s steps); t shows its evolution")},
+    {{0}, 0, T, NULL, 0, N_("mouse: click output, curve"), N_("enlarge the output panel or that learning curve")},
     /* the step view */
-    {{SDLK_LEFT}, 0, S, s_move, LEFT, "\u2190 \u2192 \u2191 \u2193", "move the window one output cell"},
+    {{SDLK_LEFT}, 0, S, s_move, LEFT, "\u2190 \u2192 \u2191 \u2193", N_("move the window one output cell")},
     {{SDLK_RIGHT}, 0, S, s_move, RIGHT, NULL, NULL},
     {{SDLK_UP}, 0, S, s_move, UP, NULL, NULL},
     {{SDLK_DOWN}, 0, S, s_move, DOWN, NULL, NULL},
-    {{SDLK_SPACE}, 0, S, s_play, 0, "space", "play / pause the slide (from the start once the map is done)"},
+    {{SDLK_SPACE}, 0, S, s_play, 0, N_("space"), N_("play / pause the slide (from the start once the map is done)")},
     {{SDLK_PLUS, SDLK_EQUALS, SDLK_KP_PLUS}, 0, S, s_speed, 1, "+  /  \u2212",
-     "speed: one multiply-add at a time \u2026 one position \u2026 whole image"},
+     N_("speed: one multiply-add at a time \u2026 one position \u2026 whole image")},
     {{SDLK_MINUS, SDLK_KP_MINUS}, 0, S, s_speed, -1, NULL, NULL},
-    {{SDLK_PERIOD}, 0, S, s_advance, 1, ".  /  ,", "one step forward / back (a term or a position, as the speed says)"},
+    {{SDLK_PERIOD}, 0, S, s_advance, 1, ".  /  ,", N_("one step forward / back (a term or a position, as the speed says)")},
     {{SDLK_COMMA}, 0, S, s_advance, -1, NULL, NULL},
-    {{SDLK_HOME}, 0, S, s_ends, 0, "Home / End", "empty map at the first position / the whole map"},
+    {{SDLK_HOME}, 0, S, s_ends, 0, "Home / End", N_("empty map at the first position / the whole map")},
     {{SDLK_END}, 0, S, s_ends, 1, NULL, NULL},
     {{SDLK_s}, SHIFT, S, s_stride, -1, NULL, NULL},
-    {{SDLK_s}, 0, S, s_stride, 1, "s  /  Shift+s", "stride up / down (output size shown at the top)"},
+    {{SDLK_s}, 0, S, s_stride, 1, "s  /  Shift+s", N_("stride up / down (output size shown at the top)")},
     {{SDLK_p}, SHIFT, S, s_pad, -1, NULL, NULL},
-    {{SDLK_p}, 0, S, s_pad, 1, "p  /  Shift+p", "padding up / down (violet cells are zero padding)"},
-    {{SDLK_r}, 0, S, s_relu, 0, "r", "ReLU after the bias on / off"},
-    {{SDLK_k}, 0, S, s_next, 0, "k  /  i", "next kernel preset / next built-in image"},
+    {{SDLK_p}, 0, S, s_pad, 1, "p  /  Shift+p", N_("padding up / down (violet cells are zero padding)")},
+    {{SDLK_r}, 0, S, s_relu, 0, "r", N_("ReLU after the bias on / off")},
+    {{SDLK_k}, 0, S, s_next, 0, "k  /  i", N_("next kernel preset / next built-in image")},
     {{SDLK_i}, 0, S, s_next, 1, NULL, NULL},
-    {{0}, 0, S, NULL, 0, "click input", "move the window there (centred on the pixel)"},
-    {{0}, 0, S, NULL, 0, "click output", "step to that output cell"},
-    {{0}, 0, S, NULL, 0, "click kernel cell", "select it: wheel changes it, or type a number + Enter"},
-    {{SDLK_TAB, SDLK_v}, 0, S, a_view, T, "Tab  or  v", "back to the training view (training goes on meanwhile)"},
+    {{0}, 0, S, NULL, 0, N_("click input"), N_("move the window there (centred on the pixel)")},
+    {{0}, 0, S, NULL, 0, N_("click output"), N_("step to that output cell")},
+    {{0}, 0, S, NULL, 0, N_("click kernel cell"), N_("select it: wheel changes it, or type a number + Enter")},
+    {{SDLK_TAB, SDLK_v}, 0, S, a_view, T, N_("Tab  or  v"), N_("back to the training view (training goes on meanwhile)")},
     /* both views */
-    {{SDLK_h, SDLK_F1}, 0, A, a_help, 0, "h  or  F1", "this help"},
-    {{SDLK_f}, 0, A, a_fullscreen, 0, "f", "fullscreen on / off"},
-    {{SDLK_F2}, 0, A, a_present, 0, "F2", "presenter mode: large type, 7:1 contrast, fewer panels, pointer highlighted"},
-    {{SDLK_c}, 0, A, a_colormap, 0, "c", "signed values in red\u2013blue or blue\u2013orange (colour-blind safe); exports too"},
-    {{SDLK_F12}, 0, A, a_screenshot, 0, "F12", "screenshot to a PNG file (path shown below)"},
-    {{SDLK_F5}, 0, A, a_reload, 0, "F5", "reload shaders from CONVSCOPE_SHADER_DIR"},
-    {{SDLK_q}, 0, A, a_quit, 0, "q  or  Esc", "quit (Esc first closes this help, or an enlarged panel)"},
+    {{SDLK_h, SDLK_F1}, 0, A, a_help, 0, N_("h  or  F1"), N_("this help")},
+    {{SDLK_f}, 0, A, a_fullscreen, 0, "f", N_("fullscreen on / off")},
+    {{SDLK_F2}, 0, A, a_present, 0, "F2", N_("presenter mode: large type, 7:1 contrast, fewer panels, pointer highlighted")},
+    {{SDLK_c}, 0, A, a_colormap, 0, "c", N_("signed values in red\u2013blue or blue\u2013orange (colour-blind safe); exports too")},
+    {{SDLK_F12}, 0, A, a_screenshot, 0, "F12", N_("screenshot to a PNG file (path shown below)")},
+    {{SDLK_F5}, 0, A, a_reload, 0, "F5", N_("reload shaders from CONVSCOPE_SHADER_DIR")},
+    {{SDLK_q}, 0, A, a_quit, 0, N_("q  or  Esc"), N_("quit (Esc first closes this help, or an enlarged panel)")},
     {{SDLK_ESCAPE}, 0, A, a_escape, 0, NULL, NULL},
 };
 enum { N_KEYS = sizeof KEYS / sizeof KEYS[0] };
@@ -379,25 +389,35 @@ SDL_Keycode gui_keys_of_button(int button)
     }
 }
 
+/* The rows of one view, "label\thelp", the view's own first, then the ones both views share;
+ * translated or as written. */
+static int help_rows(int view, int translate, char (*text)[400], const char **list)
+{
+    int n = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < N_KEYS; i++) {
+            const gui_key *row = &KEYS[i];
+            const int shared = row->views == GUI_VIEW_ALL;
+            if (!row->label || !(row->views & view) || shared != pass) continue;
+            snprintf(text[n], sizeof text[n], "%s\t%s", translate ? _(row->label) : row->label,
+                     translate ? _(row->help) : row->help);
+            list[n] = text[n];
+            n++;
+        }
+    return n;
+}
+
 int gui_keys_help(int view, const char *const **rows)
 {
-    static char text[2][N_KEYS][200];
+    static char text[2][N_KEYS][400];
     static const char *list[2][N_KEYS];
     static int count[2] = {-1, -1};
+    static unsigned made_for[2];
     const int v = view == GUI_VIEW_STEP ? 1 : 0;
-    if (count[v] < 0) {
-        /* the view's own rows first, then the ones both views share */
-        int n = 0;
-        for (int pass = 0; pass < 2; pass++)
-            for (int i = 0; i < N_KEYS; i++) {
-                const gui_key *row = &KEYS[i];
-                const int shared = row->views == GUI_VIEW_ALL;
-                if (!row->label || !(row->views & view) || shared != pass) continue;
-                snprintf(text[v][n], sizeof text[v][n], "%s\t%s", row->label, row->help);
-                list[v][n] = text[v][n];
-                n++;
-            }
-        count[v] = n;
+    /* made again when the UI language changes */
+    if (count[v] < 0 || made_for[v] != cs_i18n_generation()) {
+        count[v] = help_rows(view, 1, text[v], list[v]);
+        made_for[v] = cs_i18n_generation();
     }
     *rows = list[v];
     return count[v];
@@ -411,8 +431,10 @@ void gui_keys_print(FILE *f)
     } views[] = {{GUI_VIEW_TRAIN, "Keys of the training view"}, {GUI_VIEW_STEP, "Keys of the step view"}};
     for (size_t v = 0; v < sizeof views / sizeof views[0]; v++) {
         fprintf(f, "%s:\n", views[v].title);
-        const char *const *rows;
-        const int n = gui_keys_help(views[v].view, &rows);
+        /* the CLI's help stays English, whatever the window's language */
+        static char text[N_KEYS][400];
+        static const char *rows[N_KEYS];
+        const int n = help_rows(views[v].view, 0, text, rows);
         for (int i = 0; i < n; i++) {
             const char *tab = strchr(rows[i], '\t');
             /* pad to a column by characters, not bytes: the arrows are three bytes each */
