@@ -11,12 +11,19 @@
  *          after --load of a run with a history: records on the track, epoch ticks, a train curve)
  *        gui_pixels kernels NET same|differ A.png B.png
  *          the kernel tiles of two screenshots are (nearly) equal, or clearly differ
+ *        gui_pixels net NET same|differ A.png B.png
+ *          the activation maps and output bars of two screenshots are pixel for pixel equal (record
+ *          0 against a paused start), or differ in more than 1% of their pixels
+ *        gui_pixels probe NET SHOT.png IMAGE
+ *          the probe panel shows the image file IMAGE as the (gray) net sees it, pixel by pixel
  *        gui_pixels same NET A.png B.png
  *          two screenshots of the same scripted run show the same training state: the probe,
  *          output, network strip, kernel and curve panels are pixel for pixel equal (only the
  *          counters, which measure speed, may differ)
  *        gui_pixels point NET WxH track-start|track-end
  *          prints "X Y" of that point of the timeline, for --script clicks
+ *        gui_pixels step-kernel-cell WxH SCALE
+ *          prints "X Y" of kernel cell (0, 0) of the step view as it opens
  *        gui_pixels size FILE W H
  *          FILE is a PNG of W x H pixels
  *        gui_pixels step START.png EARLY.png LATE.png SWITCH.png HELP.png
@@ -36,6 +43,7 @@
 #include "cs_font.h"
 #include "cs_image.h"
 #include "cs_layout.h"
+#include "cs_run.h"
 #include "cs_net.h"
 #include "cs_step_layout.h"
 #include "cs_timeline.h"
@@ -157,11 +165,23 @@ static long count_bright(const image *im, cs_rect r)
     return n;
 }
 
-/* The layout of a window of w x h for net (layers filled in). */
+/* A preset as the window sizes it for the built-in shapes' 8 classes ("mnist" has 8 outputs
+ * there), or for N classes when NET ends in ":N"; other specs as they are. */
+static const char *sized_spec(const char *spec, char *out, size_t size)
+{
+    char name[64];
+    const char *colon = strchr(spec, ':');
+    snprintf(name, sizeof name, "%.*s", colon ? (int)(colon - spec) : 63, spec);
+    return cs_run_spec_for_classes(name, colon ? atoi(colon + 1) : 8, out, size);
+}
+
+/* The layout of a window of w x h for net (layers filled in; see sized_spec). */
 static void layout_of(const char *spec, int w, int h, cs_layout *L, cs_snap_layer *layers, cs_timeline_layout *T)
 {
+    char sized[1024];
+    sized_spec(spec, sized, sizeof sized);
     cs_net *net;
-    if (cs_net_create(&net, spec, 1, 1) != CS_OK) {
+    if (cs_net_create(&net, sized, 1, 1) != CS_OK) {
         fprintf(stderr, "gui_pixels: %s\n", cs_last_error());
         exit(2);
     }
@@ -248,6 +268,75 @@ static int kernels_main(const char *spec, const char *how, const char *pa, const
     check(tiles > 0 && (same ? d < 0.5 : d > 3.0), what);
     free(a.px);
     free(b.px);
+    printf("%d check(s) failed\n", failures);
+    return failures ? 1 : 0;
+}
+
+/* The whole net of two screenshots: the activation maps and the output bars pixel for pixel equal
+ * (record 0 of a run against a paused start of the same seed), or clearly different (against the
+ * live net). */
+static int net_main(const char *spec, const char *how, const char *pa, const char *pb)
+{
+    image a = load(pa), b = load(pb);
+    cs_layout L;
+    cs_snap_layer layers[CS_SNAP_MAX_LAYERS];
+    cs_timeline_layout T;
+    layout_of(spec, a.w, a.h, &L, layers, &T);
+    check(a.w == b.w && a.h == b.h, "screenshots have one size");
+    const int same = strcmp(how, "same") == 0;
+    const struct {
+        const char *name;
+        cs_rect r;
+    } panels[] = {{"activation maps", L.strip}, {"output", L.output}};
+    for (size_t i = 0; i < sizeof panels / sizeof panels[0]; i++) {
+        long differ = 0, total = 0;
+        const cs_rect r = panels[i].r;
+        for (int y = (int)r.y; y < (int)(r.y + r.h); y++)
+            for (int x = (int)r.x; x < (int)(r.x + r.w); x++, total++)
+                differ += memcmp(at(&a, (float)x, (float)y), at(&b, (float)x, (float)y), 3) != 0;
+        char what[200];
+        snprintf(what, sizeof what, "%s panel %s (%ld of %ld pixels differ)", panels[i].name,
+                 same ? "identical" : "different", differ, total);
+        check(same ? differ == 0 : differ > total / 100, what);
+    }
+    free(a.px);
+    free(b.px);
+    printf("%d check(s) failed\n", failures);
+    return failures ? 1 : 0;
+}
+
+/* The probe panel of a screenshot shows the image file as the net sees it: every pixel of the
+ * net's input (converted as cs_run_load_probe_file converts it), at the centre of its cell of the
+ * drawn probe, through the gray colormap. */
+static int probe_main(const char *spec, const char *shot, const char *file)
+{
+    image im = load(shot);
+    cs_layout L;
+    cs_snap_layer layers[CS_SNAP_MAX_LAYERS];
+    cs_timeline_layout T;
+    layout_of(spec, im.w, im.h, &L, layers, &T);
+    const int c = layers[0].in_c, h = layers[0].in_h, w = layers[0].in_w;
+    cs_dataset one;
+    char note[256];
+    if (cs_run_load_probe_file(file, c, h, w, &one, note, sizeof note, NULL, 0) != CS_OK) {
+        fprintf(stderr, "gui_pixels: %s\n", cs_last_error());
+        return 2;
+    }
+    int bad = 0;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            const float v = (float)one.pixels[(size_t)y * w + x] * (1.0f / 255.0f);
+            uint8_t want[3];
+            cs_colormap_rgb(CS_CMAP_GRAY, (cs_value_range){0.0f, 1.0f}, v, want);
+            const cs_rect r = L.probe_img;
+            const unsigned char *p = at(&im, r.x + r.w * ((float)x + 0.5f) / (float)w, r.y + r.h * ((float)y + 0.5f) / (float)h);
+            bad += abs(p[0] - want[0]) > 3;
+        }
+    char what[400];
+    snprintf(what, sizeof what, "the probe shows %.256s (%d of %d pixels off)", note, bad, w * h);
+    check(c == 1 && bad == 0, what);
+    cs_dataset_free(&one);
+    free(im.px);
     printf("%d check(s) failed\n", failures);
     return failures ? 1 : 0;
 }
@@ -385,7 +474,27 @@ int main(int argc, char **argv)
 {
     if (argc == 5 && strcmp(argv[1], "timeline") == 0) return timeline_main(argv[2], argv[3], argv[4]);
     if (argc == 6 && strcmp(argv[1], "kernels") == 0) return kernels_main(argv[2], argv[3], argv[4], argv[5]);
+    if (argc == 6 && strcmp(argv[1], "net") == 0) return net_main(argv[2], argv[3], argv[4], argv[5]);
+    if (argc == 5 && strcmp(argv[1], "probe") == 0) return probe_main(argv[2], argv[3], argv[4]);
     if (argc == 5 && strcmp(argv[1], "same") == 0) return same_main(argv[2], argv[3], argv[4]);
+    if (argc == 4 && strcmp(argv[1], "step-kernel-cell") == 0) {
+        /* the centre of kernel cell (0, 0) of the step view as it opens (demo:curve, curve kernel) */
+        int w, h;
+        if (sscanf(argv[2], "%dx%d", &w, &h) != 2) return 2;
+        cs_demo_image img;
+        cs_filter k;
+        cs_stepper st;
+        if (cs_demo_make(&img, "curve", 1) != CS_OK || cs_filter_preset(&k, "curve") != CS_OK ||
+            cs_stepper_init(&st, img.pixels, 1, img.h, img.w, k.w, k.k, 0, 1, 0, CS_STEPPER_ACT_NONE) != CS_OK)
+            return 2;
+        cs_step_layout L;
+        const cs_measure m = measure();
+        cs_step_layout_compute(&L, w, h, (float)atof(argv[3]), 0, &m, &st);
+        const cs_rect r = cs_step_grid_cell(&L, CS_STEP_GRID_KERNEL, 0, 0, 0);
+        printf("%d %d\n", (int)(r.x + 0.5f * r.w), (int)(r.y + 0.5f * r.h));
+        cs_stepper_free(&st), cs_filter_free(&k), cs_demo_image_free(&img);
+        return 0;
+    }
     if (argc == 5 && strcmp(argv[1], "point") == 0) {
         int w, h;
         if (sscanf(argv[3], "%dx%d", &w, &h) != 2) return 2;
@@ -413,7 +522,8 @@ int main(int argc, char **argv)
     image early = load(argv[2]), late = load(argv[3]), help = load(argv[4]);
     check(early.w == late.w && early.h == late.h && help.w == late.w, "screenshots have one size");
     cs_net *net;
-    if (cs_net_create(&net, argv[1], 1, 1) != CS_OK) {
+    char sized[1024];
+    if (cs_net_create(&net, sized_spec(argv[1], sized, sizeof sized), 1, 1) != CS_OK) {
         fprintf(stderr, "gui_pixels: %s\n", cs_last_error());
         return 2;
     }

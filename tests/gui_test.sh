@@ -130,6 +130,9 @@ if [ -s "$tmp/tlstart.png" ] && [ -s "$tmp/tlhome.png" ] && [ -s "$tmp/tllive.pn
     "$pixels" kernels mnist same "$tmp/tlstart.png" "$tmp/tlhome.png" || fail "record 0 shows the initial kernels"
     "$pixels" kernels mnist same "$tmp/tlstart.png" "$tmp/tlclick.png" || fail "a click at the track's start shows them"
     "$pixels" kernels mnist differ "$tmp/tllive.png" "$tmp/tlhome.png" || fail "record 0 differs from live"
+    # the whole net at record 0: the maps and output bars of a paused start, not the live ones
+    "$pixels" net mnist same "$tmp/tlstart.png" "$tmp/tlhome.png" || fail "record 0 shows the maps and outputs of a paused start"
+    "$pixels" net mnist differ "$tmp/tllive.png" "$tmp/tlhome.png" || fail "record 0's maps and outputs differ from live"
 fi
 shot bigscrub --size 1920x1080 --frames 90 --history-every 1 --script "60 key Home; 62 key t"
 [ -s "$tmp/bigscrub.png" ] && { "$pixels" timeline mnist scrubbed "$tmp/bigscrub.png" || fail "timeline at 1920x1080"; }
@@ -144,19 +147,75 @@ if "$exe" train --dataset shapes --limit 600 --epochs 2 --save "$tmp/run.ckpt" -
         "$pixels" kernels mnist differ "$tmp/play0.png" "$tmp/play1.png" || fail "playing changes the kernels"
         "$pixels" timeline mnist scrubbed "$tmp/play1.png" || fail "timeline while playing"
     fi
-    # mnist net: conv1 8 filters of 5x5 in a 3x3 grid at 8 px per weight, conv2 a row per filter
-    # and a column per channel; the probe at 4 px per pixel; conv1's 8 maps of 28x28 at 2 px
-    for f in "conv1_kernels_step0000060.png 128 128" "conv2_kernels_step0000060.png 338 674" \
-             "conv1_kernels_step0000000.png 128 128" "probe0.png 112 112" "conv1_maps_step0000060.png 176 176" \
-             "softmax_maps_step0000060.png 244 28"; do
+    # labelled slides, kernels and maps of one step: e live (step 60) and e at record 0 (Home).
+    # mnist net (8 outputs on shapes): conv1 8 filters of 5x5 in a 3x3 grid at 12 px per weight,
+    # conv2 a row per filter and a column per channel, the probe and maps at 112 px or more, the
+    # outputs as a row of 8 cells; each with a title, a subtitle and a colour bar.
+    for f in "conv1_kernels_step0000060.png 449 361" "conv2_kernels_step0000060.png 627 1167" \
+             "conv1_kernels_step0000000.png 449 361" "conv1_maps_step0000000.png 699 517" \
+             "probe0.png 540 285" "conv1_maps_step0000060.png 699 517" "softmax_maps_step0000060.png 870 277" \
+             "softmax_maps_step0000000.png 870 277"; do
         set -- $f
         if [ -s "$tmp/export/$1" ]; then "$pixels" size "$tmp/export/$1" "$2" "$3" || fail "export $1 size"
         else fail "export key did not write $1"; fi
     done
+    # the maps of record 0 are those the run had at step 0, not the live ones
+    if [ -s "$tmp/export/conv1_maps_step0000000.png" ] && [ -s "$tmp/export/conv1_maps_step0000060.png" ] &&
+        cmp -s "$tmp/export/conv1_maps_step0000000.png" "$tmp/export/conv1_maps_step0000060.png"; then
+        fail "e at record 0 exported the live maps"
+    fi
     grep -q "exported" "$tmp/loaded.out" 2>/dev/null || grep -q "export: " "$tmp/loaded.out" || fail "export paths not printed"
 else
     fail "train --save for the timeline tests"; cat "$tmp/train.out"
 fi
+
+# e at record 0 writes what `convscope export --step 0` writes of the same run, byte for byte
+if [ -s "$tmp/export/conv1_maps_step0000000.png" ] &&
+    "$exe" export --load "$tmp/run.ckpt" --probe 0 --step 0 --out "$tmp/export-step0" >/dev/null 2>&1; then
+    for f in conv1_kernels_step0000000.png conv1_maps_step0000000.png softmax_maps_step0000000.png; do
+        cmp -s "$tmp/export/$f" "$tmp/export-step0/$f" && echo "ok: e at record 0 and export --step 0 wrote the same $f" ||
+            fail "e at record 0 and export --step 0 differ in $f"
+    done
+fi
+
+# Your own image as the probe: --probe-image, a file dropped onto the window, and i for the next
+# image file of its folder (a file that is not an image is skipped).
+mkdir -p "$tmp/photos"
+awk 'BEGIN { print "P2\n40 30\n255"; for (y = 0; y < 30; y++) { l = ""; for (x = 0; x < 40; x++)
+    l = l " " (((x - 20) * (x - 20) + (y - 15) * (y - 15) < 100) ? 250 : 30); print l } }' >"$tmp/photos/a_disc.pgm"
+awk 'BEGIN { print "P2\n50 50\n255"; for (y = 0; y < 50; y++) { l = ""; for (x = 0; x < 50; x++)
+    l = l " " ((x - y < 5 && y - x < 5) ? 0 : 255); print l } }' >"$tmp/photos/b_diag.pgm"
+echo "not an image" >"$tmp/photos/c_notes.txt"
+shot probefile --size 1280x720 --frames 30 --paused --probe-image "$tmp/photos/a_disc.pgm" \
+    --script "10 shot $tmp/probe_a.png; 12 drop $tmp/photos/b_diag.pgm; 16 shot $tmp/probe_b.png; 18 key i; 22 shot $tmp/probe_c.png"
+if [ -s "$tmp/probe_a.png" ] && [ -s "$tmp/probe_b.png" ] && [ -s "$tmp/probe_c.png" ]; then
+    "$pixels" probe mnist "$tmp/probe_a.png" "$tmp/photos/a_disc.pgm" || fail "--probe-image shows the file"
+    "$pixels" probe mnist "$tmp/probe_b.png" "$tmp/photos/b_diag.pgm" || fail "a dropped file becomes the probe"
+    "$pixels" probe mnist "$tmp/probe_c.png" "$tmp/photos/a_disc.pgm" || fail "i goes round the folder, skipping non-images"
+    grep -q "probe: a_disc.pgm: PGM of 40×30 gray → the net's 28×28 gray input, resized bilinearly; pixels ÷ 255" \
+        "$tmp/probefile.out" && echo "ok: the conversion is stated" || fail "--probe-image did not state the conversion"
+fi
+"$exe" gui --dataset shapes --probe-image "$tmp/photos/c_notes.txt" --frames 2 --screenshot "$tmp/x.png" \
+    >/dev/null 2>"$tmp/probebad.err" </dev/null; rc=$?
+[ "$rc" -eq 1 ] && grep -q "c_notes.txt" "$tmp/probebad.err" && echo "ok: --probe-image of a text file: exit 1 naming it" ||
+    fail "--probe-image of a text file: exit $rc"
+
+# Quitting with unsaved training asks once: the first q leaves the window open (frame 20 is still
+# drawn), the second quits. With --save the first q quits (the run is saved on the way out).
+timeout 120 "$exe" gui --dataset shapes --limit 600 --size 1280x720 \
+    --script "5 key n; 10 key q; 20 shot $tmp/quit1.png; 30 key q" >"$tmp/quit.out" 2>&1 </dev/null; rc=$?
+[ "$rc" -eq 0 ] && [ -s "$tmp/quit1.png" ] && echo "ok: q with unsaved training asks once" ||
+    fail "q with unsaved training: exit $rc, the window should have stayed for frame 20"
+timeout 120 "$exe" gui --dataset shapes --limit 600 --size 1280x720 --save "$tmp/quit.ckpt" \
+    --script "5 key n; 10 key Escape; 20 shot $tmp/quit2.png" >"$tmp/quit2.out" 2>&1 </dev/null; rc=$?
+[ "$rc" -eq 0 ] && [ ! -e "$tmp/quit2.png" ] && [ -s "$tmp/quit.ckpt" ] && echo "ok: with --save, Esc quits at once and saves" ||
+    fail "Esc with --save: exit $rc"
+
+# An Esc that leaves a kernel cell (typing, then the selection) never quits: the frame after both
+# is still drawn.
+set -- $("$pixels" step-kernel-cell 1280x720 1)
+shot escedit --view step --size 1280x720 --frames 12 --script "3 click $1 $2; 4 key 5; 5 key Escape; 6 key Escape; 8 shot $tmp/escedit8.png"
+[ -s "$tmp/escedit8.png" ] && echo "ok: Esc out of a kernel edit leaves the window open" || fail "Esc out of a kernel edit quit"
 
 # The save key: a checkpoint (a dated name without --save) that train --load continues.
 mkdir -p "$tmp/save"

@@ -65,7 +65,7 @@ static int teardown(void **state)
 
 static cs_history_meta meta_of(const cs_trainer *tr)
 {
-    cs_history_meta m = {tr->step, tr->epoch, tr->images_seen, tr->last_loss, tr->last_accuracy};
+    cs_history_meta m = {tr->step, tr->epoch, tr->step > 0 && tr->pos == 0, tr->images_seen, tr->last_loss, tr->last_accuracy};
     return m;
 }
 
@@ -394,7 +394,7 @@ static void test_killed_save_keeps_previous(void **state)
     /* about 8 MB of history: a save takes long enough to be killed in the middle */
     assert_int_equal(cs_history_create(&h, tr->net, (size_t)8 << 20, 1), CS_OK);
     for (size_t i = 0; i < cs_history_capacity(h); i++) {
-        cs_history_meta m = {(int64_t)i, 0, (int64_t)i, 1.0f, 0.0f};
+        cs_history_meta m = {(int64_t)i, 0, 0, (int64_t)i, 1.0f, 0.0f};
         cs_history_record(h, tr->net, &m);
     }
     const long base_step = (long)cs_history_capacity(h);

@@ -1,7 +1,9 @@
 /* test_export.c - exported pictures: grid layouts and colours from the shared colormap, PNGs
- * and animated GIFs that decode with the expected sizes, frame counts and pixels, even
- * picks of frames, loading an image file as a net input, and the export recipe that
- * `convscope export` and the window share (its files, sizes, and an input picture whose
+ * and animated GIFs that decode with the expected sizes, frame counts and pixels (and file modes
+ * that follow the umask), even picks of frames, loading an image file as a net input, labels
+ * drawn with the project's fonts, slides (title, subtitle, colour bar with numbers), and the
+ * export recipe that `convscope export` and the window share (its files, sizes for slides, an
+ * RGB layer as the window's colour tiles, labels with layer and step, and an input picture whose
  * pixels are the image's bytes). */
 #define _DEFAULT_SOURCE
 #include <setjmp.h>
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -158,7 +161,7 @@ static void test_png_and_gif_decode(void **state)
 
     snprintf(f->path, sizeof f->path, "%s/k.png", f->dir);
     assert_int_equal(cs_image_write_png(f->path, frames, g.w, g.h), CS_OK);
-    int pw, ph;
+    int pw = 0, ph = 0;
     unsigned char *px = load_rgb(f->path, &pw, &ph);
     assert_non_null(px);
     assert_int_equal(pw, g.w);
@@ -168,7 +171,12 @@ static void test_png_and_gif_decode(void **state)
 
     /* GIF: sizes, frame count, and exact colours (fewer than 257 colours in all frames) */
     snprintf(f->path, sizeof f->path, "%s/a.gif", f->dir);
+    const mode_t old_mask = umask(022);
     assert_int_equal(cs_image_write_gif(f->path, frames, N, g.w, g.h, 10), CS_OK);
+    umask(old_mask);
+    struct stat sb;
+    assert_int_equal(stat(f->path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0644); /* as any file the umask lets through, not 0600 */
     int gw, gh, gn;
     read_gif(f->path, &gw, &gh, &gn);
     assert_int_equal(gw, g.w);
@@ -285,9 +293,120 @@ static void note_written(void *ctx, const char *path, int w, int h)
     wr->n++;
 }
 
-/* The recipe on an RGB net: every conv layer's kernels, the input and every layer's maps, named
- * by the steps asked for and at the window's sizes; the input picture gives back the image's
- * bytes exactly, although the net saw floats. */
+/* The RGB pixels of a picture in dir (caller frees) and its size. */
+static unsigned char *picture(const char *dir, const char *name, int *w, int *h)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    unsigned char *px = load_rgb(path, w, h);
+    if (!px) fail_msg("cannot read %s", path);
+    return px;
+}
+
+/* Text drawn by cs_label is where the slide says and reads as it should: rendering the expected
+ * text onto the background at the same place gives the same pixels in that band. */
+static void assert_label(const unsigned char *px, int w, int y, int band, cs_label *font, int x, const char *text)
+{
+    uint8_t *want = malloc((size_t)w * band * 3);
+    assert_non_null(want);
+    cs_export_style st;
+    cs_export_style_defaults(&st);
+    for (size_t i = 0; i < (size_t)w * band; i++) memcpy(want + 3 * i, st.background, 3);
+    static const uint8_t title_ink[3] = {240, 240, 240}, note_ink[3] = {185, 185, 185};
+    cs_label_draw(font, want, w, band, x, 0, text, band > 30 ? title_ink : note_ink);
+    int inked = 0;
+    for (size_t i = 0; i < (size_t)w * band * 3; i++) inked += want[i] != st.background[i % 3];
+    assert_true(inked > 20);
+    if (memcmp(want, px + 3 * (size_t)y * w, (size_t)w * band * 3) != 0) fail_msg("the label '%s' is not drawn as expected", text);
+    free(want);
+}
+
+/* Labels: widths grow with the text, the same text draws the same bytes, and drawing clips. */
+static void test_labels(void **state)
+{
+    (void)state;
+    cs_label *f;
+    assert_int_equal(cs_label_create(&f, NULL, 18), CS_OK);
+    assert_true(cs_label_line_height(f) >= 18 && cs_label_line_height(f) < 30);
+    assert_true(cs_label_ascent(f) > 10);
+    const int w1 = cs_label_width(f, "step 1"), w2 = cs_label_width(f, "step 1,200");
+    assert_true(w1 > 20 && w2 > w1);
+    assert_true(cs_label_width(f, "\u22120.5") > cs_label_width(f, "0.5")); /* the minus sign is a glyph */
+    enum { W = 120, H = 30 };
+    uint8_t a[W * H * 3] = {0}, b[W * H * 3] = {0};
+    const uint8_t white[3] = {255, 255, 255};
+    const int end = cs_label_draw(f, a, W, H, 4, 2, "step 1", white);
+    assert_int_equal(end, 4 + w1);
+    cs_label_draw(f, b, W, H, 4, 2, "step 1", white);
+    assert_memory_equal(a, b, sizeof a);
+    int lit = 0;
+    for (size_t i = 0; i < sizeof a; i++) lit += a[i] != 0;
+    assert_true(lit > 50);
+    /* far outside: nothing is written, nothing crashes */
+    uint8_t c[W * H * 3] = {0};
+    cs_label_draw(f, c, W, H, -500, 200, "step 1", white);
+    cs_label_draw(f, c, W, H, 200, -3, "step 1", white);
+    for (size_t i = 0; i < sizeof c; i++) assert_int_equal(c[i], 0);
+    /* solid text uses the colour alone */
+    uint8_t d[W * H * 3] = {0};
+    cs_label_draw_solid(f, d, W, H, 4, 2, "step 1", white);
+    for (size_t i = 0; i < sizeof d; i++) assert_true(d[i] == 0 || d[i] == 255);
+    cs_label_destroy(f);
+    assert_int_equal(cs_label_create(&f, "/nonexistent", 18) == CS_OK, 0);
+    assert_null(f);
+    assert_non_null(strstr(cs_last_error(), "/nonexistent/DejaVuSans.ttf"));
+    assert_int_equal(cs_label_create(&f, NULL, 3), CS_ERR_ARG);
+    char step[32];
+    cs_export_step_text(step, sizeof step, 1234567);
+    assert_string_equal(step, "1,234,567");
+    cs_export_step_text(step, sizeof step, 0);
+    assert_string_equal(step, "0");
+    cs_export_step_text(step, sizeof step, 999);
+    assert_string_equal(step, "999");
+}
+
+/* A slide: the picture where the layout says, the bar through the colormap from its low to its
+ * high end, the numbers under it, room for everything. */
+static void test_slide(void **state)
+{
+    (void)state;
+    cs_export_fonts fonts;
+    assert_int_equal(cs_export_fonts_open(&fonts), CS_OK);
+    enum { CW = 100, CH = 50 };
+    static uint8_t content[CW * CH * 3];
+    for (size_t i = 0; i < sizeof content; i++) content[i] = (uint8_t)(i * 13);
+    const cs_export_caption cap = {"conv1 kernels \u00B7 step 7", "8 filters of 5\u00D75", CS_EXPORT_BAR_CMAP,
+                                   CS_CMAP_RDBU, {-0.5f, 0.5f}, "weights"};
+    uint8_t *rgb;
+    cs_export_slide L;
+    assert_int_equal(cs_export_slide_draw(&rgb, &L, content, CW, CH, &cap, &fonts), CS_OK);
+    assert_true(L.w >= 320 + 48 && L.content_y > L.sub_y && L.bar_y > L.content_y + CH && L.numbers_y > L.bar_y);
+    assert_int_equal(L.bar_w, 320);
+    for (int y = 0; y < CH; y++)
+        assert_memory_equal(rgb + 3 * ((size_t)(L.content_y + y) * L.w + L.content_x), content + 3 * (size_t)y * CW, 3 * CW);
+    uint8_t want[3];
+    cs_colormap_rgb(CS_CMAP_RDBU, cap.range, -0.5f, want);
+    assert_memory_equal(rgb + 3 * ((size_t)L.bar_y * L.w + L.bar_x), want, 3);
+    cs_colormap_rgb(CS_CMAP_RDBU, cap.range, 0.5f, want);
+    assert_memory_equal(rgb + 3 * ((size_t)(L.bar_y + L.bar_h - 1) * L.w + L.bar_x + L.bar_w - 1), want, 3);
+    /* numbers under the bar: −0.5, 0 and 0.5 */
+    int inked_left = 0, inked_mid = 0, inked_right = 0;
+    for (int y = L.numbers_y; y < L.numbers_y + 18; y++)
+        for (int x = 0; x < L.w; x++) {
+            const int lit = rgb[3 * ((size_t)y * L.w + x)] > 100;
+            if (x < L.bar_x + 40) inked_left += lit;
+            else if (x > L.bar_x + L.bar_w / 2 - 20 && x < L.bar_x + L.bar_w / 2 + 20) inked_mid += lit;
+            else if (x > L.bar_x + L.bar_w - 40 && x < L.bar_x + L.bar_w + 20) inked_right += lit;
+        }
+    assert_true(inked_left > 10 && inked_mid > 5 && inked_right > 10);
+    assert_label(rgb, L.w, L.title_y, cs_label_line_height(fonts.title), fonts.title, L.title_x, cap.title);
+    free(rgb);
+    cs_export_fonts_close(&fonts);
+}
+
+/* The recipe on an RGB net: every conv layer's kernels (the first as the window's colour tiles),
+ * the input and every layer's maps, named and titled by the snapshot's step, large enough for a
+ * slide; the input picture gives back the image's bytes exactly, although the net saw floats. */
 static void test_recipe(void **state)
 {
     fixture *f = *state;
@@ -309,29 +428,78 @@ static void test_recipe(void **state)
     cs_snapshot s;
     assert_int_equal(cs_snapshot_init(&s, net), CS_OK);
     assert_int_equal(cs_inspect_capture(ins, params, pixels, &s), 0);
+    snprintf(s.probe_note, sizeof s.probe_note, "cat.png: 64\u00D764 colour \u2192 32\u00D732 RGB");
     written wr = {0};
-    const cs_export_request rq = {f->dir, 7, 9, 1, "input.png", note_written, &wr};
+    const cs_export_request rq = {f->dir, 1207, 1, "input.png", note_written, &wr};
+    const mode_t old_mask = umask(027);
     assert_int_equal(cs_export_pictures(&s, &rq), CS_OK);
+    umask(old_mask);
     /* cifar: three conv layers' kernels, the input, then every layer's maps */
     assert_int_equal(wr.n, 3 + 1 + net->n_layers);
-    assert_int_equal(wr.w[0], 2 + 3 * (40 + 2)), assert_int_equal(wr.h[0], 2 + 16 * (40 + 2)); /* 5x5 at 8 px */
-    assert_string_equal(wr.names[0], "conv1_kernels_step0000007.png");
+    assert_string_equal(wr.names[0], "conv1_kernels_step0001207.png");
     assert_string_equal(wr.names[3], "input.png");
-    assert_int_equal(wr.w[3], 128), assert_int_equal(wr.h[3], 128); /* 32 px at 4 px a pixel */
-    assert_string_equal(wr.names[4], "conv1_maps_step0000009.png");
-    assert_string_equal(wr.names[wr.n - 1], "softmax_maps_step0000009.png");
-    assert_int_equal(wr.h[wr.n - 1], 28); /* ten outputs as one row of 24 px cells */
+    assert_string_equal(wr.names[4], "conv1_maps_step0001207.png");
+    assert_string_equal(wr.names[wr.n - 1], "softmax_maps_step0001207.png");
     char path[400];
-    snprintf(path, sizeof path, "%s/input.png", f->dir);
-    cs_image img;
-    assert_int_equal(cs_image_read(&img, path, 3, NULL), CS_OK);
-    assert_int_equal(img.w, 128);
-    const unsigned char *px = img.px;
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/%s", f->dir, wr.names[0]);
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0640); /* the umask decides */
+
+    cs_export_fonts fonts;
+    assert_int_equal(cs_export_fonts_open(&fonts), CS_OK);
+    /* conv1: 16 colour tiles of 5x5 at 12 px a weight (60 px, more than the 40 a slide needs) */
+    cs_export_style st;
+    cs_export_style_defaults(&st);
+    st.scale = cs_export_readable_scale(5, CS_EXPORT_KERNEL_PX);
+    assert_int_equal(st.scale, 12);
+    const cs_export_grid g = cs_export_kernel_rgb_layout(16, 5, &st);
+    assert_int_equal(g.tile_w, 60);
+    assert_true(cs_export_rgb_layer(&s, 0));
+    assert_false(cs_export_rgb_layer(&s, 3)); /* conv2: a column per input channel */
+    const cs_snap_layer *c1 = &s.layers[0];
+    const float *w = s.weights + s.w_off[0];
+    const cs_value_range r = cs_value_range_of(w, (size_t)16 * 3 * 25, 1);
+    const cs_export_caption cap = {"conv1 kernels \u00B7 step 1,207",
+                                   "16 filters of 5\u00D75\u00D73, the input's R, G, B planes as colour",
+                                   CS_EXPORT_BAR_RGB, CS_CMAP_RDBU, r, "each of R, G, B"};
+    const cs_export_slide L = cs_export_slide_layout(g.w, g.h, &cap, &fonts);
+    int pw = 0, ph = 0;
+    unsigned char *px = picture(f->dir, wr.names[0], &pw, &ph);
+    assert_int_equal(pw, L.w), assert_int_equal(ph, L.h);
+    assert_int_equal(wr.w[0], L.w), assert_int_equal(wr.h[0], L.h);
+    /* filter 5, row 2, column 3: its R, G, B from the three channels' weights */
+    int tx, ty;
+    cs_export_tile_origin(&g, st.gap, 5, &tx, &ty);
+    const unsigned char *cell = px + 3 * ((size_t)(L.content_y + ty + 2 * 12 + 6) * pw + L.content_x + tx + 3 * 12 + 6);
+    for (int ch = 0; ch < 3; ch++)
+        assert_int_equal(cell[ch], cs_export_rgb_level(w[(5 * 3 + ch) * 25 + 2 * 5 + 3], r));
+    assert_label(px, pw, L.title_y, cs_label_line_height(fonts.title), fonts.title, L.title_x, cap.title);
+    assert_label(px, pw, L.sub_y, cs_label_line_height(fonts.small), fonts.small, L.sub_x, cap.subtitle);
+    free(px);
+    (void)c1;
+
+    /* the input: 32 px at 4 px a pixel (128), its bytes given back exactly, its source named */
+    px = picture(f->dir, "input.png", &pw, &ph);
+    char sub[320];
+    snprintf(sub, sizeof sub, "32\u00D732 RGB \u00B7 %s", s.probe_note);
+    const cs_export_caption icap = {"the input as the net sees it", sub, CS_EXPORT_BAR_RGB, CS_CMAP_GRAY, {0, 1},
+                                    "each of R, G, B"};
+    const cs_export_slide IL = cs_export_slide_layout(128, 128, &icap, &fonts);
+    assert_int_equal(pw, IL.w), assert_int_equal(ph, IL.h);
     for (int y = 0; y < 32; y++)
         for (int x = 0; x < 32; x++)
             for (int ch = 0; ch < 3; ch++)
-                assert_int_equal(px[3 * ((size_t)(4 * y) * 128 + 4 * x) + ch], one.pixels[ch * 1024 + y * 32 + x]);
-    cs_image_free(&img);
+                assert_int_equal(px[3 * ((size_t)(IL.content_y + 4 * y) * pw + IL.content_x + 4 * x) + ch],
+                                 one.pixels[ch * 1024 + y * 32 + x]);
+    assert_label(px, pw, IL.sub_y, cs_label_line_height(fonts.small), fonts.small, IL.sub_x, sub);
+    free(px);
+    /* maps: conv1's 16 maps of 32x32 at 4 px (128 px each); the title names layer and step */
+    px = picture(f->dir, "conv1_maps_step0001207.png", &pw, &ph);
+    assert_label(px, pw, 24, cs_label_line_height(fonts.title), fonts.title, 24, "conv1 activation maps \u00B7 step 1,207");
+    assert_true(pw >= 4 * (128 + 2));
+    free(px);
+    cs_export_fonts_close(&fonts);
     assert_true(wr.n <= 16);
     for (int i = 0; i < wr.n; i++) {
         snprintf(path, sizeof path, "%s/%s", f->dir, wr.names[i]);
@@ -351,6 +519,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_png_and_gif_decode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gif_many_colours, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load_image_as_input, setup, teardown),
+        cmocka_unit_test(test_labels),
+        cmocka_unit_test(test_slide),
         cmocka_unit_test_setup_teardown(test_recipe, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
 /* test_filters.c - kernel presets (their sums and shapes) and the kernel text format,
- * including every error case, from files the test writes itself. */
+ * including every error case, from files the test writes itself; the fraction form a file or
+ * preset gives (1/9, 2/16) and when there is none. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -245,9 +246,65 @@ static void test_load_files(void **state)
     remove("test_filters_binary.txt");
 }
 
+/* The fraction form: given as fractions (entries like 1/9, or integers with a fraction scale), kept
+ * with the common denominator; decimals have none. */
+static void test_fraction_form(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        int den;
+    } cases[] = {
+        {"scale 1/16\n1 2 1\n2 4 2\n1 2 1\n", 16},       /* the Gaussian as the README writes it */
+        {"1/9 1/9 1/9\n1/9 1/9 1/9\n1/9 1/9 1/9\n", 9},  /* each entry a fraction */
+        {"1/8 2/16\n1/4 0\n", 16},                      /* one common denominator */
+        {"scale 2/9\n1 1\n1 0\n", 9},                   /* numerators 2 over 9 */
+        {"-1/2 1/2\n0 0\n", 2},
+        {"scale 0.0625\n1 2\n2 1\n", 0},                /* a decimal scale: decimals */
+        {"0.5 0.25\n1 0\n", 0},                          /* decimal entries */
+        {"1 2\n3 4\n", 0},                               /* integers: nothing to factor out */
+        {"scale 1/3\n1/3 1/3\n1/3 1/3\n", 9},           /* 1/3 of 1/3: the float of 1/9 */
+        {"scale 1/3\n0.3 1\n1 1\n", 0},                 /* one decimal entry: decimals */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cs_filter f;
+        assert_int_equal(cs_filter_parse(&f, cases[i].text, "k"), CS_OK);
+        if (f.frac_den != cases[i].den) fail_msg("case %zu: denominator %d, want %d", i, f.frac_den, cases[i].den);
+        cs_filter_free(&f);
+    }
+    cs_filter f;
+    assert_int_equal(cs_filter_parse(&f, "1/8 2/16\n1/4 0\n", "k"), CS_OK);
+    long n;
+    static const long want[4] = {2, 2, 4, 0};
+    for (int i = 0; i < 4; i++) {
+        assert_true(cs_filter_numerator(f.w[i], 16, &n));
+        assert_int_equal(n, want[i]);
+    }
+    assert_false(cs_filter_numerator(0.1f, 16, &n)); /* 0.1 is no sixteenth */
+    cs_filter_free(&f);
+    /* the presets that are fractions say so */
+    static const struct {
+        const char *name;
+        int den;
+        int smoothing;
+    } presets[] = {{"box", 9, 1}, {"gaussian3", 16, 1}, {"gaussian5", 256, 1}, {"identity", 0, 1},
+                   {"laplacian4", 0, 0}, {"sharpen", 0, 0}, {"curve", 0, 0}};
+    for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++) {
+        assert_int_equal(cs_filter_preset(&f, presets[i].name), CS_OK);
+        assert_int_equal(f.frac_den, presets[i].den);
+        assert_int_equal(cs_filter_is_smoothing(&f), presets[i].smoothing);
+        cs_filter_free(&f);
+    }
+    assert_int_equal(cs_filter_preset(&f, "gaussian3"), CS_OK);
+    assert_true(cs_filter_numerator(f.w[4], 16, &n));
+    assert_int_equal(n, 4);
+    cs_filter_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fraction_form),
         cmocka_unit_test(test_preset_sums),
         cmocka_unit_test(test_parse_ok),
         cmocka_unit_test(test_parse_errors),

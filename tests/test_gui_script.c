@@ -34,6 +34,9 @@ static void test_items(void **state)
     assert_int_equal(sc.items[5].key, SDLK_s);
     assert_int_equal(sc.items[5].mod, KMOD_CTRL);
     assert_int_equal(sc.items[6].key, SDLK_KP_PLUS);
+    assert_int_equal(gui_script_parse("3 drop photos/cat.png", &sc), CS_OK);
+    assert_int_equal(sc.items[0].action, GUI_SCRIPT_DROP);
+    assert_string_equal(sc.items[0].file, "photos/cat.png");
     assert_int_equal(gui_script_parse("", &sc), CS_OK);
     assert_int_equal(sc.n, 0);
     /* the window's own actions: dump, size, scale, enlarge */
@@ -62,21 +65,25 @@ static void refused(const char *text, const char *message)
 static void test_errors(void **state)
 {
     (void)state;
-    refused("5 key h; 30 key minus", "--script item 2 '30 key minus': unknown key 'minus'");
-    refused("x key h", "--script item 1 'x key h': frame 'x' is not a whole number from 0 up");
-    refused("-3 key h", "frame '-3' is not a whole number");
+    refused("5 key h; 30 key minus", "--script item 2 '30 key minus': unknown key 'minus' (character 17;");
+    refused("x key h", "--script item 1 'x key h': frame 'x' (character 1) is not a whole number from 0 up");
+    refused("1 key h;  2 drop", "--script item 2 '2 drop': 'drop' (character 13) takes one file name");
+    refused("-3 key h", "frame '-3' (character 1) is not a whole number");
     refused("5", "--script item 1 '5': expected FRAME ACTION");
-    refused("5 jump 3", "--script item 1 '5 jump 3': unknown action 'jump' (expected key, shot, move, click, dump, size, scale or enlarge)");
+    refused("5 jump 3", "--script item 1 '5 jump 3': unknown action 'jump' at character 3 (expected key, shot, move, "
+                        "click, drop, dump, size, scale or enlarge)");
+    refused("1 key h;;  5 move 3", "--script item 2 '5 move 3': 'move' (character 14) takes X Y");
     refused("5 key", "'key' takes a key name");
-    refused("5 shot", "'shot' takes one file name");
-    refused("5 shot a b", "'shot' takes one file name");
-    refused("1 key h;; 5 move 3", "--script item 2 '5 move 3': 'move' takes X Y");
-    refused("5 click 3 y", "'click' takes X Y");
+    refused("5 shot", "'shot' (character 3) takes one file name");
+    refused("5 shot a b", "'shot' (character 3) takes one file name");
+    refused("1 key h;; 5 move 3", "--script item 2 '5 move 3': 'move' (character 13) takes X Y");
+    refused("5 click 3 y", "--script item 1 '5 click 3 y': 'click' takes X Y, two whole numbers of window pixels; 'y' "
+                           "(character 11) is not one");
     refused("5 key shift+nosuch", "unknown key 'shift+nosuch'");
-    refused("5 size 12x9", "'size' takes WxH");
-    refused("5 scale 9", "'scale' takes a number from 0.5 to 4");
-    refused("5 enlarge", "'enlarge' takes what");
-    refused("5 dump", "'dump' takes one file name");
+    refused("5 size 12x9", "'size' (character 3) takes WxH");
+    refused("5 scale 9", "'scale' (character 3) takes a number from 0.5 to 4");
+    refused("5 enlarge", "'enlarge' (character 3) takes what");
+    refused("5 dump", "'dump' (character 3) takes one file name");
     static char many[(GUI_SCRIPT_MAX + 2) * 9] = "";
     for (int i = 0; i <= GUI_SCRIPT_MAX; i++) strcat(many, "1 key h;");
     refused(many, "more than 512 items");

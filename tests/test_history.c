@@ -1,5 +1,6 @@
 /* test_history.c - the training history: bounded memory, even thinning that keeps the first
- * and the last record, records equal to the weights at their step, random access. */
+ * and the last record, records equal to the whole parameter block at their step (and the
+ * kernels-only layout of version-1 checkpoints), random access, epoch labels, learning curves. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -38,17 +39,24 @@ static void test_layout(void **state)
     assert_int_equal(cs_net_create(&net, small_net, 1, 1), CS_OK);
     cs_history *h;
     const size_t rb = cs_history_record_bytes_for(net);
+    /* a record is the whole parameter block plus 32 bytes of meta */
+    assert_int_equal(rb, net->n_params * sizeof(float) + 32);
+    assert_int_equal(sizeof(cs_history_meta), 32);
     assert_int_equal(cs_history_create(&h, net, 10 * rb + rb / 2, 1), CS_OK);
     assert_int_equal(cs_history_capacity(h), 10);
+    assert_int_equal(cs_history_layout(h), CS_HISTORY_PARAMS);
     assert_int_equal(cs_history_conv_count(h), 2);
     const cs_history_conv *c0 = cs_history_conv_at(h, 0), *c1 = cs_history_conv_at(h, 1);
     assert_string_equal(c0->name, "conv1");
     assert_int_equal(c0->oc, 4);
     assert_int_equal(c0->c, 1);
     assert_int_equal(c0->k, 3);
+    assert_int_equal(c0->offset, 0);
     assert_int_equal(c1->offset, 4 * 9 + 4);
     assert_int_equal(c1->c, 4);
-    assert_int_equal(cs_history_record_floats(h), 4 * 9 + 4 + 3 * 4 * 9 + 3);
+    /* conv1 40, conv2 111, fc1 2 x (3 x 2 x 2) + 2 */
+    assert_int_equal(cs_history_record_floats(h), 4 * 9 + 4 + 3 * 4 * 9 + 3 + 2 * 12 + 2);
+    assert_int_equal(cs_history_record_floats(h), net->n_params);
     stamp(net, 7);
     cs_history_meta m = meta_for(0);
     assert_int_equal(cs_history_observe(h, net, &m), 1);
@@ -56,11 +64,80 @@ static void test_layout(void **state)
     const float *k1 = cs_history_kernels(h, 0, 1, &bias);
     assert_memory_equal(k1, net->layers[3].w, net->layers[3].w_count * sizeof(float));
     assert_memory_equal(bias, net->layers[3].b, 3 * sizeof(float));
+    /* the whole net: the fully connected layer's weights are in the record too */
+    assert_memory_equal(cs_history_record_at(h, 0), net->params, net->n_params * sizeof(float));
     cs_history_destroy(h);
     /* too small a budget is refused with the sizes in the message */
     assert_int_equal(cs_history_create(&h, net, 3 * rb, 1), CS_ERR_ARG);
     assert_non_null(strstr(cs_last_error(), "at least 4"));
+
+    /* the kernels-only layout of version-1 checkpoints: conv layers back to back */
+    const size_t rbc = cs_history_record_bytes_conv_for(net);
+    assert_int_equal(rbc, (4 * 9 + 4 + 3 * 4 * 9 + 3) * sizeof(float) + 32);
+    assert_int_equal(cs_history_create_layout(&h, net, 10 * rbc, 1, CS_HISTORY_CONV), CS_OK);
+    assert_int_equal(cs_history_layout(h), CS_HISTORY_CONV);
+    assert_int_equal(cs_history_record_floats(h), 4 * 9 + 4 + 3 * 4 * 9 + 3);
+    assert_int_equal(cs_history_conv_at(h, 1)->offset, 4 * 9 + 4);
+    assert_int_equal(cs_history_observe(h, net, &m), 1);
+    k1 = cs_history_kernels(h, 0, 1, &bias);
+    assert_memory_equal(k1, net->layers[3].w, net->layers[3].w_count * sizeof(float));
+    assert_memory_equal(bias, net->layers[3].b, 3 * sizeof(float));
+    cs_history_destroy(h);
     cs_net_destroy(net);
+}
+
+/* Epoch labels: step 0 and the steps of the first pass are epoch 1, the step that ends an epoch
+ * belongs to it, the next starts the next one; the trainer's meta says so at every step. */
+static void test_epoch_label(void **state)
+{
+    (void)state;
+    cs_history_meta m = {0};
+    assert_int_equal(cs_history_epoch_label(&m), 1); /* step 0 */
+    m.step = 7;
+    assert_int_equal(cs_history_epoch_label(&m), 1);
+    m.step = 10, m.epoch = 1, m.epoch_end = 1;
+    assert_int_equal(cs_history_epoch_label(&m), 1);
+    m.step = 11, m.epoch_end = 0;
+    assert_int_equal(cs_history_epoch_label(&m), 2);
+
+    /* a trainer over 10 images in batches of 4: epochs end at steps 3, 6, 9 (batches 4, 4, 2) */
+    cs_dataset ds;
+    assert_int_equal(cs_dataset_init(&ds, "ten", 10, 1, 8, 8, 2), CS_OK);
+    for (int i = 0; i < 10; i++) ds.labels[i] = i % 2;
+    cs_train_config cfg;
+    cs_train_config_defaults(&cfg);
+    cfg.batch = 4;
+    cs_trainer *tr;
+    assert_int_equal(cs_trainer_create(&tr, small_net, &cfg, &ds, 1), CS_OK);
+    static const int want[] = {1, 1, 1, 1, 2, 2, 2, 3, 3, 3};
+    for (int step = 0; step < 10; step++) {
+        const cs_history_meta t = cs_history_meta_of(tr);
+        assert_int_equal(t.step, step);
+        if (cs_history_epoch_label(&t) != want[step])
+            fail_msg("step %d: epoch %d, expected %d", step, cs_history_epoch_label(&t), want[step]);
+        int done;
+        assert_int_equal(cs_trainer_step(tr, &done), CS_OK);
+        assert_int_equal(done, step == 2 || step == 5 || step == 8);
+    }
+    cs_trainer_destroy(tr);
+    cs_dataset_free(&ds);
+}
+
+/* A full curve merges neighbouring points pairwise, keeping its level and the later step. */
+static void test_curve(void **state)
+{
+    (void)state;
+    static cs_curve c;
+    cs_curve_clear(&c);
+    for (int i = 0; i < CS_CURVE_POINTS; i++) cs_curve_add(&c, i + 1, (float)(i % 2), 0.25f);
+    assert_int_equal(c.n, CS_CURVE_POINTS);
+    cs_curve_add(&c, CS_CURVE_POINTS + 1, 3.0f, 1.0f);
+    assert_int_equal(c.n, CS_CURVE_POINTS / 2 + 1);
+    assert_int_equal(c.p[0].step, 2);
+    assert_float_equal(c.p[0].loss, 0.5f, 0.0f);
+    assert_int_equal(c.p[0].weight, 2);
+    assert_int_equal(c.p[c.n - 1].step, CS_CURVE_POINTS + 1);
+    assert_int_equal(c.p[c.n - 1].weight, 1);
 }
 
 static void check_invariants(const cs_history *h, int64_t last_recorded)
@@ -162,6 +239,8 @@ int main(void)
         cmocka_unit_test(test_layout),
         cmocka_unit_test(test_thinning),
         cmocka_unit_test(test_random_access),
+        cmocka_unit_test(test_epoch_label),
+        cmocka_unit_test(test_curve),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

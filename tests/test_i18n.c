@@ -65,14 +65,16 @@ static void test_translations(void **state)
     assert_string_equal(_("Pause"), "\u6682\u505C");                 /* 暂停 */
     assert_string_equal(C_("button", "Step"), "\u5355\u6B65");       /* 单步 */
     assert_string_equal(C_("shortest title", "Kernels"), "\u5377\u79EF\u6838"); /* 卷积核 */
-    assert_string_equal(P_("%d batch/s", "%d batches/s", 1), "\u6BCF\u79D2 %d \u6279");
-    assert_string_equal(P_("%d batch/s", "%d batches/s", 7), "\u6BCF\u79D2 %d \u6279");
+    assert_string_equal(P_("%g batch/s", "%g batches/s", 1), "\u6BCF\u79D2 %g \u6279");
+    assert_string_equal(P_("%g batch/s", "%g batches/s", 7), "\u6BCF\u79D2 %g \u6279");
     /* a format's directives survive translation, reordered where the sentence needs it */
     char buf[256];
     snprintf(buf, sizeof buf, _("map %s %d"), "conv1", 3);
     assert_string_equal(buf, "conv1 \u7684\u6FC0\u6D3B\u56FE 3"); /* conv1 的激活图 3 */
     cs_label_speed(buf, sizeof buf, 20);
     assert_string_equal(buf, "\u6BCF\u79D2 20 \u6279");
+    cs_label_speed(buf, sizeof buf, 0.2);
+    assert_string_equal(buf, "\u6BCF 5 \u79D2 1 \u6279"); /* 每 5 秒 1 批 */
     assert_string_equal(cs_label_loss("cross-entropy"), "\u4EA4\u53C9\u71B5"); /* 交叉熵 */
     /* what the catalogue does not have comes back as it was */
     const char *unknown = "a string the catalogue does not hold";
@@ -93,12 +95,14 @@ static void test_translations(void **state)
     assert_int_equal(cs_i18n_translating(), 0);
     assert_string_equal(_("Pause"), "Pause");
     assert_string_equal(C_("button", "Step"), "Step");
-    assert_string_equal(P_("%d batch/s", "%d batches/s", 1), "%d batch/s");
-    assert_string_equal(P_("%d batch/s", "%d batches/s", 2), "%d batches/s");
+    assert_string_equal(P_("%g batch/s", "%g batches/s", 1), "%g batch/s");
+    assert_string_equal(P_("%g batch/s", "%g batches/s", 2), "%g batches/s");
     cs_label_speed(buf, sizeof buf, 1);
     assert_string_equal(buf, "1 batch/s");
     cs_label_speed(buf, sizeof buf, 0);
     assert_string_equal(buf, "full speed");
+    cs_label_speed(buf, sizeof buf, 0.2);
+    assert_string_equal(buf, "1 batch every 5 s");
     /* and back, also by the locale's spellings */
     assert_int_equal(cs_i18n_set_lang("zh_CN.UTF-8"), 0);
     assert_string_equal(_("Pause"), "\u6682\u505C");

@@ -41,10 +41,11 @@ grep -q "^pass *vgg: .*BatchNormalization .* folded into fc1" "$dir/out" || fail
 grep -q "^pass *vgg: .*Pad .* merged into the padding" "$dir/out" || fail "vgg: no Pad merge reported"
 
 # convscope -> PyTorch
+# shapes has 8 classes: every net ends in 8 outputs (the mnist preset is sized to them by itself)
 i=0
 for net in "mnist" \
-    "input 28x28x1, conv 6@5 stride 2 1 pad 2 1 1 0, leakyrelu 0.1, maxpool 3 stride 2 pad 1 ceil, avgpool 2 stride 1 pad 1 include-pad, conv 8@3, tanh, globalavgpool, fc 10, sigmoid" \
-    "input 28x28x1, conv 4@3 stride 2, avgpool 2, flatten, fc 32, relu, fc 10, softmax"; do
+    "input 28x28x1, conv 6@5 stride 2 1 pad 2 1 1 0, leakyrelu 0.1, maxpool 3 stride 2 pad 1 ceil, avgpool 2 stride 1 pad 1 include-pad, conv 8@3, tanh, globalavgpool, fc 8, sigmoid" \
+    "input 28x28x1, conv 4@3 stride 2, avgpool 2, flatten, fc 32, relu, fc 8, softmax"; do
     i=$((i + 1))
     "$exe" train --dataset shapes --net "$net" --epochs 1 --limit 300 --batch 20 --save "$dir/net$i.ckpt" \
         >/dev/null 2>"$dir/err" || fail "train $net: $(cat "$dir/err")"

@@ -2,7 +2,11 @@
  * effect on the next step, a restart after a divergence lowers the rate tenfold, saving at an
  * epoch's end and resuming equals an uninterrupted run byte for byte, 1 and 4 threads train the
  * same weights, the probe the window shows is bit for bit what the net sees, curves and test
- * points come on the step schedule, and the lockstep driver trains exactly N steps per tick. */
+ * points come on the step schedule, and the lockstep driver trains exactly N steps per tick.
+ * The whole net at any step: a recorded step rebuilt from the history gives the maps and outputs
+ * the live net gave at that step (record 0: those of a fresh start of the same seed); curves come
+ * back from a checkpoint as they were drawn; presets are sized to the data's classes; an image
+ * file as the probe; epochs labelled one way; slow speeds with their true images/s. */
 #define _DEFAULT_SOURCE
 #include <math.h>
 #include <setjmp.h>
@@ -17,6 +21,8 @@
 #include <cmocka.h>
 
 #include "cs_run.h"
+#include "cs_imageio.h"
+#include "cs_replay.h"
 #include "cs_run_driver.h"
 
 /* A small net for the built-in shapes (28x28 gray, 8 classes). */
@@ -415,6 +421,282 @@ static void test_driver_thread(void **state)
     cs_run_close(run);
 }
 
+
+static cs_snapshot capture_of(cs_run *run)
+{
+    cs_snapshot s;
+    assert_int_equal(cs_run_snapshot_init(run, &s), CS_OK);
+    cs_run_capture(run, &s);
+    return s;
+}
+
+/* The snapshot of history record i of run, through an inspector of its own (as the window's). */
+static cs_snapshot replay_of(cs_run *run, const cs_snapshot *live, size_t i)
+{
+    cs_inspect *ins;
+    assert_int_equal(cs_inspect_create(&ins, run->net_spec), CS_OK);
+    cs_snapshot s;
+    assert_int_equal(cs_run_snapshot_init(run, &s), CS_OK);
+    assert_true(cs_run_history_trylock(run));
+    const cs_replay_record rec = cs_replay_record_at(run->hist, i);
+    cs_replay_snapshot(&s, live, ins, &rec);
+    cs_run_history_unlock(run);
+    cs_inspect_destroy(ins);
+    return s;
+}
+
+/* The whole net at a recorded step: record 0 rebuilt from the history gives exactly the maps,
+ * probabilities, prediction and loss of a fresh (paused) start with the same seed, and they differ
+ * from the live ones; a later record gives those of a run trained to that step. */
+static void test_replay_whole_net(void **state)
+{
+    (void)state;
+    cs_run_spec spec;
+    spec_for(&spec);
+    spec.net = "input 28x28x1, conv 6@5 pad 2, relu, maxpool 2, conv 8@3, relu, maxpool 2, fc 8, softmax";
+    spec.keep_history = 1;
+    spec.history_every = 5;
+    spec.probe = 2;
+    cs_run *run = open_ok(&spec), *fresh = open_ok(&spec), *at15 = open_ok(&spec);
+    steps(run, 30);
+    steps(at15, 15);
+    assert_int_equal(cs_history_layout(run->hist), CS_HISTORY_PARAMS);
+    cs_snapshot live = capture_of(run), start = capture_of(fresh), mid = capture_of(at15);
+    cs_snapshot r0 = replay_of(run, &live, 0);
+    assert_int_equal(cs_history_meta_at(run->hist, 0)->step, 0);
+    assert_true(r0.recorded);
+    assert_false(r0.record_kernels_only);
+    assert_int_equal(r0.step, 0);
+    assert_int_equal(r0.live_step, 30);
+    assert_int_equal(r0.epoch, 1);
+    assert_memory_equal(r0.weights, start.weights, start.n_weights * sizeof(float));
+    assert_memory_equal(r0.acts, start.acts, start.n_acts * sizeof(float));
+    assert_memory_equal(r0.probs, start.probs, (size_t)start.n_classes * sizeof(float));
+    assert_int_equal(r0.predicted, start.predicted);
+    assert_memory_equal(&r0.probe_loss, &start.probe_loss, sizeof(float));
+    assert_true(isfinite(r0.probe_loss));
+    /* and not the live ones: 30 steps changed the maps and the outputs */
+    assert_true(memcmp(r0.acts, live.acts, live.n_acts * sizeof(float)) != 0);
+    assert_true(memcmp(r0.probs, live.probs, (size_t)live.n_classes * sizeof(float)) != 0);
+    /* the record at step 15 (records every 5 steps) is the net of a run trained 15 steps */
+    const size_t i15 = cs_history_find_step(run->hist, 15);
+    assert_int_equal(cs_history_meta_at(run->hist, i15)->step, 15);
+    cs_snapshot r15 = replay_of(run, &live, i15);
+    assert_memory_equal(r15.acts, mid.acts, mid.n_acts * sizeof(float));
+    assert_memory_equal(r15.probs, mid.probs, (size_t)mid.n_classes * sizeof(float));
+    assert_int_equal(r15.step, 15);
+    assert_int_equal(r15.epoch, 2); /* an epoch is 10 steps: step 15 is in the second */
+    assert_int_equal(r15.images_seen, 300);
+    /* the live snapshot is left as it was: training is not disturbed */
+    cs_snapshot again = capture_of(run);
+    assert_memory_equal(again.acts, live.acts, live.n_acts * sizeof(float));
+    cs_snapshot_free(&again), cs_snapshot_free(&r15), cs_snapshot_free(&r0);
+    cs_snapshot_free(&mid), cs_snapshot_free(&start), cs_snapshot_free(&live);
+    cs_run_close(run), cs_run_close(fresh), cs_run_close(at15);
+}
+
+/* Counters: the epoch a step belongs to, as the counter, the curves' marks and the divergence
+ * banner say it: step 0 and steps 1..10 are epoch 1, step 11 epoch 2. */
+static void test_epoch_counter(void **state)
+{
+    (void)state;
+    cs_run_spec spec;
+    spec_for(&spec);
+    cs_run *run = open_ok(&spec);
+    static const int want[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2};
+    for (int step = 0; step <= 12; step++) {
+        cs_snapshot s = capture_of(run);
+        assert_int_equal(s.step, step);
+        if (s.epoch != want[step]) fail_msg("step %d: the counter says epoch %d, expected %d", step, s.epoch, want[step]);
+        cs_snapshot_free(&s);
+        if (step < 12) steps(run, 1);
+    }
+    assert_int_equal(run->epoch_marks[0], 10);
+    cs_run_close(run);
+}
+
+/* Curves are saved as drawn: a reload has the same train and test points and epoch marks, and a
+ * window's reload (a start test point) adds none. The saved step is what quitting asks about. */
+static void test_curves_after_reload(void **state)
+{
+    (void)state;
+    const char *tmp = getenv("TMPDIR");
+    char dir[300], path[400];
+    snprintf(dir, sizeof dir, "%s/cs-run-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/curves.ckpt", dir);
+    cs_run_spec spec;
+    spec_for(&spec);
+    spec.keep_history = 1;
+    spec.curve_every = 3;
+    spec.eval_every = 4;
+    spec.eval_images = 40;
+    cs_run *run = open_ok(&spec);
+    assert_int_equal(run->saved_step, 0);
+    steps(run, 17);
+    assert_true(cs_run_step(run, 1) & CS_RUN_STEPPED); /* a point by hand: off the schedule */
+    assert_int_equal(cs_run_save(run, path), CS_RUN_SAVED);
+    assert_int_equal(run->saved_step, 18);
+    cs_run_spec rs;
+    cs_run_spec_defaults(&rs);
+    rs.load = path;
+    rs.keep_history = 1;
+    rs.eval_every = 4;
+    rs.eval_images = 40;
+    cs_run *back = open_ok(&rs);
+    assert_int_equal(back->saved_step, 18);
+    assert_true(run->train_curve.n > 5 && run->test_curve.n > 4);
+    assert_int_equal(back->train_curve.n, run->train_curve.n);
+    assert_memory_equal(back->train_curve.p, run->train_curve.p, (size_t)run->train_curve.n * sizeof(cs_curve_point));
+    assert_int_equal(back->test_curve.n, run->test_curve.n);
+    assert_memory_equal(back->test_curve.p, run->test_curve.p, (size_t)run->test_curve.n * sizeof(cs_curve_point));
+    assert_int_equal(back->n_epoch_marks, 1);
+    assert_int_equal(back->epoch_marks[0], 10);
+    cs_snapshot a = capture_of(run), b = capture_of(back);
+    assert_int_equal(a.train.n, b.train.n);
+    assert_memory_equal(&a.test, &b.test, sizeof a.test);
+    assert_int_equal(b.saved_step, 18);
+    cs_snapshot_free(&a), cs_snapshot_free(&b);
+    cs_run_close(back);
+    cs_run_close(run);
+    remove(path), rmdir(dir);
+}
+
+/* A preset's output layer is sized to the data (mnist on shapes: 8 outputs), a spec with another
+ * count is refused naming both numbers, and a resumed run accepts the preset's name. */
+static void test_output_sizing(void **state)
+{
+    (void)state;
+    cs_run_spec spec;
+    spec_for(&spec);
+    spec.net = "mnist";
+    cs_run *run = open_ok(&spec);
+    assert_int_equal(run->trainer->net->n_classes, 8);
+    assert_string_equal(run->net_name, "mnist");
+    assert_non_null(strstr(run->notes, "8 outputs for the 8 classes of shapes"));
+    assert_non_null(strstr(run->net_spec, "fc 8, softmax"));
+    char buf[512];
+    assert_string_equal(cs_run_spec_for_classes("article", 2, buf, sizeof buf),
+                        "input 32x32x3, conv 12@5 pad 2, relu, maxpool 2, conv 16@5 pad 2, relu, maxpool 2, fc 2, softmax");
+    assert_string_equal(cs_run_spec_for_classes("input 4x4x1, fc 3", 2, buf, sizeof buf), "input 4x4x1, fc 3");
+    cs_run_close(run);
+    spec.net = "input 28x28x1, conv 4@5, relu, maxpool 4, fc 10";
+    assert_int_equal(cs_run_open(&run, &spec), CS_ERR_SHAPE);
+    assert_non_null(strstr(cs_last_error(), "the net has 10 outputs but shapes has 8 classes"));
+    spec.net = "input 28x28x1, conv 4@5, relu, maxpool 4, fc 7";
+    assert_int_equal(cs_run_open(&run, &spec), CS_ERR_SHAPE);
+    assert_non_null(strstr(cs_last_error(), "7 outputs"));
+
+    /* saved and resumed with --net mnist: the preset as it was sized */
+    const char *tmp = getenv("TMPDIR");
+    char dir[300], path[400];
+    snprintf(dir, sizeof dir, "%s/cs-run-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/mnist8.ckpt", dir);
+    spec.net = "mnist";
+    spec.save = path;
+    run = open_ok(&spec);
+    steps(run, 2);
+    assert_int_equal(cs_run_save(run, NULL), CS_RUN_SAVED);
+    cs_run_close(run);
+    cs_run_spec rs;
+    cs_run_spec_defaults(&rs);
+    rs.load = path;
+    rs.net = "mnist";
+    run = open_ok(&rs);
+    assert_string_equal(run->net_name, "mnist");
+    assert_int_equal(run->trainer->net->n_classes, 8);
+    cs_run_close(run);
+    remove(path), rmdir(dir);
+}
+
+/* An image file as the probe: converted as folder images are, with the conversion stated; the
+ * snapshot holds exactly its floats, has no class and no loss. */
+static void test_probe_file(void **state)
+{
+    (void)state;
+    const char *tmp = getenv("TMPDIR");
+    char dir[300], path[400];
+    snprintf(dir, sizeof dir, "%s/cs-run-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/photo.png", dir);
+    enum { W = 40, H = 30 };
+    static uint8_t rgb[W * H * 3];
+    for (int i = 0; i < W * H; i++) rgb[3 * i] = (uint8_t)(i % W * 6), rgb[3 * i + 1] = 40, rgb[3 * i + 2] = 200;
+    assert_int_equal(cs_image_write_png(path, rgb, W, H), CS_OK);
+    cs_run_spec spec;
+    spec_for(&spec);
+    cs_run *run = open_ok(&spec);
+    cs_dataset one;
+    char note[256];
+    char detail[256];
+    assert_int_equal(cs_run_load_probe_file(path, 1, 28, 28, &one, note, sizeof note, detail, sizeof detail), CS_OK);
+    assert_string_equal(note, "photo.png: 40\u00D730 colour \u2192 28\u00D728 gray");
+    assert_string_equal(detail, "photo.png: PNG of 40\u00D730 colour \u2192 the net's 28\u00D728 gray input, gray = "
+                                "(77 R + 150 G + 29 B) / 256, resized bilinearly; pixels \u00F7 255");
+    assert_int_equal(cs_run_set_probe_image(run, &one, 0, -1, note), CS_OK);
+    cs_snapshot s = capture_of(run);
+    assert_int_equal(s.probe_index, -1);
+    assert_int_equal(s.probe_label, -1);
+    assert_true(isnan(s.probe_loss));
+    assert_string_equal(s.probe_note, note);
+    float px[28 * 28];
+    const int first = 0;
+    cs_dataset_fill_batch(&one, &first, 1, px, NULL);
+    assert_memory_equal(s.probe, px, sizeof px);
+    /* the gray of a colour pixel is its luminance: the blue-heavy left column is dark */
+    assert_true(px[0] < 0.25f);
+    cs_snapshot_free(&s);
+    cs_dataset_free(&one);
+    /* a file that is not an image: refused naming it; the probe stays */
+    assert_int_equal(cs_run_load_probe_file(dir, 1, 28, 28, &one, note, sizeof note, NULL, 0) != CS_OK, 1);
+    assert_non_null(strstr(cs_last_error(), dir));
+    cs_run_close(run);
+    remove(path), rmdir(dir);
+}
+
+/* One batch every 5 s, in lockstep on the window's clock (60 ticks a second): steps at 0, 5 and
+ * 10 s, and the true rate, 20 images / 5 s = 4 images/s, not 0. */
+static void test_driver_slow_speed(void **state)
+{
+    (void)state;
+    cs_run_spec spec;
+    spec_for(&spec);
+    cs_run *run = open_ok(&spec);
+    cs_run_driver_config dc;
+    cs_run_driver_config_defaults(&dc);
+    dc.lockstep = 1;
+    cs_run_driver *d;
+    assert_int_equal(cs_run_driver_create(&d, run, &dc), CS_OK);
+    cs_run_driver_set_speed(d, 0.2);
+    assert_true(cs_run_driver_speed(d) == 0.2);
+    long step_at[700];
+    double ips_at[700];
+    for (int t = 0; t < 700; t++) {
+        cs_run_driver_tick(d);
+        const cs_snapshot *s = cs_run_driver_snapshot(d, NULL);
+        step_at[t] = s->step, ips_at[t] = s->images_per_sec;
+    }
+    assert_int_equal(step_at[0], 1);     /* the first step comes at once */
+    assert_int_equal(step_at[290], 1);
+    assert_int_equal(step_at[310], 2);   /* 5 s later */
+    assert_int_equal(step_at[590], 2);
+    assert_int_equal(step_at[610], 3);
+    assert_int_equal(step_at[699], 3);
+    assert_true(fabs(ips_at[320] - 4.0) < 1e-6);
+    assert_true(fabs(ips_at[699] - 4.0) < 1e-6);
+    /* 2 batches a second: 40 images/s */
+    cs_run_driver_set_speed(d, 2);
+    for (int t = 0; t < 120; t++) cs_run_driver_tick(d);
+    assert_true(fabs(cs_run_driver_snapshot(d, NULL)->images_per_sec - 40.0) < 1e-6);
+    /* paused: no rate */
+    cs_run_driver_set_paused(d, 1);
+    cs_run_driver_tick(d);
+    assert_true(cs_run_driver_snapshot(d, NULL)->images_per_sec == 0);
+    cs_run_driver_destroy(d);
+    cs_run_close(run);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -428,6 +710,12 @@ int main(void)
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_driver_lockstep),
         cmocka_unit_test(test_driver_thread),
+        cmocka_unit_test(test_replay_whole_net),
+        cmocka_unit_test(test_epoch_counter),
+        cmocka_unit_test(test_curves_after_reload),
+        cmocka_unit_test(test_output_sizing),
+        cmocka_unit_test(test_probe_file),
+        cmocka_unit_test(test_driver_slow_speed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

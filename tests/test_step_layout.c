@@ -1,12 +1,14 @@
 /* test_step_layout.c - the step view's pure parts without GL: compact cell numbers, the
  * equation (the article's 6600, zero terms counted, growing term by term, wrapping, running
- * out of lines, channel sums), and layout hit tests (a click on the input, the output or the
+ * out of lines, channel sums; sums that check on a calculator, kernels given as fractions
+ * written with the fraction factored out), and layout hit tests (a click on the input, the output or the
  * kernel comes back as the right position or cell). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -172,6 +174,108 @@ static void test_equation_channels(void **state)
     cs_stepper_free(&st);
 }
 
+/* A number as the equation writes it (U+2212 for minus) back to a double; *end after it. */
+static double read_number(const char *p, const char **end)
+{
+    char buf[64];
+    size_t o = 0;
+    while (*p && o + 1 < sizeof buf) {
+        if ((unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x88 && (unsigned char)p[2] == 0x92) buf[o++] = '-', p += 3;
+        else if ((*p >= '0' && *p <= '9') || *p == '.' || *p == 'e') buf[o++] = *p++;
+        else break;
+    }
+    buf[o] = '\0';
+    *end = p;
+    return strtod(buf, NULL);
+}
+
+/* What a reader with a calculator gets from a decimal equation: the written products added up, and
+ * the total it writes after the last "= ". */
+static void calculator(const char *text, double *sum, double *total)
+{
+    *sum = 0;
+    const char *p = text, *end;
+    while ((p = strchr(p, '('))) {
+        const double a = read_number(p + 1, &end);
+        if (strncmp(end, "\u00D7", 2) != 0) break;
+        const double b = read_number(end + 2, &end);
+        *sum += a * b;
+        p = end;
+    }
+    const char *eq = text, *q;
+    while ((q = strstr(eq + 1, "= "))) eq = q;
+    *total = read_number(eq + 2, &end);
+}
+
+/* A 3x3 window of six white pixels over three black ones. */
+static const float six_white[9] = {255, 255, 255, 255, 255, 255, 0, 0, 0};
+
+/* The box kernel: as fractions, 1/9 factored out and whole numbers in the bracket; as decimals,
+ * weights with the digits the total needs (0.111 would add up to 169.83, not 170). */
+static void test_equation_checks(void **state)
+{
+    (void)state;
+    cs_filter k;
+    assert_int_equal(cs_filter_preset(&k, "box"), CS_OK);
+    cs_stepper st;
+    assert_int_equal(cs_stepper_init(&st, six_white, 1, 3, 3, k.w, 3, 0, 1, 0, CS_STEPPER_ACT_NONE), CS_OK);
+    char text[2048], w[40];
+    int unwritten;
+    assert_int_equal(cs_stepper_set_fraction(&st, k.frac_den), 1);
+    cs_step_equation(&st, 200, 6, text, sizeof text, &unwritten);
+    assert_non_null(strstr(text, "sum = 1/9 \u00D7 (255 + 255 + 255 + 255 + 255 + 255) = 1/9 \u00D7 1530 = 170"));
+    assert_non_null(strstr(text, "3 of the 9 terms are zero"));
+    cs_step_weight_text(w, sizeof w, &st, 4, 3);
+    assert_string_equal(w, "1/9");
+    /* growing: the bracket so far */
+    cs_stepper_set_term(&st, 2);
+    cs_step_equation(&st, 200, 6, text, sizeof text, &unwritten);
+    assert_non_null(strstr(text, "sum = 1/9 \u00D7 (255 + 255) = 1/9 \u00D7 510 = 56.6667 so far"));
+    cs_stepper_set_term(&st, 9);
+
+    /* the same weights as decimals: written with enough digits that they add up */
+    st.frac_den = 0;
+    cs_step_equation(&st, 200, 6, text, sizeof text, &unwritten);
+    double sum, total;
+    calculator(text, &sum, &total);
+    assert_true(strstr(text, "(255\u00D70.111)") == NULL);
+    assert_true(total == 170.0);
+    if (fabs(sum - total) >= 0.05) fail_msg("'%s' adds up to %.6f, not %g", text, sum, total);
+    cs_step_weight_text(w, sizeof w, &st, 4, 3);
+    assert_string_equal(w, "0.111");
+    cs_stepper_free(&st);
+
+    /* a kernel of 0.111s really sums to 169.83: the total says so */
+    float k111[9];
+    for (int i = 0; i < 9; i++) k111[i] = 0.111f;
+    assert_int_equal(cs_stepper_init(&st, six_white, 1, 3, 3, k111, 3, 0, 1, 0, CS_STEPPER_ACT_NONE), CS_OK);
+    cs_step_equation(&st, 200, 6, text, sizeof text, &unwritten);
+    assert_non_null(strstr(text, "sum = (255\u00D70.111) + (255\u00D70.111)"));
+    calculator(text, &sum, &total);
+    assert_true(fabs(total - 169.83) < 1e-9);
+    assert_true(fabs(sum - total) < 0.005);
+    cs_stepper_free(&st);
+    cs_filter_free(&k);
+
+    /* the Gaussian: numerators differ, so 1/16 is factored out and each term keeps its own */
+    assert_int_equal(cs_filter_preset(&k, "gaussian3"), CS_OK);
+    assert_int_equal(cs_stepper_init(&st, six_white, 1, 3, 3, k.w, 3, 0, 1, 0, CS_STEPPER_ACT_NONE), CS_OK);
+    assert_int_equal(cs_stepper_set_fraction(&st, k.frac_den), 1);
+    cs_step_equation(&st, 200, 6, text, sizeof text, &unwritten);
+    assert_non_null(strstr(text, "sum = 1/16 \u00D7 (1\u00D7255 + 2\u00D7255 + 1\u00D7255 + 2\u00D7255 + 4\u00D7255 + "
+                                 "2\u00D7255) = 1/16 \u00D7 3060 = 191.25"));
+    assert_float_equal(st.sum, 191.25f, 0);
+    cs_step_weight_text(w, sizeof w, &st, 1, 3);
+    assert_string_equal(w, "2/16");
+    /* wrapped over lines, nothing lost */
+    cs_step_equation(&st, 40, 8, text, sizeof text, &unwritten);
+    assert_int_equal(unwritten, 0);
+    assert_true(max_line_len(text) <= 40);
+    assert_non_null(strstr(text, "3060 = 191.25"));
+    cs_stepper_free(&st);
+    cs_filter_free(&k);
+}
+
 static void test_layout_hits(void **state)
 {
     (void)state;
@@ -252,6 +356,7 @@ int main(void)
         cmocka_unit_test(test_fmt),
         cmocka_unit_test(test_equation_6600),
         cmocka_unit_test(test_equation_channels),
+        cmocka_unit_test(test_equation_checks),
         cmocka_unit_test(test_layout_hits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,7 @@
 /* test_stepper.c - the convolution stepper: golden hand-computed windows, "stepping every
  * position reproduces cs_conv2d_forward_ref bit for bit", movement (positions and single
- * multiply-adds, both ways), the padding mask, live geometry changes and errors. */
+ * multiply-adds, both ways, and over the zero terms), the padding mask, live geometry changes
+ * and errors, a kernel's fraction form, and the output as a gray picture at the input's scale. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -467,6 +468,92 @@ static void test_errors(void **state)
     cs_stepper_free(&st);
 }
 
+/* The curve detector on its match: 5 of its 49 terms are non-zero. Term stepping that skips the
+ * zero ones shows them one a step, then completes the window, then moves on; backward likewise. */
+static void test_skip_zero_terms(void **state)
+{
+    (void)state;
+    cs_filter k;
+    assert_int_equal(cs_filter_preset(&k, "curve"), CS_OK);
+    float img[12 * 12] = {0};
+    static const float vals[] = {50, 50, 50, 20, 50};
+    int n = 0, nonzero_at[5];
+    for (int i = 0; i < 49 && n < 5; i++)
+        if (k.w[i] != 0) img[(2 + i / 7) * 12 + 2 + i % 7] = vals[n], nonzero_at[n++] = i;
+    cs_stepper st;
+    assert_int_equal(cs_stepper_init(&st, img, 1, 12, 12, k.w, 7, 0, 1, 0, CS_STEPPER_ACT_NONE), CS_OK);
+    assert_int_equal(cs_stepper_seek(&st, 2, 2), CS_OK);
+    assert_near(st.sum, 50 * 30 * 4 + 20 * 30, 0);
+    cs_stepper_set_term(&st, 0);
+    for (int j = 0; j < 5; j++) {
+        assert_int_equal(cs_stepper_next_nonzero_term(&st), 1);
+        assert_int_equal(st.term, nonzero_at[j] + 1); /* the newest term shown is a non-zero one */
+        assert_true(st.products[st.term - 1] != 0.0f);
+        assert_int_equal(st.oy * st.OW + st.ox, 2 * st.OW + 2);
+    }
+    assert_near(st.partial, st.sum, 0);
+    assert_int_equal(cs_stepper_next_nonzero_term(&st), 1); /* the zero tail at once */
+    assert_int_equal(st.term, 49);
+    assert_int_equal(cs_stepper_next_nonzero_term(&st), 1); /* then the next window, no terms yet */
+    assert_int_equal(st.ox, 3);
+    assert_int_equal(st.term, 0);
+    /* backward: the previous window complete, then its non-zero terms hidden one a step */
+    assert_int_equal(cs_stepper_prev_nonzero_term(&st), 1);
+    assert_int_equal(st.ox, 2);
+    assert_int_equal(st.term, 49);
+    assert_int_equal(cs_stepper_prev_nonzero_term(&st), 1);
+    assert_int_equal(st.term, nonzero_at[4] + 1);
+    assert_int_equal(cs_stepper_prev_nonzero_term(&st), 1);
+    assert_int_equal(st.term, nonzero_at[3] + 1);
+    cs_stepper_free(&st);
+    cs_filter_free(&k);
+}
+
+/* A kernel's fraction form is kept while every weight is an integer over it; the numerators come
+ * back; an edit to a decimal drops it. The gray picture of a box blur over a white square. */
+static void test_fraction_and_grey(void **state)
+{
+    (void)state;
+    cs_filter k;
+    assert_int_equal(cs_filter_preset(&k, "box"), CS_OK);
+    float img[6 * 6];
+    for (int i = 0; i < 36; i++) img[i] = (i / 6 >= 1 && i / 6 <= 3 && i % 6 >= 1 && i % 6 <= 3) ? 255.0f : 0.0f;
+    cs_stepper st;
+    assert_int_equal(cs_stepper_init(&st, img, 1, 6, 6, k.w, 3, 0, 1, 0, CS_STEPPER_ACT_NONE), CS_OK);
+    assert_int_equal(st.frac_den, 0);
+    assert_int_equal(cs_stepper_set_fraction(&st, k.frac_den), 1);
+    assert_int_equal(st.frac_den, 9);
+    for (int t = 0; t < 9; t++) assert_int_equal(cs_stepper_numerator(&st, t), 1);
+    k.w[4] = 2.0f / 9.0f; /* typed 2/9: still ninths */
+    cs_stepper_refresh(&st);
+    assert_int_equal(cs_stepper_set_fraction(&st, 9), 1);
+    assert_int_equal(cs_stepper_numerator(&st, 4), 2);
+    k.w[4] = 0.25f; /* a decimal: no more ninths */
+    cs_stepper_refresh(&st);
+    assert_int_equal(cs_stepper_set_fraction(&st, 9), 0);
+    assert_int_equal(st.frac_den, 0);
+    k.w[4] = 1.0f / 9.0f;
+    cs_stepper_refresh(&st);
+    /* the blurred square at the input's scale: 4x4 outputs, the centre windows see 9, 6 or 4 of its
+     * pixels: 255, 170, 113 */
+    cs_stepper_to_end(&st);
+    unsigned char grey[16];
+    cs_stepper_grey(&st, 255.0f, grey);
+    assert_int_equal(grey[0], 113); /* window rows 0-2, cols 0-2: 4 white pixels -> 4/9 x 255 = 113.3 */
+    assert_int_equal(grey[1 * 4 + 1], 255); /* rows 1-3, cols 1-3: all 9 */
+    assert_int_equal(grey[1 * 4 + 0], 170); /* rows 1-3, cols 0-2: 6 */
+    assert_int_equal(grey[3 * 4 + 3], 28);  /* rows 3-5, cols 3-5: 1 -> 28.3 */
+    /* not computed yet: 0; a range of 0..1 (the probe) saturates a 0..255 map */
+    cs_stepper_to_start(&st);
+    cs_stepper_grey(&st, 255.0f, grey);
+    for (int i = 0; i < 16; i++) assert_int_equal(grey[i], 0);
+    cs_stepper_to_end(&st);
+    cs_stepper_grey(&st, 1.0f, grey);
+    assert_int_equal(grey[0], 255);
+    cs_stepper_free(&st);
+    cs_filter_free(&k);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -478,6 +565,8 @@ int main(void)
         cmocka_unit_test(test_pad_larger_than_kernel),
         cmocka_unit_test(test_live_geometry),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_skip_zero_terms),
+        cmocka_unit_test(test_fraction_and_grey),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -68,7 +68,7 @@ static void test_layout(void **state)
 
 static cs_history_meta rec(int64_t step, int32_t epoch)
 {
-    cs_history_meta m = {step, epoch, step * 20, 1.0f, 0.5f};
+    cs_history_meta m = {step, epoch, 0, step * 20, 1.0f, 0.5f};
     return m;
 }
 

@@ -1,8 +1,10 @@
 /* cmd_export.c - `convscope export`: pictures of a checkpoint for slides, no window needed:
- * every conv layer's kernels as a PNG grid and every layer's activation maps for one image (the
- * export recipe cs_export_pictures, which the window's export key uses too), and the evolution of
- * every conv layer's kernels over the recorded history as an animated GIF and a filmstrip PNG.
- * All colours come from cs_colormap, as in the window. */
+ * every conv layer's kernels and every layer's activation maps for one image, labelled (the
+ * export recipe cs_export_pictures, which the window's export key uses too), at the checkpoint's
+ * step or, with --step, at the nearest recorded step, rebuilt from the history as the window's
+ * timeline does (cs_replay); and the evolution of every conv layer's kernels over the recorded
+ * history as an animated GIF and a filmstrip PNG. All colours come from cs_colormap, as in the
+ * window. */
 #define _DEFAULT_SOURCE
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +20,8 @@
 #include "cs_export.h"
 #include "cs_imageio.h"
 #include "cs_inspect.h"
+#include "cs_replay.h"
+#include "cs_step_layout.h"
 #include "cs_run.h"
 #ifdef CS_HAVE_ONNX
 #include "cs_onnx.h"
@@ -25,15 +29,21 @@
 
 static void export_usage(FILE *f)
 {
-    fprintf(f, "usage: convscope export --load CKPT [--image PATH | --probe N] --out DIR [OPTIONS]\n"
+    fprintf(f, "usage: convscope export --load CKPT [--image PATH | --probe N] [--step N] --out DIR [OPTIONS]\n"
                "       convscope export --load CKPT --onnx OUT.onnx\n\n"
-               "Writes pictures of a saved run into DIR (created if missing); names say the layer and step:\n"
-               "  LAYER_kernels_stepS.png        every conv layer's kernels (one row per filter)\n"
-               "  LAYER_evolution_stepA-B.gif    the kernels over the recorded history, animated\n"
-               "  LAYER_filmstrip_stepA-B.png    the same as a row of frames\n"
+               "Writes pictures of a saved run into DIR (created if missing), each with a title (layer and\n"
+               "step), what it shows and a colour bar with numbers; names say the layer and step:\n"
+               "  LAYER_kernels_stepS.png        every conv layer's kernels (one row per filter; an RGB\n"
+               "                                 net's first layer as colour tiles, as in the window)\n"
                "  LAYER_maps_stepS.png           every layer's activation maps for the chosen image\n"
-               "  input.png                      that image as the net sees it\n\n"
-               "  --load CKPT     a checkpoint written by 'convscope train --save'\n"
+               "  input.png                      that image as the net sees it\n"
+               "  LAYER_evolution_stepA-B.gif    the kernels over the recorded history, animated\n"
+               "  LAYER_filmstrip_stepA-B.png    the same as a row of frames\n\n"
+               "  --load CKPT     a checkpoint written by 'convscope train --save' (or the window)\n"
+               "  --step N        the net at recorded step N (the nearest one the history kept) instead\n"
+               "                  of the checkpoint's last step: its kernels, and its maps of the image;\n"
+               "                  --step 0 gives the pictures of the run's initial weights. Writes the\n"
+               "                  pictures of that step only (no evolution)\n"
                "  --image PATH    an image file (PNG, JPEG, BMP, ...) for the activation maps; it is\n"
                "                  converted to the net's input size and channels\n"
                "  --probe N       test image N of the dataset the checkpoint was trained on instead\n"
@@ -71,6 +81,138 @@ static int write_png(out_dir *od, const char *name, const uint8_t *rgb, int w, i
     return 0;
 }
 
+/* A layer's kernels of one record as a picture (colour tiles for an RGB first layer). */
+static void draw_record_kernels(uint8_t *rgb, const cs_export_grid *g, const cs_history *h, size_t i, int j, int rgb_tiles,
+                                cs_value_range r, const cs_export_style *st)
+{
+    const cs_history_conv *cv = cs_history_conv_at(h, j);
+    const float *w = cs_history_kernels(h, i, j, NULL);
+    if (rgb_tiles) cs_export_kernels_rgb(rgb, g, w, cv->oc, cv->k, r, st);
+    else cs_export_kernels(rgb, g, w, cv->oc, cv->c, cv->k, CS_CMAP_RDBU, r, st);
+}
+
+/* The animated GIF of one layer: each frame titled with its step (solid text keeps the palette). */
+static int write_gif(out_dir *od, const cs_checkpoint *ck, int j, int rgb_tiles, const size_t *pick, int nf,
+                     cs_value_range r, const cs_export_fonts *fonts, int delay)
+{
+    const cs_history *h = ck->history;
+    const cs_history_conv *cv = cs_history_conv_at(h, j);
+    cs_export_style st;
+    cs_export_style_defaults(&st);
+    st.scale = cs_export_readable_scale(cv->k, CS_EXPORT_KERNEL_PX);
+    const cs_export_grid g = rgb_tiles ? cs_export_kernel_rgb_layout(cv->oc, cv->k, &st)
+                                       : cs_export_kernel_layout(cv->oc, cv->c, cv->k, &st);
+    char lo[40], hi[40], sub[200], title[160], step[32];
+    cs_step_fmt(lo, sizeof lo, r.lo), cs_step_fmt(hi, sizeof hi, r.hi);
+    snprintf(sub, sizeof sub, "%s: one range for every frame, %s (blue) to %s (red)%s", ck->net->layers[cv->layer].name,
+             lo, hi, rgb_tiles ? ", each of R, G, B" : "");
+    const cs_export_caption cap0 = {"step 0,000,000", sub, CS_EXPORT_BAR_NONE, CS_CMAP_RDBU, r, NULL};
+    const cs_export_slide L = cs_export_slide_layout(g.w, g.h, &cap0, fonts);
+    const size_t frame_bytes = (size_t)L.w * L.h * 3;
+    uint8_t *frames = malloc(frame_bytes * (size_t)nf), *tiles = malloc((size_t)g.w * g.h * 3);
+    if (!frames || !tiles) {
+        free(frames), free(tiles);
+        return out_of_memory();
+    }
+    static const uint8_t ink[3] = {240, 240, 240}, dim[3] = {185, 185, 185};
+    for (int f = 0; f < nf; f++) {
+        uint8_t *fr = frames + (size_t)f * frame_bytes;
+        for (size_t i = 0; i < (size_t)L.w * L.h; i++) memcpy(fr + 3 * i, st.background, 3);
+        draw_record_kernels(tiles, &g, h, pick[f], j, rgb_tiles, r, &st);
+        for (int y = 0; y < g.h; y++)
+            memcpy(fr + 3 * ((size_t)(L.content_y + y) * L.w + L.content_x), tiles + 3 * (size_t)y * g.w, 3 * (size_t)g.w);
+        cs_export_step_text(step, sizeof step, (long long)cs_history_meta_at(h, pick[f])->step);
+        snprintf(title, sizeof title, "%s kernels \u00B7 step %s", ck->net->layers[cv->layer].name, step);
+        cs_label_draw_solid(fonts->title, fr, L.w, L.h, L.title_x, L.title_y, title, ink);
+        cs_label_draw_solid(fonts->small, fr, L.w, L.h, L.sub_x, L.sub_y, sub, dim);
+    }
+    free(tiles);
+    char name[160], path[4096];
+    snprintf(name, sizeof name, "%s_evolution_step%07lld-%07lld.gif", ck->net->layers[cv->layer].name,
+             (long long)cs_history_meta_at(h, 0)->step, (long long)cs_history_meta_at(h, cs_history_count(h) - 1)->step);
+    snprintf(path, sizeof path, "%s/%s", od->dir, name);
+    int status = 0;
+    if (cs_image_write_gif(path, frames, nf, L.w, L.h, delay) != CS_OK) {
+        fprintf(stderr, "convscope export: %s\n", cs_last_error());
+        status = 1;
+    } else {
+        printf("%s  %dx%d, %d frames\n", path, L.w, L.h, nf);
+        od->written++;
+    }
+    free(frames);
+    return status;
+}
+
+/* The filmstrip of one layer: frames in a row, each with its step under it, as a slide. */
+static int write_filmstrip(out_dir *od, const cs_checkpoint *ck, int j, int rgb_tiles, const size_t *pick, int ns,
+                           cs_value_range r, const cs_export_fonts *fonts)
+{
+    const cs_history *h = ck->history;
+    const cs_history_conv *cv = cs_history_conv_at(h, j);
+    const char *lname = ck->net->layers[cv->layer].name;
+    cs_export_style st;
+    cs_export_style_defaults(&st);
+    st.scale = cs_export_readable_scale(cv->k, CS_EXPORT_KERNEL_PX);
+    const cs_export_grid g = rgb_tiles ? cs_export_kernel_rgb_layout(cv->oc, cv->k, &st)
+                                       : cs_export_kernel_layout(cv->oc, cv->c, cv->k, &st);
+    const size_t frame_bytes = (size_t)g.w * g.h * 3;
+    cs_export_style strip_st = st;
+    strip_st.gap = 3 * st.gap; /* frames stand apart from the tiles inside them */
+    const cs_export_grid sg = cs_export_filmstrip_layout(ns, g.w, g.h, &strip_st);
+    const int lh = cs_label_line_height(fonts->small), ch = sg.h + lh + 4;
+    uint8_t *frames = malloc(frame_bytes * (size_t)ns), *content = malloc((size_t)sg.w * ch * 3);
+    const uint8_t **ptrs = malloc((size_t)ns * sizeof *ptrs);
+    if (!frames || !content || !ptrs) {
+        free(frames), free(content), free(ptrs);
+        return out_of_memory();
+    }
+    for (int f = 0; f < ns; f++) {
+        ptrs[f] = frames + (size_t)f * frame_bytes;
+        draw_record_kernels(frames + (size_t)f * frame_bytes, &g, h, pick[f], j, rgb_tiles, r, &st);
+    }
+    for (size_t i = 0; i < (size_t)sg.w * ch; i++) memcpy(content + 3 * i, st.background, 3);
+    cs_export_filmstrip(content, &sg, ptrs, ns, &strip_st);
+    static const uint8_t ink[3] = {240, 240, 240};
+    char step[32], title[200], sub[200];
+    for (int f = 0; f < ns; f++) {
+        int x, y;
+        cs_export_tile_origin(&sg, strip_st.gap, f, &x, &y);
+        cs_export_step_text(step, sizeof step, (long long)cs_history_meta_at(h, pick[f])->step);
+        const int tw = cs_label_width(fonts->small, step);
+        cs_label_draw(fonts->small, content, sg.w, ch, x + (g.w - tw) / 2, sg.h, step, ink);
+    }
+    free(frames), free(ptrs);
+    const long long first = (long long)cs_history_meta_at(h, 0)->step;
+    const long long last = (long long)cs_history_meta_at(h, cs_history_count(h) - 1)->step;
+    char a[32], b[32];
+    cs_export_step_text(a, sizeof a, first), cs_export_step_text(b, sizeof b, last);
+    snprintf(title, sizeof title, "%s kernels over training \u00B7 steps %s to %s", lname, a, b);
+    snprintf(sub, sizeof sub, "%d of the %zu recorded steps, picked evenly; one colour range for every frame", ns,
+             cs_history_count(h));
+    const cs_export_caption cap = {title, sub, rgb_tiles ? CS_EXPORT_BAR_RGB : CS_EXPORT_BAR_CMAP, CS_CMAP_RDBU, r,
+                                   rgb_tiles ? "each of R, G, B" : "weights"};
+    uint8_t *slide;
+    cs_export_slide L;
+    const cs_status cst = cs_export_slide_draw(&slide, &L, content, sg.w, ch, &cap, fonts);
+    free(content);
+    if (cst) {
+        fprintf(stderr, "convscope export: %s\n", cs_last_error());
+        return 1;
+    }
+    char name[160];
+    snprintf(name, sizeof name, "%s_filmstrip_step%07lld-%07lld.png", lname, first, last);
+    const int status = write_png(od, name, slide, L.w, L.h);
+    free(slide);
+    return status;
+}
+
+/* Whether history layer j is drawn as colour tiles: the first conv layer of an RGB input. */
+static int rgb_history_layer(const cs_checkpoint *ck, int j)
+{
+    const cs_history_conv *cv = cs_history_conv_at(ck->history, j);
+    return j == 0 && cv->c == 3 && ck->net->in_c == 3;
+}
+
 static int export_evolution(out_dir *od, const cs_checkpoint *ck, int max_frames, int strip_frames, int delay)
 {
     const cs_history *h = ck->history;
@@ -82,66 +224,28 @@ static int export_evolution(out_dir *od, const cs_checkpoint *ck, int max_frames
     const int most = max_frames > strip_frames ? max_frames : strip_frames;
     size_t *pick = malloc((size_t)most * sizeof *pick);
     if (!pick) return out_of_memory();
+    cs_export_fonts fonts;
+    if (cs_export_fonts_open(&fonts) != CS_OK) {
+        fprintf(stderr, "convscope export: %s\n", cs_last_error());
+        free(pick);
+        return 1;
+    }
     int status = 0;
     for (int j = 0; j < cs_history_conv_count(h) && !status; j++) {
         const cs_history_conv *cv = cs_history_conv_at(h, j);
-        const cs_layer *L = &ck->net->layers[cv->layer];
         const size_t wn = (size_t)cv->oc * cv->c * cv->k * cv->k;
-        cs_export_style st;
-        cs_export_style_defaults(&st);
-        st.scale = cs_export_readable_scale(cv->k, 40);
         /* one symmetric range over the whole history, so colours compare across frames */
         cs_value_range r = cs_value_range_of(cs_history_kernels(h, 0, j, NULL), wn, 1);
         for (size_t i = 1; i < n; i++) r = cs_value_range_union(r, cs_value_range_of(cs_history_kernels(h, i, j, NULL), wn, 1));
-        const cs_export_grid g = cs_export_kernel_layout(cv->oc, cv->c, cv->k, &st);
-        const size_t frame_bytes = (size_t)g.w * g.h * 3;
-        const long long first = (long long)cs_history_meta_at(h, 0)->step;
-        const long long last = (long long)cs_history_meta_at(h, n - 1)->step;
-        char name[160], path[4096];
-
-        int nf = cs_export_pick(n, max_frames, pick);
-        uint8_t *frames = malloc(frame_bytes * (size_t)nf);
-        if (!frames) {
-            status = out_of_memory();
-            break;
+        const int rgb_tiles = rgb_history_layer(ck, j);
+        const int nf = cs_export_pick(n, max_frames, pick);
+        status = write_gif(od, ck, j, rgb_tiles, pick, nf, r, &fonts, delay);
+        if (!status) {
+            const int ns = cs_export_pick(n, strip_frames, pick);
+            status = write_filmstrip(od, ck, j, rgb_tiles, pick, ns, r, &fonts);
         }
-        for (int f = 0; f < nf; f++)
-            cs_export_kernels(frames + (size_t)f * frame_bytes, &g, cs_history_kernels(h, pick[f], j, NULL), cv->oc,
-                              cv->c, cv->k, CS_CMAP_RDBU, r, &st);
-        snprintf(name, sizeof name, "%s_evolution_step%07lld-%07lld.gif", L->name, first, last);
-        snprintf(path, sizeof path, "%s/%s", od->dir, name);
-        if (cs_image_write_gif(path, frames, nf, g.w, g.h, delay) != CS_OK) {
-            fprintf(stderr, "convscope export: %s\n", cs_last_error());
-            status = 1;
-        } else {
-            printf("%s  %dx%d, %d frames\n", path, g.w, g.h, nf);
-            od->written++;
-        }
-        free(frames);
-        if (status) break;
-
-        int ns = cs_export_pick(n, strip_frames, pick);
-        uint8_t *strip_frames_rgb = malloc(frame_bytes * (size_t)ns);
-        const uint8_t **ptrs = malloc((size_t)ns * sizeof *ptrs);
-        cs_export_style strip_st = st;
-        strip_st.gap = 3 * st.gap; /* frames stand apart from the tiles inside them */
-        const cs_export_grid sg = cs_export_filmstrip_layout(ns, g.w, g.h, &strip_st);
-        uint8_t *strip = malloc((size_t)sg.w * sg.h * 3);
-        if (!strip_frames_rgb || !ptrs || !strip) status = out_of_memory();
-        else {
-            for (int f = 0; f < ns; f++) {
-                ptrs[f] = strip_frames_rgb + (size_t)f * frame_bytes;
-                cs_export_kernels(strip_frames_rgb + (size_t)f * frame_bytes, &g, cs_history_kernels(h, pick[f], j, NULL),
-                                  cv->oc, cv->c, cv->k, CS_CMAP_RDBU, r, &st);
-            }
-            cs_export_filmstrip(strip, &sg, ptrs, ns, &strip_st);
-            snprintf(name, sizeof name, "%s_filmstrip_step%07lld-%07lld.png", L->name, first, last);
-            status = write_png(od, name, strip, sg.w, sg.h);
-        }
-        free(strip_frames_rgb);
-        free(ptrs);
-        free(strip);
     }
+    cs_export_fonts_close(&fonts);
     free(pick);
     return status;
 }
@@ -153,41 +257,79 @@ static void wrote(void *ctx, const char *path, int w, int h)
     od->written++;
 }
 
-/* The recipe's pictures of the checkpoint's weights: the kernels, and with pixels (the net's
- * input as cs_dataset_fill_batch makes it) the input and every layer's maps. */
-static int export_snapshot(out_dir *od, const cs_checkpoint *ck, const float *pixels)
+/* The history's record nearest to step (the earlier one on a tie). */
+static size_t nearest_record(const cs_history *h, long long step)
+{
+    size_t i = cs_history_find_step(h, step);
+    if (i + 1 < cs_history_count(h) &&
+        cs_history_meta_at(h, i + 1)->step - step < step - cs_history_meta_at(h, i)->step)
+        i++;
+    return i;
+}
+
+/* The recipe's pictures of the checkpoint's weights, or of recorded step `step` (>= 0): the
+ * kernels, and with pixels (the net's input as cs_dataset_fill_batch makes it) the input and
+ * every layer's maps. note names where the image came from. */
+static int export_snapshot(out_dir *od, const cs_checkpoint *ck, const float *pixels, const char *note, long long step)
 {
     cs_inspect *ins = NULL;
-    cs_snapshot s;
-    int have_snap = 0;
+    cs_snapshot base, rec;
+    int have_base = 0, have_rec = 0, maps = pixels != NULL;
     float *zero = NULL;
-    cs_status st = cs_inspect_create(&ins, ck->spec);
-    if (!st && !(st = cs_snapshot_init(&s, ck->net))) have_snap = 1;
     const cs_net *net = ck->net;
+    cs_status st = cs_inspect_create(&ins, ck->spec);
+    if (!st && !(st = cs_snapshot_init(&base, net))) have_base = 1;
+    if (!st && !(st = cs_snapshot_init(&rec, net))) have_rec = 1;
     if (!st && !pixels && !(pixels = zero = calloc((size_t)net->in_c * net->in_h * net->in_w, sizeof(float))))
         st = cs_fail(CS_ERR_NOMEM, "out of memory");
     if (!st) {
-        cs_inspect_capture(ins, net->params, pixels, &s);
-        const cs_export_request rq = {od->dir, (long long)ck->step, (long long)ck->step, zero == NULL, "input.png",
-                                      wrote, od};
-        st = cs_export_pictures(&s, &rq);
+        cs_inspect_capture(ins, net->params, pixels, &base);
+        base.step = base.live_step = (long)ck->step;
+        base.probe_label = -1, base.loss_kind = ck->cfg.loss;
+        snprintf(base.probe_note, sizeof base.probe_note, "%s", note ? note : "");
+    }
+    const cs_snapshot *s = &base;
+    if (!st && step >= 0) {
+        const cs_history *h = ck->history;
+        if (!h || cs_history_count(h) == 0) {
+            st = cs_fail(CS_ERR_ARG, "--step %lld: the checkpoint has no history to take a step from", step);
+        } else {
+            const size_t i = nearest_record(h, step);
+            const cs_replay_record r = cs_replay_record_at(h, i);
+            cs_replay_snapshot(&rec, &base, ins, &r);
+            s = &rec;
+            if (rec.step != step)
+                fprintf(stderr, "convscope export: note: step %lld is not recorded; the nearest recorded step is %ld\n",
+                        step, rec.step);
+            if (rec.record_kernels_only && maps) {
+                fprintf(stderr, "convscope export: note: this checkpoint's history (format version 1) holds the "
+                                "kernels only: no maps for step %ld\n", rec.step);
+                maps = 0;
+            }
+        }
+    }
+    if (!st) {
+        const cs_export_request rq = {od->dir, (long long)s->step, maps, "input.png", wrote, od};
+        st = cs_export_pictures(s, &rq);
     }
     if (st) fprintf(stderr, "convscope export: %s\n", cs_last_error());
     free(zero);
-    if (have_snap) cs_snapshot_free(&s);
+    if (have_base) cs_snapshot_free(&base);
+    if (have_rec) cs_snapshot_free(&rec);
     cs_inspect_destroy(ins);
     return st ? 1 : 0;
 }
 
 /* The image's pixels as the net sees them, from a file (--image) or test image n of the data the
  * checkpoint was trained on (--probe, loaded as that run loads it); *pixels is the caller's. */
-static int probe_pixels(const cs_checkpoint *ck, const char *load, const char *image, int n, float **pixels)
+static int probe_pixels(const cs_checkpoint *ck, const char *load, const char *image, int n, float **pixels,
+                        char *note, size_t size)
 {
     const cs_net *net = ck->net;
     if (!(*pixels = calloc((size_t)net->in_c * net->in_h * net->in_w, sizeof(float)))) return out_of_memory();
     if (image) {
         cs_dataset one;
-        if (cs_image_load_as_dataset(image, net->in_c, net->in_h, net->in_w, &one) != CS_OK) {
+        if (cs_run_load_probe_file(image, net->in_c, net->in_h, net->in_w, &one, note, size, NULL, 0) != CS_OK) {
             fprintf(stderr, "convscope export: %s\n", cs_last_error());
             return 1;
         }
@@ -215,6 +357,7 @@ static int probe_pixels(const cs_checkpoint *ck, const char *load, const char *i
     } else {
         cs_run_set_probe(run, n);
         printf("probe: test image %d of %s, class %s\n", n, run->dataset_name, run->test.class_names[run->probe_label]);
+        snprintf(note, size, "%s", run->probe_note);
         memcpy(*pixels, run->probe_pixels, (size_t)net->in_c * net->in_h * net->in_w * sizeof(float));
     }
     cs_run_close(run);
@@ -225,12 +368,13 @@ int cs_cmd_export(int argc, char **argv)
 {
     const char *load = NULL, *image = NULL, *out = NULL, *onnx = NULL;
     int probe = -1, frames = 100, strip = 8, delay = 10;
+    long long step = -1;
     static const struct option longopts[] = {
         {"load", required_argument, 0, 'l'},  {"image", required_argument, 0, 'i'},
         {"probe", required_argument, 0, 'p'}, {"out", required_argument, 0, 'o'},
         {"frames", required_argument, 0, 'f'}, {"strip", required_argument, 0, 's'},
         {"delay", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'},
-        {"onnx", required_argument, 0, 'x'},
+        {"onnx", required_argument, 0, 'x'}, {"step", required_argument, 0, 't'},
         {0, 0, 0, 0},
     };
     optind = 1;
@@ -247,6 +391,12 @@ int cs_cmd_export(int argc, char **argv)
         case 'f': ok = cs_cli_int(optarg, 1, 10000, &frames); break;
         case 's': ok = cs_cli_int(optarg, 1, 100, &strip); break;
         case 'd': ok = cs_cli_int(optarg, 1, 6000, &delay); break;
+        case 't': {
+            int v;
+            ok = cs_cli_int(optarg, 0, 2000000000, &v);
+            step = v;
+            break;
+        }
         case 'h': export_usage(stdout); return 0;
         default: return cs_cli_bad_option("export", argc, argv, ch, export_usage);
         }
@@ -289,9 +439,11 @@ int cs_cmd_export(int argc, char **argv)
     }
     out_dir od = {out, 0};
     float *pixels = NULL;
-    int status = image || probe >= 0 ? probe_pixels(&ck, load, image, probe, &pixels) : 0;
-    if (!status) status = export_snapshot(&od, &ck, pixels);
-    if (!status) status = export_evolution(&od, &ck, frames, strip, delay);
+    char note[256] = "";
+    int status = image || probe >= 0 ? probe_pixels(&ck, load, image, probe, &pixels, note, sizeof note) : 0;
+    if (!status) status = export_snapshot(&od, &ck, pixels, note, step);
+    /* the evolution is the whole run's: not part of one step's pictures */
+    if (!status && step < 0) status = export_evolution(&od, &ck, frames, strip, delay);
     free(pixels);
     if (!status && !image && probe < 0)
         fprintf(stderr, "convscope export: note: no --image or --probe, so no activation maps\n");

@@ -27,6 +27,7 @@
 #include "cs_labels.h"
 #include "cs_theme.h"
 #include "cs_ui.h"
+#include "gui_probe.h"
 
 static const double FRAME_SECONDS = 1.0 / 60.0;
 
@@ -75,8 +76,16 @@ static int run_open(gui_app *app)
     if (cs_run_open(&app->run, &spec) != CS_OK) return gui_error("cannot open the run", cs_last_error());
     cs_runopt_report("gui", &o->run, app->run);
     const cs_trainer *tr = app->run->trainer;
-    if (app->run->resumed) printf("resuming %s at epoch %d, step %ld\n", spec.load, tr->epoch, tr->step);
+    if (app->run->resumed) {
+        const cs_history_meta m = cs_history_meta_of(tr);
+        printf("resuming %s at step %ld (epoch %d)\n", spec.load, tr->step, cs_history_epoch_label(&m));
+    }
     if (app->run->test.n <= 0) return gui_error("no probe images", "the test set is empty");
+    if (o->probe_image) {
+        /* the user's image, before training starts: frame 0 shows it */
+        if (gui_probe_load(app, o->probe_image) != CS_OK) return gui_error("--probe-image", cs_last_error());
+        printf("%s\n", app->message);
+    }
     cs_run_driver_config dc;
     cs_run_driver_config_defaults(&dc);
     dc.lockstep = o->lockstep;
@@ -85,6 +94,7 @@ static int run_open(gui_app *app)
     dc.on_event = on_run_event;
     dc.paused = o->paused;
     if (o->run.epochs_given) dc.epoch_limit = tr->epoch + o->run.epochs; /* a resumed run counts on */
+    if (o->run.epochs_given && o->run.epochs == 0) dc.paused = 1;         /* nothing to train: start paused */
     if (cs_run_driver_create(&app->driver, app->run, &dc) != CS_OK) return gui_error("cannot start training", cs_last_error());
     return 0;
 }
@@ -187,6 +197,8 @@ static void window_close(gui_app *app)
 
 static void on_key(gui_app *app, SDL_Keycode k, Uint16 mod)
 {
+    /* a quit that asked for confirmation waits for q or Esc only */
+    if (k != SDLK_q && k != SDLK_ESCAPE) app->quit_armed = 0;
     /* typing into a kernel cell of the step view comes first; Esc closes the help before that */
     if (app->view == GUI_VIEW_STEP && !(k == SDLK_ESCAPE && app->show_help) && gui_step_edit_key(app->step, k)) return;
     gui_keys_dispatch(app, k, mod);
@@ -235,6 +247,7 @@ static void train_click(gui_app *app, float x, float y)
 
 static void on_click(gui_app *app, float x, float y)
 {
+    app->quit_armed = 0;
     if (app->show_help && (app->view == GUI_VIEW_STEP || !cs_rect_contains(app->layout.buttons[CS_BTN_HELP], x, y))) {
         app->show_help = 0;
         return;
@@ -314,7 +327,11 @@ static void handle_event(gui_app *app, const SDL_Event *e)
 {
     float x, y;
     switch (e->type) {
-    case SDL_QUIT: app->quit = 1; break;
+    case SDL_QUIT: gui_keys_request_quit(app); break;
+    case SDL_DROPFILE:
+        /* a file dropped onto the window becomes the probe */
+        if (e->drop.file) gui_probe_load(app, e->drop.file), SDL_free(e->drop.file);
+        break;
     case SDL_KEYDOWN: on_key(app, e->key.keysym.sym, (Uint16)e->key.keysym.mod); break;
     case SDL_MOUSEMOTION:
         x = (float)e->motion.x, y = (float)e->motion.y;
@@ -364,6 +381,16 @@ static void run_script_item(gui_app *app, const gui_script_item *it)
         }
         if (app->view != GUI_VIEW_TRAIN) app->view = GUI_VIEW_TRAIN;
         gui_app_enlarge(app, &t);
+        break;
+    }
+    case GUI_SCRIPT_DROP: {
+        /* the event a file manager's drop makes, through the same handler */
+        SDL_Event e;
+        memset(&e, 0, sizeof e);
+        e.type = SDL_DROPFILE;
+        e.drop.file = SDL_strdup(it->file);
+        e.drop.windowID = SDL_GetWindowID(app->win);
+        handle_event(app, &e);
         break;
     }
     default:
@@ -458,15 +485,24 @@ static int frame_actions(gui_app *app, int dirty, int dw, int dh, const cs_snaps
 /* The train view of snapshot s through ui (layout: the ordinary one or the enlarged one). */
 static void draw_train(gui_app *app, cs_ui *ui, const cs_snapshot *s)
 {
-    const int speed = cs_run_driver_speed(app->driver);
-    char speed_text[64], step_note[160], count[32];
-    cs_label_speed(speed_text, sizeof speed_text, speed);
+    char speed_text[64], step_note[160], count[32], live[32];
+    gui_keys_speed_text(cs_run_driver_speed(app->driver), speed_text, sizeof speed_text);
     /* the seed in the title: `--seed N` replays the run (a restart changes it) */
     cs_label_title(app->view_title, sizeof app->view_title, app->run->net_name, app->run->dataset_name,
                    (unsigned long long)s->seed);
-    const long shown = gui_tl_shown_step(app->tl);
-    cs_theme_format_count(count, sizeof count, shown >= 0 ? shown : s->step);
-    snprintf(step_note, sizeof step_note, shown >= 0 ? _("kernels at step %s (timeline)") : _("step %s (live)"), count);
+    cs_theme_format_count(count, sizeof count, s->step);
+    cs_theme_format_count(live, sizeof live, s->live_step);
+    if (s->recorded) {
+        /* the whole window shows a recorded step: say which, and that training is further on */
+        const size_t n = strlen(app->view_title);
+        snprintf(app->view_title + n, sizeof app->view_title - n,
+                 s->record_kernels_only ? _(" \u00B7 SHOWING STEP %s (kernels only) (live: step %s)")
+                                        : _(" \u00B7 SHOWING STEP %s (live: step %s)"),
+                 count, live);
+        snprintf(step_note, sizeof step_note, _("step %s (timeline; live: %s)"), count, live);
+    } else {
+        snprintf(step_note, sizeof step_note, _("step %s (live)"), count);
+    }
     const char *const *help;
     const int n_help = gui_keys_help(GUI_VIEW_TRAIN, &help);
     const cs_layout *L = app->enlarged.kind != CS_TARGET_NONE ? &app->enl_layout : &app->layout;

@@ -145,14 +145,24 @@ int cs_cmd_train(int argc, char **argv)
         printf("training %s on %s: %d train / %d test images of %dx%dx%d, %d classes, %zu parameters\n", run->net_name,
                run->dataset_name, run->train.n, run->test.n, run->train.h, run->train.w, run->train.c,
                run->train.n_classes, tr->net->n_params);
-    if (run->resumed && !json) printf("resuming %s at epoch %d, step %ld\n", o.spec.load, tr->epoch, tr->step);
+    const cs_history_meta at = cs_history_meta_of(tr);
+    if (run->resumed && !json)
+        printf("resuming %s at step %ld (epoch %d)\n", o.spec.load, tr->step, cs_history_epoch_label(&at));
     fflush(stdout);
     /* epochs are numbered over the whole run, so a resumed run continues the count */
     const int status = train_epochs(run, tr->epoch + o.epochs, json, tty);
+    if (!status && o.epochs == 0 && o.spec.save && (cs_run_save(run, NULL) & CS_RUN_SAVE_FAILED)) {
+        /* no epoch ended, so nothing saved yet: the untrained net */
+        fprintf(stderr, "convscope train: %s\n", run->event);
+        cs_run_close(run);
+        return 1;
+    }
     if (!status && json) print_json(&run->last_epoch, run, 1);
-    if (!status && !json && o.spec.save)
-        printf("saved %s: epoch %d, step %ld, history of %zu records every %ld steps\n", o.spec.save, tr->epoch,
-               tr->step, cs_history_count(run->hist), cs_history_interval(run->hist));
+    if (!status && !json && o.spec.save) {
+        const cs_history_meta end = cs_history_meta_of(tr);
+        printf("saved %s: step %ld (epoch %d), history of %zu records every %ld steps\n", o.spec.save, tr->step,
+               cs_history_epoch_label(&end), cs_history_count(run->hist), cs_history_interval(run->hist));
+    }
     cs_run_close(run);
     return status;
 }

@@ -10,6 +10,8 @@ int cs_cmd_bench(int argc, char **argv);
 int cs_cmd_export(int argc, char **argv);
 /* One kernel over one image: the response map, or one window worked out (--at). */
 int cs_cmd_convolve(int argc, char **argv);
+/* One training step of one image written out: loss, every gradient, the update (--json). */
+int cs_cmd_backprop(int argc, char **argv);
 #ifdef CS_HAVE_ONNX
 /* ONNX backend test folders through the importer: pass, fail or unsupported per folder. */
 int cs_cmd_onnx_test(int argc, char **argv);

@@ -71,6 +71,8 @@ typedef struct {
     char dump_buf[512];
     cs_style frame_style;     /* the style the last frame was drawn in (for a dump) */
     int step_filter;          /* conv1 filter last clicked in the train view (for s) */
+    char probe_path[1024];    /* the image file shown as the probe ("" for a test image), for i */
+    int quit_armed;           /* q or Esc asked to quit with unsaved training: again quits */
     const cs_snapshot *snap;  /* the snapshot drawn last: live, or the timeline's step */
     uint64_t uploaded;        /* data_seq of the snapshot in the textures */
     uint64_t event_seen;      /* the run's last event shown */

@@ -3,6 +3,7 @@
 #include "gui_keys.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,23 +12,29 @@
 
 #include "cs_export.h"
 #include "cs_i18n.h"
+#include "cs_labels.h"
+#include "gui_probe.h"
 
 /* ---- training speeds ------------------------------------------------------------------------ */
 
-static const int SPEEDS[] = {1, 2, 5, 10, 20, 50, 100, 200, 0};
+/* Batches per second, slowest first; 0 is full speed. 0.2: one batch every 5 s, time to talk
+ * a class through each step. */
+static const double SPEEDS[] = {0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 0};
 enum { N_SPEEDS = sizeof SPEEDS / sizeof SPEEDS[0] };
 
 int gui_keys_speed_count(void) { return N_SPEEDS; }
-int gui_keys_speed(int index) { return SPEEDS[index < 0 ? 0 : index >= N_SPEEDS ? N_SPEEDS - 1 : index]; }
+double gui_keys_speed(int index) { return SPEEDS[index < 0 ? 0 : index >= N_SPEEDS ? N_SPEEDS - 1 : index]; }
 
-int gui_keys_speed_index(int bps)
+int gui_keys_speed_index(double bps)
 {
-    if (bps <= 0) return N_SPEEDS - 1;
+    if (!(bps > 0)) return N_SPEEDS - 1;
     int best = 0;
     for (int i = 0; i < N_SPEEDS - 1; i++)
-        if (abs(SPEEDS[i] - bps) < abs(SPEEDS[best] - bps)) best = i;
+        if (fabs(log(SPEEDS[i] / bps)) < fabs(log(SPEEDS[best] / bps))) best = i;
     return best;
 }
+
+void gui_keys_speed_text(double bps, char *buf, size_t size) { cs_label_speed(buf, size, bps); }
 
 /* ---- actions -------------------------------------------------------------------------------- */
 
@@ -166,8 +173,8 @@ static void print_export(void *ctx, const char *path, int w, int h)
     (*count)++;
 }
 
-/* e: the shown kernels (live or the timeline's step), the probe's maps and the probe itself, by
- * the export recipe `convscope export` uses. */
+/* e: the net as shown (live, or the timeline's recorded step: kernels and maps of that one step),
+ * the probe's maps and the probe itself, by the export recipe `convscope export` uses. */
 static void a_export(gui_app *app, int arg)
 {
     (void)arg;
@@ -176,12 +183,13 @@ static void a_export(gui_app *app, int arg)
     char dir[512], msg[700], said[700];
     if (app->opt.export_dir) snprintf(dir, sizeof dir, "%s", app->opt.export_dir);
     else dated(dir, sizeof dir, "convscope-export-%Y%m%d-%H%M%S");
-    const long shown = gui_tl_shown_step(app->tl);
-    const long long kstep = shown >= 0 ? (long long)shown : (long long)s->step;
     char input[64];
-    snprintf(input, sizeof input, "probe%d.png", s->probe_index);
+    if (s->probe_index >= 0) snprintf(input, sizeof input, "probe%d.png", s->probe_index);
+    else snprintf(input, sizeof input, "probe.png");
     int count = 0;
-    const cs_export_request rq = {dir, kstep, (long long)s->step, 1, input, print_export, &count};
+    /* a kernels-only history (version-1 checkpoint) has no maps of its steps: its kernels alone */
+    const int maps = !s->record_kernels_only;
+    const cs_export_request rq = {dir, (long long)s->step, maps, input, print_export, &count};
     /* the terminal gets English (as every message of the CLI), the window its language */
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         const int err = errno;
@@ -193,9 +201,10 @@ static void a_export(gui_app *app, int arg)
         fprintf(stderr, "convscope gui: %s\n", msg);
         snprintf(said, sizeof said, _("export failed: %.500s"), cs_last_error());
     } else {
-        snprintf(said, sizeof said, P_("exported %d picture (kernels at step %lld, maps at step %ld) to %.400s/",
-                                       "exported %d pictures (kernels at step %lld, maps at step %ld) to %.400s/",
-                                       (unsigned long)count), count, kstep, s->step, dir);
+        snprintf(said, sizeof said,
+                 P_("exported %d picture of step %ld%s to %.400s/", "exported %d pictures of step %ld%s to %.400s/",
+                    (unsigned long)count),
+                 count, s->step, maps ? "" : _(" (kernels only: this history recorded no more)"), dir);
     }
     fflush(stdout);
     gui_app_say(app, said);
@@ -226,10 +235,26 @@ static void a_reload(gui_app *app, int arg)
     app->reload_shaders = 1;
 }
 
+void gui_keys_request_quit(gui_app *app)
+{
+    const cs_snapshot *s = app->snap;
+    /* with --save the run saves itself on the way out; otherwise unsaved training asks once */
+    const long unsaved = s && !cs_run_save_path(app->run) ? s->live_step - s->saved_step : 0;
+    if (unsaved <= 0 || app->quit_armed) {
+        app->quit = 1;
+        return;
+    }
+    app->quit_armed = 1;
+    char m[200];
+    snprintf(m, sizeof m, "%ld step%s of training are not saved: q or Esc again quits, w saves first", unsaved,
+             unsaved == 1 ? "" : "s");
+    gui_app_say(app, m);
+}
+
 static void a_quit(gui_app *app, int arg)
 {
     (void)arg;
-    app->quit = 1;
+    gui_keys_request_quit(app);
 }
 
 static void a_escape(gui_app *app, int arg)
@@ -238,8 +263,10 @@ static void a_escape(gui_app *app, int arg)
     if (app->show_help) app->show_help = 0;
     else if (app->enlarged.kind != CS_TARGET_NONE && app->view == GUI_VIEW_TRAIN)
         gui_app_enlarge(app, &(cs_target){CS_TARGET_NONE, 0, 0, -1});
-    else app->quit = 1;
+    else gui_keys_request_quit(app);
 }
+
+static void a_probe_file(gui_app *app, int dir) { gui_probe_cycle(app, dir); }
 
 /* the step view's actions; arg packs a direction */
 static void s_play(gui_app *app, int arg)
@@ -259,6 +286,21 @@ static void s_relu(gui_app *app, int arg)
     gui_step_toggle_relu(app->step);
 }
 static void s_next(gui_app *app, int image) { (image ? gui_step_next_image : gui_step_next_kernel)(app->step); }
+static void s_restart_sum(gui_app *app, int arg)
+{
+    (void)arg;
+    gui_step_restart_sum(app->step);
+}
+static void s_skip_zeros(gui_app *app, int arg)
+{
+    (void)arg;
+    gui_step_toggle_skip_zeros(app->step);
+}
+static void s_grey(gui_app *app, int arg)
+{
+    (void)arg;
+    gui_step_toggle_grey(app->step);
+}
 
 /* ---- the table ------------------------------------------------------------------------------ */
 
@@ -285,11 +327,14 @@ static const gui_key KEYS[] = {
     {{SDLK_SPACE}, 0, T, a_pause, 0, N_("space"), N_("pause / resume training")},
     {{SDLK_n}, 0, T, a_one_step, 0, "n", N_("train one batch (also while paused)")},
     {{SDLK_PLUS, SDLK_EQUALS, SDLK_KP_PLUS}, 0, T, a_speed, 1, "+  /  \u2212",
-     N_("faster / slower: 1 batch per second up to full speed")},
+     N_("faster / slower: 1 batch every 5 s up to full speed")},
     {{SDLK_MINUS, SDLK_KP_MINUS}, 0, T, a_speed, -1, NULL, NULL},
     {{SDLK_r}, 0, T, a_restart, 0, "r", N_("restart from new random weights (after a divergence, at a tenth of the rate)")},
     {{SDLK_LEFTBRACKET}, 0, T, a_probe, -1, "[  /  ]", N_("previous / next probe image")},
     {{SDLK_RIGHTBRACKET}, 0, T, a_probe, 1, NULL, NULL},
+    {{SDLK_i}, SHIFT, T, a_probe_file, -1, NULL, NULL},
+    {{SDLK_i}, 0, T, a_probe_file, 1, "i  /  Shift+i",
+     N_("next / previous image file in the probe file's folder (drop a file onto the window first)")},
     {{SDLK_m}, 0, T, a_maps_norm, 0, "m", N_("maps normalisation: per map, per layer, fixed")},
     {{SDLK_k}, 0, T, a_kernels_norm, 0, "k", N_("kernels normalisation: per map, per layer, fixed")},
     {{SDLK_TAB, SDLK_v}, 0, T, a_view, S, N_("Tab  or  v"), N_("the step view: one kernel stepped over one image")},
@@ -297,23 +342,23 @@ static const gui_key KEYS[] = {
     {{SDLK_s}, 0, T, a_step_filter, 0, "s", N_("step the hovered (or last clicked) conv1 filter over the probe image")},
     {{SDLK_LEFT}, SHIFT, T, a_records, -10, NULL, NULL},
     {{SDLK_RIGHT}, SHIFT, T, a_records, 10, NULL, NULL},
-    {{SDLK_LEFT}, 0, T, a_records, -1, "\u2190  /  \u2192", N_("kernels one recorded step back / forward (shift: 10); Home first")},
+    {{SDLK_LEFT}, 0, T, a_records, -1, "\u2190  /  \u2192", N_("the whole net one recorded step back / forward (shift: 10); Home first")},
     {{SDLK_RIGHT}, 0, T, a_records, 1, NULL, NULL},
     {{SDLK_HOME}, 0, T, a_first, 0, NULL, NULL},
-    {{SDLK_l, SDLK_END}, 0, T, a_live, 0, N_("l  or  End"), N_("back to the live kernels")},
-    {{SDLK_p}, 0, T, a_play, 1, "p  /  b", N_("play the kernels' evolution forward / backward (again: stop)")},
+    {{SDLK_l, SDLK_END}, 0, T, a_live, 0, N_("l  or  End"), N_("back to the live net")},
+    {{SDLK_p}, 0, T, a_play, 1, "p  /  b", N_("play the net's training forward / backward: kernels, maps, outputs (again: stop)")},
     {{SDLK_b}, 0, T, a_play, -1, NULL, NULL},
     {{SDLK_COMMA}, 0, T, a_play_speed, -1, ",  /  .", N_("slower / faster playback (1 to 200 records per second)")},
     {{SDLK_PERIOD}, 0, T, a_play_speed, 1, NULL, NULL},
     {{SDLK_t}, 0, T, a_strip, 0, "t", N_("one kernel's evolution as a strip (the hovered one, or conv1 filter 0); click a frame: that step")},
-    {{SDLK_e}, 0, T, a_export, 0, "e", N_("export the shown kernels and the probe's maps as PNGs")},
+    {{SDLK_e}, 0, T, a_export, 0, "e", N_("export the net as shown (kernels, maps, input) as labelled PNGs")},
     {{SDLK_w}, 0, T, a_save, 0, N_("w  or  ctrl+s"), N_("save a checkpoint (to --save FILE, or a dated file)")},
     {{0}, 0, T, NULL, 0, N_("mouse: buttons"), N_("pause, step, speed, restart, normalisation, help")},
     {{0}, 0, T, NULL, 0, N_("mouse: slider"), N_("drag to set the learning rate (log scale)")},
     {{0}, 0, T, NULL, 0, N_("mouse: hover a map"), N_("its value; its receptive field outlined on the probe")},
     {{0}, 0, T, NULL, 0, N_("mouse: hover a kernel"), N_("its weights as numbers")},
     {{0}, 0, T, NULL, 0, N_("mouse: wheel on probe"), N_("previous / next probe image")},
-    {{0}, 0, T, NULL, 0, N_("mouse: timeline"), N_("drag to show the kernels at a recorded step; wheel steps")},
+    {{0}, 0, T, NULL, 0, N_("mouse: timeline"), N_("drag to show the whole net at a recorded step; wheel steps")},
     {{0}, 0, T, NULL, 0, N_("mouse: click a map"), N_("enlarge it: every value as a number, its colour bar (Esc or a click: back)")},
     {{0}, 0, T, NULL, 0, N_("mouse: click a kernel"), N_("enlarge it (and it is the filter s steps); t shows its evolution")},
     {{0}, 0, T, NULL, 0, N_("mouse: click output, curve"), N_("enlarge the output panel or that learning curve")},
@@ -328,6 +373,9 @@ static const gui_key KEYS[] = {
     {{SDLK_MINUS, SDLK_KP_MINUS}, 0, S, s_speed, -1, NULL, NULL},
     {{SDLK_PERIOD}, 0, S, s_advance, 1, ".  /  ,", N_("one step forward / back (a term or a position, as the speed says)")},
     {{SDLK_COMMA}, 0, S, s_advance, -1, NULL, NULL},
+    {{SDLK_BACKSPACE}, 0, S, s_restart_sum, 0, "Backspace", N_("start this window's sum again, one multiply-add a .")},
+    {{SDLK_z}, 0, S, s_skip_zeros, 0, "z", N_("term by term: skip the zero terms / show every term")},
+    {{SDLK_g}, 0, S, s_grey, 0, "g", N_("the output also as a gray picture beside the heat map (on for smoothing)")},
     {{SDLK_HOME}, 0, S, s_ends, 0, "Home / End", N_("empty map at the first position / the whole map")},
     {{SDLK_END}, 0, S, s_ends, 1, NULL, NULL},
     {{SDLK_s}, SHIFT, S, s_stride, -1, NULL, NULL},
@@ -348,7 +396,8 @@ static const gui_key KEYS[] = {
     {{SDLK_c}, 0, A, a_colormap, 0, "c", N_("signed values in red\u2013blue or blue\u2013orange (colour-blind safe); exports too")},
     {{SDLK_F12}, 0, A, a_screenshot, 0, "F12", N_("screenshot to a PNG file (path shown below)")},
     {{SDLK_F5}, 0, A, a_reload, 0, "F5", N_("reload shaders from CONVSCOPE_SHADER_DIR")},
-    {{SDLK_q}, 0, A, a_quit, 0, N_("q  or  Esc"), N_("quit (Esc first closes this help, or an enlarged panel)")},
+    {{SDLK_q}, 0, A, a_quit, 0, N_("q  or  Esc"),
+     N_("quit (Esc first closes this help or an enlarged panel; with unsaved training, press again to confirm)")},
     {{SDLK_ESCAPE}, 0, A, a_escape, 0, NULL, NULL},
 };
 enum { N_KEYS = sizeof KEYS / sizeof KEYS[0] };

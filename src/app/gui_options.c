@@ -35,6 +35,10 @@ void gui_usage(FILE *f)
                "                      locale's (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), English if it has\n"
                "                      no catalogue. Numbers, equations and this help stay as they are\n"
                "  --probe N           the test image shown first (default 0)\n"
+               "  --probe-image PATH  your own image as the probe instead (PNG, JPEG, BMP, GIF, PNM),\n"
+               "                      converted to the net's input size and channels as datasets are;\n"
+               "                      dropping a file onto the window does the same, and i / shift+i\n"
+               "                      step through the image files of its folder\n"
                "  --paused            start paused\n"
                "  --screenshot FILE   render --frames frames, write the window to FILE (PNG), exit\n"
                "  --frames N          frames to render with --screenshot (default 60)\n"
@@ -57,7 +61,7 @@ void gui_usage(FILE *f)
 }
 
 enum { O_VIEW = 1, O_SHOT, O_FRAMES, O_STATS, O_SIZE, O_FULL, O_SCALE, O_SCRIPT, O_PROBE, O_PAUSED, O_EXPORT_DIR,
-       O_LOCKSTEP, O_PRESENT, O_DUMP, O_LANG };
+       O_LOCKSTEP, O_PRESENT, O_DUMP, O_PROBE_IMAGE, O_LANG };
 
 /* One of the window's own options; 1 done, 0 bad value, -1 not one of them. */
 static int apply_own(gui_options *o, int ch, const char *arg, int *lockstep_given)
@@ -77,6 +81,7 @@ static int apply_own(gui_options *o, int ch, const char *arg, int *lockstep_give
     case O_SCALE: return cs_cli_double(arg, 0.5, 4.0, &o->scale);
     case O_SCRIPT: o->script = arg; return 1;
     case O_PROBE: return cs_cli_int(arg, 0, 100000000, &o->probe);
+    case O_PROBE_IMAGE: o->probe_image = arg; return 1;
     case O_PAUSED: o->paused = 1; return 1;
     case O_EXPORT_DIR: o->export_dir = arg; return 1;
     case O_LOCKSTEP: *lockstep_given = 1; return cs_cli_int(arg, 0, 100000, &o->lockstep);
@@ -101,6 +106,7 @@ int gui_options_parse(gui_options *o, int argc, char **argv)
         {"probe", required_argument, 0, O_PROBE},   {"paused", no_argument, 0, O_PAUSED},
         {"export-dir", required_argument, 0, O_EXPORT_DIR}, {"lockstep", required_argument, 0, O_LOCKSTEP},
         {"present", no_argument, 0, O_PRESENT},     {"dump-text", required_argument, 0, O_DUMP},
+        {"probe-image", required_argument, 0, O_PROBE_IMAGE},
         {"lang", required_argument, 0, O_LANG},     {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };

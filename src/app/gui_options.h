@@ -24,6 +24,7 @@ typedef struct {
     int fullscreen;
     double scale;             /* --scale X (default 1) */
     int probe;                /* --probe N */
+    const char *probe_image;  /* --probe-image PATH: the user's image as the probe, or NULL */
     int paused;               /* --paused (also --view step) */
     const char *export_dir;   /* --export-dir DIR, or NULL */
     int lockstep;             /* training steps per frame in lockstep; 0: training on its own thread

@@ -43,9 +43,11 @@ static int parse_key(const char *name, SDL_Keycode *key, Uint16 *mod)
     return *key != SDLK_UNKNOWN;
 }
 
-/* One item of text `what` (its number idx) into it. */
-static cs_status parse_item(char *item, int idx, const char *what, gui_script_item *it)
+/* One item of text `what` (its number idx; item starts at character base of the script, 0-based)
+ * into it. Messages name a bad token's place in the script as "character N" (1-based). */
+static cs_status parse_item(char *item, int idx, const char *what, int base, gui_script_item *it)
 {
+#define AT(t) (base + (int)((t) - item) + 1)
     char *tok[8];
     const int n = tokens(item, tok, 8);
     if (n == 8) return cs_fail(CS_ERR_ARG, "--script item %d '%s': too many words", idx, what);
@@ -54,8 +56,8 @@ static cs_status parse_item(char *item, int idx, const char *what, gui_script_it
         return cs_fail(CS_ERR_ARG, "--script item %d '%s': expected FRAME ACTION, like '40 key h' or '60 shot a.png'",
                        idx, what);
     if (!parse_int(tok[0], 0, INT_MAX, &it->frame))
-        return cs_fail(CS_ERR_ARG, "--script item %d '%s': frame '%s' is not a whole number from 0 up", idx, what,
-                       tok[0]);
+        return cs_fail(CS_ERR_ARG, "--script item %d '%s': frame '%s' (character %d) is not a whole number from 0 up",
+                       idx, what, tok[0], AT(tok[0]));
     const char *act = tok[1];
     if (strcmp(act, "key") == 0 && n >= 3) {
         /* key names may have spaces ("Keypad +"): the rest of the item, single-spaced */
@@ -64,37 +66,21 @@ static cs_status parse_item(char *item, int idx, const char *what, gui_script_it
             if (strlen(name) + strlen(tok[i]) + 2 < sizeof name) strcat(strcat(name, i > 2 ? " " : ""), tok[i]);
         it->action = GUI_SCRIPT_KEY;
         if (!parse_key(name, &it->key, &it->mod))
-            return cs_fail(CS_ERR_ARG, "--script item %d '%s': unknown key '%s' (SDL key names: Home, Left, F1, p, "
-                           "Tab, '-', ...)", idx, what, name);
+            return cs_fail(CS_ERR_ARG, "--script item %d '%s': unknown key '%s' (character %d; SDL key names: Home, "
+                           "Left, F1, p, Tab, '-', ...)", idx, what, name, AT(tok[2]));
         return CS_OK;
     }
     if (strcmp(act, "key") == 0)
         return cs_fail(CS_ERR_ARG, "--script item %d '%s': 'key' takes a key name, like 'Home' or 'shift+Left'", idx,
                        what);
-    if (strcmp(act, "shot") == 0) {
+    if (strcmp(act, "shot") == 0 || strcmp(act, "drop") == 0 || strcmp(act, "dump") == 0) {
+        it->action = act[1] == 'h' ? GUI_SCRIPT_SHOT : act[1] == 'r' ? GUI_SCRIPT_DROP : GUI_SCRIPT_DUMP;
         if (n != 3)
-            return cs_fail(CS_ERR_ARG, "--script item %d '%s': 'shot' takes one file name (no spaces)", idx, what);
+            return cs_fail(CS_ERR_ARG, "--script item %d '%s': '%s' (character %d) takes one file name (no spaces)",
+                           idx, what, act, AT(act));
         if (strlen(tok[2]) >= sizeof it->file)
-            return cs_fail(CS_ERR_ARG, "--script item %d: the file name is longer than %zu bytes", idx,
-                           sizeof it->file - 1);
-        it->action = GUI_SCRIPT_SHOT;
-        strcpy(it->file, tok[2]);
-        return CS_OK;
-    }
-    if (strcmp(act, "move") == 0 || strcmp(act, "click") == 0) {
-        it->action = act[0] == 'm' ? GUI_SCRIPT_MOVE : GUI_SCRIPT_CLICK;
-        if (n != 4 || !parse_int(tok[2], 0, 100000, &it->x) || !parse_int(tok[3], 0, 100000, &it->y))
-            return cs_fail(CS_ERR_ARG, "--script item %d '%s': '%s' takes X Y, two whole numbers of window pixels", idx,
-                           what, act);
-        return CS_OK;
-    }
-    if (strcmp(act, "dump") == 0) {
-        if (n != 3)
-            return cs_fail(CS_ERR_ARG, "--script item %d '%s': 'dump' takes one file name (no spaces)", idx, what);
-        if (strlen(tok[2]) >= sizeof it->file)
-            return cs_fail(CS_ERR_ARG, "--script item %d: the file name is longer than %zu bytes", idx,
-                           sizeof it->file - 1);
-        it->action = GUI_SCRIPT_DUMP;
+            return cs_fail(CS_ERR_ARG, "--script item %d: the file name at character %d is longer than %zu bytes", idx,
+                           AT(tok[2]), sizeof it->file - 1);
         strcpy(it->file, tok[2]);
         return CS_OK;
     }
@@ -103,8 +89,8 @@ static cs_status parse_item(char *item, int idx, const char *what, gui_script_it
         it->action = GUI_SCRIPT_SIZE;
         if (n != 3 || sscanf(tok[2], "%dx%d%c", &it->x, &it->y, &tail) != 2 || it->x < 320 || it->y < 240 ||
             it->x > 16384 || it->y > 16384)
-            return cs_fail(CS_ERR_ARG, "--script item %d '%s': 'size' takes WxH, like 1280x720 (320x240 up to 16384x16384)",
-                           idx, what);
+            return cs_fail(CS_ERR_ARG, "--script item %d '%s': 'size' (character %d) takes WxH, like 1280x720 "
+                           "(320x240 up to 16384x16384)", idx, what, AT(act));
         return CS_OK;
     }
     if (strcmp(act, "scale") == 0) {
@@ -112,22 +98,35 @@ static cs_status parse_item(char *item, int idx, const char *what, gui_script_it
         it->action = GUI_SCRIPT_SCALE;
         if (n == 3) it->scale = strtod(tok[2], &end);
         if (n != 3 || !end || *end || !(it->scale >= 0.5 && it->scale <= 4.0))
-            return cs_fail(CS_ERR_ARG, "--script item %d '%s': 'scale' takes a number from 0.5 to 4", idx, what);
+            return cs_fail(CS_ERR_ARG, "--script item %d '%s': 'scale' (character %d) takes a number from 0.5 to 4", idx,
+                           what, AT(act));
         return CS_OK;
     }
     if (strcmp(act, "enlarge") == 0) {
         /* the rest of the item, single-spaced; checked against the net when it runs */
         it->action = GUI_SCRIPT_ENLARGE;
         if (n < 3)
-            return cs_fail(CS_ERR_ARG, "--script item %d '%s': 'enlarge' takes what: 'map conv1 3', 'kernel conv1 0', "
-                           "'output', 'curve loss' or 'off'", idx, what);
+            return cs_fail(CS_ERR_ARG, "--script item %d '%s': 'enlarge' (character %d) takes what: 'map conv1 3', "
+                           "'kernel conv1 0', 'output', 'curve loss' or 'off'", idx, what, AT(act));
         for (int i = 2; i < n; i++)
             if (strlen(it->file) + strlen(tok[i]) + 2 < sizeof it->file)
                 strcat(strcat(it->file, i > 2 ? " " : ""), tok[i]);
         return CS_OK;
     }
-    return cs_fail(CS_ERR_ARG, "--script item %d '%s': unknown action '%s' (expected key, shot, move, click, dump, "
-                   "size, scale or enlarge)", idx, what, act);
+    if (strcmp(act, "move") == 0 || strcmp(act, "click") == 0) {
+        it->action = act[0] == 'm' ? GUI_SCRIPT_MOVE : GUI_SCRIPT_CLICK;
+        if (n != 4)
+            return cs_fail(CS_ERR_ARG, "--script item %d '%s': '%s' (character %d) takes X Y, two whole numbers of "
+                           "window pixels", idx, what, act, AT(act));
+        for (int i = 2; i < 4; i++)
+            if (!parse_int(tok[i], 0, 100000, i == 2 ? &it->x : &it->y))
+                return cs_fail(CS_ERR_ARG, "--script item %d '%s': '%s' takes X Y, two whole numbers of window pixels; "
+                               "'%s' (character %d) is not one (0..100000)", idx, what, act, tok[i], AT(tok[i]));
+        return CS_OK;
+    }
+    return cs_fail(CS_ERR_ARG, "--script item %d '%s': unknown action '%s' at character %d (expected key, shot, "
+                   "move, click, drop, dump, size, scale or enlarge)", idx, what, act, AT(act));
+#undef AT
 }
 
 cs_status gui_script_parse(const char *text, gui_script *out)
@@ -152,7 +151,7 @@ cs_status gui_script_parse(const char *text, gui_script *out)
         snprintf(what, sizeof what, "%.*s", (int)(b - a), item + a);
         if (out->n == GUI_SCRIPT_MAX)
             return cs_fail(CS_ERR_ARG, "--script has more than %d items", GUI_SCRIPT_MAX);
-        cs_status st = parse_item(item, idx, what, &out->items[out->n]);
+        cs_status st = parse_item(item, idx, what, (int)(p - text) - (int)(len + (end != NULL)), &out->items[out->n]);
         if (st) return st;
         out->n++;
     }
@@ -172,7 +171,10 @@ void gui_script_help(FILE *f)
                "  scale X                 --scale X from then on\n"
                "  enlarge WHAT            what a click would enlarge: 'map conv1 3', 'kernel conv1 0',\n"
                "                          'output', 'curve loss', 'curve accuracy'; 'enlarge off' goes back\n"
+               "  drop FILE               drop FILE onto the window, as a file manager does (the probe)\n"
                "Example: --script \"40 key h; 60 shot help.png; 80 move 300 200; 90 click 20 20\".\n"
                "With --script or --screenshot the window runs in lockstep (see --lockstep), so a script\n"
-               "sees the same training steps on any machine.\n");
+               "sees the same training steps on any machine. A bad item is refused (exit 2) naming the item,\n"
+               "its text, the token and where it starts in the script: \"--script item 2 '30 key minus':\n"
+               "unknown key 'minus' (character 13; ...)\".\n");
 }

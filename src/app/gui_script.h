@@ -14,6 +14,7 @@
  *           | 'enlarge' WHAT | 'enlarge off'  enlarge a map, kernel, the output or a curve, as a click
  *                                         would ("map conv1 3", "kernel conv1 0", "output",
  *                                         "curve loss"), or go back
+ *           | 'drop' FILE                FILE dropped onto the window (an SDL drop event)
  * FRAME counts from 0 (the first frame drawn); items of one frame run in their order.
  * Example: "40 key h; 60 shot help.png; 80 move 300 200; 90 click 20 20; 95 key shift+Left". */
 #ifndef GUI_SCRIPT_H
@@ -35,6 +36,7 @@ typedef enum {
     GUI_SCRIPT_SIZE,
     GUI_SCRIPT_SCALE,
     GUI_SCRIPT_ENLARGE,
+    GUI_SCRIPT_DROP,
 } gui_script_action;
 
 typedef struct {
@@ -42,7 +44,7 @@ typedef struct {
     gui_script_action action;
     SDL_Keycode key;       /* key */
     Uint16 mod;            /* key: KMOD_SHIFT and/or KMOD_CTRL held */
-    char file[256];        /* shot, dump: the file; enlarge: what ("off" to go back) */
+    char file[256];        /* shot, dump, drop: the file; enlarge: what ("off" to go back) */
     int x, y;              /* move, click; size: width and height */
     double scale;          /* scale */
 } gui_script_item;
@@ -53,8 +55,9 @@ typedef struct {
 } gui_script;
 
 /* Parses text into out (zeroed first). On a bad item returns CS_ERR_ARG and cs_last_error()
- * names the item by its number and text, and what was wrong with which token, e.g.
- * "--script item 2 '30 key minus': unknown key 'minus'". */
+ * names the item by its number and text, and what was wrong with which token and where it starts
+ * in the text (1-based), e.g. "--script item 2 '30 key minus': unknown key 'minus' (character 13;
+ * ...)". */
 cs_status gui_script_parse(const char *text, gui_script *out);
 
 /* The language, for `gui --help`. */

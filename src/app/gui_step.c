@@ -58,6 +58,12 @@ struct gui_step {
     cs_value_range out_range;
     cs_colormap_id out_cmap;
     int speed, playing;
+    int skip_zeros;        /* term stepping skips the zero terms */
+    int term_pos;          /* the position the last term step was at (-1 none): a term step elsewhere
+                            * starts that window's sum from its first term */
+    int grey_on;           /* the grey output picture beside the heat map */
+    float *grey;           /* (OH, OW) for the view, owned; grey_cap floats */
+    size_t grey_cap;
     double last_tick, carry; /* playback clock and the fraction of a step owed */
     int first_tick;
     int sel_c, sel_ky, sel_kx; /* selected kernel cell, sel_c < 0 for none */
@@ -180,7 +186,11 @@ static cs_status install(gui_step *g, cs_demo_image *img, cs_filter *k, float im
     if (k->w != g->kernel.w) cs_filter_free(&g->kernel), g->kernel = *k;
     g->st = st;
     g->have_st = 1;
+    cs_stepper_set_fraction(&g->st, g->kernel.frac_den);
     g->img_max = img_max;
+    g->term_pos = -1;
+    /* a smoothing kernel's output is an image: show it as one */
+    g->grey_on = cs_filter_is_smoothing(&g->kernel);
     g->sel_c = -1, g->editing = 0, g->playing = 0;
     snprintf(g->image_name, sizeof g->image_name, "%s", g->img.name);
     snprintf(g->kernel_name, sizeof g->kernel_name, "%s", g->kernel.name);
@@ -240,6 +250,7 @@ cs_status gui_step_attach(gui_step *g, cs_gl *gl, cs_text *text)
 void gui_step_destroy(gui_step *g)
 {
     if (!g) return;
+    free(g->grey);
     cs_view_step_destroy(g->view);
     if (g->have_st) cs_stepper_free(&g->st);
     cs_demo_image_free(&g->img);
@@ -249,10 +260,29 @@ void gui_step_destroy(gui_step *g)
 
 /* ---- playback ------------------------------------------------------------------------------ */
 
+/* One multiply-add forward or back (over the zero ones when they are skipped). Forward from a
+ * window reached some other way (a click, an arrow, the start) first starts that window's sum. */
+static int term_step(gui_step *g, int forward)
+{
+    cs_stepper *st = &g->st;
+    const int here = st->oy * st->OW + st->ox;
+    int moved;
+    if (forward && here != g->term_pos && st->term == st->n_terms) {
+        cs_stepper_set_term(st, 0);
+        moved = g->skip_zeros ? cs_stepper_next_nonzero_term(st) : cs_stepper_next_term(st);
+    } else if (forward) {
+        moved = g->skip_zeros ? cs_stepper_next_nonzero_term(st) : cs_stepper_next_term(st);
+    } else {
+        moved = g->skip_zeros ? cs_stepper_prev_nonzero_term(st) : cs_stepper_prev_term(st);
+    }
+    g->term_pos = st->oy * st->OW + st->ox;
+    return moved;
+}
+
 static int step_once(gui_step *g, int forward)
 {
     switch (SPEEDS[g->speed].unit) {
-    case BY_TERM: return forward ? cs_stepper_next_term(&g->st) : cs_stepper_prev_term(&g->st);
+    case BY_TERM: return term_step(g, forward);
     case BY_POSITION: return forward ? cs_stepper_next(&g->st) : cs_stepper_prev(&g->st);
     default:
         if (forward) {
@@ -327,6 +357,8 @@ static void set_geometry(gui_step *g, int S, int P)
 static void kernel_changed(gui_step *g)
 {
     cs_stepper_refresh(&g->st);
+    /* an edit that is still an integer over the denominator keeps the fraction form */
+    cs_stepper_set_fraction(&g->st, g->kernel.frac_den);
     compute_range(g);
     /* the name says the numbers are no longer the preset's or the file's */
     if (!g->edited) snprintf(g->kernel_name, sizeof g->kernel_name, _("%s (edited)"), g->kernel.name);
@@ -341,6 +373,7 @@ static float wheel_step(const gui_step *g)
     int integers = 1;
     for (int i = 0; i < g->st.n_terms; i++)
         m = fmaxf(m, fabsf(g->kernel.w[i])), integers &= g->kernel.w[i] == rintf(g->kernel.w[i]);
+    if (g->st.frac_den > 1) return 1.0f / (float)g->st.frac_den; /* 1/9 steps to 2/9 */
     if (m <= 0) return 0.1f;
     if (integers) return 1.0f; /* Sobel, Laplacian, the curve: whole numbers stay whole */
     return powf(10.0f, floorf(log10f(m)) - 1.0f);
@@ -391,7 +424,8 @@ static int edit_key(gui_step *g, SDL_Keycode k)
         if (slash) {
             *slash = '\0';
             const double a = strtod(g->edit, NULL), b = strtod(slash + 1, NULL);
-            if (b != 0) snprintf(g->edit, sizeof g->edit, "%.9g", a / b);
+            /* 17 digits: the float of a / b exactly, so 2/9 keeps a kernel's fraction form */
+            if (b != 0) snprintf(g->edit, sizeof g->edit, "%.17g", a / b);
         }
         commit_edit(g);
         return 1;
@@ -443,6 +477,30 @@ int gui_step_edit_key(gui_step *g, SDL_Keycode k)
 }
 
 void gui_step_move(gui_step *g, int dy, int dx) { seek(g, g->st.oy + dy, g->st.ox + dx); }
+
+void gui_step_restart_sum(gui_step *g)
+{
+    /* the current window's sum from nothing, stepped term by term from here on */
+    g->playing = 0;
+    if (SPEEDS[g->speed].unit != BY_TERM) g->speed = 0;
+    cs_stepper_set_term(&g->st, 0);
+    g->term_pos = g->st.oy * g->st.OW + g->st.ox;
+    say(g, ". adds one multiply-add to the sum (z skips the zero terms)");
+}
+
+void gui_step_toggle_skip_zeros(gui_step *g)
+{
+    g->skip_zeros = !g->skip_zeros;
+    say(g, g->skip_zeros ? "term by term: zero terms skipped (each . shows the next non-zero product)"
+                         : "term by term: every term, zeros too");
+}
+
+void gui_step_toggle_grey(gui_step *g)
+{
+    g->grey_on = !g->grey_on;
+    say(g, g->grey_on ? "the output also as a gray picture at the input's scale, beside the heat map"
+                      : "the output as a heat map only");
+}
 
 void gui_step_speed(gui_step *g, int d)
 {
@@ -521,8 +579,15 @@ int gui_step_wheel(gui_step *g, float x, float y, int dy)
     float *w = &g->kernel.w[(c * K + ky) * K + kx];
     const float step = wheel_step(g);
     /* stay on the step's grid so repeated turns give round numbers */
-    *w = roundf(*w / step + (dy > 0 ? 1.0f : -1.0f)) * step;
-    if (fabsf(*w) < step * 1e-3f) *w = 0;
+    if (g->st.frac_den > 1) {
+        /* the next numerator over the same denominator, as a fraction would be read */
+        long n = 0;
+        cs_filter_numerator(*w, g->st.frac_den, &n);
+        *w = (float)((double)(n + (dy > 0 ? 1 : -1)) / g->st.frac_den);
+    } else {
+        *w = roundf(*w / step + (dy > 0 ? 1.0f : -1.0f)) * step;
+        if (fabsf(*w) < step * 1e-3f) *w = 0;
+    }
     kernel_changed(g);
     return 1;
 }
@@ -591,17 +656,29 @@ void gui_step_draw(gui_step *g, cs_ui *ui, int win_w, int win_h, float user_scal
     cs_step_layout_compute(&g->layout, win_w, win_h, user_scale, present, &m, &g->st);
     g->have_layout = 1;
     ui->st = &g->layout.st;
+    const float *grey = NULL;
+    const size_t n_out = (size_t)g->st.OH * g->st.OW;
+    if (g->grey_on && g->grey_cap < n_out) {
+        float *b = realloc(g->grey, n_out * sizeof *b);
+        if (b) g->grey = b, g->grey_cap = n_out;
+    }
+    if (g->grey_on && g->grey_cap >= n_out) {
+        cs_step_layout_split_output(&g->layout);
+        gui_step_grey(g, g->grey);
+        grey = g->grey;
+    }
     cs_step_ui su = {
         .image_name = g->image_name, .kernel_name = g->kernel_name,
         .src_w = g->img.src_w, .src_h = g->img.src_h, .downscale = g->img.downscale,
-        .img_max = g->img_max, .display_max = g->img_max, /* a demo's own white (50 for demo:curve): full contrast */ .out_range = g->out_range,
+        .img_max = g->img_max, .display_max = g->img_max, /* a demo's own white: full contrast */
+        .out_range = g->out_range,
         .out_cmap = g->out_cmap == CS_CMAP_VIRIDIS ? CS_CMAP_VIRIDIS : diverging,
         .diverging = diverging,
         .playing = g->playing, .speed = _(SPEEDS[g->speed].label),
         .sel_c = g->sel_c, .sel_ky = g->sel_ky, .sel_kx = g->sel_kx, .edit = g->editing ? g->edit : NULL,
         .mouse_x = mouse_x, .mouse_y = mouse_y, .mouse_in = mouse_in,
         .show_help = show_help, .help = help, .help_lines = help_lines,
-        .message = message,
+        .message = message, .grey = grey,
     };
     cs_view_step_draw(g->view, ui, &g->st, &g->layout, &su);
 }
@@ -613,3 +690,19 @@ const char *gui_step_hidden_names(int hidden)
     if (hidden & CS_STEP_HIDE_IMAGES) return "stacked images";
     return hidden & CS_STEP_STACKED ? "stacked" : "";
 }
+
+void gui_step_grey(const gui_step *g, float *out)
+{
+    const size_t n = (size_t)g->st.OH * g->st.OW;
+    unsigned char *bytes = malloc(n ? n : 1);
+    if (!bytes) {
+        memset(out, 0, n * sizeof *out);
+        return;
+    }
+    cs_stepper_grey(&g->st, g->img_max, bytes);
+    for (size_t i = 0; i < n; i++) out[i] = (float)bytes[i] * (1.0f / 255.0f);
+    free(bytes);
+}
+
+int gui_step_grey_on(const gui_step *g) { return g->grey_on; }
+const cs_stepper *gui_step_stepper(const gui_step *g) { return &g->st; }

@@ -13,6 +13,7 @@
 #include "cs_error.h"
 #include "cs_gl.h"
 #include "cs_snapshot.h"
+#include "cs_stepper.h"
 #include "cs_text.h"
 #include "cs_ui.h"
 
@@ -68,6 +69,19 @@ void gui_step_pad(gui_step *g, int d);       /* padding up or down, wrapping */
 void gui_step_toggle_relu(gui_step *g);
 void gui_step_next_kernel(gui_step *g);      /* the next kernel preset */
 void gui_step_next_image(gui_step *g);       /* the next built-in image */
+/* Starts the current window's sum again, term by term (the speed goes to one multiply-add at a
+ * time). */
+void gui_step_restart_sum(gui_step *g);
+/* Term stepping over the zero terms on / off. */
+void gui_step_toggle_skip_zeros(gui_step *g);
+/* The grey output picture beside the heat map on / off (on by itself for smoothing kernels). */
+void gui_step_toggle_grey(gui_step *g);
+/* The grey picture's data: (OH, OW) floats in 0..1, the output map at the input's scale
+ * (cs_stepper_grey / 255); and whether it is on. */
+void gui_step_grey(const gui_step *g, float *out);
+int gui_step_grey_on(const gui_step *g);
+/* The stepper, borrowed (for tests and the window's text). */
+const cs_stepper *gui_step_stepper(const gui_step *g);
 /* Typing into a selected kernel cell (digits, '.', '-', 'e', '/', Backspace, Enter) and Esc to
  * leave it; 1 when k was taken. Called before the key table. */
 int gui_step_edit_key(gui_step *g, SDL_Keycode k);

@@ -1,7 +1,8 @@
 /* gui_timeline.c - the window's training timeline (see gui_timeline.h): copies of the run's
  * history taken with a try-lock (the training thread records under the run's lock), scrubbing and
- * playback by step (so thinning, which renumbers records, never moves the cursor), and the
- * per-kernel evolution strip. */
+ * playback by step (so thinning, which renumbers records, never moves the cursor), the whole net
+ * at the shown step (cs_replay, on an inspector of the window's own), and the per-kernel
+ * evolution strip. */
 #define _DEFAULT_SOURCE
 #include "gui_timeline.h"
 
@@ -13,6 +14,7 @@
 #include "cs_export.h"
 #include "cs_i18n.h"
 #include "cs_labels.h"
+#include "cs_replay.h"
 #include "cs_timeline.h"
 #include "cs_view_timeline.h"
 
@@ -34,6 +36,7 @@ struct gui_tl {
     cs_history_conv convs[CS_SNAP_MAX_LAYERS];
     int n_conv;
     size_t rec_floats;
+    cs_history_layout_kind rec_layout;
     int64_t mark_steps[MAX_MARKS];
     int mark_epochs[MAX_MARKS];
     int n_marks;
@@ -46,6 +49,7 @@ struct gui_tl {
     float *rec;                 /* (rec_floats) the shown record's floats, owned */
     size_t rec_cap;
     int64_t rec_step;           /* the step rec holds, -1 none */
+    cs_history_meta rec_meta;   /* its meta */
     int rec_pending;            /* the shown record changed and rec must be copied */
 
     int playing;                /* 1, -1, 0 */
@@ -64,7 +68,8 @@ struct gui_tl {
     char strip_title[160];
     uint64_t strip_version;
 
-    /* the snapshot drawn while scrubbing: the live one with the record's kernels */
+    /* the snapshot drawn while scrubbing: the whole net at the record, through the inspector */
+    cs_inspect *ins;            /* owned: the window's own, so training is never disturbed */
     cs_snapshot comp;
     int have_comp;
     uint64_t comp_seq;          /* live seq it was built from */
@@ -91,6 +96,10 @@ cs_status gui_tl_create(gui_tl **out, cs_run *run, cs_gl *gl, cs_text *text)
     }
     t->run = run;
     t->sel = CS_TIMELINE_LIVE, t->rec_step = -1, t->play_speed = PLAY_DEFAULT;
+    if ((st = cs_inspect_create(&t->ins, run->net_spec)) != CS_OK) {
+        gui_tl_destroy(t);
+        return st;
+    }
     *out = t;
     return CS_OK;
 }
@@ -103,6 +112,7 @@ void gui_tl_destroy(gui_tl *t)
     free(t->rec);
     free(t->strip_frames);
     if (t->have_comp) cs_snapshot_free(&t->comp);
+    cs_inspect_destroy(t->ins);
     free(t);
 }
 
@@ -139,6 +149,7 @@ static void copy_meta(gui_tl *t, const cs_history *h, uint64_t version)
         if (t->n_conv > CS_SNAP_MAX_LAYERS) t->n_conv = CS_SNAP_MAX_LAYERS;
         for (int j = 0; j < t->n_conv; j++) t->convs[j] = *cs_history_conv_at(h, j);
         t->rec_floats = cs_history_record_floats(h);
+        t->rec_layout = cs_history_layout(h);
     }
     t->version = version, t->have_copy = 1;
     t->n_marks = cs_timeline_epoch_marks(t->meta, t->n, t->mark_steps, t->mark_epochs, MAX_MARKS);
@@ -159,7 +170,7 @@ static void copy_record(gui_tl *t, const cs_history *h)
         if (r) t->rec = r, t->rec_cap = t->rec_floats;
     }
     if (t->rec_cap >= t->rec_floats) {
-        cs_history_get(h, (size_t)t->sel, NULL, t->rec);
+        cs_history_get(h, (size_t)t->sel, &t->rec_meta, t->rec);
         t->rec_step = t->meta[t->sel].step;
         t->rec_pending = 0;
     }
@@ -204,7 +215,8 @@ static void copy_locked(gui_tl *t)
 
 /* ---- per frame ----------------------------------------------------------------------------- */
 
-/* The live snapshot with the shown record's conv kernels and biases in place of the live ones. */
+/* The whole net at the shown record: its weights, and the probe's maps, outputs and loss
+ * computed from them (a kernels-only history patches the kernels into the live snapshot). */
 static const cs_snapshot *composite(gui_tl *t, const cs_snapshot *live, int *upload)
 {
     if (!t->have_comp) {
@@ -220,15 +232,8 @@ static const cs_snapshot *composite(gui_tl *t, const cs_snapshot *live, int *upl
         t->have_comp = 1, t->comp_seq = 0, t->comp_step = -1;
     }
     if (t->comp_seq != live->seq || t->comp_step != t->rec_step) {
-        cs_snapshot_copy(&t->comp, live);
-        for (int j = 0; j < t->n_conv; j++) {
-            const cs_history_conv *cv = &t->convs[j];
-            if (cv->layer < 0 || cv->layer >= live->n_layers) continue;
-            const size_t wn = (size_t)cv->oc * cv->c * cv->k * cv->k;
-            /* the snapshot's layer block is its weights then its biases, as the record's */
-            if (live->w_count[cv->layer] != wn) continue;
-            memcpy(t->comp.weights + live->w_off[cv->layer], t->rec + cv->offset, (wn + (size_t)cv->oc) * sizeof(float));
-        }
+        const cs_replay_record rec = {t->rec_meta, t->rec, t->rec_layout, t->n_conv, t->convs};
+        cs_replay_snapshot(&t->comp, live, t->ins, &rec);
         if (t->comp_step != t->rec_step) *upload = 1;
         t->comp_seq = live->seq, t->comp_step = t->rec_step;
     }

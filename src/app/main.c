@@ -22,6 +22,7 @@ static const command commands[] = {
     {"export", cs_cmd_export, "write kernels, activation maps and kernel evolution of a checkpoint"},
     {"bench", cs_cmd_bench, "measure training and inference speed on random data"},
     {"convolve", cs_cmd_convolve, "slide one kernel over one image; explain one window (--at)"},
+    {"backprop", cs_cmd_backprop, "one training step of one image written out: loss, gradients, update"},
 #ifdef CS_HAVE_ONNX
     {"onnx-test", cs_cmd_onnx_test, "run ONNX backend test folders: pass, fail or unsupported per folder"},
 #endif

@@ -99,7 +99,7 @@ int cs_runopt_apply(cs_runopt *o, int code, const char *arg)
     case OPT_DATA: s->data_dir = arg; return 1;
     case OPT_NET: s->net = arg; return 1;
     case OPT_MODEL: s->model = arg; return 1;
-    case OPT_EPOCHS: o->epochs_given = 1; return cs_cli_int(arg, 1, 100000, &o->epochs);
+    case OPT_EPOCHS: o->epochs_given = 1; return cs_cli_int(arg, 0, 100000, &o->epochs);
     case OPT_THREADS: return cs_cli_int(arg, 1, 256, &s->threads);
     case OPT_LIMIT:
         if (!cs_cli_int(arg, 1, 100000000, &iv)) return 0;
@@ -130,7 +130,8 @@ void cs_runopt_help(FILE *f)
             "                      article for image folders)\n"
             "  --model FILE.onnx   start from an ONNX model instead: its layers and weights (see the\n"
             "                      README's ONNX section); datasets are adapted to its input\n"
-            "  --epochs N          passes over the training set (default 1)\n"
+            "  --epochs N          passes over the training set (default 1); 0 trains nothing, so\n"
+            "                      --save writes the untrained net (step 0)\n"
             "  --batch N           minibatch size (default 20)\n"
             "  --lr X              learning rate (default: sgd 0.01, or 0.2 with --loss mse, 0.005 for\n"
             "                      the colour net; adam 0.001)\n"

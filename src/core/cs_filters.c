@@ -6,6 +6,7 @@
 #include "cs_filters.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -33,6 +34,31 @@ void cs_filter_free(cs_filter *f)
     memset(f, 0, sizeof *f);
 }
 
+int cs_filter_numerator(float w, int den, long *num)
+{
+    if (den < 1 || den > CS_FILTER_MAX_DEN || !isfinite(w)) return 0;
+    const double n = rint((double)w * den);
+    if (fabs(n) > 2147483647.0 || (float)(n / den) != w) return 0;
+    *num = (long)n;
+    return 1;
+}
+
+int cs_filter_is_fraction(const float *w, size_t n, int den)
+{
+    long num;
+    for (size_t i = 0; i < n; i++)
+        if (!cs_filter_numerator(w[i], den, &num)) return 0;
+    return 1;
+}
+
+int cs_filter_is_smoothing(const cs_filter *f)
+{
+    const size_t n = (size_t)f->c * f->k * f->k;
+    for (size_t i = 0; i < n; i++)
+        if (f->w[i] < 0) return 0;
+    return fabs(cs_filter_sum(f) - 1.0) <= 1e-4;
+}
+
 double cs_filter_sum(const cs_filter *f)
 {
     double s = 0.0;
@@ -48,6 +74,7 @@ typedef struct {
     int k;
     float scale;          /* every entry is multiplied by this */
     const float *v;       /* (k, k) */
+    int den;              /* the weights are the integers v over den (0: not given as fractions) */
 } preset;
 
 static const float identity3[] = {0, 0, 0, 0, 1, 0, 0, 0, 0};
@@ -81,17 +108,17 @@ static const float curve7[] = {
 };
 
 static const preset presets[] = {
-    {"identity", 3, 1.0f, identity3},
-    {"box", 3, 1.0f / 9.0f, ones3},
-    {"gaussian3", 3, 1.0f / 16.0f, gauss3},
-    {"gaussian5", 5, 1.0f / 256.0f, gauss5},
-    {"laplacian4", 3, 1.0f, lap4},
-    {"laplacian8", 3, 1.0f, lap8},
-    {"sobel-x", 3, 1.0f, sobelx},
-    {"sobel-y", 3, 1.0f, sobely},
-    {"sharpen", 3, 1.0f, sharpen3},
-    {"emboss", 3, 1.0f, emboss3},
-    {"curve", 7, 1.0f, curve7},
+    {"identity", 3, 1.0f, identity3, 0},
+    {"box", 3, 1.0f / 9.0f, ones3, 9},
+    {"gaussian3", 3, 1.0f / 16.0f, gauss3, 16},
+    {"gaussian5", 5, 1.0f / 256.0f, gauss5, 256},
+    {"laplacian4", 3, 1.0f, lap4, 0},
+    {"laplacian8", 3, 1.0f, lap8, 0},
+    {"sobel-x", 3, 1.0f, sobelx, 0},
+    {"sobel-y", 3, 1.0f, sobely, 0},
+    {"sharpen", 3, 1.0f, sharpen3, 0},
+    {"emboss", 3, 1.0f, emboss3, 0},
+    {"curve", 7, 1.0f, curve7, 0},
 };
 
 const char *cs_filter_preset_names(void)
@@ -118,6 +145,8 @@ cs_status cs_filter_preset(cs_filter *f, const char *name)
         return s;
     for (int i = 0; i < p->k * p->k; i++)
         f->w[i] = p->v[i] * p->scale;
+    /* the fraction form as the preset gives it, when every weight is exactly one */
+    if (p->den && cs_filter_is_fraction(f->w, (size_t)p->k * p->k, p->den)) f->frac_den = p->den;
     return CS_OK;
 }
 
@@ -165,6 +194,43 @@ static num_status parse_number(const char *tok, size_t len, double *out)
     return NUM_OK;
 }
 
+/* A whole-token integer ("-3") or fraction of integers ("2/16", "-1/9") into num/den (den > 0); 0
+ * for anything else (decimals, exponents, magnitudes past 2^31 - 1). The fraction form of a
+ * kernel is built from these. */
+static int parse_rational(const char *tok, size_t len, long *num, long *den)
+{
+    long part[2] = {0, 1};
+    int k = 0, sign = 1;
+    size_t i = 0;
+    for (int p = 0; p < 2; p++) {
+        int s = 1;
+        if (i < len && (tok[i] == '-' || tok[i] == '+')) s = tok[i] == '-' ? -1 : 1, i++;
+        const size_t d0 = i;
+        long v = 0;
+        while (i < len && tok[i] >= '0' && tok[i] <= '9') {
+            if (v > 214748364L) return 0;
+            v = v * 10 + (tok[i++] - '0');
+        }
+        if (i == d0 || v > 2147483647L) return 0;
+        part[p] = v, sign *= s, k = p;
+        if (i == len) break;
+        if (tok[i] != '/' || p == 1) return 0;
+        i++;
+    }
+    if (i != len || (k == 1 && part[1] == 0)) return 0;
+    *num = sign * part[0], *den = k == 1 ? part[1] : 1;
+    return 1;
+}
+
+static long gcd_long(long a, long b)
+{
+    while (b) {
+        const long t = a % b;
+        a = b, b = t;
+    }
+    return a < 0 ? -a : a;
+}
+
 /* The message for a token that did not parse: file:line:col: what was found, what is expected. */
 static cs_status number_error(const char *src, int line, int col, const char *what, const char *tok, size_t len,
                               num_status why)
@@ -196,6 +262,8 @@ typedef struct {
     int rows, cols;    /* current channel so far */
     int first_line;    /* line of the current channel's first row */
     int last_line;     /* line of its last row */
+    int rational;      /* every entry so far is an integer or a fraction of integers ... */
+    long den_lcm;      /* ... and this is the least common multiple of their denominators */
 } parser;
 
 /* Closes the current channel (if it has rows): checks it is square and matches the
@@ -222,7 +290,8 @@ static cs_status end_channel(parser *ps)
 cs_status cs_filter_parse(cs_filter *f, const char *text, const char *source)
 {
     memset(f, 0, sizeof *f);
-    parser ps = {.src = source ? source : "kernel"};
+    parser ps = {.src = source ? source : "kernel", .rational = 1, .den_lcm = 1};
+    long scale_num = 1, scale_den = 1;
     const size_t cells = (size_t)CS_FILTER_MAX_C * CS_FILTER_MAX_K * CS_FILTER_MAX_K;
     ps.buf = malloc(cells * sizeof *ps.buf);
     ps.pos = malloc(cells * sizeof *ps.pos);
@@ -286,6 +355,7 @@ cs_status cs_filter_parse(cs_filter *f, const char *text, const char *source)
             else {
                 scale = v;
                 scale_line = line;
+                if (!parse_rational(tok[1], tok_len[1], &scale_num, &scale_den)) ps.rational = 0;
             }
         } else if (tok_len[0] == 7 && strncmp(tok[0], "channel", 7) == 0) {
             s = end_channel(&ps);
@@ -311,10 +381,18 @@ cs_status cs_filter_parse(cs_filter *f, const char *text, const char *source)
             for (int t = 0; t < n_tok && s == CS_OK; t++) {
                 double v;
                 num_status ns = parse_number(tok[t], tok_len[t], &v);
+                long rn, rd;
                 if (ns != NUM_OK)
                     s = number_error(ps.src, line, (int)(tok[t] - p) + 1, "entry", tok[t], tok_len[t], ns);
                 else
                     row[t] = (float)v;
+                if (ps.rational && parse_rational(tok[t], tok_len[t], &rn, &rd)) {
+                    const long l = ps.den_lcm / gcd_long(ps.den_lcm, rd) * rd;
+                    if (l > CS_FILTER_MAX_DEN) ps.rational = 0;
+                    else ps.den_lcm = l;
+                } else {
+                    ps.rational = 0;
+                }
                 const size_t at = ((size_t)ps.n_channels * CS_FILTER_MAX_K + ps.rows) * CS_FILTER_MAX_K + t;
                 ps.pos[at][0] = line;
                 ps.pos[at][1] = (int)(tok[t] - p) + 1;
@@ -344,6 +422,12 @@ cs_status cs_filter_parse(cs_filter *f, const char *text, const char *source)
                 }
                 f->w[(c * f->k + y) * f->k + x] = (float)v;
             }
+    /* the fraction form: integers (or fractions of them) times a fraction scale, over one common
+     * denominator, kept when every weight is exactly its numerator over it */
+    const long den = ps.den_lcm * scale_den;
+    if (s == CS_OK && ps.rational && den > 1 && den <= CS_FILTER_MAX_DEN && scale_num != 0 &&
+        cs_filter_is_fraction(f->w, (size_t)f->c * f->k * f->k, (int)den))
+        f->frac_den = (int)den;
     free(ps.buf);
     free(ps.pos);
     return s;

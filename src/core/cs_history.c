@@ -1,4 +1,5 @@
-/* cs_history.c - bounded training history with even thinning (see cs_history.h).
+/* cs_history.c - bounded training history with even thinning, and bounded learning curves (see
+ * cs_history.h).
  *
  * Records sit in two preallocated parallel arrays (meta, floats) ordered by step;
  * thinning compacts them in place, so memory never grows after creation. */
@@ -13,6 +14,7 @@ struct cs_history {
     size_t capacity;          /* records that fit the budget */
     size_t count;
     size_t rec_floats;        /* floats per record */
+    cs_history_layout_kind layout;
     long every;               /* base interval */
     long interval;            /* current interval */
     int n_conv;
@@ -21,7 +23,8 @@ struct cs_history {
     float *data;              /* (capacity, rec_floats), owned */
 };
 
-static size_t conv_floats(const cs_net *net, int *n_conv)
+/* Floats per record of a layout, and the number of conv layers. */
+static size_t record_floats(const cs_net *net, cs_history_layout_kind layout, int *n_conv)
 {
     size_t n = 0;
     int c = 0;
@@ -31,19 +34,32 @@ static size_t conv_floats(const cs_net *net, int *n_conv)
             c++;
         }
     if (n_conv) *n_conv = c;
-    return n;
+    return layout == CS_HISTORY_PARAMS ? net->n_params : n;
 }
 
 size_t cs_history_record_bytes_for(const cs_net *net)
 {
-    return conv_floats(net, NULL) * sizeof(float) + sizeof(cs_history_meta);
+    return record_floats(net, CS_HISTORY_PARAMS, NULL) * sizeof(float) + sizeof(cs_history_meta);
+}
+
+size_t cs_history_record_bytes_conv_for(const cs_net *net)
+{
+    return record_floats(net, CS_HISTORY_CONV, NULL) * sizeof(float) + sizeof(cs_history_meta);
 }
 
 cs_status cs_history_create(cs_history **out, const cs_net *net, size_t budget_bytes, long every)
 {
+    return cs_history_create_layout(out, net, budget_bytes, every, CS_HISTORY_PARAMS);
+}
+
+cs_status cs_history_create_layout(cs_history **out, const cs_net *net, size_t budget_bytes, long every,
+                                   cs_history_layout_kind layout)
+{
     *out = NULL;
     int n_conv;
-    const size_t floats = conv_floats(net, &n_conv);
+    if (layout != CS_HISTORY_PARAMS && layout != CS_HISTORY_CONV)
+        return cs_fail(CS_ERR_ARG, "unknown history layout %d", (int)layout);
+    const size_t floats = record_floats(net, layout, &n_conv);
     if (every < 1) return cs_fail(CS_ERR_ARG, "history interval must be at least 1 step (got %ld)", every);
     /* records, checkpoints and the window draw K x K kernels */
     for (int l = 0; l < net->n_layers; l++) {
@@ -63,9 +79,10 @@ cs_status cs_history_create(cs_history **out, const cs_net *net, size_t budget_b
     h->budget = budget_bytes;
     h->capacity = capacity;
     h->rec_floats = floats;
+    h->layout = layout;
     h->every = h->interval = every;
     h->n_conv = n_conv;
-    /* a net without conv layers records only the meta (loss and accuracy over time) */
+    /* a net without parameters records only the meta (loss and accuracy over time) */
     h->convs = calloc(n_conv ? (size_t)n_conv : 1, sizeof *h->convs);
     h->meta = calloc(capacity, sizeof *h->meta);
     h->data = malloc(floats ? capacity * floats * sizeof(float) : 1);
@@ -82,7 +99,8 @@ cs_status cs_history_create(cs_history **out, const cs_net *net, size_t budget_b
         cv->layer = l;
         memcpy(cv->name, L->name, sizeof cv->name);
         cv->oc = L->out_c, cv->c = L->in_c, cv->k = L->k;
-        cv->offset = off;
+        /* the whole block: the layer's place in it (weights, then its biases right after) */
+        cv->offset = layout == CS_HISTORY_PARAMS ? (size_t)(L->w - net->params) : off;
         off += L->w_count + L->b_count;
     }
     *out = h;
@@ -102,6 +120,10 @@ static float *rec(const cs_history *h, size_t i) { return h->data + i * h->rec_f
 
 static void copy_params(const cs_history *h, float *dst, const cs_net *net)
 {
+    if (h->layout == CS_HISTORY_PARAMS) {
+        if (h->rec_floats) memcpy(dst, net->params, h->rec_floats * sizeof(float));
+        return;
+    }
     for (int j = 0; j < h->n_conv; j++) {
         const cs_layer *L = &net->layers[h->convs[j].layer];
         memcpy(dst + h->convs[j].offset, L->w, L->w_count * sizeof(float));
@@ -163,12 +185,15 @@ void cs_history_record(cs_history *h, const cs_net *net, const cs_history_meta *
     append(h, net, meta);
 }
 
+int cs_history_epoch_label(const cs_history_meta *m) { return m->epoch_end ? m->epoch : m->epoch + 1; }
+
 cs_history_meta cs_history_meta_of(const cs_trainer *tr)
 {
     cs_history_meta m;
     memset(&m, 0, sizeof m); /* padding too: records are compared and saved bytewise elsewhere */
     m.step = tr->step;
     m.epoch = tr->epoch;
+    m.epoch_end = tr->step > 0 && tr->pos == 0; /* the step that finished an epoch (pos starts again) */
     m.images_seen = tr->images_seen;
     m.loss = tr->last_loss;
     m.accuracy = tr->last_accuracy;
@@ -196,6 +221,7 @@ size_t cs_history_budget(const cs_history *h) { return h->budget; }
 long cs_history_every(const cs_history *h) { return h->every; }
 long cs_history_interval(const cs_history *h) { return h->interval; }
 size_t cs_history_record_floats(const cs_history *h) { return h->rec_floats; }
+cs_history_layout_kind cs_history_layout(const cs_history *h) { return h->layout; }
 int cs_history_conv_count(const cs_history *h) { return h->n_conv; }
 const cs_history_conv *cs_history_conv_at(const cs_history *h, int j) { return &h->convs[j]; }
 const cs_history_meta *cs_history_meta_at(const cs_history *h, size_t i) { return &h->meta[i]; }
@@ -237,4 +263,23 @@ cs_status cs_history_append_raw(cs_history *h, const cs_history_meta *meta, cons
     memcpy(rec(h, h->count), floats, h->rec_floats * sizeof(float));
     h->count++;
     return CS_OK;
+}
+
+/* ---- learning curves ---------------------------------------------------------------------- */
+
+void cs_curve_clear(cs_curve *c) { c->n = 0; }
+
+void cs_curve_add(cs_curve *c, long step, float loss, float acc)
+{
+    if (c->n == CS_CURVE_POINTS) {
+        /* merge pairs: weighted means keep the curve's level; the step is the later one */
+        for (int i = 0; i < CS_CURVE_POINTS / 2; i++) {
+            const cs_curve_point *a = &c->p[2 * i], *b = &c->p[2 * i + 1];
+            float wa = (float)a->weight, wb = (float)b->weight;
+            c->p[i] = (cs_curve_point){b->step, (a->loss * wa + b->loss * wb) / (wa + wb),
+                                       (a->acc * wa + b->acc * wb) / (wa + wb), a->weight + b->weight};
+        }
+        c->n = CS_CURVE_POINTS / 2;
+    }
+    c->p[c->n++] = (cs_curve_point){step, loss, acc, 1};
 }

@@ -368,16 +368,22 @@ void cs_softmax_backward(float *din, const float *dout, const float *p, int N, i
     }
 }
 
+/* log(sum_d exp(x_d)) of one row of logits, shifted by the largest for stability. */
+static double log_sum_exp(const float *x, int D)
+{
+    float mx = -FLT_MAX;
+    for (int d = 0; d < D; d++) mx = x[d] > mx ? x[d] : mx;
+    double s = 0.0;
+    for (int d = 0; d < D; d++) s += exp((double)x[d] - mx);
+    return log(s) + mx;
+}
+
 float cs_loss_xent(float *dlogits, const float *logits, const int *labels, int N, int D)
 {
     double total = 0.0;
     for (int n = 0; n < N; n++) {
         const float *x = logits + (size_t)n * D;
-        float mx = -FLT_MAX;
-        for (int d = 0; d < D; d++) mx = x[d] > mx ? x[d] : mx;
-        double s = 0.0;
-        for (int d = 0; d < D; d++) s += exp((double)x[d] - mx);
-        const double logz = log(s) + mx;
+        const double logz = log_sum_exp(x, D);
         assert(labels[n] >= 0 && labels[n] < D);
         total += logz - x[labels[n]];
         if (dlogits)
@@ -388,14 +394,32 @@ float cs_loss_xent(float *dlogits, const float *logits, const int *labels, int N
     return (float)(total / N);
 }
 
+void cs_loss_xent_terms(double *terms, const float *logits, int label, int D)
+{
+    assert(label >= 0 && label < D);
+    for (int d = 0; d < D; d++) terms[d] = 0.0;
+    terms[label] = log_sum_exp(logits, D) - logits[label];
+}
+
+/* x - onehot_label at class d: the difference both MSE functions square. */
+static inline float mse_diff(float x, int d, int label) { return x - (d == label ? 1.0f : 0.0f); }
+
 float cs_loss_mse(float *dx, const float *x, const int *labels, int N, int D)
 {
     double total = 0.0;
     for (int n = 0; n < N; n++)
         for (int d = 0; d < D; d++) {
-            const float diff = x[(size_t)n * D + d] - (d == labels[n] ? 1.0f : 0.0f);
+            const float diff = mse_diff(x[(size_t)n * D + d], d, labels[n]);
             total += (double)diff * diff;
             if (dx) dx[(size_t)n * D + d] = 2.0f * diff / (float)(N * D);
         }
     return (float)(total / ((double)N * D));
+}
+
+void cs_loss_mse_terms(double *terms, const float *x, int label, int D)
+{
+    for (int d = 0; d < D; d++) {
+        const float diff = mse_diff(x[d], d, label);
+        terms[d] = (double)diff * diff;
+    }
 }

@@ -768,12 +768,16 @@ void cs_net_zero_grads(cs_net *net) { memset(net->grads, 0, net->n_params * size
 static float compute_loss(cs_net *net, const int *labels, int n, cs_loss_kind loss, int want_grad, int *start)
 {
     const int last = net->n_layers - 1;
-    const cs_layer *L = &net->layers[last];
+    cs_layer *L = &net->layers[last];
     const int D = net->n_classes;
     if (L->kind == CS_LAYER_SOFTMAX && loss == CS_LOSS_XENT && last > 0) {
         /* fused softmax + cross-entropy on the logits: stable, gradient p - y */
         cs_layer *prev = &net->layers[last - 1];
         *start = last - 1;
+        if (want_grad) /* for views: the softmax output's own gradient, d(-log p_label)/dp = -onehot / (n p) */
+            for (int i = 0; i < n; i++)
+                for (int d = 0; d < D; d++)
+                    L->dout[(size_t)i * D + d] = d == labels[i] ? -1.0f / ((float)n * L->out[(size_t)i * D + d]) : 0.0f;
         return cs_loss_xent(want_grad ? prev->dout : NULL, prev->out, labels, n, D);
     }
     *start = last;

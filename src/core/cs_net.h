@@ -166,7 +166,10 @@ cs_status cs_net_set_profiling(cs_net *net, int on);
 void cs_net_zero_grads(cs_net *net);
 
 /* After cs_net_forward(net, n): computes the loss against labels (n entries), backprops
- * it, and ACCUMULATES parameter gradients into net->grads. Returns the mean loss. */
+ * it, and ACCUMULATES parameter gradients into net->grads. Returns the mean loss. Afterwards
+ * every layer's dout holds d loss / d out for the n samples (a final softmax's too when the
+ * cross-entropy is fused with it: -onehot / (n p), which training itself never reads); the
+ * input's gradient is not computed. */
 float cs_net_backward(cs_net *net, const int *labels, int n, cs_loss_kind loss);
 
 /* The loss of the last forward pass without backprop. */

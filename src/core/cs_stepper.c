@@ -10,9 +10,11 @@
 
 #include <assert.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cs_filters.h"
 #include "cs_tensor.h"
 
 /* Checks a geometry a user may have typed; the messages say what to change. Padding of any
@@ -309,4 +311,56 @@ void cs_stepper_term_cell(const cs_stepper *st, int t, int *c, int *ky, int *kx)
     *c = t / KK;
     *ky = t / st->K % st->K;
     *kx = t % st->K;
+}
+
+int cs_stepper_set_fraction(cs_stepper *st, int den)
+{
+    st->frac_den = den > 1 && cs_filter_is_fraction(st->kernel, (size_t)st->n_terms, den) ? den : 0;
+    return st->frac_den != 0;
+}
+
+long cs_stepper_numerator(const cs_stepper *st, int t)
+{
+    long num = 0;
+    assert(st->frac_den > 1 && t >= 0 && t < st->n_terms);
+    cs_filter_numerator(st->kernel[t], st->frac_den, &num);
+    return num;
+}
+
+int cs_stepper_next_nonzero_term(cs_stepper *st)
+{
+    const int idx = st->oy * st->OW + st->ox;
+    if (st->term == st->n_terms) {
+        if (idx + 1 >= st->OH * st->OW) return 0;
+        move_to(st, idx + 1, 0);
+        return 1;
+    }
+    int t = st->term + 1;
+    while (t < st->n_terms && st->products[t - 1] == 0.0f) t++;
+    move_to(st, idx, t);
+    return 1;
+}
+
+int cs_stepper_prev_nonzero_term(cs_stepper *st)
+{
+    const int idx = st->oy * st->OW + st->ox;
+    if (st->term == 0) {
+        if (idx == 0) return 0;
+        move_to(st, idx - 1, st->n_terms);
+        return 1;
+    }
+    int t = st->term - 1;
+    while (t > 0 && st->products[t - 1] == 0.0f) t--;
+    move_to(st, idx, t);
+    return 1;
+}
+
+void cs_stepper_grey(const cs_stepper *st, float in_max, unsigned char *grey)
+{
+    const float m = in_max > 0 ? in_max : 1.0f;
+    for (int i = 0; i < st->OH * st->OW; i++) {
+        float t = st->visited[i] ? st->output[i] / m : 0.0f;
+        t = t > 0 ? (t < 1 ? t : 1) : 0; /* NaN to 0 too */
+        grey[i] = (unsigned char)lrintf(t * 255.0f);
+    }
 }

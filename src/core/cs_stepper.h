@@ -39,6 +39,8 @@ typedef struct {
     /* Problem, set by init and the setters. */
     const float *image;      /* (C, H, W), borrowed */
     const float *kernel;     /* (C, K, K), borrowed */
+    int frac_den;            /* > 1: every weight is an integer over this denominator (the kernel's
+                              * fraction form, cs_stepper_set_fraction); 0: decimals */
     float bias;
     cs_stepper_act act;
     int C, H, W, K, S, P;
@@ -115,5 +117,26 @@ int cs_stepper_done(const cs_stepper *st);
 
 /* The kernel cell of term t (0 <= t < n_terms). */
 void cs_stepper_term_cell(const cs_stepper *st, int t, int *c, int *ky, int *kx);
+
+/* Declares the kernel's fraction form (cs_filter's frac_den): kept when den > 1 and every weight is
+ * exactly an integer over den as a float (cs_filter_numerator), else cleared. Call again after the
+ * borrowed kernel changed. Returns 1 when kept. */
+int cs_stepper_set_fraction(cs_stepper *st, int den);
+/* The numerator of kernel weight t over frac_den (frac_den > 1). */
+long cs_stepper_numerator(const cs_stepper *st, int t);
+
+/* Term stepping that skips zero terms (a zero window value or weight, 44 of the curve detector's
+ * 49): shows terms up to and including the next one whose product is not zero, or all of them;
+ * from a complete position moves to the next position with no terms shown. Returns 0 at the
+ * very end. */
+int cs_stepper_next_nonzero_term(cs_stepper *st);
+/* Backward: hides terms until the last one shown has a non-zero product or none is shown; from
+ * term 0, the previous position with all terms shown. Returns 0 at position (0, 0), term 0. */
+int cs_stepper_prev_nonzero_term(cs_stepper *st);
+
+/* The output map as a gray picture at the input's scale: grey[i] = round(255 x clamp(output[i] /
+ * in_max, 0, 1)) for computed cells, 0 for the others (OH x OW bytes). A smoothing kernel (weights
+ * >= 0 summing to 1) keeps values in the input's range, so this is the blurred image itself. */
+void cs_stepper_grey(const cs_stepper *st, float in_max, unsigned char *grey);
 
 #endif

@@ -153,4 +153,13 @@ float cs_loss_xent(float *dlogits, const float *logits, const int *labels, int N
 /* Mean over the batch of (1/D) * sum_k (x_k - onehot_k)^2; dx: (N, D) gradient or NULL. */
 float cs_loss_mse(float *dx, const float *x, const int *labels, int N, int D);
 
+/* One sample's loss written out term by term, with the arithmetic of the two losses above, so the
+ * terms add up to their value bit for bit. terms: (D) doubles.
+ * MSE: terms[k] = (x_k - onehot_k)^2 (a float difference squared, exact in double); the sample's
+ * loss is (float)(sum_k terms[k] / D), which is cs_loss_mse for N = 1.
+ * Cross-entropy: x are logits; terms[label] = log(sum_k exp(x_k)) - x_label = -log p_label, the
+ * others 0; (float)terms[label] is cs_loss_xent for N = 1. */
+void cs_loss_mse_terms(double *terms, const float *x, int label, int D);
+void cs_loss_xent_terms(double *terms, const float *logits, int label, int D);
+
 #endif

@@ -35,10 +35,14 @@ enum { HEADER_BYTES = 32, ENTRY_BYTES = 24, MAX_SECTIONS = 64 };
 #define SEC_OPTM FOURCC('O', 'P', 'T', 'M')
 #define SEC_HIST FOURCC('H', 'I', 'S', 'T')
 #define SEC_DSRC FOURCC('D', 'S', 'R', 'C')
+#define SEC_CURV FOURCC('C', 'U', 'R', 'V')
 
 /* Bytes of the fixed-size sections, checked exactly on load. */
 #define TRNR_BYTES (4 + 4 + 4 + 4 + 4 + 4 + 8 + 4 + 8 + 4 + 8 + 4 + 4 + 4 + 16 + 64 + 5 * 4 + 4)
-#define HIST_META_BYTES (8 + 4 + 8 + 4 + 4)
+#define HIST_META_BYTES_V1 (8 + 4 + 8 + 4 + 4)
+#define HIST_META_BYTES (8 + 4 + 4 + 8 + 4 + 4) /* version 2: a flags word after the epoch */
+#define CURV_POINT_BYTES (8 + 4 + 4 + 4)
+enum { HIST_FLAG_EPOCH_END = 1 };
 
 /* ---- little-endian byte buffers ------------------------------------------------------ */
 
@@ -227,6 +231,7 @@ static void build_hist(wbuf *b, const cs_history *h)
     put_i64(b, cs_history_interval(h));
     put_u64(b, cs_history_count(h));
     put_u64(b, cs_history_record_floats(h));
+    put_u32(b, (uint32_t)cs_history_layout(h));
     put_u32(b, (uint32_t)cs_history_conv_count(h));
     for (int j = 0; j < cs_history_conv_count(h); j++) {
         const cs_history_conv *cv = cs_history_conv_at(h, j);
@@ -240,11 +245,31 @@ static void build_hist(wbuf *b, const cs_history *h)
         const cs_history_meta *m = cs_history_meta_at(h, i);
         put_i64(b, m->step);
         put_i32(b, m->epoch);
+        put_u32(b, m->epoch_end ? HIST_FLAG_EPOCH_END : 0);
         put_i64(b, m->images_seen);
         put_f32(b, m->loss);
         put_f32(b, m->accuracy);
         put_f32s(b, cs_history_record_at(h, i), cs_history_record_floats(h));
     }
+}
+
+static void put_curve(wbuf *b, const cs_curve *c)
+{
+    put_u32(b, (uint32_t)c->n);
+    for (int i = 0; i < c->n; i++) {
+        put_i64(b, c->p[i].step);
+        put_f32(b, c->p[i].loss);
+        put_f32(b, c->p[i].acc);
+        put_i32(b, c->p[i].weight);
+    }
+}
+
+static void build_curv(wbuf *b, const cs_checkpoint_curves *c)
+{
+    put_curve(b, &c->train);
+    put_curve(b, &c->test);
+    put_u32(b, (uint32_t)c->n_epoch_marks);
+    for (int i = 0; i < c->n_epoch_marks; i++) put_i64(b, c->epoch_marks[i]);
 }
 
 static int write_all(FILE *f, const void *p, size_t n) { return n == 0 || fwrite(p, 1, n, f) == n; }
@@ -298,9 +323,15 @@ static void remove_stale_temporaries(const char *path)
 cs_status cs_checkpoint_save(const char *path, const cs_trainer *tr, const cs_history *hist,
                              const cs_checkpoint_source *src)
 {
+    return cs_checkpoint_save_run(path, tr, hist, src, NULL);
+}
+
+cs_status cs_checkpoint_save_run(const char *path, const cs_trainer *tr, const cs_history *hist,
+                                 const cs_checkpoint_source *src, const cs_checkpoint_curves *curves)
+{
     const cs_net *net = tr->net;
-    wbuf sec[7] = {{0}};
-    uint32_t ids[7];
+    wbuf sec[8] = {{0}};
+    uint32_t ids[8];
     int ns = 0;
     ids[ns] = SEC_SPEC;
     put_bytes(&sec[ns++], net->spec, strlen(net->spec));
@@ -320,6 +351,10 @@ cs_status cs_checkpoint_save(const char *path, const cs_trainer *tr, const cs_hi
     if (hist) {
         ids[ns] = SEC_HIST;
         build_hist(&sec[ns++], hist);
+    }
+    if (curves) {
+        ids[ns] = SEC_CURV;
+        build_curv(&sec[ns++], curves);
     }
 
     cs_status st = CS_OK;
@@ -398,6 +433,7 @@ void cs_checkpoint_free(cs_checkpoint *ck)
     cs_net_destroy(ck->net);
     cs_optim_free(&ck->opt);
     cs_history_destroy(ck->history);
+    free(ck->curves);
     memset(ck, 0, sizeof *ck);
 }
 
@@ -663,22 +699,29 @@ static cs_status parse_optm(const char *path, rbuf *r, cs_checkpoint *ck)
     return check_consumed(path, r, "OPTM");
 }
 
-static cs_status parse_hist(const char *path, rbuf *r, cs_checkpoint *ck)
+/* The history's header and layout table; creates ck->history. Version 1 files have no layout
+ * word (their records are conv kernels and biases only). */
+static cs_status parse_hist_head(const char *path, rbuf *r, uint32_t version, cs_checkpoint *ck, uint64_t *count_out)
 {
     const uint64_t budget = get_u64(r);
     const int64_t every = get_i64(r), interval = get_i64(r);
     const uint64_t count = get_u64(r), floats = get_u64(r);
+    const uint32_t layout = version >= 2 ? get_u32(r) : (uint32_t)CS_HISTORY_CONV;
     const uint32_t n_conv = get_u32(r);
     if (r->short_read) return cs_fail(CS_ERR_FORMAT, "%s: section HIST is too short", path);
     if (every < 1 || interval < every || budget > SIZE_MAX)
         return cs_fail(CS_ERR_FORMAT, "%s: history intervals out of range (every %lld, now %lld)", path,
                        (long long)every, (long long)interval);
+    if (layout != CS_HISTORY_PARAMS && layout != CS_HISTORY_CONV)
+        return cs_fail(CS_ERR_FORMAT, "%s: section HIST has layout %u (expected 0, conv kernels, or 1, all "
+                       "parameters)", path, layout);
     /* the history allocates its whole budget: a file may not ask for more than loading allows */
     if (budget > CS_CHECKPOINT_MAX_HISTORY_BYTES)
         return cs_fail(CS_ERR_FORMAT, "%s: section HIST asks for a history budget of %llu bytes, over the %llu bytes "
                        "a checkpoint may ask for", path, (unsigned long long)budget,
                        (unsigned long long)CS_CHECKPOINT_MAX_HISTORY_BYTES);
-    cs_status st = cs_history_create(&ck->history, ck->net, (size_t)budget, (long)every);
+    cs_status st = cs_history_create_layout(&ck->history, ck->net, (size_t)budget, (long)every,
+                                            (cs_history_layout_kind)layout);
     if (st) return with_prefix(st, path, "history: ");
     cs_history *h = ck->history;
     if (floats != cs_history_record_floats(h) || n_conv != (uint32_t)cs_history_conv_count(h) ||
@@ -687,30 +730,68 @@ static cs_status parse_hist(const char *path, rbuf *r, cs_checkpoint *ck)
                        "the net", path, (unsigned long long)count, (unsigned long long)floats, n_conv);
     for (uint32_t j = 0; j < n_conv; j++) {
         const cs_history_conv *cv = cs_history_conv_at(h, (int)j);
-        const int32_t layer = get_i32(r), oc = get_i32(r), c = get_i32(r), k = get_i32(r);
+        const int32_t lay = get_i32(r), oc = get_i32(r), c = get_i32(r), k = get_i32(r);
         const uint64_t offset = get_u64(r);
-        if (layer != cv->layer || oc != cv->oc || c != cv->c || k != cv->k || offset != cv->offset)
+        if (lay != cv->layer || oc != cv->oc || c != cv->c || k != cv->k || offset != cv->offset)
             return cs_fail(CS_ERR_FORMAT, "%s: history layer %u does not match %s of the net", path, j, cv->name);
     }
-    if (!have(r, (size_t)count * (HIST_META_BYTES + (size_t)floats * 4)) ||
-        r->n - r->off != (size_t)count * (HIST_META_BYTES + (size_t)floats * 4))
+    cs_history_set_interval(h, (long)interval);
+    *count_out = count;
+    return CS_OK;
+}
+
+/* A record's floats must be finite: parameters are named by place, conv-only records by index. */
+static cs_status check_record(const char *path, const cs_checkpoint *ck, uint64_t i, int64_t step, const float *x,
+                              size_t n)
+{
+    if (cs_history_layout(ck->history) == CS_HISTORY_PARAMS) {
+        char what[96];
+        snprintf(what, sizeof what, "section HIST: record %llu (step %lld)", (unsigned long long)i, (long long)step);
+        return check_finite(path, ck->net, what, x, n);
+    }
+    for (size_t f = 0; f < n; f++)
+        if (!isfinite(x[f]))
+            return cs_fail(CS_ERR_FORMAT, "%s: section HIST: record %llu (step %lld) holds %s at float %zu (expected "
+                           "finite kernels and biases)", path, (unsigned long long)i, (long long)step,
+                           isnan(x[f]) ? "NaN" : "an infinity", f);
+    return CS_OK;
+}
+
+static cs_status parse_hist(const char *path, rbuf *r, uint32_t version, cs_checkpoint *ck)
+{
+    uint64_t count = 0;
+    cs_status st = parse_hist_head(path, r, version, ck, &count);
+    if (st) return st;
+    cs_history *h = ck->history;
+    const uint64_t floats = cs_history_record_floats(h);
+    const size_t meta_bytes = version >= 2 ? HIST_META_BYTES : HIST_META_BYTES_V1;
+    if (!have(r, (size_t)count * (meta_bytes + (size_t)floats * 4)) ||
+        r->n - r->off != (size_t)count * (meta_bytes + (size_t)floats * 4))
         return cs_fail(CS_ERR_FORMAT, "%s: section HIST has %zu bytes of records, expected %llu", path, r->n - r->off,
-                       (unsigned long long)(count * (HIST_META_BYTES + floats * 4)));
-    float *buf = malloc((size_t)floats * sizeof(float));
+                       (unsigned long long)(count * (meta_bytes + floats * 4)));
+    float *buf = malloc(floats ? (size_t)floats * sizeof(float) : 1);
     if (!buf) return cs_fail(CS_ERR_NOMEM, "%s: out of memory", path);
+    int32_t prev_epoch = 0;
     for (uint64_t i = 0; i < count && !st; i++) {
         cs_history_meta m;
+        memset(&m, 0, sizeof m);
         m.step = get_i64(r);
         m.epoch = get_i32(r);
+        const uint32_t flags = version >= 2 ? get_u32(r) : 0;
         m.images_seen = get_i64(r);
         m.loss = get_f32(r);
         m.accuracy = get_f32(r);
         get_f32s(r, buf, (size_t)floats);
-        for (uint64_t f = 0; f < floats && !st; f++)
-            if (!isfinite(buf[f]))
-                st = cs_fail(CS_ERR_FORMAT, "%s: section HIST: record %llu (step %lld) holds %s at float %llu "
-                             "(expected finite kernels and biases)", path, (unsigned long long)i, (long long)m.step,
-                             isnan(buf[f]) ? "NaN" : "an infinity", (unsigned long long)f);
+        /* version 1 kept no flag: a record whose epoch count rose was taken at that epoch's end */
+        m.epoch_end = version >= 2 ? (flags & HIST_FLAG_EPOCH_END) != 0 : i > 0 && m.epoch > prev_epoch;
+        prev_epoch = m.epoch;
+        if (version >= 2 && (flags & ~(uint32_t)HIST_FLAG_EPOCH_END))
+            st = cs_fail(CS_ERR_FORMAT, "%s: section HIST: record %llu has unknown flags 0x%x", path,
+                         (unsigned long long)i, flags);
+        else if (m.epoch < 0 || (m.epoch_end && m.epoch < 1))
+            st = cs_fail(CS_ERR_FORMAT, "%s: section HIST: record %llu has epoch %d", path, (unsigned long long)i,
+                         m.epoch);
+        else st = check_record(path, ck, i, m.step, buf, (size_t)floats);
         if (st) break;
         if (m.step < 0 || m.step > ck->step) st = cs_fail(CS_ERR_FORMAT, "%s: history record %llu is at step %lld, "
                                                           "after the checkpoint's step %lld", path,
@@ -719,8 +800,59 @@ static cs_status parse_hist(const char *path, rbuf *r, cs_checkpoint *ck)
     }
     free(buf);
     if (st) return st;
-    cs_history_set_interval(h, (long)interval);
     return check_consumed(path, r, "HIST");
+}
+
+/* One learning curve of CURV: at most CS_CURVE_POINTS points, steps that do not decrease and do
+ * not pass the checkpoint's step, finite values, positive weights. */
+static cs_status get_curve(const char *path, rbuf *r, const char *which, int64_t last_step, cs_curve *c)
+{
+    const uint32_t n = get_u32(r);
+    if (r->short_read) return cs_fail(CS_ERR_FORMAT, "%s: section CURV is too short", path);
+    if (n > CS_CURVE_POINTS)
+        return cs_fail(CS_ERR_FORMAT, "%s: section CURV: the %s curve has %u points (at most %d)", path, which, n,
+                       CS_CURVE_POINTS);
+    if (!have(r, (size_t)n * CURV_POINT_BYTES))
+        return cs_fail(CS_ERR_FORMAT, "%s: section CURV is shorter than its %s curve's %u points", path, which, n);
+    c->n = (int)n;
+    for (uint32_t i = 0; i < n; i++) {
+        cs_curve_point *q = &c->p[i];
+        const int64_t step = get_i64(r);
+        q->loss = get_f32(r);
+        q->acc = get_f32(r);
+        q->weight = get_i32(r);
+        if (step < 0 || step > last_step || (i > 0 && step < c->p[i - 1].step))
+            return cs_fail(CS_ERR_FORMAT, "%s: section CURV: %s point %u is at step %lld (expected %lld..%lld)", path,
+                           which, i, (long long)step, i > 0 ? (long long)c->p[i - 1].step : 0LL, (long long)last_step);
+        q->step = (long)step;
+        if (!isfinite(q->loss) || !isfinite(q->acc) || q->weight < 1)
+            return cs_fail(CS_ERR_FORMAT, "%s: section CURV: %s point %u (step %lld) has loss %g, accuracy %g, weight "
+                           "%d (expected finite values and a weight of at least 1)", path, which, i, (long long)step,
+                           (double)q->loss, (double)q->acc, q->weight);
+    }
+    return CS_OK;
+}
+
+static cs_status parse_curv(const char *path, rbuf *r, cs_checkpoint *ck)
+{
+    if (!(ck->curves = calloc(1, sizeof *ck->curves))) return cs_fail(CS_ERR_NOMEM, "%s: out of memory", path);
+    cs_checkpoint_curves *c = ck->curves;
+    cs_status st = get_curve(path, r, "train", ck->step, &c->train);
+    if (!st) st = get_curve(path, r, "test", ck->step, &c->test);
+    if (st) return st;
+    const uint32_t n = get_u32(r);
+    if (n > CS_CURVE_EPOCHS || !have(r, (size_t)n * 8))
+        return cs_fail(CS_ERR_FORMAT, "%s: section CURV: %u epoch marks (at most %d, 8 bytes each)", path, n,
+                       CS_CURVE_EPOCHS);
+    c->n_epoch_marks = (int)n;
+    for (uint32_t i = 0; i < n; i++) {
+        const int64_t step = get_i64(r);
+        if (step < 1 || step > ck->step || (i > 0 && step <= c->epoch_marks[i - 1]))
+            return cs_fail(CS_ERR_FORMAT, "%s: section CURV: epoch mark %u is at step %lld (expected increasing steps "
+                           "from 1 to %lld)", path, i, (long long)step, (long long)ck->step);
+        c->epoch_marks[i] = (long)step;
+    }
+    return check_consumed(path, r, "CURV");
 }
 
 /* A u32 length (UINT32_MAX: absent) and that many bytes without NUL; *out owned. */
@@ -801,7 +933,12 @@ cs_status cs_checkpoint_read(const char *path, cs_checkpoint *ck)
     const entry *hist = find(e, n, SEC_HIST);
     if (hist) {
         r = section(p, hist);
-        if ((st = parse_hist(path, &r, ck))) goto done;
+        if ((st = parse_hist(path, &r, rd32(p + 8), ck))) goto done;
+    }
+    const entry *curv = find(e, n, SEC_CURV);
+    if (curv) {
+        r = section(p, curv);
+        if ((st = parse_curv(path, &r, ck))) goto done;
     }
 done:
     free(p);

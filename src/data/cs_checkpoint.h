@@ -2,11 +2,11 @@
  * state, counters, RNG state, data order and the recorded history, in one versioned,
  * checksummed binary file written atomically.
  *
- * File format (version 1, all integers and floats little-endian, floats IEEE-754 binary32):
+ * File format (version 2, all integers and floats little-endian, floats IEEE-754 binary32):
  *
  *   header, 32 bytes:
  *     0  magic        8 bytes  89 'C' 'S' 'C' 'K' 'P' 'T' 0A
- *     8  version      u32      1
+ *     8  version      u32      2 (version 1 files are read too)
  *    12  n_sections   u32
  *    16  file_size    u64      total bytes of the file
  *    24  table_crc    u32      CRC-32 of bytes 0..23 followed by the section table
@@ -21,8 +21,10 @@
  *     PARM  the parameter block, n_params x f32
  *     OPTM  the optimizer: kind, hyperparameters, t, n, m[n] (and v[n] for Adam)
  *     DSRC  how to load the training set again (optional): limit, dataset, data dir
- *     HIST  the history (optional): budget, intervals, layout, then records
- *           (meta + floats)
+ *     HIST  the history (optional): budget, intervals, layout (version 2: whole parameter
+ *           blocks; version 1: conv kernels and biases only), then records (meta + floats)
+ *     CURV  the learning curves as drawn (optional, version 2): train and test points and
+ *           the epoch marks
  * Unknown section ids are skipped (their CRC is still checked), so later versions can add
  * sections without breaking older readers; a changed layout bumps the version.
  *
@@ -48,13 +50,20 @@
 #include "cs_optim.h"
 #include "cs_train.h"
 
-#define CS_CHECKPOINT_VERSION 1
+#define CS_CHECKPOINT_VERSION 2
 
 /* Budgets of loading: the file is read whole and may have at most 4 GiB; the history it
  * describes is allocated whole and may ask for at most 1 GiB (32 times the default
  * --history-mb). The net it holds is built within cs_net's budgets. */
 #define CS_CHECKPOINT_MAX_BYTES ((uint64_t)4 << 30)
 #define CS_CHECKPOINT_MAX_HISTORY_BYTES ((uint64_t)1 << 30)
+
+/* The learning curves of a run as drawn: CURV. */
+typedef struct {
+    cs_curve train, test;               /* points as the run took them (merged as they were) */
+    int n_epoch_marks;
+    long epoch_marks[CS_CURVE_EPOCHS];  /* steps at which epochs ended, increasing */
+} cs_checkpoint_curves;
 
 /* The validated contents of a checkpoint file, as plain data. */
 typedef struct {
@@ -75,7 +84,9 @@ typedef struct {
     int *order;                /* (dataset_n), owned */
     cs_net *net;               /* built from spec with max_batch cfg.batch, parameters loaded; owned */
     cs_optim opt;              /* owned state */
-    cs_history *history;       /* owned, NULL when the file has none */
+    cs_history *history;       /* owned, NULL when the file has none; a version-1 file's is
+                                * CS_HISTORY_CONV (kernels only) */
+    cs_checkpoint_curves *curves; /* CURV: owned, NULL when the file has none (version 1) */
 } cs_checkpoint;
 
 /* How the training set was loaded, so a checkpoint can load it again (strings borrowed). */
@@ -91,6 +102,9 @@ typedef struct {
  * is gone) are removed. */
 cs_status cs_checkpoint_save(const char *path, const cs_trainer *tr, const cs_history *hist,
                              const cs_checkpoint_source *src);
+/* The same with the run's learning curves (may be NULL), so a reload draws the same curves. */
+cs_status cs_checkpoint_save_run(const char *path, const cs_trainer *tr, const cs_history *hist,
+                                 const cs_checkpoint_source *src, const cs_checkpoint_curves *curves);
 
 /* CRC-32 of a dataset's pixels and labels: tells a training set from one with the same
  * name and size but other images (e.g. synthetic data drawn from another seed). */

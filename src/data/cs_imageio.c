@@ -4,6 +4,7 @@
 #include "cs_imageio.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,12 +108,17 @@ cs_status cs_image_write_gif(const char *path, const uint8_t *frames, int n_fram
         free(idx);
         return cs_fail(CS_ERR_ARG, "%s: path too long", path);
     }
-    GifFileType *gif = cmap ? EGifOpenFileName(tmp, false, &err) : NULL;
+    /* opened here with mode 0666, so the umask decides as for every other file (giflib's own open
+     * makes 0600 files) */
+    const int fd = cmap ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666) : -1;
+    const int open_errno = errno;
+    GifFileType *gif = fd >= 0 ? EGifOpenFileHandle(fd, &err) : NULL;
     if (!gif) {
+        if (fd >= 0) close(fd), remove(tmp);
         GifFreeMapObject(cmap);
         free(idx);
         return cs_fail(CS_ERR_IO, "%s: cannot create the GIF (%s)", path,
-                       cmap ? GifErrorString(err) : "out of memory");
+                       !cmap ? "out of memory" : fd < 0 ? strerror(open_errno) : GifErrorString(err));
     }
     EGifSetGifVersion(gif, true);
     bool ok = EGifPutScreenDesc(gif, w, h, bits, 0, cmap) == GIF_OK;
@@ -156,11 +162,18 @@ cs_status cs_image_load_as_dataset(const char *path, int c, int h, int w, cs_dat
 cs_status cs_image_load_as_dataset_budget(const char *path, int c, int h, int w, const cs_image_budget *budget,
                                           cs_dataset *out)
 {
+    return cs_image_load_as_dataset_info(path, c, h, w, budget, out, NULL);
+}
+
+cs_status cs_image_load_as_dataset_info(const char *path, int c, int h, int w, const cs_image_budget *budget,
+                                        cs_dataset *out, cs_image_info *info)
+{
     memset(out, 0, sizeof *out);
     if (c != 1 && c != 3) return cs_fail(CS_ERR_ARG, "%s: the net takes %d channels; images give 1 or 3", path, c);
     cs_image img;
     cs_status st = cs_image_read(&img, path, c, budget);
     if (st) return st;
+    if (info) info->w = img.w, info->h = img.h, info->file_channels = img.file_channels, info->format = img.format;
     const char *base = strrchr(path, '/');
     cs_dataset one;
     st = cs_dataset_init(&one, base ? base + 1 : path, 1, c, img.h, img.w, 1);

@@ -31,4 +31,15 @@ cs_status cs_image_load_as_dataset(const char *path, int c, int h, int w, cs_dat
 cs_status cs_image_load_as_dataset_budget(const char *path, int c, int h, int w, const cs_image_budget *budget,
                                           cs_dataset *out);
 
+/* What the file held before the conversion, for saying how it was converted. */
+typedef struct {
+    int w, h;           /* the file's size in pixels */
+    int file_channels;  /* 1 gray, 2 gray + alpha, 3 colour, 4 colour + alpha */
+    const char *format; /* "PNG", "JPEG", ...; static */
+} cs_image_info;
+
+/* cs_image_load_as_dataset_budget that also fills info (may be NULL). */
+cs_status cs_image_load_as_dataset_info(const char *path, int c, int h, int w, const cs_image_budget *budget,
+                                        cs_dataset *out, cs_image_info *info);
+
 #endif

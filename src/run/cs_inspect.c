@@ -1,6 +1,7 @@
 /* cs_inspect.c - one image through a net under given weights (see cs_inspect.h). */
 #include "cs_inspect.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,18 @@ long cs_inspect_capture(cs_inspect *ins, const float *params, const float *pixel
     cs_net_forward(net, 1);
     memcpy(s->probe, pixels, per * sizeof(float));
     return cs_snapshot_capture(s, net, 0);
+}
+
+float cs_inspect_backward(cs_inspect *ins, int label, cs_loss_kind loss)
+{
+    cs_net_zero_grads(ins->net);
+    return cs_net_backward(ins->net, &label, 1, loss);
+}
+
+float cs_inspect_loss(cs_inspect *ins, int label, cs_loss_kind loss)
+{
+    if (label < 0 || label >= ins->net->n_classes) return NAN;
+    return cs_net_loss(ins->net, &label, 1, loss);
 }
 
 cs_net *cs_inspect_net(cs_inspect *ins) { return ins->net; }

@@ -28,6 +28,14 @@ void cs_inspect_destroy(cs_inspect *ins);
  * texts of s are left alone. Returns the number of non-finite values replaced by 0. */
 long cs_inspect_capture(cs_inspect *ins, const float *params, const float *pixels, cs_snapshot *s);
 
+/* After cs_inspect_capture: back-propagates that image's loss against `label` (the loss of
+ * cs_net_backward with n = 1). The net's gradients are zeroed first, so afterwards its grads and
+ * every layer's dout are that one image's. Returns the loss. */
+float cs_inspect_backward(cs_inspect *ins, int label, cs_loss_kind loss);
+/* The loss of the image last captured against class label (as training computes it, with loss
+ * kind `loss`); NaN when label < 0 (an image without a class). */
+float cs_inspect_loss(cs_inspect *ins, int label, cs_loss_kind loss);
+
 /* The inspector's net (batch 1), borrowed: after cs_inspect_capture its layers hold that image's
  * outputs, and cs_net_backward on it gives one image's gradients. */
 cs_net *cs_inspect_net(cs_inspect *ins);

@@ -13,6 +13,7 @@
 
 #include "cs_checkpoint.h"
 #include "cs_data.h"
+#include "cs_imageio.h"
 #include "cs_net.h"
 #ifdef CS_HAVE_ONNX
 #include "cs_onnx.h"
@@ -81,15 +82,75 @@ static const char *default_net(const char *dataset)
     return "article"; /* a folder of the user's images: 32x32 RGB */
 }
 
-/* The preset name whose spec is spec, or spec itself: keeps "mnist" in names and messages. */
+/* The last "fc N" item of a spec text: where its digits start and end; 0 when there is none. */
+static int last_fc(const char *spec, size_t *d0, size_t *d1)
+{
+    int found = 0;
+    for (const char *p = strstr(spec, "fc "); p; p = strstr(p + 1, "fc ")) {
+        if (p != spec && p[-1] != ' ' && p[-1] != ',') continue;
+        const char *d = p + 3, *e = d;
+        while (*e >= '0' && *e <= '9') e++;
+        if (e == d) continue;
+        *d0 = (size_t)(d - spec), *d1 = (size_t)(e - spec), found = 1;
+    }
+    return found;
+}
+
+const char *cs_run_spec_for_classes(const char *spec_or_preset, int n_classes, char *out, size_t size)
+{
+    const char *preset = cs_net_preset_spec(spec_or_preset);
+    size_t d0, d1;
+    if (!preset || !last_fc(preset, &d0, &d1)) {
+        snprintf(out, size, "%s", spec_or_preset);
+        return out;
+    }
+    snprintf(out, size, "%.*s%d%s", (int)d0, preset, n_classes, preset + d1);
+    return out;
+}
+
+/* The preset name whose spec is spec (with its output layer of any size), or spec itself: keeps
+ * "mnist" in names and messages. */
 static const char *preset_or_spec(const char *spec)
 {
     static const char *const names[] = {"mnist", "cifar", "article", "colour"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         const char *p = cs_net_preset_spec(names[i]);
-        if (p && strcmp(p, spec) == 0) return names[i];
+        size_t a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+        if (!p) continue;
+        if (strcmp(p, spec) == 0) return names[i];
+        if (last_fc(p, &a0, &a1) && last_fc(spec, &b0, &b1) && a0 == b0 && strncmp(p, spec, a0) == 0 &&
+            strcmp(p + a1, spec + b1) == 0)
+            return names[i];
     }
     return spec;
+}
+
+/* The net's outputs against the data's classes: a preset is rebuilt with its output layer sized
+ * to them, anything else must match. *net is replaced when rebuilt. */
+static cs_status size_outputs(cs_run *run, cs_net **net, const char *name, int batch, int threads,
+                              const cs_run_spec *spec)
+{
+    const int classes = run->train.n_classes, outputs = (*net)->n_classes;
+    if (outputs == classes) return CS_OK;
+    if (cs_net_preset_spec(name) && !spec->params) {
+        char sized[1024];
+        cs_run_spec_for_classes(name, classes, sized, sizeof sized);
+        cs_net *n2;
+        cs_status st = cs_net_create(&n2, sized, batch, threads);
+        if (st) return st;
+        if (n2->n_classes != classes) {
+            cs_net_destroy(n2);
+            return cs_fail(CS_ERR_SHAPE, "the %s preset cannot be given %d outputs", name, classes);
+        }
+        cs_net_destroy(*net);
+        *net = n2;
+        note(run, "the %s preset's output layer has %d outputs for the %d classes of %s\n", name, classes, classes,
+             run->dataset_name);
+        return CS_OK;
+    }
+    return cs_fail(CS_ERR_SHAPE, "the net has %d outputs but %s has %d classes: its last layer must have %d (e.g. "
+                   "'fc %d'; presets are sized to the data by themselves)", outputs, run->dataset_name, classes,
+                   classes, classes);
 }
 
 /* Replaces *ds by its adaptation to c x h x w when the shapes differ. */
@@ -199,7 +260,7 @@ static void curves_from_history(cs_run *run)
     for (size_t i = 0; i < n; i++) {
         const cs_history_meta *m = cs_history_meta_at(run->hist, i);
         if (m->step > 0) cs_curve_add(&run->train_curve, (long)m->step, m->loss, m->accuracy);
-        if (i > 0 && m->epoch > cs_history_meta_at(run->hist, i - 1)->epoch && run->n_epoch_marks < CS_SNAP_EPOCHS)
+        if (m->epoch_end && run->n_epoch_marks < CS_SNAP_EPOCHS)
             run->epoch_marks[run->n_epoch_marks++] = (long)m->step;
     }
 }
@@ -207,14 +268,27 @@ static void curves_from_history(cs_run *run)
 /* Restores the trainer and history of ck onto the loaded data; messages name path. */
 static cs_status open_resumed(cs_run *run, cs_checkpoint *ck, const cs_run_spec *spec)
 {
-    cs_status st = cs_checkpoint_restore(ck, &run->train, spec->net, spec->threads, &run->trainer, &run->hist);
+    /* a preset given with --load means the preset as it was sized for this data */
+    char sized[1024];
+    const char *expect = spec->net ? cs_run_spec_for_classes(spec->net, run->train.n_classes, sized, sizeof sized)
+                                   : NULL;
+    cs_status st = cs_checkpoint_restore(ck, &run->train, expect, spec->threads, &run->trainer, &run->hist);
     if (st) {
         char msg[1024];
         snprintf(msg, sizeof msg, "%s", cs_last_error());
         return cs_fail(st, "%s: %s", spec->load, msg);
     }
     run->resumed = 1;
-    curves_from_history(run);
+    run->saved_step = run->trainer->step;
+    if (ck->curves) {
+        /* the curves as they were drawn */
+        run->train_curve = ck->curves->train;
+        run->test_curve = ck->curves->test;
+        run->n_epoch_marks = ck->curves->n_epoch_marks;
+        memcpy(run->epoch_marks, ck->curves->epoch_marks, (size_t)run->n_epoch_marks * sizeof run->epoch_marks[0]);
+    } else {
+        curves_from_history(run); /* a version-1 file: the recorded batch losses */
+    }
     return CS_OK;
 }
 
@@ -236,12 +310,14 @@ static cs_status open_trainer(cs_run *run, cs_checkpoint *ck, const cs_run_spec 
     run->net_spec = run->trainer->net->spec;
     if (!run->hist && (st = history_new(run))) return st;
     record(run, 0);
+    cs_gradcurve_init(&run->grad_curve, run->trainer->net);
     const cs_net *n = run->trainer->net;
     run->probe_pixels = calloc((size_t)n->in_c * n->in_h * n->in_w, sizeof(float));
     if (!run->probe_pixels) return cs_fail(CS_ERR_NOMEM, "out of memory for the probe image");
     run->probe = -1;
     if (run->test.n > 0) cs_run_set_probe(run, spec->probe);
-    if (p->eval_every > 0) cs_run_test_point(run);
+    /* a start point, unless the curves came back from a checkpoint as they were drawn */
+    if (p->eval_every > 0 && run->test_curve.n == 0) cs_run_test_point(run);
     return CS_OK;
 }
 
@@ -350,6 +426,7 @@ static cs_status open_spec(cs_run **out, const cs_run_spec *spec)
         st = load_data(run, dataset, data_dir, limit, cfg.seed, saved->in_c, saved->in_h, saved->in_w);
     } else if (!(st = cs_net_create(&built, net, cfg.batch, spec->threads))) {
         st = load_data(run, dataset, data_dir, limit, cfg.seed, built->in_c, built->in_h, built->in_w);
+        if (!st) st = size_outputs(run, &built, net, cfg.batch, spec->threads, spec);
     }
     if (st) goto done;
     st = open_trainer(run, &ck, spec, built, &cfg);
@@ -398,6 +475,7 @@ static void curve_point(cs_run *run)
     if (p->curve_n == 0) return;
     cs_curve_add(&run->train_curve, run->trainer->step, (float)(p->curve_loss / p->curve_n),
                  (float)(p->curve_acc / p->curve_n));
+    cs_gradcurve_point(&run->grad_curve, run->trainer->step);
     p->curve_loss = p->curve_acc = 0, p->curve_n = 0;
 }
 
@@ -446,6 +524,7 @@ int cs_run_step(cs_run *run, int flush)
         return CS_RUN_DIVERGED;
     }
     record(run, epoch_done);
+    cs_gradcurve_add_step(&run->grad_curve, tr->net);
     p->curve_loss += tr->last_loss, p->curve_acc += tr->last_accuracy, p->curve_n++;
     p->epoch_loss += tr->last_loss, p->epoch_acc += tr->last_accuracy, p->epoch_batches++;
     p->epoch_images += tr->images_seen - seen;
@@ -470,17 +549,46 @@ void cs_run_set_probe(cs_run *run, int index)
     index = ((index % run->test.n) + run->test.n) % run->test.n;
     cs_dataset_fill_batch(&run->test, &index, 1, run->probe_pixels, &run->probe_label);
     run->probe = index;
+    const cs_dataset *t = &run->test;
+    const int l = run->probe_label;
+    snprintf(run->probe_note, sizeof run->probe_note, "test image #%d of %s, class %s", index, run->dataset_name,
+             l >= 0 && l < t->n_classes && t->class_names && t->class_names[l] ? t->class_names[l] : "?");
 }
 
-cs_status cs_run_set_probe_image(cs_run *run, const cs_dataset *ds, int index)
+cs_status cs_run_set_probe_image(cs_run *run, const cs_dataset *ds, int index, int label, const char *note)
 {
     const cs_net *n = run->trainer->net;
+    if (label < -1 || label >= n->n_classes)
+        return cs_fail(CS_ERR_ARG, "label %d is out of range (the net has %d classes: 0..%d)", label, n->n_classes,
+                       n->n_classes - 1);
     if (ds->c != n->in_c || ds->h != n->in_h || ds->w != n->in_w)
         return cs_fail(CS_ERR_SHAPE, "%s has %dx%dx%d images but the net's input is %dx%dx%d", ds->name, ds->h, ds->w,
                        ds->c, n->in_h, n->in_w, n->in_c);
     if (index < 0 || index >= ds->n) return cs_fail(CS_ERR_ARG, "%s has no image %d", ds->name, index);
-    cs_dataset_fill_batch(ds, &index, 1, run->probe_pixels, &run->probe_label);
-    run->probe = -1;
+    cs_dataset_fill_batch(ds, &index, 1, run->probe_pixels, NULL);
+    run->probe = -1, run->probe_label = label;
+    snprintf(run->probe_note, sizeof run->probe_note, "%s", note ? note : ds->name);
+    return CS_OK;
+}
+
+cs_status cs_run_load_probe_file(const char *path, int c, int h, int w, cs_dataset *out, char *note, size_t size,
+                                 char *detail, size_t dsize)
+{
+    cs_image_info in;
+    cs_status st = cs_image_load_as_dataset_info(path, c, h, w, NULL, out, &in);
+    if (st) return st;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const int colour = in.file_channels >= 3;
+    snprintf(note, size, "%s: %d\u00D7%d %s \u2192 %d\u00D7%d %s", base, in.w, in.h, colour ? "colour" : "gray", w, h,
+             c == 3 ? "RGB" : "gray");
+    if (detail) {
+        const char *how = c == 1 && colour ? ", gray = (77 R + 150 G + 29 B) / 256"
+                          : c == 3 && !colour ? ", the gray copied to R, G and B" : "";
+        snprintf(detail, dsize, "%s: %s of %d\u00D7%d %s \u2192 the net's %d\u00D7%d %s input%s%s; pixels \u00F7 255",
+                 base, in.format, in.w, in.h, colour ? "colour" : "gray", w, h, c == 3 ? "RGB" : "gray", how,
+                 in.w != w || in.h != h ? ", resized bilinearly" : "");
+    }
     return CS_OK;
 }
 
@@ -500,8 +608,10 @@ int cs_run_restart(cs_run *run)
         snprintf(text, sizeof text, "restarted from new random weights (seed %llu)", (unsigned long long)tr->cfg.seed);
     }
     run->diverged = 0, run->message[0] = '\0';
+    run->saved_step = 0; /* the new weights are unsaved once they train */
     cs_curve_clear(&run->train_curve);
     cs_curve_clear(&run->test_curve);
+    cs_gradcurve_clear(&run->grad_curve);
     run->n_epoch_marks = 0;
     p->curve_loss = p->curve_acc = 0, p->curve_n = 0;
     p->epoch_loss = p->epoch_acc = 0, p->epoch_batches = 0, p->epoch_seconds = 0, p->epoch_images = 0;
@@ -528,12 +638,25 @@ int cs_run_save(cs_run *run, const char *path)
         return CS_RUN_SAVE_FAILED;
     }
     const cs_checkpoint_source src = {p->src_dataset, p->src_data_dir, p->src_limit};
+    cs_checkpoint_curves *curves = malloc(sizeof *curves);
+    if (!curves) {
+        cs_fail(CS_ERR_NOMEM, "out of memory");
+        set_event(run, "cannot save the checkpoint: out of memory");
+        return CS_RUN_SAVE_FAILED;
+    }
+    curves->train = run->train_curve;
+    curves->test = run->test_curve;
+    curves->n_epoch_marks = run->n_epoch_marks;
+    memcpy(curves->epoch_marks, run->epoch_marks, (size_t)run->n_epoch_marks * sizeof run->epoch_marks[0]);
     /* only the driving thread writes the history, so it reads it without the lock */
-    if (cs_checkpoint_save(path, run->trainer, run->hist, &src) != CS_OK) {
+    const cs_status st = cs_checkpoint_save_run(path, run->trainer, run->hist, &src, curves);
+    free(curves);
+    if (st != CS_OK) {
         snprintf(text, sizeof text, "cannot save the checkpoint: %.280s", cs_last_error());
         set_event(run, text);
         return CS_RUN_SAVE_FAILED;
     }
+    run->saved_step = run->trainer->step;
     snprintf(text, sizeof text, "checkpoint saved to %.200s (step %ld, %zu history records)", path,
              run->trainer->step, run->hist ? cs_history_count(run->hist) : (size_t)0);
     set_event(run, text);
@@ -549,22 +672,46 @@ cs_status cs_run_snapshot_init(const cs_run *run, cs_snapshot *s) { return cs_sn
 static const char *optim_name(cs_optim_kind k) { return k == CS_OPTIM_ADAM ? "Adam" : "SGD"; }
 static const char *loss_name(cs_loss_kind k) { return k == CS_LOSS_MSE ? "MSE" : "cross-entropy"; }
 
+void cs_run_set_capture_grads(cs_run *run, int on) { run->capture_grads = on != 0; }
+
+cs_inspect *cs_run_inspector(cs_run *run)
+{
+    struct cs_run_private *p = run->p;
+    if (!p->inspect && cs_inspect_create(&p->inspect, run->net_spec) != CS_OK) p->inspect = NULL;
+    return p->inspect;
+}
+
 void cs_run_capture(cs_run *run, cs_snapshot *s)
 {
     struct cs_run_private *p = run->p;
     const cs_trainer *tr = run->trainer;
-    if (!p->inspect && cs_inspect_create(&p->inspect, run->net_spec) != CS_OK) p->inspect = NULL;
-    if (p->inspect) cs_inspect_capture(p->inspect, tr->net->params, run->probe_pixels, s);
+    cs_run_inspector(run);
     s->probe_index = run->probe;
     s->probe_label = run->probe_label;
+    s->probe_loss = NAN;
+    if (p->inspect) {
+        cs_inspect_capture(p->inspect, tr->net->params, run->probe_pixels, s);
+        s->probe_loss = cs_inspect_loss(p->inspect, run->probe_label, tr->cfg.loss);
+    }
+    s->has_grads = 0;
+    if (p->inspect && run->capture_grads && run->probe_label >= 0) {
+        const float probe_loss = cs_inspect_backward(p->inspect, run->probe_label, tr->cfg.loss);
+        cs_snapshot_capture_grads(s, cs_inspect_net(p->inspect), probe_loss, tr->net, &tr->opt);
+    }
+    memcpy(&s->grad_norms, &run->grad_curve, sizeof s->grad_norms);
+    snprintf(s->probe_note, sizeof s->probe_note, "%s", run->probe_note);
     memcpy(&s->train, &run->train_curve, sizeof s->train);
     memcpy(&s->test, &run->test_curve, sizeof s->test);
     s->n_epoch_marks = run->n_epoch_marks;
     memcpy(s->epoch_marks, run->epoch_marks, (size_t)run->n_epoch_marks * sizeof s->epoch_marks[0]);
-    s->step = tr->step;
+    const cs_history_meta m = cs_history_meta_of(tr);
+    s->step = s->live_step = tr->step;
     s->images_seen = tr->images_seen;
-    s->epoch = tr->epoch;
+    s->epoch = cs_history_epoch_label(&m);
+    s->recorded = s->record_kernels_only = 0;
+    s->saved_step = run->saved_step;
     s->lr = tr->cfg.lr;
+    s->loss_kind = tr->cfg.loss;
     snprintf(s->optimizer, sizeof s->optimizer, "%s", optim_name(tr->opt.kind));
     snprintf(s->loss, sizeof s->loss, "%s", loss_name(tr->cfg.loss));
     s->seed = tr->cfg.seed;

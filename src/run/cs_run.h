@@ -102,15 +102,20 @@ typedef struct {
     /* The driving thread's. */
     cs_trainer *trainer;      /* owned: net, optimizer, data order, counters; trainer->cfg.lr is
                                * the run's one learning rate */
-    int probe;                /* index into test (-1 when the test set is empty) */
-    int probe_label;
+    int probe;                /* index into test (-1 when the test set is empty or the probe is a file) */
+    int probe_label;          /* its class; -1 for an image file (no truth) */
     float *probe_pixels;      /* (in_c, in_h, in_w), owned: the probe as the net sees it */
+    char probe_note[256];     /* where the probe comes from and how it became the net's input */
+    long saved_step;          /* the step of the last checkpoint written or loaded (0 for a fresh run):
+                               * training after it is unsaved */
     int diverged;             /* the last step diverged; only cs_run_restart trains again */
     char message[256];        /* why it diverged, "" otherwise */
     char event[320];          /* the last event's text for a status line ("checkpoint saved to ..."), or "" */
     uint64_t event_seq;       /* bumps with every new event text */
     cs_run_epoch last_epoch;  /* valid after the first CS_RUN_EPOCH_DONE */
     cs_curve train_curve, test_curve;
+    cs_gradcurve grad_curve;  /* per-layer ||dL/dw||, a point with every train-curve point */
+    int capture_grads;        /* snapshots carry the probe's and the last batch's gradients (cs_run_set_capture_grads) */
     long epoch_marks[CS_SNAP_EPOCHS]; /* steps at which epochs ended */
     int n_epoch_marks;
 
@@ -128,8 +133,11 @@ typedef struct {
 
 /* Opens a run as spec says (see cs_run_spec): loads the data, adapts it to the net's input,
  * builds the net once and its trainer (fresh, from spec->params, or restored from spec->load),
- * the history and the probe. On failure nothing is left open and cs_last_error() says why in
- * one line (a bad spec, a missing or malformed file, a checkpoint made for another net or data).
+ * the history and the probe. A preset's output layer is sized to the dataset's classes (the
+ * mnist preset on shapes has 8 outputs); a spec or given weights with another number of outputs
+ * than the data has classes are refused, naming both numbers. On failure nothing is left open
+ * and cs_last_error() says why in one line (a bad spec, a missing or malformed file, a
+ * checkpoint made for another net or data).
  * The caller owns *out: close with cs_run_close. */
 cs_status cs_run_open(cs_run **out, const cs_run_spec *spec);
 void cs_run_close(cs_run *run);
@@ -143,23 +151,43 @@ int cs_run_step(cs_run *run, int flush);
 
 /* Sets the learning rate of the next step (lr > 0). */
 void cs_run_set_lr(cs_run *run, float lr);
+/* Snapshots (cs_run_capture) carry gradients, or not (the default; then they cost nothing): the
+ * probe's dL/d(every layer's output) against its label, the last batch's weight gradients, the
+ * probe's loss and the optimizer's state (cs_snapshot.h). */
+void cs_run_set_capture_grads(cs_run *run, int on);
+/* The run's inspector (a batch-1 copy of the net, made on first use; NULL when it cannot be made),
+ * borrowed, for the driving thread: what snapshots and one-image backprops go through. */
+cs_inspect *cs_run_inspector(cs_run *run);
 /* Makes test image `index` (modulo the test set's size) the probe. */
 void cs_run_set_probe(cs_run *run, int index);
 /* Makes image `index` of ds (the net's input shape, e.g. a user's photo loaded with
- * cs_image_load_as_dataset) the probe; probe_label is its label and run->probe -1. */
-cs_status cs_run_set_probe_image(cs_run *run, const cs_dataset *ds, int index);
+ * cs_run_load_probe_file) the probe; run->probe becomes -1, probe_label `label` (its class, in
+ * 0..n_classes-1, or -1: a file of the user's has no class, so no loss and no right or wrong) and
+ * note (may be NULL) becomes run->probe_note. */
+cs_status cs_run_set_probe_image(cs_run *run, const cs_dataset *ds, int index, int label, const char *note);
+/* Loads an image file as a probe for a net of input c x h x w, as a dataset of one image (out is
+ * initialised here; free with cs_dataset_free), converted as folder datasets are: gray from
+ * colour is (77 R + 150 G + 29 B) / 256, gray to RGB copies the plane, then a bilinear resize.
+ * note gets the conversion in a caption ("cat.jpg: 640x480 colour -> 28x28 gray"), detail (may
+ * be NULL) in a sentence with the format and the formula. Errors name the file. */
+cs_status cs_run_load_probe_file(const char *path, int c, int h, int w, cs_dataset *out, char *note, size_t size,
+                                 char *detail, size_t dsize);
 /* Adds a test-curve point now (on eval_images test images). Returns CS_RUN_EVALUATED. */
 int cs_run_test_point(cs_run *run);
 /* New random weights from the first seed plus the number of restarts, and a new history and
  * curves; after a divergence the learning rate is lowered tenfold (the same rate would diverge
  * again). Returns CS_RUN_RESTARTED | CS_RUN_EVALUATED when a start point is taken. */
 int cs_run_restart(cs_run *run);
-/* Saves the run (weights, optimizer, data order, counters, history, where the data came from) to
- * path, or to spec->save when path is NULL, atomically. Returns CS_RUN_SAVED or
- * CS_RUN_SAVE_FAILED; run->event says where or why, and on failure cs_last_error() too. */
+/* Saves the run (weights, optimizer, data order, counters, history, learning curves, where the
+ * data came from) to path, or to spec->save when path is NULL, atomically. Returns CS_RUN_SAVED
+ * or CS_RUN_SAVE_FAILED; run->event says where or why, and on failure cs_last_error() too. */
 int cs_run_save(cs_run *run, const char *path);
 /* The path checkpoints go to (spec->save), or NULL. */
 const char *cs_run_save_path(const cs_run *run);
+
+/* The preset's spec with its output layer sized for n_classes ("fc 10" -> "fc 8"), written to out;
+ * a spec that is no preset is copied. Returns out. */
+const char *cs_run_spec_for_classes(const char *spec_or_preset, int n_classes, char *out, size_t size);
 
 /* Initialises s for this run's net (free with cs_snapshot_free). */
 cs_status cs_run_snapshot_init(const cs_run *run, cs_snapshot *s);

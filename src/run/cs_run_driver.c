@@ -16,6 +16,12 @@
 #include <unistd.h>
 #endif
 
+/* Images per second are measured over the last steps: at most IPS_STAMPS of them within
+ * IPS_WINDOW seconds, and always the last two, so one batch every 5 s still reads its true
+ * rate (batch / 5 s) instead of 0 between steps. */
+enum { IPS_STAMPS = 64 };
+static const double IPS_WINDOW = 2.0;
+
 struct cs_run_driver {
     cs_run *run;                 /* borrowed; the driving thread's while it runs */
     cs_run_driver_config cfg;
@@ -23,20 +29,29 @@ struct cs_run_driver {
     int started, stopped;
 
     /* controls: any thread -> the driving thread */
-    atomic_int quit, paused, speed, probe, epoch_limit;
+    atomic_int quit, paused, probe, epoch_limit, grads;
+    _Atomic double speed;        /* batches per second; 0 full speed */
     atomic_long step_requests, restart_requests, save_requests, lr_requests;
     _Atomic float lr;
-    pthread_mutex_t save_mu;     /* guards save_path */
+    pthread_mutex_t save_mu;     /* guards save_path and the pending probe image */
     char save_path[1024];        /* "" for the run's own path */
+    atomic_long probe_image_requests;
+    cs_dataset probe_image;      /* the image to make the probe (one image), owned; under save_mu */
+    int have_probe_image;
+    char probe_note[256];
 
     /* the driving thread's */
-    long seen_steps, seen_restarts, seen_saves, seen_lr;
-    int seen_probe;
-    double clock;                /* lockstep: ticks x tick_seconds */
+    long seen_steps, seen_restarts, seen_saves, seen_lr, seen_probe_images;
+    int seen_probe, seen_grads;
+    long ticks;                  /* lockstep: ticks so far; the clock is ticks x tick_seconds */
+    double clock;
     double next_step;            /* throttled speeds: when the next step is due */
     long throttled_steps;        /* steps at a throttled speed since the last test point */
-    double ips, ips_t0;          /* images per second, measured every half second */
-    long ips_img0;
+    double ips;                  /* images per second over the last steps (see measure) */
+    double stamp_t[IPS_STAMPS];  /* when each of the last steps ended (its clock) ... */
+    long stamp_img[IPS_STAMPS];  /* ... and the images seen then */
+    int n_stamps;
+    double stamp_speed;          /* the speed the stamps were taken at */
     int dirty, data_changed, urgent, last_paused;
     double last_pub;
     uint64_t seq, data_seq;
@@ -84,7 +99,7 @@ static void apply_controls(cs_run_driver *d)
         d->seen_restarts = r;
         ev |= cs_run_restart(run);
         d->data_changed = d->urgent = 1, d->throttled_steps = 0;
-        d->ips = 0, d->ips_t0 = now_seconds(), d->ips_img0 = 0;
+        d->ips = 0, d->n_stamps = 0;
     }
     const long l = atomic_load(&d->lr_requests);
     if (l != d->seen_lr) {
@@ -92,11 +107,25 @@ static void apply_controls(cs_run_driver *d)
         cs_run_set_lr(run, atomic_load(&d->lr));
         d->dirty = d->urgent = 1;
     }
+    const long pi = atomic_load(&d->probe_image_requests);
+    if (pi != d->seen_probe_images) {
+        d->seen_probe_images = pi;
+        pthread_mutex_lock(&d->save_mu);
+        if (d->have_probe_image) cs_run_set_probe_image(run, &d->probe_image, 0, -1, d->probe_note);
+        pthread_mutex_unlock(&d->save_mu);
+        d->data_changed = d->urgent = 1;
+    }
     const int p = atomic_load(&d->probe);
     if (p != d->seen_probe) {
         d->seen_probe = p;
         cs_run_set_probe(run, p);
         d->data_changed = d->urgent = 1;
+    }
+    const int g = atomic_load(&d->grads);
+    if (g != d->seen_grads) {
+        d->seen_grads = g;
+        cs_run_set_capture_grads(run, g);
+        d->data_changed = d->urgent = 1; /* the next snapshot carries gradients, or none */
     }
     const long s = atomic_load(&d->save_requests);
     if (s != d->seen_saves) {
@@ -111,11 +140,34 @@ static void apply_controls(cs_run_driver *d)
     report(d, ev);
 }
 
-/* One step and what it means for the controls: a divergence or the epoch limit pauses. */
-static int step_one(cs_run_driver *d, int flush)
+/* Notes that a step ended at time t (the driver's clock) with `images` seen, and updates the rate:
+ * images over the time between the oldest and the newest stamp kept. */
+static void stamp(cs_run_driver *d, double t, long images)
+{
+    if (d->n_stamps == IPS_STAMPS) {
+        memmove(d->stamp_t, d->stamp_t + 1, (IPS_STAMPS - 1) * sizeof d->stamp_t[0]);
+        memmove(d->stamp_img, d->stamp_img + 1, (IPS_STAMPS - 1) * sizeof d->stamp_img[0]);
+        d->n_stamps--;
+    }
+    d->stamp_t[d->n_stamps] = t, d->stamp_img[d->n_stamps] = images, d->n_stamps++;
+    int first = 0;
+    while (d->n_stamps - first > 2 && t - d->stamp_t[first] > IPS_WINDOW) first++;
+    if (first) {
+        memmove(d->stamp_t, d->stamp_t + first, (size_t)(d->n_stamps - first) * sizeof d->stamp_t[0]);
+        memmove(d->stamp_img, d->stamp_img + first, (size_t)(d->n_stamps - first) * sizeof d->stamp_img[0]);
+        d->n_stamps -= first;
+    }
+    const double span = t - d->stamp_t[0];
+    if (d->n_stamps >= 2 && span > 0) d->ips = (double)(images - d->stamp_img[0]) / span;
+}
+
+/* One step and what it means for the controls: a divergence or the epoch limit pauses. t is the
+ * time the step ends at (the driver's clock for throttled steps, else the real clock). */
+static int step_one(cs_run_driver *d, int flush, double t)
 {
     cs_run *run = d->run;
     const int ev = cs_run_step(run, flush);
+    if (ev & CS_RUN_STEPPED) stamp(d, t < 0 ? now_seconds() : t, run->trainer->images_seen);
     if (ev & CS_RUN_DIVERGED) atomic_store(&d->paused, 1);
     const int limit = atomic_load(&d->epoch_limit);
     if ((ev & CS_RUN_EPOCH_DONE) && limit > 0 && run->trainer->epoch >= limit) atomic_store(&d->paused, 1);
@@ -134,42 +186,39 @@ static int train(cs_run_driver *d, double now, int lockstep)
     int steps = 0;
     const long sr = atomic_load(&d->step_requests);
     const int manual = sr != d->seen_steps;
-    for (; d->seen_steps != sr && !run->diverged; d->seen_steps++) steps += (step_one(d, 1) & CS_RUN_STEPPED) != 0;
+    for (; d->seen_steps != sr && !run->diverged; d->seen_steps++) steps += (step_one(d, 1, -1) & CS_RUN_STEPPED) != 0;
     d->seen_steps = sr;
     if (manual && steps > 0 && !running(d)) report(d, cs_run_test_point(run)); /* a step by hand shows at once */
-    const int speed = atomic_load(&d->speed);
+    const double speed = atomic_load(&d->speed);
+    if (speed != d->stamp_speed) {
+        d->stamp_speed = speed, d->n_stamps = 0, d->ips = 0; /* measure anew */
+        /* faster: the next step need not wait out the old, longer period */
+        if (speed > 0) d->next_step = fmin(d->next_step, now + 1.0 / speed);
+    }
     if (speed == 0) {
         const double t0 = now_seconds();
         const long seen = run->trainer->images_seen;
         int n = 0;
-        for (const int want = lockstep > 0 ? lockstep : 1; n < want && running(d); n++) step_one(d, 0);
+        for (const int want = lockstep > 0 ? lockstep : 1; n < want && running(d); n++) step_one(d, 0, -1);
         if (n > 0) d->run_seconds += now_seconds() - t0, d->run_images += run->trainer->images_seen - seen;
         return steps + n;
     }
     /* throttled: one step per 1/speed seconds; a late loop does not race to catch up */
     while (running(d) && now >= d->next_step) {
         d->next_step = fmax(d->next_step + 1.0 / speed, now - 0.5 / speed);
-        const int ev = step_one(d, 1);
+        const int ev = step_one(d, 1, now);
         steps++;
-        /* a test point about every two seconds of throttled training */
-        if ((ev & CS_RUN_STEPPED) && ++d->throttled_steps >= 2L * speed) report(d, cs_run_test_point(run)), d->throttled_steps = 0;
+        /* a test point about every two seconds of throttled training (every step below 0.5/s) */
+        if ((ev & CS_RUN_STEPPED) && ++d->throttled_steps >= 2.0 * speed) report(d, cs_run_test_point(run)), d->throttled_steps = 0;
     }
     if (!running(d)) d->next_step = now;
     return steps;
 }
 
+/* Paused or stopped: no rate, and the next one is measured from the next steps only. */
 static void measure(cs_run_driver *d)
 {
-    const double now = now_seconds();
-    const long seen = d->run->trainer->images_seen;
-    if (!running(d)) {
-        d->ips = 0, d->ips_t0 = now, d->ips_img0 = seen;
-        return;
-    }
-    if (now - d->ips_t0 >= 0.5) {
-        d->ips = (double)(seen - d->ips_img0) / (now - d->ips_t0);
-        d->ips_t0 = now, d->ips_img0 = seen;
-    }
+    if (!running(d)) d->ips = 0, d->n_stamps = 0;
 }
 
 static void publish(cs_run_driver *d)
@@ -245,9 +294,10 @@ cs_status cs_run_driver_create(cs_run_driver **out, cs_run *run, const cs_run_dr
     atomic_store(&d->paused, cfg->paused != 0);
     atomic_store(&d->epoch_limit, cfg->epoch_limit);
     d->seen_probe = run->probe;
+    atomic_store(&d->grads, run->capture_grads);
+    d->seen_grads = run->capture_grads;
     d->last_paused = -1;
     d->dirty = d->data_changed = 1;
-    d->ips_t0 = now_seconds(), d->ips_img0 = run->trainer->images_seen;
     if (cfg->lockstep > 0) {
         publish(d);
     } else {
@@ -276,6 +326,7 @@ void cs_run_driver_destroy(cs_run_driver *d)
 {
     if (!d) return;
     cs_run_driver_stop(d);
+    if (d->have_probe_image) cs_dataset_free(&d->probe_image);
     pthread_mutex_destroy(&d->save_mu);
     cs_snap_triple_free(&d->snaps);
     free(d);
@@ -283,8 +334,11 @@ void cs_run_driver_destroy(cs_run_driver *d)
 
 void cs_run_driver_set_paused(cs_run_driver *d, int paused) { atomic_store(&d->paused, paused != 0); }
 int cs_run_driver_paused(const cs_run_driver *d) { return atomic_load(&d->paused); }
-void cs_run_driver_set_speed(cs_run_driver *d, int bps) { atomic_store(&d->speed, bps > 0 ? bps : 0); }
-int cs_run_driver_speed(const cs_run_driver *d) { return atomic_load(&d->speed); }
+void cs_run_driver_set_speed(cs_run_driver *d, double bps)
+{
+    atomic_store(&d->speed, bps > 0 && isfinite(bps) ? bps : 0.0);
+}
+double cs_run_driver_speed(const cs_run_driver *d) { return atomic_load(&d->speed); }
 
 void cs_run_driver_set_lr(cs_run_driver *d, float lr)
 {
@@ -293,6 +347,7 @@ void cs_run_driver_set_lr(cs_run_driver *d, float lr)
 }
 
 void cs_run_driver_set_probe(cs_run_driver *d, int index) { atomic_store(&d->probe, index); }
+void cs_run_driver_set_capture_grads(cs_run_driver *d, int on) { atomic_store(&d->grads, on != 0); }
 int cs_run_driver_probe(const cs_run_driver *d) { return atomic_load(&d->probe); }
 void cs_run_driver_request_step(cs_run_driver *d) { atomic_fetch_add(&d->step_requests, 1); }
 void cs_run_driver_request_restart(cs_run_driver *d) { atomic_fetch_add(&d->restart_requests, 1); }
@@ -305,13 +360,34 @@ void cs_run_driver_request_save(cs_run_driver *d, const char *path)
     atomic_fetch_add(&d->save_requests, 1);
 }
 
+cs_status cs_run_driver_set_probe_image(cs_run_driver *d, const cs_dataset *ds, const char *note)
+{
+    const cs_net *n = d->run->trainer->net; /* its input shape is fixed while the run lasts */
+    if (ds->n < 1 || ds->c != n->in_c || ds->h != n->in_h || ds->w != n->in_w)
+        return cs_fail(CS_ERR_SHAPE, "%s has %dx%dx%d images but the net's input is %dx%dx%d", ds->name, ds->h, ds->w,
+                       ds->c, n->in_h, n->in_w, n->in_c);
+    cs_dataset copy;
+    cs_status st = cs_dataset_init(&copy, ds->name, 1, ds->c, ds->h, ds->w, 1);
+    if (st) return st;
+    memcpy(copy.pixels, ds->pixels, (size_t)ds->c * ds->h * ds->w);
+    pthread_mutex_lock(&d->save_mu);
+    if (d->have_probe_image) cs_dataset_free(&d->probe_image);
+    d->probe_image = copy;
+    d->have_probe_image = 1;
+    snprintf(d->probe_note, sizeof d->probe_note, "%s", note ? note : ds->name);
+    pthread_mutex_unlock(&d->save_mu);
+    atomic_fetch_add(&d->probe_image_requests, 1);
+    return CS_OK;
+}
+
 void cs_run_driver_set_epoch_limit(cs_run_driver *d, int epochs) { atomic_store(&d->epoch_limit, epochs); }
 
 void cs_run_driver_tick(cs_run_driver *d)
 {
     if (d->cfg.lockstep <= 0 || d->stopped) return;
     tick(d, d->clock, d->cfg.lockstep);
-    d->clock += d->cfg.tick_seconds;
+    d->ticks++;
+    d->clock = (double)d->ticks * d->cfg.tick_seconds; /* no drift from adding up 1/60s */
 }
 
 const cs_snapshot *cs_run_driver_snapshot(cs_run_driver *d, int *is_new) { return cs_snap_triple_front(&d->snaps, is_new); }

@@ -54,15 +54,23 @@ void cs_run_driver_destroy(cs_run_driver *d);
 /* Controls, from any thread. */
 void cs_run_driver_set_paused(cs_run_driver *d, int paused);
 int cs_run_driver_paused(const cs_run_driver *d);
-/* Batches per second, 0 for full speed. */
-void cs_run_driver_set_speed(cs_run_driver *d, int batches_per_second);
-int cs_run_driver_speed(const cs_run_driver *d);
+/* Batches per second (0.2 is one batch every 5 s), 0 for full speed. The snapshots' images_per_sec
+ * is then measured over the last steps on the driver's clock (at least the last two, within 2 s
+ * of steps), so a slow speed reads its true rate: batch x speed. */
+void cs_run_driver_set_speed(cs_run_driver *d, double batches_per_second);
+double cs_run_driver_speed(const cs_run_driver *d);
 /* The learning rate for the next step (written into the run's one home, tr->cfg.lr). */
 void cs_run_driver_set_lr(cs_run_driver *d, float lr);
 /* Test image index (modulo the test set) as the probe; cs_run_driver_probe is the last index
  * asked for (the run takes it modulo its test set before the next step). */
 void cs_run_driver_set_probe(cs_run_driver *d, int index);
 int cs_run_driver_probe(const cs_run_driver *d);
+/* Snapshots with gradients on or off (cs_run_set_capture_grads); off by default. */
+void cs_run_driver_set_capture_grads(cs_run_driver *d, int on);
+/* Image 0 of ds (the net's input shape, e.g. from cs_run_load_probe_file; copied) as the probe,
+ * with note as its caption; [ and ] (cs_run_driver_set_probe) go back to the test set. CS_ERR_SHAPE
+ * when ds does not fit the net. */
+cs_status cs_run_driver_set_probe_image(cs_run_driver *d, const cs_dataset *ds, const char *note);
 void cs_run_driver_request_step(cs_run_driver *d);
 void cs_run_driver_request_restart(cs_run_driver *d);
 /* Saves to the run's checkpoint path, or to path (copied) when it is not NULL. */

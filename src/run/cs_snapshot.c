@@ -19,23 +19,6 @@ void cs_snap_layer_from_net(cs_snap_layer *out, const cs_net *net, int l)
     out->win = L->win;
 }
 
-void cs_curve_clear(cs_curve *c) { c->n = 0; }
-
-void cs_curve_add(cs_curve *c, long step, float loss, float acc)
-{
-    if (c->n == CS_SNAP_HISTORY) {
-        /* merge pairs: weighted means keep the curve's level; the step is the later one */
-        for (int i = 0; i < CS_SNAP_HISTORY / 2; i++) {
-            const cs_curve_point *a = &c->p[2 * i], *b = &c->p[2 * i + 1];
-            float wa = (float)a->weight, wb = (float)b->weight;
-            c->p[i] = (cs_curve_point){b->step, (a->loss * wa + b->loss * wb) / (wa + wb),
-                                       (a->acc * wa + b->acc * wb) / (wa + wb), a->weight + b->weight};
-        }
-        c->n = CS_SNAP_HISTORY / 2;
-    }
-    c->p[c->n++] = (cs_curve_point){step, loss, acc, 1};
-}
-
 cs_status cs_snapshot_init(cs_snapshot *s, const cs_net *net)
 {
     memset(s, 0, sizeof *s);
@@ -58,6 +41,7 @@ cs_status cs_snapshot_init(cs_snapshot *s, const cs_net *net)
     }
     s->n_weights = net->n_params;
     s->n_acts = acts;
+    cs_gradcurve_init(&s->grad_norms, net);
     s->weights = calloc(s->n_weights ? s->n_weights : 1, sizeof *s->weights);
     s->acts = calloc(acts ? acts : 1, sizeof *s->acts);
     s->probe = calloc((size_t)net->in_c * net->in_h * net->in_w, sizeof *s->probe);
@@ -74,17 +58,55 @@ void cs_snapshot_free(cs_snapshot *s)
     free(s->weights);
     free(s->acts);
     free(s->probe);
+    free(s->act_grads);
+    free(s->weight_grads);
+    free(s->optim.m);
+    free(s->optim.v);
     memset(s, 0, sizeof *s);
+}
+
+/* The gradient buffers, allocated the first time they are wanted (v only for Adam). */
+static cs_status want_grads(cs_snapshot *s, int adam)
+{
+    const size_t nw = s->n_weights ? s->n_weights : 1;
+    if (!s->act_grads) s->act_grads = calloc(s->n_acts ? s->n_acts : 1, sizeof(float));
+    if (!s->weight_grads) s->weight_grads = calloc(nw, sizeof(float));
+    if (!s->optim.m) s->optim.m = calloc(nw, sizeof(float));
+    if (adam && !s->optim.v) s->optim.v = calloc(nw, sizeof(float));
+    if (!s->act_grads || !s->weight_grads || !s->optim.m || (adam && !s->optim.v))
+        return cs_fail(CS_ERR_NOMEM, "out of memory for the gradients of %zu weights", s->n_weights);
+    return CS_OK;
+}
+
+/* Copies src's gradient fields into dst (whose buffers were kept by the caller). */
+static void copy_grads(cs_snapshot *dst, const cs_snapshot *src)
+{
+    const int adam = src->optim.kind == CS_OPTIM_ADAM;
+    if (!src->has_grads || want_grads(dst, adam) != CS_OK) {
+        dst->has_grads = 0;
+        return;
+    }
+    if (!adam && dst->optim.v) {
+        free(dst->optim.v); /* kept from an Adam run's snapshot */
+        dst->optim.v = NULL;
+    }
+    memcpy(dst->act_grads, src->act_grads, src->n_acts * sizeof(float));
+    memcpy(dst->weight_grads, src->weight_grads, src->n_weights * sizeof(float));
+    memcpy(dst->optim.m, src->optim.m, src->n_weights * sizeof(float));
+    if (adam) memcpy(dst->optim.v, src->optim.v, src->n_weights * sizeof(float));
 }
 
 void cs_snapshot_copy(cs_snapshot *dst, const cs_snapshot *src)
 {
     float *w = dst->weights, *a = dst->acts, *p = dst->probe;
+    float *ag = dst->act_grads, *wg = dst->weight_grads, *om = dst->optim.m, *ov = dst->optim.v;
     memcpy(dst, src, sizeof *dst);
     dst->weights = w, dst->acts = a, dst->probe = p;
+    dst->act_grads = ag, dst->weight_grads = wg, dst->optim.m = om, dst->optim.v = ov;
     memcpy(w, src->weights, src->n_weights * sizeof *w);
     memcpy(a, src->acts, src->n_acts * sizeof *a);
     memcpy(p, src->probe, (size_t)src->in_c * src->in_h * src->in_w * sizeof *p);
+    copy_grads(dst, src);
 }
 
 /* Copies n floats, replacing non-finite ones by 0; returns how many were replaced. */
@@ -110,8 +132,37 @@ long cs_snapshot_capture(cs_snapshot *s, const cs_net *net, int i)
     float probs[CS_MAX_CLASSES];
     cs_net_probs(net, i, probs);
     bad += copy_finite(s->probs, probs, (size_t)s->n_classes);
+    s->predicted = 0;
+    for (int c = 1; c < s->n_classes; c++)
+        if (s->probs[c] > s->probs[s->predicted]) s->predicted = c;
     s->nonfinite = bad;
     return bad;
+}
+
+cs_status cs_snapshot_capture_grads(cs_snapshot *s, const cs_net *probe_net, float probe_loss, const cs_net *train_net,
+                                    const cs_optim *opt)
+{
+    s->has_grads = 0;
+    const int adam = opt->kind == CS_OPTIM_ADAM;
+    cs_status st = want_grads(s, adam);
+    if (st) return st;
+    long bad = 0;
+    for (int l = 0; l < s->n_layers; l++) {
+        const cs_layer *L = &probe_net->layers[l];
+        bad += copy_finite(s->act_grads + s->act_off[l], L->dout, (size_t)L->out_c * L->out_h * L->out_w);
+    }
+    bad += copy_finite(s->weight_grads, train_net->grads, s->n_weights);
+    float *m = s->optim.m, *v = s->optim.v;
+    s->optim = *opt; /* kind, hyper-parameters, t */
+    s->optim.m = m, s->optim.v = adam ? v : NULL;
+    if (!adam && v) free(v); /* the run's optimizer is not Adam (any more) */
+    bad += copy_finite(s->optim.m, opt->m, s->n_weights);
+    if (adam) bad += copy_finite(s->optim.v, opt->v, s->n_weights);
+    s->probe_loss = isfinite(probe_loss) ? probe_loss : 0.0f;
+    bad += !isfinite(probe_loss);
+    s->nonfinite += bad;
+    s->has_grads = 1;
+    return CS_OK;
 }
 
 cs_status cs_snap_triple_init(cs_snap_triple *t, const cs_net *net)

@@ -17,7 +17,10 @@
 
 #include "cs_dataset.h"
 #include "cs_error.h"
+#include "cs_gradcurve.h"
+#include "cs_history.h"
 #include "cs_net.h"
+#include "cs_optim.h"
 
 #define CS_SNAP_MAX_LAYERS 32 /* layers a snapshot describes */
 
@@ -34,25 +37,10 @@ typedef struct {
 /* Copies layer l's description out of a net. */
 void cs_snap_layer_from_net(cs_snap_layer *out, const cs_net *net, int l);
 
-#define CS_SNAP_HISTORY 1024 /* points per learning curve; older points are merged pairwise */
-#define CS_SNAP_EPOCHS 256   /* epoch boundaries remembered */
-
-typedef struct {
-    long step;  /* batches trained when the point was taken */
-    float loss; /* mean over the points it stands for */
-    float acc;  /* accuracy in [0, 1] */
-    int weight; /* how many measurements were averaged into it */
-} cs_curve_point;
-
-/* A learning curve of bounded size: when full, neighbouring points are averaged pairwise, so a
- * long run keeps its whole shape at half the resolution. */
-typedef struct {
-    int n;
-    cs_curve_point p[CS_SNAP_HISTORY];
-} cs_curve;
-
-void cs_curve_clear(cs_curve *c);
-void cs_curve_add(cs_curve *c, long step, float loss, float acc);
+/* Learning curves (cs_curve, in cs_history.h) hold CS_SNAP_HISTORY points; CS_SNAP_EPOCHS epoch
+ * boundaries are remembered. */
+#define CS_SNAP_HISTORY CS_CURVE_POINTS
+#define CS_SNAP_EPOCHS CS_CURVE_EPOCHS
 
 typedef struct {
     /* the run: fixed while it lasts */
@@ -72,8 +60,11 @@ typedef struct {
     float *probe;      /* (in_c, in_h, in_w): the probe image in [0, 1], the floats the net saw
                         * (copied from the run's one conversion, cs_dataset_fill_batch) */
     float probs[CS_MAX_CLASSES]; /* (n_classes): the probe's class probabilities */
-    int probe_index;   /* index into the probe set */
-    int probe_label;   /* its true class */
+    int predicted;     /* the class with the highest probability (cs_snapshot_capture sets it) */
+    float probe_loss;  /* the probe's loss under these weights (the run's loss; NaN without a label) */
+    int probe_index;   /* index into the probe set; -1 for an image file */
+    int probe_label;   /* its true class; -1 for an image file */
+    char probe_note[256]; /* where the probe comes from and how it became the net's input */
 
     /* learning curves and epoch boundaries (in steps) */
     cs_curve train, test;
@@ -81,11 +72,18 @@ typedef struct {
     long epoch_marks[CS_SNAP_EPOCHS];
 
     /* counters and settings */
-    long step, images_seen;
-    int epoch;
+    long step, images_seen; /* of the weights shown: the live net's, or a recorded step's */
+    int epoch;         /* the epoch step belongs to, 1-based (cs_history_epoch_label): step 0 and
+                        * steps 1..B are epoch 1, B+1.. epoch 2 */
+    int recorded;      /* 1: a recorded step of the history (the timeline), not the live net */
+    int record_kernels_only; /* recorded from a kernels-only history (version-1 checkpoint): only the
+                              * conv weights are of that step; maps and outputs are the live net's */
+    long live_step;    /* the live net's step when this was made (== step unless recorded) */
+    long saved_step;   /* the step last saved to or loaded from a checkpoint (0 fresh) */
     double images_per_sec;
     float lr;          /* a copy of the run's learning rate (its home is the trainer's cfg.lr) */
     char optimizer[16], loss[16];
+    cs_loss_kind loss_kind;  /* the run's loss (the name is in `loss`) */
     uint64_t seed;     /* the seed of the run's current weights (a restart changes it) */
     int paused;
     int diverged;      /* training stopped on NaN/Inf; message says where */
@@ -96,6 +94,16 @@ typedef struct {
 
     uint64_t seq;      /* increases with every published snapshot */
     uint64_t data_seq; /* increases when weights, acts or probe changed: textures need an upload */
+
+    /* Gradients. grad_norms always (taken on the train curve's schedule). The rest only while the
+     * run captures gradients (cs_run_set_capture_grads): otherwise has_grads is 0, nothing is
+     * computed or copied, and the buffers stay NULL until first wanted. */
+    cs_gradcurve grad_norms; /* per-layer ||dL/dw|| over the run */
+    int has_grads;
+    float *act_grads;        /* (n_acts), owned: dL/d(each layer's output) for the probe and its label, at act_off */
+    float *weight_grads;     /* (n_weights), owned: the last training batch's gradient (of the batch's mean loss) */
+    cs_optim optim;          /* the run's optimizer as it stands (kind, hyper-parameters, t); its m and v are owned
+                              * copies (n_weights each, v only for Adam), so a view can show the next update */
 } cs_snapshot;
 
 /* Sizes the buffers and copies the layer descriptions for net. The caller owns the snapshot's
@@ -109,6 +117,12 @@ void cs_snapshot_copy(cs_snapshot *dst, const cs_snapshot *src);
  * pass). Non-finite values are replaced by 0 and counted in s->nonfinite, so nothing is ever
  * drawn from NaN data. Returns that count. */
 long cs_snapshot_capture(cs_snapshot *s, const cs_net *net, int i);
+/* Fills the gradient fields: act_grads from sample 0's layer gradients (dout) of probe_net after a
+ * cs_net_backward, weight_grads from train_net->grads, optim from opt (state copied), probe_loss;
+ * sets has_grads. Allocates the buffers the first time (CS_ERR_NOMEM: has_grads stays 0).
+ * Non-finite values become 0 and are added to s->nonfinite. */
+cs_status cs_snapshot_capture_grads(cs_snapshot *s, const cs_net *probe_net, float probe_loss, const cs_net *train_net,
+                                    const cs_optim *opt);
 
 
 typedef struct {

@@ -185,8 +185,7 @@ int cs_fit_text(const cs_measure *m, const char *text, cs_rect box, const cs_fit
 
 /* ---- numbers ----------------------------------------------------------------------------- */
 
-/* Copies src to dst replacing '-' by U+2212 (the minus sign). */
-static void put_minus(char *dst, size_t size, const char *src)
+void cs_fmt_minus(char *dst, size_t size, const char *src)
 {
     size_t o = 0;
     if (!size) return;
@@ -236,7 +235,7 @@ int cs_fmt_sig(char *buf, size_t size, float v, int sig)
         else if (a < 1e9) snprintf(tmp, sizeof tmp, "%.0fM", x / 1e6);
         else snprintf(tmp, sizeof tmp, "%.0fG", x / 1e9);
     }
-    put_minus(buf, size, tmp);
+    cs_fmt_minus(buf, size, tmp);
     return cs_utf8_len(buf);
 }
 
@@ -249,7 +248,7 @@ static void compact(char *buf, size_t size, float v, int sig)
     const double d = a >= 1e9 ? 1e9 : a >= 1e6 ? 1e6 : 1e3;
     snprintf(tmp, sizeof tmp, "%.*g%s", sig, x / d, unit);
     if (strchr(tmp, 'e')) snprintf(tmp, sizeof tmp, "%.0f%s", x / d, unit);
-    put_minus(buf, size, tmp);
+    cs_fmt_minus(buf, size, tmp);
 }
 
 int cs_fmt_variants(float v, int sig, char out[][32], int max)
@@ -261,7 +260,7 @@ int cs_fmt_variants(float v, int sig, char out[][32], int max)
         char tmp[48];
         for (int d = -sig; d >= 0 && n < 16; d--) {
             snprintf(tmp, sizeof tmp, "%.*f", d, (double)v);
-            put_minus(cand[n++], sizeof cand[0], tmp);
+            cs_fmt_minus(cand[n++], sizeof cand[0], tmp);
         }
         sig = 0;
     }
@@ -276,7 +275,7 @@ int cs_fmt_variants(float v, int sig, char out[][32], int max)
         char tmp[48];
         snprintf(tmp, sizeof tmp, "%.0e", (double)v);
         short_exponent(tmp);
-        put_minus(cand[n++], sizeof cand[0], tmp);
+        cs_fmt_minus(cand[n++], sizeof cand[0], tmp);
     }
 distinct:
     if (n == 0) cs_fmt_sig(cand[n++], sizeof cand[0], v, 3);

@@ -73,6 +73,8 @@ int cs_fit_value(const cs_measure *m, float v, int sig, cs_rect box, const cs_fi
  * exponent form (1e-6) rather than a lying 0, NaN and inf by name, and a real minus sign (U+2212).
  * Writes at most size bytes; returns the number of code points. */
 int cs_fmt_sig(char *buf, size_t size, float v, int sig);
+/* Copies src to dst (size bytes, NUL included) with every '-' written as U+2212, the minus sign. */
+void cs_fmt_minus(char *dst, size_t size, const char *src);
 /* The forms of v from the most precise (cs_fmt_sig at sig) to the shortest: fewer significant
  * digits, then 1.5k / 2k for |v| >= 1000 (M, G further up); sig < 0 asks for -sig fixed decimals
  * (0.53, 0.5, 1). At most max distinct forms of at most 31 bytes each, longest first; returns how

@@ -21,10 +21,11 @@ const char *cs_label_kernels_norm(int mode)
     return _(t[mode < 0 || mode > 2 ? 2 : mode]);
 }
 
-void cs_label_speed(char *buf, size_t size, int bps)
+void cs_label_speed(char *buf, size_t size, double bps)
 {
-    if (bps <= 0) snprintf(buf, size, "%s", _("full speed"));
-    else snprintf(buf, size, P_("%d batch/s", "%d batches/s", (unsigned long)bps), bps);
+    if (!(bps > 0)) snprintf(buf, size, "%s", _("full speed"));
+    else if (bps < 1) snprintf(buf, size, _("1 batch every %g s"), 1.0 / bps);
+    else snprintf(buf, size, P_("%g batch/s", "%g batches/s", (unsigned long)bps), bps);
 }
 
 void cs_label_rate(char *buf, size_t size, const char *value) { snprintf(buf, size, _("rate %s"), value); }
@@ -155,6 +156,21 @@ const char *cs_label_run_text(const char *text, char *buf, size_t size)
         char path[512];
         snprintf(path, sizeof path, "%.*s", path_len, text + strlen(saved));
         snprintf(buf, size, _("checkpoint saved to %s (step %s, %s history records)"), path, c[0], c[1]);
+        return buf;
+    }
+    /* a probe file's note, "NAME: 64×48 colour → 28×28 gray": the file name as written */
+    const char *last = NULL;
+    for (const char *p = strstr(text, ": "); p; p = strstr(p + 1, ": ")) last = p;
+    int w0, h0, w1, h1;
+    char k0[16], k1[16];
+    end = -1;
+    if (last && sscanf(last + 2, "%d\u00D7%d %15s \u2192 %d\u00D7%d %15s%n", &w0, &h0, k0, &w1, &h1, k1, &end) == 6 &&
+        (size_t)end == strlen(last + 2)) {
+        const char *kind[2] = {k0, k1};
+        for (int i = 0; i < 2; i++)
+            kind[i] = !strcmp(kind[i], "colour") ? C_("picture", "colour") : !strcmp(kind[i], "gray") ? C_("picture", "gray") : kind[i];
+        snprintf(buf, size, "%.*s: %d\u00D7%d %s \u2192 %d\u00D7%d %s", (int)(last - text), text, w0, h0, kind[0], w1, h1,
+                 kind[1]);
         return buf;
     }
     if (!strcmp(text, "cannot save: no checkpoint file was given")) return _("cannot save: no checkpoint file was given");

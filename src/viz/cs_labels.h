@@ -13,7 +13,9 @@
 const char *cs_label_pause(int paused);        /* the pause button: "Pause", or "▶ Run" while paused */
 const char *cs_label_maps_norm(int mode);      /* "Maps: per map" ... (cs_norm_mode order) */
 const char *cs_label_kernels_norm(int mode);   /* "Kernels: per map" ... */
-void cs_label_speed(char *buf, size_t size, int bps);          /* "full speed" (bps 0), "10 batches/s" */
+/* batches per second as the speed label says it: "full speed" (bps 0), "1 batch every 5 s" (0.2),
+ * "10 batches/s" */
+void cs_label_speed(char *buf, size_t size, double bps);
 void cs_label_rate(char *buf, size_t size, const char *value); /* "rate 0.01" */
 void cs_label_title(char *buf, size_t size, const char *net, const char *dataset, unsigned long long seed);
 const char *cs_label_loss(const char *name);   /* the run's loss name ("cross-entropy", "MSE") shown */

@@ -186,18 +186,19 @@ static int layout_bar(cs_layout *L, const lctx *c, int hide_buttons)
     int ok = 1;
     if (!hide_buttons) {
         bar_pen pen = {pad, pad, bh, U(c, 6), pad, W - pad, 1};
-        char fast[64], slow[64], rate[64];
+        char fast[64], slow[64], slowest[64], rate[64];
         cs_label_speed(fast, sizeof fast, 0);
         cs_label_speed(slow, sizeof slow, 200);
+        cs_label_speed(slowest, sizeof slowest, 0.2);
         cs_label_rate(rate, sizeof rate, "0.0001");
-        const char *const pause[] = {cs_label_pause(0), cs_label_pause(1)}, *const speeds[] = {fast, slow};
+        const char *const pause[] = {cs_label_pause(0), cs_label_pause(1)}, *const speeds[] = {fast, slow, slowest};
         const char *const maps[] = {cs_label_maps_norm(0), cs_label_maps_norm(1), cs_label_maps_norm(2)};
         const char *const kerns[] = {cs_label_kernels_norm(0), cs_label_kernels_norm(1), cs_label_kernels_norm(2)};
         L->buttons[CS_BTN_PAUSE] = bar_item(&pen, widest(c, CS_FONT_NORMAL, pause, 2) + bpad);
         L->buttons[CS_BTN_STEP] = bar_item(&pen, TW(c, CS_FONT_NORMAL, C_("button", "Step")) + bpad);
         pen.x += sep;
         L->buttons[CS_BTN_SLOWER] = bar_item(&pen, fmaxf(U(c, 28), TW(c, CS_FONT_NORMAL, "\u2212") + bpad));
-        L->speed_label = bar_item(&pen, widest(c, CS_FONT_NORMAL, speeds, 2) + U(c, 8));
+        L->speed_label = bar_item(&pen, widest(c, CS_FONT_NORMAL, speeds, 3) + U(c, 8));
         L->buttons[CS_BTN_FASTER] = bar_item(&pen, fmaxf(U(c, 28), TW(c, CS_FONT_NORMAL, "+") + bpad));
         pen.x += sep;
         L->lr_label = bar_item(&pen, TW(c, CS_FONT_NORMAL, rate) + U(c, 8));

@@ -6,7 +6,10 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "cs_fit.h"
 
 typedef struct {
     const cs_style *st;
@@ -235,6 +238,32 @@ void cs_step_layout_compute(cs_step_layout *L, int win_w, int win_h, float user_
     step_try(L, &c, tiers[2]);
 }
 
+void cs_step_layout_split_output(cs_step_layout *L)
+{
+    const float s = L->scale, pad = L->pad, sep = roundf(8 * s);
+    const cs_rect a = L->output_area, p = L->output_panel;
+    /* the room the heat map had: from the panel's inner left edge to the colour bar, and down to
+     * the caption's place at the panel's bottom */
+    const float x0 = p.x + pad, room_w = L->output_cbar.x - sep - x0;
+    const float room_h = p.y + p.h - pad - L->output_caption.h - pad * 0.5f - a.y;
+    /* side by side, or the grey picture under the heat map: whichever gives larger cells */
+    const float side = fminf((room_w - sep) * 0.5f / (float)L->OW, room_h / (float)L->OH);
+    const float stacked = fminf(room_w / (float)L->OW, (room_h - sep) * 0.5f / (float)L->OH);
+    float cell = fmaxf(side, stacked);
+    if (cell >= 1) cell = floorf(cell);
+    const float w = cell * (float)L->OW, h = cell * (float)L->OH;
+    L->out_cell = cell;
+    if (side >= stacked) {
+        L->output_area = (cs_rect){floorf(x0 + 0.5f * (room_w - 2 * w - sep)), a.y, w, h};
+        L->output_grey = (cs_rect){L->output_area.x + w + sep, a.y, w, h};
+    } else {
+        L->output_area = (cs_rect){floorf(x0 + 0.5f * (room_w - w)), a.y, w, h};
+        L->output_grey = (cs_rect){L->output_area.x, a.y + h + sep, w, h};
+    }
+    const float used_h = L->output_grey.y + h - a.y;
+    L->output_caption.y = a.y + fmaxf(used_h, L->output_cbar.h) + pad * 0.5f;
+}
+
 int cs_step_hit_input(const cs_step_layout *L, float px, float py, int *iy, int *ix)
 {
     if (!cs_rect_contains(L->input_area, px, py) || L->in_cell <= 0) return 0;
@@ -368,67 +397,186 @@ static const char *chan_name(int C, int c, char *buf, size_t size)
 
 static const char *const INDENT = "      "; /* under the first term, after "sum = " */
 
-/* The terms written: the non-zero ones, and the newest while the sum grows; when they run out of
- * term_lines, "+ ... (N more)". Returns how many were written. */
-static int write_terms(writer *w, const cs_stepper *st, int cols, int term_lines, int n_written, int *unwritten)
+/* ---- a sum that checks ---------------------------------------------------------------------- */
+
+/* The value a number written by cs_step_fmt_sig stands for (its U+2212 minus and k/M/G read back),
+ * so sums are checked on what the reader sees. */
+static double written_value(const char *s)
 {
-    const int shown = st->term, growing = shown < st->n_terms;
-    int written = 0;
-    char piece[128], a[40], b[40], more[64];
-    for (int t = 0; t < shown && written < n_written; t++) {
-        const int newest = growing && t == shown - 1;
-        if (st->products[t] == 0.0f && !newest) continue;
-        cs_step_fmt(a, sizeof a, st->window[t]);
-        cs_step_fmt(b, sizeof b, st->kernel[t]);
-        snprintf(piece, sizeof piece, "%s(%s\u00D7%s)", written ? " + " : "", a, b);
-        int pw = cs_step_text_cols(piece);
-        const int last_piece = written == n_written - 1;
-        snprintf(more, sizeof more, _(" + \u2026 (%d more)"), n_written - written);
+    char buf[64];
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && o + 1 < sizeof buf; p++) {
+        if (p[0] == 0xE2 && p[1] == 0x88 && p[2] == 0x92) buf[o++] = '-', p += 2;
+        else buf[o++] = (char)*p;
+    }
+    buf[o] = '\0';
+    char *end;
+    double v = strtod(buf, &end);
+    if (*end == 'k') v *= 1e3;
+    else if (*end == 'M') v *= 1e6;
+    else if (*end == 'G') v *= 1e9;
+    return v;
+}
+
+static double written(float v, int sig)
+{
+    char b[40];
+    cs_step_fmt_sig(b, sizeof b, v, sig);
+    return written_value(b);
+}
+
+/* Digits for a decimal sum so that it checks on a calculator: the terms' numbers (window values
+ * and weights) with *term_sig significant digits, multiplied and added as written, come within
+ * half a unit of one more digit than the total shows, written with *total_sig digits. The fewest
+ * digits that do (3 to 7 each; 7 and 7 when none do, float noise). target is the stepper's sum of
+ * the first n terms. */
+static void digits_that_check(const cs_stepper *st, int n, float target, int *term_sig, int *total_sig)
+{
+    double mag = fabs((double)target);
+    for (int t = 0; t < n; t++) mag = fmax(mag, fabs((double)st->products[t]) * 1e-3);
+    for (int ts = 3; ts <= 7; ts++) {
+        const double shown = written(target, ts);
+        const double tol = mag > 0 ? 0.5 * pow(10.0, floor(log10(mag)) - ts) : 0.0;
+        for (int sig = 3; sig <= 7; sig++) {
+            double sum = 0;
+            for (int t = 0; t < n; t++)
+                if (st->products[t] != 0.0f) sum += written(st->window[t], sig) * written(st->kernel[t], sig);
+            if (fabs(sum - shown) <= tol) {
+                *term_sig = sig, *total_sig = ts;
+                return;
+            }
+        }
+    }
+    *term_sig = *total_sig = 7;
+}
+
+/* The stepper's fraction form as text: "1/9". */
+static void fraction_text(char *buf, size_t size, long num, int den)
+{
+    char n[32];
+    snprintf(n, sizeof n, "%ld", num);
+    char t[64];
+    snprintf(t, sizeof t, "%s/%d", n, den);
+    cs_fmt_minus(buf, size, t);
+}
+
+/* The terms to write: the first st->term, the non-zero ones and the newest while the sum grows. */
+static int term_written(const cs_stepper *st, int t)
+{
+    return st->products[t] != 0.0f || (st->term < st->n_terms && t == st->term - 1);
+}
+
+/* A fraction-form kernel's numerator shared by every written term (the box's 1: factored out as
+ * "1/9 × (...)"), or 0 when they differ (then "1/16 × (1×255 + 2×255 + ...)"). */
+static long common_numerator(const cs_stepper *st)
+{
+    long common = 0;
+    for (int t = 0; t < st->term; t++) {
+        if (!term_written(st, t) || st->kernel[t] == 0.0f) continue;
+        const long n = cs_stepper_numerator(st, t);
+        if (common == 0) common = n;
+        else if (n != common) return 0;
+    }
+    return common ? common : 1;
+}
+
+/* One written term: "(50×30)" (decimals), or in fraction form "255" (a shared numerator) or
+ * "2×255". */
+static void term_text(char *piece, size_t size, const cs_stepper *st, int t, int sig, long common)
+{
+    char a[40], b[40];
+    cs_step_fmt_sig(a, sizeof a, st->window[t], sig);
+    if (st->frac_den > 1) {
+        if (common) {
+            snprintf(piece, size, "%s", a);
+        } else {
+            char tmp[96];
+            snprintf(tmp, sizeof tmp, "%ld\u00D7%s", cs_stepper_numerator(st, t), a);
+            cs_fmt_minus(piece, size, tmp);
+        }
+        return;
+    }
+    cs_step_fmt_sig(b, sizeof b, st->kernel[t], sig);
+    snprintf(piece, size, "(%s\u00D7%s)", a, b);
+}
+
+/* The terms written; when they run out of term_lines, "+ ... (N more)". Returns how many. */
+static int write_terms(writer *w, const cs_stepper *st, int cols, int term_lines, int n_written, int *unwritten, int sig,
+                       long common)
+{
+    int written_n = 0;
+    char piece[160], body[128], more[64];
+    for (int t = 0; t < st->term && written_n < n_written; t++) {
+        if (!term_written(st, t)) continue;
+        term_text(body, sizeof body, st, t, sig, common);
+        snprintf(piece, sizeof piece, "%s%s", written_n ? " + " : "", body);
+        const int pw = cs_step_text_cols(piece);
+        const int last_piece = written_n == n_written - 1;
+        snprintf(more, sizeof more, _(" + \u2026 (%d more)"), n_written - written_n);
         const int more_w = cs_step_text_cols(more);
         const int reserve = w->lines >= term_lines && !last_piece ? more_w : 0;
         if (w->col + pw + reserve > cols) {
             if (w->lines >= term_lines) {
                 /* out of lines: say how many terms are left unwritten */
                 w_put(w, more);
-                if (unwritten) *unwritten = n_written - written;
+                if (unwritten) *unwritten = n_written - written_n;
                 break;
             }
             w_newline(w);
             w_put(w, INDENT);
-            snprintf(piece, sizeof piece, "+ (%s\u00D7%s)", a, b);
+            snprintf(piece, sizeof piece, "+ %s", body);
         }
         w_put(w, piece);
-        written++;
+        written_n++;
     }
-    return written;
+    return written_n;
 }
 
-/* The closing part: the total (or the running sum) and a note on what was left out, on the line
- * or the next one while lines remain (max_lines of them). */
-static void write_closing(writer *w, const cs_stepper *st, int cols, int max_lines, int written, int n_written,
-                          int zeros)
+/* A number with up to 6 significant digits and no trailing zeros ("170", "170.111"), with the
+ * minus sign: a fraction form's exact result. */
+static void exact_text(char *buf, size_t size, double v)
+{
+    char t[64];
+    snprintf(t, sizeof t, "%.6g", v);
+    if (strchr(t, 'e')) cs_step_fmt_sig(buf, size, (float)v, 6);
+    else cs_fmt_minus(buf, size, t);
+}
+
+/* The closing part: the total (or the running sum), for a fraction form "= 1/9 × 1530 = 170", and
+ * a note on what was left out, on the line or the next one while lines remain (max_lines). */
+static void write_closing(writer *w, const cs_stepper *st, int cols, int max_lines, int written_n, int n_written,
+                          int zeros, int total_sig, long common)
 {
     const int shown = st->term, total = st->n_terms, growing = shown < total, need_chan = st->C > 1;
-    char val[40], close[200], note[160] = "";
-    if (shown == 0) {
-        snprintf(close, sizeof close, "\u2026");
-        snprintf(note, sizeof note, _("(no terms yet: 0 of %d)"), total);
-    } else if (n_written == 0) {
-        cs_step_fmt(val, sizeof val, st->sum);
-        snprintf(close, sizeof close, "%s", val);
-        snprintf(note, sizeof note, _("(all %d terms are zero)"), total);
-    } else if (growing) {
-        cs_step_fmt(val, sizeof val, st->partial);
-        snprintf(close, sizeof close, _("= %s so far"), val);
-        snprintf(note, sizeof note, _("(%d of %d terms; %d zero, not shown)"), shown, total, zeros);
-        if (zeros == 0) snprintf(note, sizeof note, _("(%d of %d terms)"), shown, total);
+    const float value = growing ? st->partial : st->sum;
+    char val[48], close[240], note[160] = "";
+    if (st->frac_den > 1 && n_written > 0) {
+        /* the bracket is added in whole numbers: it checks by hand */
+        const long factor = common ? common : 1;
+        double bracket = 0;
+        for (int t = 0; t < shown; t++)
+            if (st->products[t] != 0.0f)
+                bracket += (double)(common ? 1 : cs_stepper_numerator(st, t)) * (double)st->window[t];
+        char fr[48], br[48];
+        fraction_text(fr, sizeof fr, factor, st->frac_den);
+        exact_text(br, sizeof br, bracket);
+        exact_text(val, sizeof val, bracket * (double)factor / st->frac_den);
+        snprintf(close, sizeof close, ") = %s \u00D7 %s = %s%s", fr, br, val, growing ? _(" so far") : "");
     } else {
-        cs_step_fmt(val, sizeof val, st->sum);
-        snprintf(close, sizeof close, "= %s", val);
-        if (zeros > 0)
-            snprintf(note, sizeof note, P_("(%d of the %d terms is zero and not shown)", "(%d of the %d terms are zero and not shown)",
-                                           (unsigned long)zeros), zeros, total);
+        cs_step_fmt_sig(val, sizeof val, value, total_sig);
+        if (shown == 0) snprintf(close, sizeof close, "\u2026");
+        else if (n_written == 0) snprintf(close, sizeof close, "%s", val);
+        else snprintf(close, sizeof close, "= %s%s", val, growing ? _(" so far") : "");
     }
+    if (shown == 0) snprintf(note, sizeof note, _("(no terms yet: 0 of %d)"), total);
+    else if (n_written == 0) snprintf(note, sizeof note, _("(all %d terms are zero)"), total);
+    else if (growing && zeros) snprintf(note, sizeof note, _("(%d of %d terms; %d zero, not shown)"), shown, total, zeros);
+    else if (growing) snprintf(note, sizeof note, _("(%d of %d terms)"), shown, total);
+    else if (zeros > 0)
+        snprintf(note, sizeof note,
+                 P_("(%d of the %d terms is zero and not shown)", "(%d of the %d terms are zero and not shown)",
+                    (unsigned long)zeros),
+                 zeros, total);
     /* a narrow panel gets the short form of the note, or none */
     if (6 + cs_step_text_cols(note) > cols) {
         if (zeros > 0 && !growing && n_written > 0)
@@ -436,8 +584,9 @@ static void write_closing(writer *w, const cs_stepper *st, int cols, int max_lin
         if (6 + cs_step_text_cols(note) > cols) note[0] = '\0';
     }
     const int cw = cs_step_text_cols(close), nw = cs_step_text_cols(note);
+    const int glued = close[0] == ')'; /* a fraction form's bracket closes right after its last term */
     if (w->col + 1 + cw <= cols) {
-        if (written) w_put(w, " "); /* "sum = " ends in one already */
+        if (written_n && !glued) w_put(w, " "); /* "sum = " ends in one already */
         w_put(w, close);
     } else if (w->lines < max_lines - need_chan) {
         w_newline(w);
@@ -492,21 +641,46 @@ int cs_step_equation(const cs_stepper *st, int cols, int max_lines, char *out, s
     out[0] = '\0';
     if (cols < 24) cols = 24;
     writer w = {out, size, 0, 1, 0, 0};
-    const int shown = st->term, growing = shown < st->n_terms;
-    const int need_chan = st->C > 1;
+    const int shown = st->term, need_chan = st->C > 1;
     int term_lines = max_lines - 1 - need_chan;
     if (term_lines < 1) term_lines = 1;
     int n_written = 0, zeros = 0;
     for (int t = 0; t < shown; t++) {
-        const int newest = growing && t == shown - 1;
-        if (st->products[t] != 0.0f || newest) n_written++;
+        if (term_written(st, t)) n_written++;
         else zeros++;
     }
+    int sig = 3, total_sig = 3;
+    long common = 0;
     w_put(&w, "sum = ");
-    const int written = write_terms(&w, st, cols, term_lines, n_written, unwritten);
-    write_closing(&w, st, cols, max_lines, written, n_written, zeros);
+    if (st->frac_den > 1 && n_written > 0) {
+        /* the fraction factored out: 1/9 × (255 + 255 + …) */
+        char fr[48];
+        common = common_numerator(st);
+        fraction_text(fr, sizeof fr, common ? common : 1, st->frac_den);
+        w_put(&w, fr);
+        w_put(&w, " \u00D7 (");
+        /* window values as they are: integers for image files; the probe's floats to 6 digits */
+        sig = 6;
+    } else {
+        digits_that_check(st, shown, shown < st->n_terms ? st->partial : st->sum, &sig, &total_sig);
+    }
+    const int written_n = write_terms(&w, st, cols, term_lines, n_written, unwritten, sig, common);
+    write_closing(&w, st, cols, max_lines, written_n, n_written, zeros, total_sig, common);
     if (need_chan && w.lines < max_lines) write_channels(&w, st, cols);
     return w.lines;
+}
+
+/* The text of kernel weight t as the step view's kernel grid writes it: "1/9" or "2/16" for a
+ * kernel given as fractions, else the number (cs_step_fmt_sig with sig digits). */
+int cs_step_weight_text(char *buf, size_t size, const cs_stepper *st, int t, int sig)
+{
+    if (st->frac_den > 1) {
+        const long n = cs_stepper_numerator(st, t);
+        if (n == 0) snprintf(buf, size, "0");
+        else fraction_text(buf, size, n, st->frac_den);
+        return cs_step_utf8_len(buf);
+    }
+    return cs_step_fmt_sig(buf, size, st->kernel[t], sig);
 }
 
 int cs_step_result(const cs_stepper *st, char *out, size_t size)
@@ -515,7 +689,7 @@ int cs_step_result(const cs_stepper *st, char *out, size_t size)
     if (st->term < st->n_terms) {
         cs_step_fmt(sum, sizeof sum, st->partial);
         snprintf(out, size, _("so far: %s   (%d of %d terms)"), sum, st->term, st->n_terms);
-        return cs_step_utf8_len(out);
+        return cs_step_text_cols(out);
     }
     cs_step_fmt(sum, sizeof sum, st->sum);
     cs_step_fmt(bias, sizeof bias, st->bias);

@@ -50,6 +50,8 @@ typedef struct {
     cs_rect output_cbar;          /* vertical colour bar; labels to its right */
     cs_rect output_cbar_labels;
     cs_rect output_caption;
+    cs_rect output_grey;          /* the grey picture beside the heat map (cs_step_layout_split_output);
+                                   * w 0: none */
 
     cs_rect grids_panel;
     cs_rect grid_title[CS_STEP_GRIDS];
@@ -77,6 +79,11 @@ typedef struct {
  * what --scale 1 gives. The grids' cells always have room for a number at the minimum size. */
 void cs_step_layout_compute(cs_step_layout *L, int win_w, int win_h, float user_scale, int present,
                             const cs_measure *m, const cs_stepper *st);
+
+/* Makes room for the grey output picture beside the heat map in the output panel: side by side,
+ * or the grey picture under the heat map when that gives larger cells; output_area (and so the
+ * hit tests) and output_grey get one cell size, the caption moves under both. */
+void cs_step_layout_split_output(cs_step_layout *L);
 
 /* The input pixel under (px, py), in image coordinates (negative or >= the size in the padding
  * ring). 0 outside the padded input. */
@@ -116,11 +123,22 @@ int cs_step_text_cols(const char *s);
  *       = 6600    (44 zero terms not shown)
  * Only the first st->term terms are written (the equation grows term by term); zero terms are
  * counted, not written, except the newest one while it grows. A long sum ends "+ … (N more
- * terms)" where the lines run out. With several channels, one more line gives the channel sums:
+ * terms)" where the lines run out. The sum checks on a calculator: decimal terms get as many
+ * digits (3 to 7) as make the written products add up to the written total within half a unit
+ * of one digit more than it shows (the box kernel as decimals: (255×0.1111) + … = 170); a
+ * kernel in fraction form (st->frac_den) is written with the fraction factored out, the bracket
+ * in whole numbers for image files:
+ *   sum = 1/9 × (255 + 255 + 255 + 255 + 255 + 255) = 1/9 × 1530 = 170
+ *   sum = 1/16 × (1×255 + 2×255 + 4×255 + 2×255) = 1/16 × 2295 = 143.438
+ * With several channels, one more line gives the channel sums:
  *   channels: R 12.3 + G 4.5 + B −1.2 = 15.6
  * Returns the number of lines written (0 if out is too small for anything); *unwritten (may be
  * NULL) gets the count of non-zero terms the lines had no room for. */
 int cs_step_equation(const cs_stepper *st, int cols, int max_lines, char *out, size_t size, int *unwritten);
+
+/* Kernel weight t as the kernel grid writes it: "1/9", "2/16" for a kernel in fraction form, else
+ * cs_step_fmt_sig with sig digits. Returns its length in characters. */
+int cs_step_weight_text(char *buf, size_t size, const cs_stepper *st, int t, int sig);
 
 /* The result line: "6600 + 0 = 6600", "relu(−120 + 5) = 0", or while the terms still grow
  * "so far: 1500 (12 of 49 terms)". Returns its length in characters. */

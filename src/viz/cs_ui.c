@@ -94,6 +94,26 @@ cs_rect cs_ui_cell_value(cs_ui *ui, int layer, cs_rect cell, const cs_fit_policy
     return r.rect;
 }
 
+int cs_ui_cell_text(cs_ui *ui, int layer, cs_rect cell, const cs_fit_policy *p, cs_rgba bg, const char *s)
+{
+    static cs_fit_result r;
+    const cs_measure m = cs_text_measure(ui->text);
+    cs_fit_policy q = *p;
+    q.halign = CS_ALIGN_CENTER, q.valign = CS_VALIGN_MIDDLE;
+    q.flags &= CS_FIT_SHRINK; /* never wrapped or cut: "1/…" would say another number */
+    const cs_rect box = {cell.x + 1, cell.y, cell.w - 2, cell.h};
+    cs_fit_text(&m, s, box, &q, &r);
+    if (!r.ok) return 0;
+    cs_rgba ink;
+    if (cs_style_ink(ui->st, bg, &ink)) {
+        const cs_rect pr = {r.rect.x - 1, r.rect.y, r.rect.w + 2, r.rect.h};
+        cs_gl_rect(ui->gl, layer, pr, ui->st->c.plate);
+    }
+    draw_lines(ui, layer, &q, &r, ink);
+    record(ui, layer, CS_TEXTLOG_VALUE, &r, box);
+    return 1;
+}
+
 void cs_ui_target(cs_ui *ui, const char *name, cs_rect r)
 {
     if (ui->log) cs_textlog_add(ui->log, CS_TEXTLOG_TARGET, name, r, r, 0, 0);

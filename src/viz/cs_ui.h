@@ -41,6 +41,10 @@ cs_rect cs_ui_value(cs_ui *ui, int layer, cs_rect box, const cs_fit_policy *p, c
 /* A number centred on a cell of colour bg: the ink that contrasts most, on a plate when neither
  * reaches the style's contrast (cs_style_ink). */
 cs_rect cs_ui_cell_value(cs_ui *ui, int layer, cs_rect cell, const cs_fit_policy *p, cs_rgba bg, float v, int sig);
+/* A short text that stands for a number (a fraction such as "1/9") centred on a cell of colour
+ * bg like cs_ui_cell_value, recorded as a value. Draws nothing and returns 0 when it does not fit
+ * even at the minimum size (the caller then writes the number instead); 1 when drawn. */
+int cs_ui_cell_text(cs_ui *ui, int layer, cs_rect cell, const cs_fit_policy *p, cs_rgba bg, const char *s);
 /* Records a click target (its name as cs_target_format writes it) for --dump-text. */
 void cs_ui_target(cs_ui *ui, const char *name, cs_rect r);
 

@@ -20,7 +20,7 @@ static const cs_rgba EMPTY = {0.200f, 0.210f, 0.240f, 1};
 struct cs_view_step {
     cs_gl *gl;     /* borrowed */
     cs_text *text; /* borrowed */
-    unsigned in_tex, out_tex, ramp_h, ramp_v;
+    unsigned in_tex, out_tex, grey_tex, ramp_h, ramp_v;
     int in_tw, in_th, out_tw, out_th;
     char hover[512];
     cs_rect hover_target;
@@ -42,6 +42,7 @@ void cs_view_step_destroy(cs_view_step *v)
     if (!v) return;
     cs_gl_texture_destroy(v->in_tex);
     cs_gl_texture_destroy(v->out_tex);
+    cs_gl_texture_destroy(v->grey_tex);
     cs_gl_texture_destroy(v->ramp_h);
     cs_gl_texture_destroy(v->ramp_v);
     free(v);
@@ -219,10 +220,19 @@ static void draw_output(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const 
     cs_ui_label_alt(ui, CS_GL_OVER, L->output_title, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, titles, 2);
     if (!v->out_tex || v->out_tw != st->OW || v->out_th != st->OH) {
         cs_gl_texture_destroy(v->out_tex);
+        cs_gl_texture_destroy(v->grey_tex);
         v->out_tex = cs_gl_texture_create(st->OW, st->OH);
+        v->grey_tex = cs_gl_texture_create(st->OW, st->OH);
         v->out_tw = st->OW, v->out_th = st->OH;
     }
     cs_gl_texture_update(v->out_tex, st->OW, st->OH, st->output);
+    if (su->grey && L->output_grey.w > 0) {
+        /* the blur seen: the output at the input's scale, in gray, beside the heat map */
+        cs_gl_texture_update(v->grey_tex, st->OW, st->OH, su->grey);
+        cs_gl_heat(v->gl, v->grey_tex, v->out_tw, v->out_th, L->output_grey, 0, 0, st->OW, st->OH,
+                   (cs_value_range){0, 1}, CS_CMAP_GRAY, 0);
+        cs_gl_frame(v->gl, CS_GL_OVER, cs_rect_inset(L->output_grey, -1), 1, p->dim);
+    }
     const cs_rect a = L->output_area;
     cs_gl_heat(v->gl, v->out_tex, v->out_tw, v->out_th, a, 0, 0, st->OW, st->OH, su->out_range, su->out_cmap, 0);
     /* what is not computed yet is covered: the rest of the current row, then the rows below */
@@ -240,8 +250,22 @@ static void draw_output(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const 
     cs_gl_frame(v->gl, CS_GL_OVER, cs_rect_inset(cs_step_output_cell(L, st->oy, st->ox), -t), t, p->hilite);
     /* the colour bar and what its ends are, in numbers */
     cs_theme_vbar(ui, v->ramp_v, L->output_cbar, L->output_cbar_labels, su->out_cmap, su->out_range);
-    snprintf(buf, sizeof buf, _("colours: the whole map's range (%s); dark: not computed yet"), cs_label_colormap(su->out_cmap));
-    const char *const captions[] = {buf, _("dark: not computed yet")};
+    char shorter_caption[96];
+    if (su->grey && L->output_grey.w > 0) {
+        const int below = L->output_grey.y > L->output_area.y;
+        /* TRANSLATORS: the step view's output caption with the gray picture: "top: colours (viridis); below:
+           gray at the input's 0–255" (the first %s is top or left, the third below or right) */
+        snprintf(buf, sizeof buf, _("%s: colours (%s); %s: gray at the input's 0\u2013%g"),
+                 below ? _("top") : _("left"), cs_label_colormap(su->out_cmap), below ? _("below") : _("right"),
+                 (double)su->img_max);
+        snprintf(shorter_caption, sizeof shorter_caption, _("%s: gray, 0\u2013%g"), below ? _("below") : _("right"),
+                 (double)su->img_max);
+    } else {
+        snprintf(buf, sizeof buf, _("colours: the whole map's range (%s); dark: not computed yet"),
+                 cs_label_colormap(su->out_cmap));
+        snprintf(shorter_caption, sizeof shorter_caption, "%s", _("dark: not computed yet"));
+    }
+    const char *const captions[] = {buf, shorter_caption};
     cs_ui_label_alt(ui, CS_GL_OVER, L->output_caption, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, captions, 2);
     int oy, ox;
     if (hot(su, L->output_area) && cs_step_hit_output(L, su->mouse_x, su->mouse_y, &oy, &ox)) {
@@ -271,7 +295,7 @@ static void grids_hover(cs_view_step *v, const cs_stepper *st, const cs_step_lay
             const int i = c * KK + ky * K + kx;
             char a[40], b[40], p[40];
             cs_fmt_sig(a, sizeof a, st->window[i], 3);
-            cs_fmt_sig(b, sizeof b, st->kernel[i], 3);
+            cs_step_weight_text(b, sizeof b, st, i, 3); /* 1/9 for a fraction kernel */
             cs_fmt_sig(p, sizeof p, st->products[i], 3);
             snprintf(v->hover, sizeof v->hover, _("row %d, column %d%s:  window %s%s \u00D7 kernel %s = %s%s"), ky, kx,
                      C == 3 ? (c == 0 ? " (R)" : c == 1 ? " (G)" : " (B)") : "", a,
@@ -353,7 +377,11 @@ static void draw_grids(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const c
                     cs_gl_rect(v->gl, CS_GL_OVER, cs_rect_inset(r, 1), ui->st->c.plate);
                     cs_ui_text(ui, CS_GL_OVER, cs_rect_inset(r, 2), &ep, ui->st->c.text, buf);
                 } else {
-                    cs_ui_cell_value(ui, CS_GL_OVER, r, &kp, bg, st->kernel[i], 3);
+                    /* a kernel given as fractions says 1/9, not 0.111 */
+                    char frac[40];
+                    if (!(st->frac_den > 1 && cs_step_weight_text(frac, sizeof frac, st, i, 3) &&
+                          cs_ui_cell_text(ui, CS_GL_OVER, r, &kp, bg, frac)))
+                        cs_ui_cell_value(ui, CS_GL_OVER, r, &kp, bg, st->kernel[i], 3);
                 }
                 /* products: only the terms shown so far */
                 r = cs_step_grid_cell(L, CS_STEP_GRID_PRODUCTS, c, ky, kx);

@@ -38,6 +38,8 @@ typedef struct {
     const char *const *help;     /* "key\tdescription" rows */
     int help_lines;
     const char *message;         /* transient status line, or NULL */
+    const float *grey;           /* (OH, OW) the output at the input's scale, 0..1 (cs_stepper_grey / 255),
+                                  * drawn gray at L->output_grey; NULL: none */
 } cs_step_ui;
 
 typedef struct cs_view_step cs_view_step;

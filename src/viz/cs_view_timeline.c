@@ -125,8 +125,8 @@ static void draw_strip(cs_view_timeline *v, cs_ui *ui, const cs_timeline_layout 
         if (hot(tu, fr) && tu->strip_records) {
             const cs_history_meta *m = &tu->meta[tu->strip_records[f]];
             cs_theme_format_count(buf, sizeof buf, (long long)m->step);
-            snprintf(v->hover, sizeof v->hover, _("step %s (epoch %d): click to show every kernel at this step"), buf,
-                     (int)m->epoch);
+            snprintf(v->hover, sizeof v->hover, _("step %s (epoch %d): click to show the whole net at this step"), buf,
+                     cs_history_epoch_label(m));
         }
     }
 }
@@ -210,7 +210,7 @@ void cs_view_timeline_draw(cs_view_timeline *v, cs_ui *ui, const cs_snapshot *s,
     } else if (scrubbed) {
         cs_theme_format_count(a, sizeof a, (long long)m->step);
         cs_theme_format_count(b, sizeof b, (long long)tu->live_step);
-        snprintf(buf, sizeof buf, _("kernels at step %s of %s (epoch %d)"), a, b, (int)m->epoch);
+        snprintf(buf, sizeof buf, _("the net at step %s of %s (epoch %d)"), a, b, cs_history_epoch_label(m));
         const cs_rect r = cs_ui_label(ui, CS_GL_OVER, T->label, CS_FONT_SMALL, CS_ALIGN_LEFT, p->hilite, buf);
         if (tu->playing) snprintf(buf, sizeof buf, _("\u2014 playing, %s"), tu->play_speed ? tu->play_speed : "");
         else snprintf(buf, sizeof buf, "%s", _("\u2014 press L for live"));
@@ -245,15 +245,15 @@ void cs_view_timeline_draw(cs_view_timeline *v, cs_ui *ui, const cs_snapshot *s,
             cs_gl_line(v->gl, CS_GL_OVER, x, tr.y, x, tr.y + tr.h, 1, p->text);
             cs_theme_format_count(a, sizeof a, (long long)h->step);
             snprintf(v->hover, sizeof v->hover,
-                     _("step %s (epoch %d): batch loss %.3f, accuracy %.1f%%; click or drag to show its kernels"), a,
-                     (int)h->epoch, (double)h->loss, (double)h->accuracy * 100.0);
+                     _("step %s (epoch %d): batch loss %.3f, accuracy %.1f%%; click or drag to show the net then"), a,
+                     cs_history_epoch_label(h), (double)h->loss, (double)h->accuracy * 100.0);
         }
     } else if (hot(tu, T->btn_play)) {
-        snprintf(v->hover, sizeof v->hover, "%s", _("play the kernels' evolution forward (p); , and . change the speed"));
+        snprintf(v->hover, sizeof v->hover, "%s", _("play the net's training forward (p); , and . change the speed"));
     } else if (hot(tu, T->btn_back)) {
-        snprintf(v->hover, sizeof v->hover, "%s", _("play the kernels' evolution backward (b)"));
+        snprintf(v->hover, sizeof v->hover, "%s", _("play the net's training backward (b)"));
     } else if (hot(tu, T->btn_live)) {
-        snprintf(v->hover, sizeof v->hover, "%s", _("back to the live kernels (l)"));
+        snprintf(v->hover, sizeof v->hover, "%s", _("back to the live net (l)"));
     }
 
     if (scrubbed) {

@@ -248,10 +248,18 @@ static void draw_probe(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const 
         if (hot(vu, L->buttons[b])) v->hover_target = L->buttons[b];
     cs_gl_heat(v->gl, v->probe_tex, v->probe_tw, v->probe_th, L->probe_img, 0, 0, s->in_w, s->in_h,
                (cs_value_range){0, 1}, CS_CMAP_GRAY, s->in_c == 3 ? s->in_h : 0);
-    const char *name = s->probe_label < vu->n_class_names ? vu->class_names[s->probe_label] : "?";
-    char a[160], b[160];
-    snprintf(a, sizeof a, _("test image #%d, true class: %s"), s->probe_index, name);
-    snprintf(b, sizeof b, _("#%d: %s"), s->probe_index, name);
+    const char *name = s->probe_label >= 0 && s->probe_label < vu->n_class_names ? vu->class_names[s->probe_label] : "?";
+    char a[320], b[320];
+    if (s->probe_index >= 0) {
+        snprintf(a, sizeof a, _("test image #%d, true class: %s"), s->probe_index, name);
+        snprintf(b, sizeof b, _("#%d: %s"), s->probe_index, name);
+    } else { /* an image file: how it became the net's input, and without its name when that does not fit */
+        char said[320];
+        const char *note = cs_label_run_text(s->probe_note, said, sizeof said);
+        const char *colon = strstr(note, ": ");
+        snprintf(a, sizeof a, "%s", note);
+        snprintf(b, sizeof b, "%s", colon ? colon + 2 : note);
+    }
     const char *const caption[] = {a, b};
     cs_ui_label_alt(ui, CS_GL_OVER, L->probe_caption, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, caption, 2);
     if (hot(vu, L->probe_img)) {
@@ -307,14 +315,14 @@ static void draw_output(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const
         const float y = L->out_row_y + (float)i * L->out_row_h, rh = L->out_row_h;
         const char *name = i < vu->n_class_names ? vu->class_names[i] : _("(no class)");
         const int truth = i == s->probe_label;
-        if (i == pred)
+        if (i == pred && s->probe_label >= 0) /* an image file has no truth to be right or wrong about */
             cs_ui_text(ui, CS_GL_OVER, (cs_rect){L->out_mark_x, y, L->out_name_x - L->out_mark_x, rh}, &rp,
                        truth ? p->good : p->bad, truth ? "\u2713" : "\u2717");
         cs_ui_text(ui, CS_GL_OVER, (cs_rect){L->out_name_x, y, L->out_name_w, rh}, &rp, i == pred ? p->text : p->dim, name);
         const float pr = s->probs[i] < 0 ? 0 : s->probs[i] > 1 ? 1 : s->probs[i];
         const cs_rect track = {L->out_bar_x, y + rh * 0.18f, L->out_bar_w, rh * 0.64f};
         cs_gl_rect(v->gl, CS_GL_UNDER, track, p->bar);
-        const cs_rgba bc = i == pred ? (truth ? p->good : p->bad) : p->test;
+        const cs_rgba bc = i == pred && s->probe_label >= 0 ? (truth ? p->good : p->bad) : p->test;
         cs_gl_rect(v->gl, CS_GL_OVER, (cs_rect){track.x, track.y, track.w * pr, track.h}, bc);
         /* the value beside its bar (never over the bar's colour); more digits when enlarged */
         cs_ui_value(ui, CS_GL_OVER, (cs_rect){L->out_bar_x + L->out_bar_w, y, L->out_value_w, rh}, &vp, p->text, pr,
@@ -683,7 +691,7 @@ static void plot(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, cs_rect r, f
     /* the last step, with the word "step" where it fits */
     const float right_x = r.x + zero_w + gap, right_w = r.w - zero_w - gap;
     char cnt[32];
-    cs_theme_format_count(cnt, sizeof cnt, xmax);
+    cs_theme_format_count(cnt, sizeof cnt, s->step); /* the counter's step (the axis spans at least 1) */
     snprintf(buf, sizeof buf, _("step %s"), cnt);
     if (cs_text_width(v->text, CS_FACE_SANS, ui->st->px[f], buf) <= right_w) {
         cs_ui_label(ui, CS_GL_OVER, (cs_rect){right_x, r.y + r.h + 1, right_w, lh}, f, CS_ALIGN_RIGHT, p->dim, buf);
