@@ -137,7 +137,7 @@ static int window_create(gui_app *app)
     SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
     SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
     char title[256];
-    snprintf(title, sizeof title, "convscope: %s net on %s", app->run->net_name, app->run->dataset_name);
+    snprintf(title, sizeof title, _("convscope: %s net on %s"), app->run->net_name, app->run->dataset_name);
     app->win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, o->win_w, o->win_h,
                                 SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
     if (!app->win) return gui_error("cannot create the window", SDL_GetError());

@@ -485,21 +485,21 @@ void gui_step_restart_sum(gui_step *g)
     if (SPEEDS[g->speed].unit != BY_TERM) g->speed = 0;
     cs_stepper_set_term(&g->st, 0);
     g->term_pos = g->st.oy * g->st.OW + g->st.ox;
-    say(g, ". adds one multiply-add to the sum (z skips the zero terms)");
+    say(g, _(". adds one multiply-add to the sum (z skips the zero terms)"));
 }
 
 void gui_step_toggle_skip_zeros(gui_step *g)
 {
     g->skip_zeros = !g->skip_zeros;
-    say(g, g->skip_zeros ? "term by term: zero terms skipped (each . shows the next non-zero product)"
-                         : "term by term: every term, zeros too");
+    say(g, g->skip_zeros ? _("term by term: zero terms skipped (each . shows the next non-zero product)")
+                         : _("term by term: every term, zeros too"));
 }
 
 void gui_step_toggle_grey(gui_step *g)
 {
     g->grey_on = !g->grey_on;
-    say(g, g->grey_on ? "the output also as a gray picture at the input's scale, beside the heat map"
-                      : "the output as a heat map only");
+    say(g, g->grey_on ? _("the output also as a gray picture at the input's scale, beside the heat map")
+                      : _("the output as a heat map only"));
 }
 
 void gui_step_speed(gui_step *g, int d)

@@ -173,6 +173,31 @@ const char *cs_label_run_text(const char *text, char *buf, size_t size)
                  kind[1]);
         return buf;
     }
+    /* a probe file's detail, "NAME: PNG of 64×48 colour → the net's 28×28 gray input, gray = (77 R
+     * + 150 G + 29 B) / 256, resized bilinearly; pixels ÷ 255" */
+    char fmt_name[16], kin[16], kout[16];
+    end = -1;
+    if (last && sscanf(last + 2, "%15s of %d\u00D7%d %15s \u2192 the net's %d\u00D7%d %15s input%n", fmt_name, &w0, &h0, kin,
+                       &w1, &h1, kout, &end) == 7 && end > 0) {
+        const char *rest = last + 2 + end;
+        const char *how = "", *resized = "";
+        static const char *const gray = ", gray = (77 R + 150 G + 29 B) / 256", *const copied = ", the gray copied to R, G and B",
+                                 *const bilinear = ", resized bilinearly", *const pixels = "; pixels \u00F7 255";
+        if (!strncmp(rest, gray, strlen(gray))) how = _(", gray = (77 R + 150 G + 29 B) / 256"), rest += strlen(gray);
+        else if (!strncmp(rest, copied, strlen(copied))) how = _(", the gray copied to R, G and B"), rest += strlen(copied);
+        if (!strncmp(rest, bilinear, strlen(bilinear))) resized = _(", resized bilinearly"), rest += strlen(bilinear);
+        if (!strcmp(rest, pixels)) {
+            const char *kind[2] = {kin, kout};
+            for (int i = 0; i < 2; i++)
+                kind[i] = !strcmp(kind[i], "colour") ? C_("picture", "colour")
+                          : !strcmp(kind[i], "gray") ? C_("picture", "gray") : kind[i];
+            char conv[256];
+            snprintf(conv, sizeof conv, _("%s of %d\u00D7%d %s \u2192 the net's %d\u00D7%d %s input"), fmt_name, w0, h0,
+                     kind[0], w1, h1, kind[1]);
+            snprintf(buf, size, "%.*s: %s%s%s%s", (int)(last - text), text, conv, how, resized, _("; pixels \u00F7 255"));
+            return buf;
+        }
+    }
     if (!strcmp(text, "cannot save: no checkpoint file was given")) return _("cannot save: no checkpoint file was given");
     static const struct {
         const char *prefix, *msgid;
