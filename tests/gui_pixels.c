@@ -77,7 +77,7 @@ static void train_layout(cs_layout *L, int w, int h, const cs_snap_layer *layers
     static const char *const shapes[] = {"horizontal", "vertical", "diagonal /", "diagonal \\", "arc", "circle",
                                          "square", "cross"};
     const cs_layout_in in = {w, h, 1, 0, &m, layers, net->n_layers, net->in_c, net->in_h, net->in_w, net->n_classes,
-                             shapes, 8};
+                             shapes, 8, 0};
     cs_layout_compute(L, &in);
 }
 

@@ -71,6 +71,43 @@ static void test_wrap_and_ellipsis(void **state)
     assert_string_equal(r.text, "horiz\u2026"); /* 5 letters and the ellipsis: 6 x 5 px <= 30 */
 }
 
+/* Chinese has no spaces: lines break between characters, never before a closing mark, and a
+ * number or a Latin word inside stays whole. The fixed measure makes every code point 10 px at
+ * 20 px, so a 100 px box holds 10 of them. */
+static void test_wrap_cjk(void **state)
+{
+    (void)state;
+    cs_fit_result r;
+    const cs_fit_policy p = {CS_FACE_SANS, 20, 20, CS_FIT_WRAP, CS_ALIGN_LEFT, CS_VALIGN_TOP, 0};
+    const cs_rect box = {0, 0, 100, 400};
+    /* 15 ideographs: 10, then 5 */
+    assert_true(cs_fit_text(&M, "一二三四五六七八九十一二三四五", box, &p, &r));
+    assert_int_equal(r.n_lines, 2);
+    assert_string_equal(r.text, "一二三四五六七八九十\n一二三四五");
+    /* the comma may not start a line: the character before it goes down with it */
+    assert_true(cs_fit_text(&M, "一二三四五六七八九十,一二", box, &p, &r));
+    assert_string_equal(r.text, "一二三四五六七八九\n十,一二");
+    /* the fullwidth comma and the ideographic full stop likewise */
+    assert_true(cs_fit_text(&M, "一二三四五六七八九十\xEF\xBC\x8C二\xE3\x80\x82", box, &p, &r));
+    assert_string_equal(r.text, "一二三四五六七八九\n十\xEF\xBC\x8C二\xE3\x80\x82");
+    /* a number inside Chinese stays whole: "6600" goes down as one piece */
+    assert_true(cs_fit_text(&M, "一二三四五六七八6600个", box, &p, &r));
+    assert_string_equal(r.text, "一二三四五六七八\n6600个");
+    /* an opening bracket stays with what follows it */
+    assert_true(cs_fit_text(&M, "一二三四五六七八九(十)", box, &p, &r));
+    assert_string_equal(r.text, "一二三四五六七八九\n(十)");
+    /* Latin words still break at spaces only, and the space is swallowed */
+    assert_true(cs_fit_text(&M, "ab cdefgh ij 一二", box, &p, &r));
+    assert_string_equal(r.text, "ab cdefgh\nij 一二");
+    for (int i = 0; i < r.n_lines; i++) assert_true(r.line_w[i] <= box.w);
+    /* forced breaks stay, a final newline adds no line */
+    assert_true(cs_fit_text(&M, "一二\n三四\n", box, &p, &r));
+    assert_int_equal(r.n_lines, 2);
+    assert_string_equal(r.text, "一二\n三四");
+    assert_true(cs_fit_is_cjk(0x4E2D) && cs_fit_is_cjk(0x3002) && cs_fit_is_cjk(0xFF0C));
+    assert_false(cs_fit_is_cjk('a') || cs_fit_is_cjk(0x00D7) || cs_fit_is_cjk(0x2212));
+}
+
 static void test_values(void **state)
 {
     (void)state;
@@ -153,6 +190,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shrink),          cmocka_unit_test(test_wrap_and_ellipsis),
+        cmocka_unit_test(test_wrap_cjk),
         cmocka_unit_test(test_values),          cmocka_unit_test(test_mark_stride),
         cmocka_unit_test(test_textlog),
     };

@@ -309,7 +309,7 @@ static void train_layout(cs_layout *L, const char *preset, int w, int h, float s
     for (int l = 0; l < n; l++) cs_snap_layer_from_net(&layers[l], net, l);
     const char *names[10];
     for (int i = 0; i < 10; i++) names[i] = cs_label_class(i % 2 ? "Ankle boot" : "T-shirt/top");
-    const cs_layout_in in = {w, h, scale, 0, &WIDE, layers, n, net->in_c, net->in_h, net->in_w, net->n_classes, names, 10};
+    const cs_layout_in in = {w, h, scale, 0, &WIDE, layers, n, net->in_c, net->in_h, net->in_w, net->n_classes, names, 10, 0};
     cs_layout_compute(L, &in);
     cs_net_destroy(net);
 }

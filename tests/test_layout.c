@@ -81,7 +81,7 @@ static const cs_measure MEASURE = {cs_measure_fixed, &EM};
 static void layout_of(cs_layout *L, const cs_snap_layer *layers, int n, int c, int ih, int iw, int classes, int w, int h,
                       float user_scale, int present)
 {
-    const cs_layout_in in = {w, h, user_scale, present, &MEASURE, layers, n, c, ih, iw, classes, NULL, 0};
+    const cs_layout_in in = {w, h, user_scale, present, &MEASURE, layers, n, c, ih, iw, classes, NULL, 0, 0};
     cs_layout_compute(L, &in);
 }
 

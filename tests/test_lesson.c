@@ -114,6 +114,7 @@ static void test_small_lesson(void **state)
         "@lr 0.25\n"
         "@probe 7\n"
         "@running\n"
+        "@at end\n"
         "chapter: Two\n"
         "page: Last\n"
         "\\@ a line that starts with an at sign\n"
@@ -143,6 +144,9 @@ static void test_small_lesson(void **state)
     assert_int_equal(cs_lesson_find(p1, CS_LD_TIMELINE)->number, 120);
     assert_float_equal(cs_lesson_find(p1, CS_LD_LR)->real, 0.25, 0.0);
     assert_int_equal(cs_lesson_find(p1, CS_LD_PROBE)->number, 7);
+    assert_int_equal(cs_lesson_find(p0, CS_LD_AT)->choice, CS_LESSON_AT_XY);
+    assert_int_equal(cs_lesson_find(p0, CS_LD_AT)->number2, 10);
+    assert_int_equal(cs_lesson_find(p1, CS_LD_AT)->choice, CS_LESSON_AT_END);
     assert_string_equal(p2->title, "Last");
     assert_string_equal(p2->text, "@ a line that starts with an at sign");
     assert_string_equal(cs_lesson_find(p2, CS_LD_NET)->text, "input 8x8x1, conv 2@3, fc 2");
@@ -191,6 +195,7 @@ static const struct {
     {"title: T\nlanguage: en\nchapter: C\nText\n@net artcle\n",
      "bad.lesson:5:6: expected a net preset (mnist, cifar, article, colour) or a spec starting with 'input', found 'artcle'"},
     {"title: T\nlanguage: en\nchapter: C\nText\n@at 4;10\n", "bad.lesson:5:5: expected X,Y"},
+    {"title: T\nlanguage: en\nchapter: C\nText\n@at ending\n", "bad.lesson:5:5: expected X,Y (output column and row), start or end"},
     {"title: T\nlanguage: en\nchapter: C\nText\n@stride 0\n",
      "bad.lesson:5:9: expected a whole number from 1 to 16, found '0'"},
     {"title: T\nlanguage: en\nchapter: C\nText\n@view step\n@view train\n",

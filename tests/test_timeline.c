@@ -34,7 +34,7 @@ static void layout_for(cs_layout *L, const char *net_spec, int w, int h, cs_snap
     assert_int_equal(cs_net_create(&net, net_spec, 1, 1), CS_OK);
     for (int l = 0; l < net->n_layers; l++) cs_snap_layer_from_net(&layers[l], net, l);
     const cs_layout_in in = {w, h, 1, 0, &MEASURE, layers, net->n_layers, net->in_c, net->in_h, net->in_w,
-                             net->n_classes, NULL, 0};
+                             net->n_classes, NULL, 0, 0};
     cs_layout_compute(L, &in);
     cs_net_destroy(net);
 }

@@ -25,6 +25,7 @@
 #include "gui_keys.h"
 #include "cs_i18n.h"
 #include "cs_labels.h"
+#include "gui_lesson.h"
 #include "cs_theme.h"
 #include "cs_ui.h"
 #include "gui_probe.h"
@@ -65,38 +66,81 @@ static void on_run_event(void *ctx, int events, const char *text)
     if (events & CS_RUN_SAVE_FAILED) fprintf(stderr, "convscope gui: %s\n", text);
 }
 
-static int run_open(gui_app *app)
+/* Opens a run from spec with the window's history, curve and test schedule and the driver that
+ * drives it; CS_OK or the reason in cs_last_error(). */
+static cs_status open_run(const gui_app *app, const cs_run_spec *base, int paused, cs_run **run, cs_run_driver **driver)
 {
     const gui_options *o = &app->opt;
-    cs_run_spec spec = o->run.spec;
+    cs_run_spec spec = *base;
     spec.keep_history = 1;   /* the window always has a timeline */
     spec.eval_every = EVAL_EVERY;
     spec.eval_images = EVAL_IMAGES;
-    spec.probe = o->probe;
-    if (cs_run_open(&app->run, &spec) != CS_OK) return gui_error("cannot open the run", cs_last_error());
-    cs_runopt_report("gui", &o->run, app->run);
-    const cs_trainer *tr = app->run->trainer;
-    if (app->run->resumed) {
+    *driver = NULL;
+    cs_status st = cs_run_open(run, &spec);
+    if (st) return st;
+    cs_runopt_report(app->lesson ? "lesson" : "gui", &o->run, *run);
+    const cs_trainer *tr = (*run)->trainer;
+    if ((*run)->resumed) {
         const cs_history_meta m = cs_history_meta_of(tr);
         printf("resuming %s at step %ld (epoch %d)\n", spec.load, tr->step, cs_history_epoch_label(&m));
     }
-    if (app->run->test.n <= 0) return gui_error("no probe images", "the test set is empty");
-    if (o->probe_image) {
-        /* the user's image, before training starts: frame 0 shows it */
-        if (gui_probe_load(app, o->probe_image) != CS_OK) return gui_error("--probe-image", cs_last_error());
-        printf("%s\n", app->message);
-    }
+    st = (*run)->test.n <= 0 ? cs_fail(CS_ERR_ARG, "no probe images: the test set is empty") : CS_OK;
     cs_run_driver_config dc;
     cs_run_driver_config_defaults(&dc);
     dc.lockstep = o->lockstep;
     dc.tick_seconds = FRAME_SECONDS;
     dc.lower_priority = 1;
     dc.on_event = on_run_event;
-    dc.paused = o->paused;
+    dc.paused = paused;
     if (o->run.epochs_given) dc.epoch_limit = tr->epoch + o->run.epochs; /* a resumed run counts on */
     if (o->run.epochs_given && o->run.epochs == 0) dc.paused = 1;         /* nothing to train: start paused */
-    if (cs_run_driver_create(&app->driver, app->run, &dc) != CS_OK) return gui_error("cannot start training", cs_last_error());
+    if (!st) st = cs_run_driver_create(driver, *run, &dc);
+    if (st) {
+        cs_run_close(*run);
+        *run = NULL;
+    }
+    return st;
+}
+
+static int run_open(gui_app *app)
+{
+    cs_run_spec spec = app->opt.run.spec;
+    spec.probe = app->opt.probe;
+    if (open_run(app, &spec, app->opt.paused, &app->run, &app->driver) != CS_OK)
+        return gui_error("cannot open the run", cs_last_error());
+    if (app->opt.probe_image) {
+        /* the user's image, before the first frame: frame 0 shows it */
+        if (gui_probe_load(app, app->opt.probe_image) != CS_OK) return gui_error("--probe-image", cs_last_error());
+        printf("%s\n", app->message);
+    }
     return 0;
+}
+
+cs_status gui_app_reopen_run(gui_app *app, const cs_run_spec *spec, int paused)
+{
+    cs_run *run;
+    cs_run_driver *driver;
+    cs_status st = open_run(app, spec, paused, &run, &driver);
+    if (st) return st;
+    gui_tl *tl = NULL;
+    if (app->gl && (st = gui_tl_create(&tl, run, app->gl, app->text)) != CS_OK) {
+        cs_run_driver_destroy(driver);
+        cs_run_close(run);
+        return st;
+    }
+    gui_tl_destroy(app->tl);
+    cs_run_driver_destroy(app->driver);
+    cs_run_close(app->run);
+    app->run = run, app->driver = driver, app->tl = tl;
+    /* everything drawn from the old run is laid out and uploaded again */
+    app->layout_w = 0, app->uploaded = 0, app->event_seen = 0, app->snap = NULL;
+    app->enlarged = (cs_target){CS_TARGET_NONE, 0, 0, -1};
+    if (app->win) {
+        char title[256];
+        snprintf(title, sizeof title, _("convscope: %s net on %s"), run->net_name, run->dataset_name);
+        SDL_SetWindowTitle(app->win, title);
+    }
+    return CS_OK;
 }
 
 /* ---- the window ---------------------------------------------------------------------------- */
@@ -199,6 +243,8 @@ static void on_key(gui_app *app, SDL_Keycode k, Uint16 mod)
 {
     /* a quit that asked for confirmation waits for q or Esc only */
     if (k != SDLK_q && k != SDLK_ESCAPE) app->quit_armed = 0;
+    /* in a lesson, the navigation keys are the lesson's */
+    if (app->lesson && gui_lesson_key(app, k, mod)) return;
     /* typing into a kernel cell of the step view comes first; Esc closes the help before that */
     if (app->view == GUI_VIEW_STEP && !(k == SDLK_ESCAPE && app->show_help) && gui_step_edit_key(app->step, k)) return;
     gui_keys_dispatch(app, k, mod);
@@ -248,6 +294,7 @@ static void train_click(gui_app *app, float x, float y)
 static void on_click(gui_app *app, float x, float y)
 {
     app->quit_armed = 0;
+    if (app->lesson && gui_lesson_click(app, x, y)) return; /* the band: the next page */
     if (app->show_help && (app->view == GUI_VIEW_STEP || !cs_rect_contains(app->layout.buttons[CS_BTN_HELP], x, y))) {
         app->show_help = 0;
         return;
@@ -420,7 +467,8 @@ static int frame_events(gui_app *app)
 static void relayout(gui_app *app, const cs_snapshot *s, int dw, int dh)
 {
     if (dw == app->layout_w && dh == app->layout_h && app->user_scale == app->layout_scale &&
-        app->present == app->layout_present && app->layout_lang == cs_i18n_generation())
+        app->present == app->layout_present && app->style_h == app->layout_style_h &&
+        app->layout_lang == cs_i18n_generation())
         return;
     /* the class names as shown (built-in datasets' in the UI language), for the layout and the view */
     const cs_dataset *test = &app->run->test;
@@ -428,7 +476,7 @@ static void relayout(gui_app *app, const cs_snapshot *s, int dw, int dh)
     for (int i = 0; i < app->n_class_names; i++) app->class_names[i] = cs_label_class(test->class_names[i]);
     const cs_measure m = cs_text_measure(app->text);
     const cs_layout_in in = {
-        .win_w = dw, .win_h = dh, .user_scale = app->user_scale, .present = app->present, .measure = &m,
+        .win_w = dw, .win_h = dh, .style_h = app->style_h, .user_scale = app->user_scale, .present = app->present, .measure = &m,
         .layers = s->layers, .n_layers = s->n_layers, .in_c = s->in_c, .in_h = s->in_h, .in_w = s->in_w,
         .n_classes = s->n_classes, .class_names = app->class_names, .n_class_names = app->n_class_names,
     };
@@ -436,6 +484,7 @@ static void relayout(gui_app *app, const cs_snapshot *s, int dw, int dh)
     if (app->enlarged.kind != CS_TARGET_NONE) cs_layout_enlarge(&app->enl_layout, &app->layout, &in, &app->enlarged);
     app->layout_w = dw, app->layout_h = dh, app->layout_scale = app->user_scale, app->layout_present = app->present;
     app->layout_lang = cs_i18n_generation();
+    app->layout_style_h = app->style_h;
 }
 
 /* The newest snapshot, laid out and through the timeline; NULL while none is published yet. */
@@ -550,11 +599,12 @@ static void frame_draw(gui_app *app, const cs_snapshot *s, int dw, int dh)
         if (app->view == GUI_VIEW_STEP) {
             const char *const *help;
             const int n = gui_keys_help(GUI_VIEW_STEP, &help);
-            gui_step_draw(app->step, &ui, dw, dh, app->user_scale, app->present, app->diverging, app->mouse_x,
+            gui_step_draw(app->step, &ui, dw, app->view_h, app->user_scale, app->present, app->diverging, app->mouse_x,
                           app->mouse_y, app->mouse_in, app->show_help, help, n, app->message);
         } else if (s) {
             draw_train(app, &ui, s);
         }
+        if (app->lesson) gui_lesson_draw(app, &ui, dw, dh);
         cs_gl_end(app->gl);
         app->frame_style = *ui.st;
         if (cs_text_atlas_resets(app->text) == resets) break;
@@ -631,8 +681,12 @@ static void frame(gui_app *app)
     const int lockstep = app->opt.lockstep > 0;
     app->now = lockstep ? (double)app->frame * FRAME_SECONDS : cs_cli_now();
     const double t0 = cs_cli_now();
-    int dw, dh;
+    int dw, dh, lesson_dirty = 0;
     SDL_GL_GetDrawableSize(app->win, &dw, &dh);
+    /* the lesson's page (its set-up, its waits) and the rows its band takes from the views */
+    app->view_h = app->lesson ? dh - gui_lesson_frame(app, dw, dh, &lesson_dirty) : dh;
+    app->style_h = dh; /* the views keep the whole window's type sizes */
+    gui_step_style_height(app->step, dh);
     if (app->view == GUI_VIEW_TRAIN && cs_run_driver_snapshot(app->driver, NULL)->seq == 0) {
         /* nothing published yet (the trainer is evaluating its first test point): frame 0 waits */
         SDL_Event e;
@@ -645,9 +699,9 @@ static void frame(gui_app *app)
         sleep_seconds(0.002);
         return;
     }
-    int dirty = frame_events(app);
+    int dirty = frame_events(app) | lesson_dirty;
     const cs_snapshot *s;
-    dirty = frame_actions(app, dirty, dw, dh, &s);
+    dirty = frame_actions(app, dirty, dw, app->view_h, &s);
     const int last = app->opt.shot && app->frame + 1 >= app->opt.frames;
     app->frame++;
     if (dirty || last || app->shot_path || app->dump_path || app->drawn == 0) {
@@ -698,17 +752,17 @@ static void print_stats(gui_app *app)
 }
 
 /* Everything before the first frame; 0, or the exit status. */
-static int start(gui_app *app, int argc, char **argv)
+static int start(gui_app *app)
 {
-    const int r = gui_options_parse(&app->opt, argc, argv);
-    if (r >= 0) return r;
-    /* the language first: before any thread starts (it sets LC_MESSAGES and LANGUAGE) */
-    cs_i18n_set_lang(app->opt.lang);
+    /* the language first: before any thread starts (it sets LC_MESSAGES and LANGUAGE); the lesson
+     * mode has set its own */
+    if (!app->lesson) cs_i18n_set_lang(app->opt.lang);
     if (strcmp(cs_i18n_lang(), "en") != 0 && !cs_i18n_translating())
-        fprintf(stderr, "convscope gui: no '%s' catalogue found (the build's po/, or the installed locale "
-                        "directory; CONVSCOPE_LOCALE_DIR names another): the window stays in English\n", cs_i18n_lang());
+        fprintf(stderr, "convscope %s: no '%s' catalogue found (the build's po/, or the installed locale directory; "
+                        "CONVSCOPE_LOCALE_DIR names another): the window stays in English\n",
+                app->lesson ? "lesson" : "gui", cs_i18n_lang());
     if (app->opt.script && gui_script_parse(app->opt.script, &app->script) != CS_OK) {
-        fprintf(stderr, "convscope gui: %s\n\n", cs_last_error());
+        fprintf(stderr, "convscope %s: %s\n\n", app->lesson ? "lesson" : "gui", cs_last_error());
         gui_usage(stderr);
         return 2;
     }
@@ -731,11 +785,9 @@ static int start(gui_app *app, int argc, char **argv)
     return -1;
 }
 
-int cs_cmd_gui(int argc, char **argv)
+int gui_app_run(gui_app *app)
 {
-    gui_app *app = calloc(1, sizeof *app);
-    if (!app) return gui_error("out of memory", "the window's state");
-    int status = start(app, argc, argv);
+    int status = start(app);
     if (status < 0) {
         while (!app->quit) frame(app);
         if (app->opt.stats) print_stats(app);
@@ -746,6 +798,16 @@ int cs_cmd_gui(int argc, char **argv)
     window_close(app);
     cs_run_close(app->run);
     free(app->frame_ms);
+    app->driver = NULL, app->run = NULL, app->frame_ms = NULL;
+    return status;
+}
+
+int cs_cmd_gui(int argc, char **argv)
+{
+    gui_app *app = calloc(1, sizeof *app);
+    if (!app) return gui_error("out of memory", "the window's state");
+    int status = gui_options_parse(&app->opt, argc, argv);
+    if (status < 0) status = gui_app_run(app);
     free(app);
     return status;
 }

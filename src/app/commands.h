@@ -19,6 +19,8 @@ int cs_cmd_onnx_test(int argc, char **argv);
 #ifdef CS_HAVE_GUI
 /* The live window (also what `convscope` with no arguments runs). */
 int cs_cmd_gui(int argc, char **argv);
+/* The window in lesson mode: a lesson told page by page over the live app. */
+int cs_cmd_lesson(int argc, char **argv);
 #endif
 
 #endif

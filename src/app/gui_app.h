@@ -27,8 +27,13 @@ enum { GUI_VIEW_TRAIN = 1, GUI_VIEW_STEP = 2, GUI_VIEW_ALL = 3 };
 #define GUI_LR_MIN 1e-4f
 #define GUI_LR_MAX 1.0f
 
+struct gui_lesson;
+
 typedef struct {
     gui_options opt;          /* parsed command line (strings borrowed from argv) */
+    struct gui_lesson *lesson; /* owned: the lesson mode (`convscope lesson`), or NULL */
+    int view_h;               /* drawable rows the views lay out in: all but the lesson's band */
+    int style_h, layout_style_h; /* the drawable height the views' type is sized for */
 
     /* the run, in the run layer */
     cs_run *run;              /* owned */
@@ -103,5 +108,12 @@ void gui_app_say(gui_app *app, const char *msg);
 void gui_app_fullscreen(gui_app *app, int on);
 /* Enlarges target t (kind CS_TARGET_NONE: back to the whole view). */
 void gui_app_enlarge(gui_app *app, const cs_target *t);
+/* Replaces the run by a new one opened from spec (the window's history, curve and test
+ * schedule added), driven as the first one was, paused or not; the old run stays when the new
+ * one cannot be opened (CS_ERR_* with the reason in cs_last_error()). */
+cs_status gui_app_reopen_run(gui_app *app, const cs_run_spec *spec, int paused);
+/* The window from the parsed options in app->opt to its close; the exit status. app->lesson, if
+ * set, is the lesson mode's (owned by the caller). */
+int gui_app_run(gui_app *app);
 
 #endif

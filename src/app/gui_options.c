@@ -92,8 +92,14 @@ static int apply_own(gui_options *o, int ch, const char *arg, int *lockstep_give
     }
 }
 
-int gui_options_parse(gui_options *o, int argc, char **argv)
+int gui_options_parse(gui_options *o, int argc, char **argv) { return gui_options_parse_ext(o, argc, argv, NULL); }
+
+int gui_options_parse_ext(gui_options *o, int argc, char **argv, const gui_options_ext *ext)
 {
+    const char *cmd = ext ? ext->cmd : "gui";
+    void (*usage)(FILE *) = ext ? ext->usage : gui_usage;
+    enum { MAX_EXT = 16 };
+    const int n_ext = ext && ext->n_longopts < MAX_EXT ? ext->n_longopts : 0;
     memset(o, 0, sizeof *o);
     cs_runopt_defaults(&o->run);
     gui_step_options_defaults(&o->step);
@@ -110,29 +116,33 @@ int gui_options_parse(gui_options *o, int argc, char **argv)
         {"lang", required_argument, 0, O_LANG},     {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
-    struct option longopts[CS_RUNOPT_COUNT + GUI_STEP_OPTION_COUNT + sizeof own / sizeof own[0]];
-    memcpy(longopts, cs_runopt_longopts, sizeof cs_runopt_longopts);
-    memcpy(longopts + CS_RUNOPT_COUNT, gui_step_longopts, sizeof gui_step_longopts);
-    memcpy(longopts + CS_RUNOPT_COUNT + GUI_STEP_OPTION_COUNT, own, sizeof own);
+    struct option longopts[MAX_EXT + CS_RUNOPT_COUNT + GUI_STEP_OPTION_COUNT + sizeof own / sizeof own[0]];
+    if (n_ext) memcpy(longopts, ext->longopts, (size_t)n_ext * sizeof *longopts);
+    memcpy(longopts + n_ext, cs_runopt_longopts, sizeof cs_runopt_longopts);
+    memcpy(longopts + n_ext + CS_RUNOPT_COUNT, gui_step_longopts, sizeof gui_step_longopts);
+    memcpy(longopts + n_ext + CS_RUNOPT_COUNT + GUI_STEP_OPTION_COUNT, own, sizeof own);
     optind = 1;
     opterr = 0;
     int ch, longindex = 0, lockstep_given = 0;
     while ((ch = getopt_long(argc, argv, ":h", longopts, &longindex)) != -1) {
         if (ch == 'h') {
-            gui_usage(stdout);
+            usage(stdout);
             return 0;
         }
-        if (ch == ':' || ch == '?') return cs_cli_bad_option("gui", argc, argv, ch, gui_usage);
-        int r = apply_own(o, ch, optarg, &lockstep_given);
+        if (ch == ':' || ch == '?') return cs_cli_bad_option(cmd, argc, argv, ch, usage);
+        int r = n_ext ? ext->apply(ext->ctx, ch, optarg) : -1;
+        if (r < 0) r = apply_own(o, ch, optarg, &lockstep_given);
         if (r < 0) r = gui_step_option(&o->step, ch, optarg);
         if (r < 0) r = cs_runopt_apply(&o->run, ch, optarg);
-        if (r < 0) return cs_cli_bad_option("gui", argc, argv, ch, gui_usage);
-        if (r == 0) return cs_cli_bad_value("gui", longopts[longindex].name, optarg, gui_usage);
+        if (r < 0) return cs_cli_bad_option(cmd, argc, argv, ch, usage);
+        if (r == 0) return cs_cli_bad_value(cmd, longopts[longindex].name, optarg, usage);
     }
-    if (optind < argc) return cs_cli_bad_value("gui", "argument", argv[optind], gui_usage);
+    const int max_args = ext ? ext->max_args : 0;
+    if (ext && ext->arg) *ext->arg = optind < argc && max_args > 0 ? argv[optind] : NULL;
+    if (argc - optind > max_args) return cs_cli_bad_value(cmd, "argument", argv[optind + max_args], usage);
     if (o->dump_text && !o->shot) {
-        fprintf(stderr, "convscope gui: --dump-text FILE needs --screenshot FILE (it records that last frame)\n\n");
-        gui_usage(stderr);
+        fprintf(stderr, "convscope %s: --dump-text FILE needs --screenshot FILE (it records that last frame)\n\n", cmd);
+        usage(stderr);
         return 2;
     }
     if (o->start_step_view) o->paused = 1; /* the step view does not show training */

@@ -35,6 +35,21 @@ typedef struct {
  * (0 after --help, 2 after a usage error, which it reports). */
 int gui_options_parse(gui_options *o, int argc, char **argv);
 
+/* Another command that opens the window (`convscope lesson`): its name and usage for messages,
+ * options of its own (codes from 2000 up; apply returns 1 done, 0 bad value, -1 not its own)
+ * and how many arguments it takes (the first goes to *arg, else NULL). */
+typedef struct {
+    const char *cmd;
+    void (*usage)(FILE *f);
+    const struct option *longopts; /* n_longopts entries, no terminator */
+    int n_longopts;
+    int (*apply)(void *ctx, int code, const char *arg);
+    void *ctx;
+    int max_args;
+    const char **arg;
+} gui_options_ext;
+int gui_options_parse_ext(gui_options *o, int argc, char **argv, const gui_options_ext *ext);
+
 void gui_usage(FILE *f);
 
 #endif

@@ -77,6 +77,7 @@ struct gui_step {
     char message[320];
     int has_message;
     int edited;            /* the kernel's numbers were changed by hand (its name says so) */
+    int style_h;           /* the window's height for type sizes (0: the drawn height) */
 };
 
 static const char *const PRESETS[] = {"curve", "identity", "box", "gaussian3", "gaussian5", "laplacian4",
@@ -653,7 +654,7 @@ void gui_step_draw(gui_step *g, cs_ui *ui, int win_w, int win_h, float user_scal
     if (!g->view) return;
     if (g->image_dirty) cs_view_step_set_image(g->view, &g->st), g->image_dirty = 0;
     const cs_measure m = cs_text_measure(ui->text);
-    cs_step_layout_compute(&g->layout, win_w, win_h, user_scale, present, &m, &g->st);
+    cs_step_layout_compute_in(&g->layout, win_w, win_h, g->style_h, user_scale, present, &m, &g->st);
     g->have_layout = 1;
     ui->st = &g->layout.st;
     const float *grey = NULL;
@@ -683,6 +684,23 @@ void gui_step_draw(gui_step *g, cs_ui *ui, int win_w, int win_h, float user_scal
     cs_view_step_draw(g->view, ui, &g->st, &g->layout, &su);
 }
 
+const cs_step_layout *gui_step_layout(const gui_step *g) { return g->have_layout ? &g->layout : NULL; }
+const cs_stepper *gui_step_stepper(const gui_step *g) { return &g->st; }
+
+void gui_step_set_unit(gui_step *g, int unit)
+{
+    g->speed = unit <= 0 ? 1 : unit == 1 ? DEFAULT_SPEED : N_SPEEDS - 1;
+    g->carry = 0;
+}
+
+void gui_step_style_height(gui_step *g, int h) { g->style_h = h; }
+
+void gui_step_set_terms(gui_step *g, int n)
+{
+    g->playing = 0;
+    cs_stepper_set_term(&g->st, n);
+}
+
 int gui_step_hidden(const gui_step *g) { return g->have_layout ? g->layout.hidden : 0; }
 
 const char *gui_step_hidden_names(int hidden)
@@ -705,4 +723,3 @@ void gui_step_grey(const gui_step *g, float *out)
 }
 
 int gui_step_grey_on(const gui_step *g) { return g->grey_on; }
-const cs_stepper *gui_step_stepper(const gui_step *g) { return &g->st; }

@@ -15,6 +15,8 @@
 #include "cs_snapshot.h"
 #include "cs_stepper.h"
 #include "cs_text.h"
+#include "cs_step_layout.h"
+#include "cs_stepper.h"
 #include "cs_ui.h"
 
 /* --image, --kernel, --stride, --pad, --bias, --relu, --at (option values 300 and up). */
@@ -53,6 +55,21 @@ int gui_step_tick(gui_step *g, double now);
 void gui_step_draw(gui_step *g, cs_ui *ui, int win_w, int win_h, float user_scale, int present, cs_colormap_id diverging,
                    float mouse_x, float mouse_y, int mouse_in, int show_help, const char *const *help, int help_lines,
                    const char *message);
+/* The layout of the last draw (NULL before the first) and the stepper, for the lesson's
+ * highlights and waits. Borrowed. */
+const cs_step_layout *gui_step_layout(const gui_step *g);
+const cs_stepper *gui_step_stepper(const gui_step *g);
+/* Playback by unit: 0 one multiply-add at a time (4/s), 1 one position at a time (the default
+ * 12/s), 2 the whole image at once. */
+void gui_step_set_unit(gui_step *g, int unit);
+
+/* Shows the first n multiply-adds at the current position (clamped): 0 hides the sum until a
+ * question about it is answered. */
+void gui_step_set_terms(gui_step *g, int n);
+/* The window's height the view's type is sized for when it is drawn in the window's top part
+ * (0: the height it is drawn in). */
+void gui_step_style_height(gui_step *g, int h);
+
 /* What the last layout left out to fit (CS_STEP_*), and as words ("stacked images"). */
 int gui_step_hidden(const gui_step *g);
 const char *gui_step_hidden_names(int hidden);
@@ -80,8 +97,6 @@ void gui_step_toggle_grey(gui_step *g);
  * (cs_stepper_grey / 255); and whether it is on. */
 void gui_step_grey(const gui_step *g, float *out);
 int gui_step_grey_on(const gui_step *g);
-/* The stepper, borrowed (for tests and the window's text). */
-const cs_stepper *gui_step_stepper(const gui_step *g);
 /* Typing into a selected kernel cell (digits, '.', '-', 'e', '/', Backspace, Enter) and Esc to
  * leave it; 1 when k was taken. Called before the key table. */
 int gui_step_edit_key(gui_step *g, SDL_Keycode k);

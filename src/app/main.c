@@ -17,6 +17,7 @@ typedef struct {
 static const command commands[] = {
 #ifdef CS_HAVE_GUI
     {"gui", cs_cmd_gui, "open the live window: train a network and watch it learn (the default)"},
+    {"lesson", cs_cmd_lesson, "tell the explainer article (or a lesson file) page by page in the window"},
 #endif
     {"train", cs_cmd_train, "train a network headless and print progress"},
     {"export", cs_cmd_export, "write kernels, activation maps and kernel evolution of a checkpoint"},

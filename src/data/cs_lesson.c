@@ -634,9 +634,17 @@ static cs_status parse_value(parser *ps, int d, const char *s, const char *e, cs
                        directives[d].hi, directives[d].name, quote(found, sizeof found, s, e));
     }
     case ARG_XY: {
+        /* "start": the empty map at the first position; "end": the whole map computed */
+        if (one && ((we - ws == 5 && memcmp(ws, "start", 5) == 0) || (we - ws == 3 && memcmp(ws, "end", 3) == 0))) {
+            out->choice = *ws == 's' ? CS_LESSON_AT_START : CS_LESSON_AT_END;
+            out->number = out->number2 = -1;
+            return CS_OK;
+        }
         const char *comma = one ? memchr(ws, ',', (size_t)(we - ws)) : NULL;
-        if (!comma) return fail_at(&ps->w, has ? ws : s, "expected X,Y (output column and row) after @at, found '%s'",
+        if (!comma) return fail_at(&ps->w, has ? ws : s,
+                                   "expected X,Y (output column and row), start or end after @at, found '%s'",
                                    quote(found, sizeof found, s, e));
+        out->choice = CS_LESSON_AT_XY;
         cs_status st = parse_integer(ps, ws, comma, directives[d].lo, directives[d].hi, &out->number);
         return st ? st : parse_integer(ps, comma + 1, we, directives[d].lo, directives[d].hi, &out->number2);
     }

@@ -21,7 +21,8 @@
  *
  *   @view train|step|backprop        @dataset NAME|DIR        @net PRESET|SPEC
  *   @kernel PRESET|FILE              @image demo:NAME|FILE    @probe N|FILE
- *   @stride S   @pad P   @relu on|off   @at X,Y               (the step view)
+ *   @stride S   @pad P   @relu on|off   @at X,Y|start|end     (the step view; start: the empty
+ *                                                            map, end: the whole map computed)
  *   @loss xent|mse   @optimizer sgd|adam   @lr X   @seed N   (the run)
  *   @speed full|N (batches per second)   @step-unit term|position|image
  *   @paused   @running   @restart (fresh random weights)   @run N (train N batches, then pause)
@@ -100,12 +101,14 @@ enum { CS_LESSON_TIMELINE_START, CS_LESSON_TIMELINE_LIVE, CS_LESSON_TIMELINE_PLA
 enum { CS_LESSON_ENLARGE_NONE, CS_LESSON_ENLARGE_KERNELS, CS_LESSON_ENLARGE_MAPS, CS_LESSON_ENLARGE_OUTPUT,
        CS_LESSON_ENLARGE_CURVES, CS_LESSON_ENLARGE_INPUT, CS_LESSON_ENLARGE_GRIDS, CS_LESSON_ENLARGE_EQUATION };
 enum { CS_LESSON_WAIT_KEY, CS_LESSON_WAIT_EVENT };
+enum { CS_LESSON_AT_XY, CS_LESSON_AT_START, CS_LESSON_AT_END };
 
 /* One directive as written. Which fields are used depends on the kind:
  *   choice   view, relu, loss, optimizer, step-unit, timeline, enlarge, highlight, phase,
- *            presenter (0 off, 1 on), wait (key/event): the index of the word in the list above
+ *            presenter (0 off, 1 on), wait (key/event): the index of the word in the list above;
+ *            at: CS_LESSON_AT_XY, _START or _END
  *   number   stride, pad, seed, run, probe (index; -1 with a file), timeline record, speed
- *            (batches per second; 0 = full), x of at
+ *            (batches per second; 0 = full), x of at (-1 for start and end)
  *   number2  y of at
  *   real     lr
  *   text     dataset, net, kernel, image, probe file, enlarge layer, wait key or event,

@@ -36,12 +36,13 @@ struct cs_run_driver {
     pthread_mutex_t save_mu;     /* guards save_path and the pending probe image */
     char save_path[1024];        /* "" for the run's own path */
     atomic_long probe_image_requests;
+    atomic_long probe_requests;  /* counts set_probe calls: the same index again replaces a photo */
     cs_dataset probe_image;      /* the image to make the probe (one image), owned; under save_mu */
     int have_probe_image;
     char probe_note[256];
 
     /* the driving thread's */
-    long seen_steps, seen_restarts, seen_saves, seen_lr, seen_probe_images;
+    long seen_steps, seen_restarts, seen_saves, seen_lr, seen_probe_images, seen_probe_requests;
     int seen_probe, seen_grads;
     long ticks;                  /* lockstep: ticks so far; the clock is ticks x tick_seconds */
     double clock;
@@ -116,8 +117,9 @@ static void apply_controls(cs_run_driver *d)
         d->data_changed = d->urgent = 1;
     }
     const int p = atomic_load(&d->probe);
-    if (p != d->seen_probe) {
-        d->seen_probe = p;
+    const long pr = atomic_load(&d->probe_requests);
+    if (p != d->seen_probe || pr != d->seen_probe_requests) {
+        d->seen_probe = p, d->seen_probe_requests = pr;
         cs_run_set_probe(run, p);
         d->data_changed = d->urgent = 1;
     }
@@ -346,7 +348,11 @@ void cs_run_driver_set_lr(cs_run_driver *d, float lr)
     atomic_fetch_add(&d->lr_requests, 1);
 }
 
-void cs_run_driver_set_probe(cs_run_driver *d, int index) { atomic_store(&d->probe, index); }
+void cs_run_driver_set_probe(cs_run_driver *d, int index)
+{
+    atomic_store(&d->probe, index);
+    atomic_fetch_add(&d->probe_requests, 1);
+}
 void cs_run_driver_set_capture_grads(cs_run_driver *d, int on) { atomic_store(&d->grads, on != 0); }
 int cs_run_driver_probe(const cs_run_driver *d) { return atomic_load(&d->probe); }
 void cs_run_driver_request_step(cs_run_driver *d) { atomic_fetch_add(&d->step_requests, 1); }

@@ -2,6 +2,7 @@
 #include "cs_fit.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,50 +27,121 @@ int cs_utf8_len(const char *s)
 
 static float width(const cs_measure *m, cs_face f, int px, const char *s) { return m->width(m->ctx, f, px, s); }
 
-/* Greedy word wrap of text into r at px; 1 when every line fits box.w and the lines fit the box. */
+/* ---- line breaking ------------------------------------------------------------------------- */
+
+/* Decodes the code point at s (valid UTF-8 assumed; a stray byte counts as itself) and its length. */
+static uint32_t cp_at(const char *s, int *len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (p[0] < 0x80) return *len = 1, p[0];
+    const int n = (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3 : (p[0] & 0xF8) == 0xF0 ? 4 : 1;
+    uint32_t c = n == 2 ? p[0] & 0x1Fu : n == 3 ? p[0] & 0x0Fu : p[0] & 0x07u;
+    for (int i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80) return *len = 1, p[0];
+        c = (c << 6) | (p[i] & 0x3Fu);
+    }
+    *len = n;
+    return n == 1 ? p[0] : c;
+}
+
+int cs_fit_is_cjk(uint32_t c)
+{
+    return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0xF900 && c <= 0xFAFF) ||
+           (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x3FFFF);
+}
+
+/* Punctuation a line must not start with (closing marks, the CJK comma and full stop) ... */
+static int no_break_before(uint32_t c)
+{
+    static const uint32_t marks[] = {',', '.', ':', ';', '!', '?', ')', ']', '}', 0x2019, 0x201D, 0x2026, 0x3001,
+                                     0x3002, 0x3009, 0x300B, 0x300D, 0x300F, 0x3011, 0x3015, 0x3017, 0xFF01, 0xFF09,
+                                     0xFF0C, 0xFF0E, 0xFF1A, 0xFF1B, 0xFF1F, 0xFF3D, 0xFF5D, 0x30FC, 0x00B7};
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+        if (c == marks[i]) return 1;
+    return 0;
+}
+
+/* ... and must not end with (opening marks). */
+static int no_break_after(uint32_t c)
+{
+    static const uint32_t marks[] = {'(', '[', '{', 0x2018, 0x201C, 0x3008, 0x300A, 0x300C, 0x300E, 0x3010, 0x3014,
+                                     0x3016, 0xFF08, 0xFF3B, 0xFF5B};
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+        if (c == marks[i]) return 1;
+    return 0;
+}
+
+/* The length in bytes of the next unbreakable piece of s (which starts on no space and no
+ * newline): up to a space or a newline, or a place where a line may break inside a run without
+ * spaces, which is next to a CJK character (but never before a closing mark or after an opening
+ * one), so Chinese breaks between its characters and numbers and Latin words stay whole. */
+static size_t piece_len(const char *s)
+{
+    int len;
+    uint32_t prev = cp_at(s, &len);
+    size_t n = (size_t)len;
+    while (s[n] && s[n] != ' ' && s[n] != '\n') {
+        const uint32_t c = cp_at(s + n, &len);
+        if ((cs_fit_is_cjk(prev) || cs_fit_is_cjk(c)) && !no_break_before(c) && !no_break_after(prev)) break;
+        prev = c;
+        n += (size_t)len;
+    }
+    return n;
+}
+
+/* Appends line (as line n) to r's text. */
+static size_t flush_line(const cs_measure *m, const cs_fit_policy *p, int px, cs_fit_result *r, size_t out, int n,
+                         const char *line)
+{
+    if (n < CS_FIT_MAX_LINES) r->line_w[n] = width(m, p->face, px, line);
+    if (out < sizeof r->text) out += (size_t)snprintf(r->text + out, sizeof r->text - out, "%s%s", n ? "\n" : "", line);
+    return out;
+}
+
+/* Greedy line breaking of text into r at px: at spaces (which a break swallows), between CJK
+ * characters, and at '\n'; 1 when every line fits box.w and the lines fit the box. */
 static int wrap_at(const cs_measure *m, const char *text, cs_rect box, const cs_fit_policy *p, int px, cs_fit_result *r)
 {
-    char line[CS_FIT_MAX_TEXT], cand[CS_FIT_MAX_TEXT];
-    size_t out = 0;
-    int n = 0, ok = 1;
+    char line[CS_FIT_MAX_TEXT];
+    size_t out = 0, ll = 0;
+    int n = 0, ok = 1, space = 0;
     const char *s = text;
     r->text[0] = '\0';
     line[0] = '\0';
-    while (*s || line[0]) {
-        /* the next word (up to a space or a newline) */
-        const char *e = s;
-        while (*e && *e != ' ' && *e != '\n') e++;
-        const size_t wl = (size_t)(e - s);
-        const int forced = *e == '\n';
-        const size_t ll = strlen(line), sep = line[0] && wl ? 1 : 0;
-        if (wl + ll + 2 >= sizeof cand) break;
-        /* cand = line, a space, the word (lengths checked above) */
+    for (;;) {
+        if (*s == ' ') {
+            space = 1, s++;
+            continue;
+        }
+        if (*s == '\n' || !*s) {
+            /* a forced break (a final '\n' adds no empty line) */
+            if (*s || ll || n == 0) out = flush_line(m, p, px, r, out, n++, line);
+            line[0] = '\0', ll = 0, space = 0;
+            if (!*s || !s[1] || n >= CS_FIT_MAX_LINES) break;
+            s++;
+            continue;
+        }
+        const size_t wl = piece_len(s);
+        const size_t sep = ll && space ? 1 : 0;
+        if (ll + sep + wl + 1 >= sizeof line) break;
+        /* the line with the piece (lengths checked above) */
+        char cand[CS_FIT_MAX_TEXT];
         memcpy(cand, line, ll);
         if (sep) cand[ll] = ' ';
         memcpy(cand + ll + sep, s, wl);
         cand[ll + sep + wl] = '\0';
-        const int fits = width(m, p->face, px, cand) <= box.w;
-        const int flush_now = !*e || forced;
-        if (!fits && line[0]) {
-            /* the word goes to the next line */
-            if (n < CS_FIT_MAX_LINES) r->line_w[n] = width(m, p->face, px, line);
-            out += (size_t)snprintf(r->text + out, sizeof r->text - out, "%s%s", n ? "\n" : "", line);
-            n++;
-            snprintf(line, sizeof line, "%.*s", (int)wl, s);
-            if (width(m, p->face, px, line) > box.w) ok = 0;
+        if (ll && width(m, p->face, px, cand) > box.w) {
+            /* the piece starts the next line */
+            out = flush_line(m, p, px, r, out, n++, line);
+            memcpy(line, s, wl);
+            line[wl] = '\0', ll = wl;
+            if (n >= CS_FIT_MAX_LINES) break;
         } else {
-            if (!fits) ok = 0;
-            snprintf(line, sizeof line, "%s", cand);
+            memcpy(line, cand, ll + sep + wl + 1);
+            ll += sep + wl;
         }
-        s = *e ? e + 1 : e;
-        if (flush_now) {
-            if (n < CS_FIT_MAX_LINES) r->line_w[n] = width(m, p->face, px, line);
-            out += (size_t)snprintf(r->text + out, sizeof r->text - out, "%s%s", n ? "\n" : "", line);
-            n++;
-            line[0] = '\0';
-            if (!*s) break;
-        }
-        if (out >= sizeof r->text - 1 || n >= CS_FIT_MAX_LINES) break;
+        if (width(m, p->face, px, line) > box.w) ok = 0;
+        s += wl, space = 0;
     }
     r->n_lines = n > 0 ? n : 1;
     if (n == 0) r->line_w[0] = 0;

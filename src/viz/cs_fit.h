@@ -5,7 +5,10 @@
  *
  * Policies (cs_fit_policy.flags, combinable):
  *   CS_FIT_SHRINK   step the font down one pixel at a time to min_px;
- *   CS_FIT_WRAP     break at spaces into lines (at most max_lines; 0: as many as the box holds);
+ *   CS_FIT_WRAP     break into lines (at most max_lines; 0: as many as the box holds) at spaces,
+ *                   and between CJK characters, which have none: Chinese breaks between any two
+ *                   characters, but never before a closing mark (，。：）」) or after an opening one,
+ *                   and a number or a Latin word in it stays whole (UAX #14 in brief);
  *   CS_FIT_ELLIPSIS as a last resort at min_px, cut the (last) line and end it with "…" (labels
  *                   only: never for a number);
  * and for numbers, cs_fit_value tries the value with fewer significant digits and as 1.5k / 2k /
@@ -15,6 +18,7 @@
 #define CS_FIT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cs_style.h"
 
@@ -83,5 +87,9 @@ int cs_fmt_variants(float v, int sig, char out[][32], int max);
 
 /* Code points in a UTF-8 string. */
 int cs_utf8_len(const char *s);
+
+/* 1 for a CJK character (ideographs, kana, hangul, CJK and fullwidth punctuation): a line may
+ * break before and after it. */
+int cs_fit_is_cjk(uint32_t cp);
 
 #endif

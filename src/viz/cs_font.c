@@ -1,10 +1,12 @@
 /* cs_font.c - SDL_ttf faces at any size, advances and glyph coverage (see cs_font.h). Sizes are
  * opened on first use and kept in a small cache, the least recently used closed when it is full;
- * each size keeps its advances in a little hash table, since layouts measure a lot. */
+ * each size keeps its advances in a little hash table, since layouts measure a lot. The CJK
+ * fallback is found once with fontconfig and opened at a size's px next to DejaVu. */
 #include "cs_font.h"
 
 #include <SDL.h>
 #include <SDL_ttf.h>
+#include <fontconfig/fontconfig.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +19,7 @@
 #define CS_SOURCE_DATADIR ""
 #endif
 
-enum { SIZES = 48, ADVANCES = 512, MIN_PX = 4, MAX_PX = 400 };
+enum { SIZES = 48, ADVANCES = 2048, MIN_PX = 4, MAX_PX = 400 }; /* advances: room for a page of Chinese */
 
 typedef struct {
     uint32_t cp; /* 0: empty */
@@ -26,6 +28,8 @@ typedef struct {
 
 typedef struct {
     TTF_Font *font;   /* owned; NULL: slot free */
+    TTF_Font *cjk;    /* owned: the CJK fallback at the same px (NULL: none, or not opened yet) */
+    int cjk_tried;
     cs_face face;
     int px;
     unsigned long used;
@@ -34,6 +38,8 @@ typedef struct {
 
 struct cs_fonts {
     char path[CS_FACE_COUNT][1200];
+    char cjk_path[1200];  /* "" when there is no CJK font */
+    int cjk_index;
     size_entry sizes[SIZES];
     unsigned long clock;
     uint8_t *cov;     /* owned scratch of the last glyph */
@@ -81,6 +87,7 @@ cs_status cs_fonts_find_dir(const char *base_dir, char *dir, size_t size)
 static void close_entry(size_entry *e)
 {
     if (e->font) TTF_CloseFont(e->font);
+    if (e->cjk) TTF_CloseFont(e->cjk);
     memset(e, 0, sizeof *e);
 }
 
@@ -107,6 +114,62 @@ static size_entry *entry(cs_fonts *f, cs_face face, int px)
     return victim;
 }
 
+/* 1 when the font file at (path, index) has every code point of the test string. */
+static int covers_test(FcPattern *font)
+{
+    static const FcChar32 test[] = {0x4E2D, 0x6587, 0x5377, 0x79EF, 0x7F51, 0x7EDC}; /* 中文卷积网络 */
+    FcCharSet *cs = NULL;
+    if (FcPatternGetCharSet(font, FC_CHARSET, 0, &cs) != FcResultMatch || !cs) return 0;
+    for (size_t i = 0; i < sizeof test / sizeof test[0]; i++)
+        if (!FcCharSetHasChar(cs, test[i])) return 0;
+    return 1;
+}
+
+/* The first font of fontconfig's sorted list for `query` that covers the test string. */
+static int find_in(FcConfig *cfg, const char *query, char *path, size_t size, int *index)
+{
+    FcPattern *pat = FcNameParse((const FcChar8 *)query);
+    if (!pat) return 0;
+    FcConfigSubstitute(cfg, pat, FcMatchPattern);
+    FcDefaultSubstitute(pat);
+    FcResult res;
+    FcFontSet *set = FcFontSort(cfg, pat, FcFalse, NULL, &res);
+    int found = 0;
+    for (int i = 0; set && i < set->nfont && !found; i++) {
+        FcChar8 *file = NULL;
+        int idx = 0;
+        if (FcPatternGetString(set->fonts[i], FC_FILE, 0, &file) != FcResultMatch || !file) continue;
+        if (FcPatternGetInteger(set->fonts[i], FC_INDEX, 0, &idx) != FcResultMatch) idx = 0;
+        if (!covers_test(set->fonts[i]) || !readable((const char *)file)) continue;
+        snprintf(path, size, "%s", (const char *)file);
+        *index = idx;
+        found = 1;
+    }
+    if (set) FcFontSetDestroy(set);
+    FcPatternDestroy(pat);
+    return found;
+}
+
+cs_status cs_fonts_find_cjk(char *path, size_t size, int *index)
+{
+    *index = 0;
+    if (size) path[0] = '\0';
+    /* a configuration of our own (not FcInit's process-wide one), so tests may point
+     * FONTCONFIG_FILE elsewhere between calls */
+    FcConfig *cfg = FcInitLoadConfigAndFonts();
+    if (!cfg) return cs_fail(CS_ERR_IO, "fontconfig could not load its configuration; Chinese text needs a CJK font "
+                                        "(Debian: apt-get install fonts-wqy-microhei)");
+    const int found = find_in(cfg, ":lang=zh-cn", path, size, index) || find_in(cfg, ":lang=zh-tw", path, size, index) ||
+                      find_in(cfg, ":lang=ja", path, size, index);
+    FcConfigDestroy(cfg);
+    if (!found)
+        return cs_fail(CS_ERR_IO, "no font with Chinese characters found through fontconfig (fc-list :lang=zh is "
+                                  "empty); install one, e.g. apt-get install fonts-wqy-microhei");
+    return CS_OK;
+}
+
+const char *cs_fonts_cjk_path(const cs_fonts *f) { return f->cjk_path; }
+
 cs_status cs_fonts_create(cs_fonts **out, const char *dir)
 {
     *out = NULL;
@@ -120,6 +183,9 @@ cs_status cs_fonts_create(cs_fonts **out, const char *dir)
             cs_fonts_destroy(f);
             return st;
         }
+    /* no CJK font is not an error here: Latin text needs none, and the lesson refuses Chinese
+     * before it opens a window without one */
+    if (cs_fonts_find_cjk(f->cjk_path, sizeof f->cjk_path, &f->cjk_index) != CS_OK) f->cjk_path[0] = '\0';
     *out = f;
     return CS_OK;
 }
@@ -153,18 +219,38 @@ uint32_t cs_utf8_next(const char **s)
     return c;
 }
 
-static uint32_t provided(TTF_Font *font, uint32_t cp) { return TTF_GlyphIsProvided32(font, cp) ? cp : '?'; }
-
-static float advance_of(size_entry *e, uint32_t cp)
+/* The CJK fallback at e's size, opened on first need; NULL when there is none. */
+static TTF_Font *cjk_of(cs_fonts *f, size_entry *e)
 {
-    cp = provided(e->font, cp);
+    if (!e->cjk_tried && f->cjk_path[0]) {
+        e->cjk_tried = 1;
+        e->cjk = TTF_OpenFontIndex(f->cjk_path, e->px, f->cjk_index);
+        if (e->cjk) TTF_SetFontHinting(e->cjk, TTF_HINTING_LIGHT);
+    }
+    return e->cjk;
+}
+
+/* Which font draws cp: DejaVu when it has the glyph, else the CJK fallback when that has it,
+ * else DejaVu's '?' (*cp becomes '?'). */
+static TTF_Font *font_for(cs_fonts *f, size_entry *e, uint32_t *cp)
+{
+    if (TTF_GlyphIsProvided32(e->font, *cp)) return e->font;
+    TTF_Font *cjk = cjk_of(f, e);
+    if (cjk && TTF_GlyphIsProvided32(cjk, *cp)) return cjk;
+    *cp = '?';
+    return e->font;
+}
+
+static float advance_of(cs_fonts *f, size_entry *e, uint32_t cp)
+{
+    TTF_Font *font = font_for(f, e, &cp);
     unsigned h = (cp * 2654435761u) % ADVANCES;
     for (int probe = 0; probe < ADVANCES; probe++, h = (h + 1) % ADVANCES) {
         if (e->adv[h].cp == cp) return e->adv[h].advance;
         if (e->adv[h].cp == 0) break;
     }
     int minx, maxx, miny, maxy, adv = 0;
-    if (TTF_GlyphMetrics32(e->font, cp, &minx, &maxx, &miny, &maxy, &adv) != 0) adv = 0;
+    if (TTF_GlyphMetrics32(font, cp, &minx, &maxx, &miny, &maxy, &adv) != 0) adv = 0;
     if (e->adv[h].cp == 0) e->adv[h] = (advance_slot){cp, (float)adv};
     return (float)adv;
 }
@@ -174,8 +260,17 @@ float cs_fonts_width(cs_fonts *f, cs_face face, int px, const char *s)
     size_entry *e = entry(f, face, px);
     if (!e) return 0;
     float w = 0;
-    while (*s) w += advance_of(e, cs_utf8_next(&s));
+    while (*s) w += advance_of(f, e, cs_utf8_next(&s));
     return w;
+}
+
+int cs_fonts_has_glyph(cs_fonts *f, cs_face face, uint32_t cp)
+{
+    size_entry *e = entry(f, face, 14);
+    if (!e) return 0;
+    uint32_t c = cp;
+    font_for(f, e, &c);
+    return c == cp;
 }
 
 static float measure_cb(void *ctx, cs_face face, int px, const char *text) { return cs_fonts_width(ctx, face, px, text); }
@@ -186,14 +281,18 @@ int cs_fonts_glyph(cs_fonts *f, cs_face face, int px, uint32_t cp, const uint8_t
 {
     size_entry *e = entry(f, face, px);
     if (!e) return -1;
-    cp = provided(e->font, cp);
-    *advance = advance_of(e, cp);
+    TTF_Font *font = font_for(f, e, &cp);
+    *advance = advance_of(f, e, cp);
     *w = *h = 0, *cov = NULL;
     if (cp == ' ') return 0;
     SDL_Color white = {255, 255, 255, 255};
-    SDL_Surface *surf = TTF_RenderGlyph32_Blended(e->font, cp, white);
+    SDL_Surface *surf = TTF_RenderGlyph32_Blended(font, cp, white);
     if (!surf) return -1;
-    const size_t need = (size_t)surf->w * surf->h;
+    /* a fallback glyph sits on DejaVu's baseline: rows move down by the difference of ascents
+     * (rows above DejaVu's line top are blank in CJK fonts, whose ink stays within the em) */
+    const int shift = font == e->font ? 0 : TTF_FontAscent(e->font) - TTF_FontAscent(font);
+    const int out_h = surf->h + shift > 0 ? surf->h + shift : 0;
+    const size_t need = (size_t)surf->w * (size_t)(out_h > surf->h ? out_h : surf->h) + 1;
     if (need > f->cov_size) {
         uint8_t *nc = realloc(f->cov, need);
         if (!nc) {
@@ -203,11 +302,17 @@ int cs_fonts_glyph(cs_fonts *f, cs_face face, int px, uint32_t cp, const uint8_t
         f->cov = nc, f->cov_size = need;
     }
     const SDL_PixelFormat *fmt = surf->format;
-    for (int y = 0; y < surf->h; y++) {
-        const uint32_t *row = (const uint32_t *)((const uint8_t *)surf->pixels + (size_t)y * surf->pitch);
-        for (int x = 0; x < surf->w; x++) f->cov[(size_t)y * surf->w + x] = (uint8_t)((row[x] & fmt->Amask) >> fmt->Ashift);
+    for (int y = 0; y < out_h; y++) {
+        uint8_t *dst = f->cov + (size_t)y * surf->w;
+        const int sy = y - shift;
+        if (sy < 0 || sy >= surf->h) {
+            memset(dst, 0, (size_t)surf->w);
+            continue;
+        }
+        const uint32_t *row = (const uint32_t *)((const uint8_t *)surf->pixels + (size_t)sy * surf->pitch);
+        for (int x = 0; x < surf->w; x++) dst[x] = (uint8_t)((row[x] & fmt->Amask) >> fmt->Ashift);
     }
-    *w = surf->w, *h = surf->h, *cov = f->cov;
+    *w = surf->w, *h = out_h, *cov = f->cov;
     SDL_FreeSurface(surf);
     return 0;
 }

@@ -1,6 +1,8 @@
 /* cs_font.h - the window's fonts without GL: DejaVu Sans and DejaVu Sans Mono opened through
  * SDL_ttf at any pixel size on first use (a small cache of sizes), advance widths, and glyph
- * coverage for the text atlas (cs_text.h). Layouts measure text through cs_fonts_measure, the
+ * coverage for the text atlas (cs_text.h). Latin text keeps DejaVu; a code point DejaVu lacks
+ * (Chinese, Japanese, Korean) comes from a CJK font found through fontconfig, glyph by glyph, on
+ * DejaVu's baseline, so a string mixing "6600" and Chinese shows both. Layouts measure text through cs_fonts_measure, the
  * same advances the drawing uses, so a string a layout measured is drawn exactly as wide; tests
  * that recompute a layout outside the window measure with the same fonts.
  *
@@ -23,9 +25,19 @@ typedef struct cs_fonts cs_fonts;
  * every place tried if none has both fonts. */
 cs_status cs_fonts_find_dir(const char *base_dir, char *dir, size_t size);
 
-/* Checks that both fonts open from dir. Destroy with cs_fonts_destroy. */
+/* Checks that both fonts open from dir, and adds the CJK font cs_fonts_find_cjk finds (if any)
+ * as the fallback of both faces. Destroy with cs_fonts_destroy. */
 cs_status cs_fonts_create(cs_fonts **out, const char *dir);
 void cs_fonts_destroy(cs_fonts *f);
+
+/* Asks fontconfig for a font of Simplified Chinese (":lang=zh-cn", then any CJK font) that has
+ * the glyphs of the test string "中文卷积网络" and can be opened: writes its file and face index
+ * (for .ttc collections). CS_ERR_IO with a line a user can act on when there is none (install
+ * fonts-wqy-microhei or fonts-noto-cjk). FONTCONFIG_FILE pointing at an empty configuration
+ * simulates a machine without one. */
+cs_status cs_fonts_find_cjk(char *path, size_t size, int *index);
+/* The CJK fallback's file ("" when there is none). Borrowed. */
+const char *cs_fonts_cjk_path(const cs_fonts *f);
 
 /* Advance width in pixels of UTF-8 s (the sum of the glyphs' advances, as cs_text draws it). */
 float cs_fonts_width(cs_fonts *f, cs_face face, int px, const char *s);
@@ -33,9 +45,13 @@ float cs_fonts_width(cs_fonts *f, cs_face face, int px, const char *s);
 cs_measure cs_fonts_measure(cs_fonts *f);
 
 /* Glyph cp of face at px rendered as 8-bit coverage: *w x *h bytes in *cov (owned by f, valid
- * until the next call), the line's top at row 0, and its advance. Code points the font lacks come
- * out as '?'. 0 on success. */
+ * until the next call), the line's top at row 0, and its advance. A code point DejaVu lacks comes
+ * from the CJK fallback, moved onto DejaVu's baseline; one neither has comes out as '?'. 0 on
+ * success. */
 int cs_fonts_glyph(cs_fonts *f, cs_face face, int px, uint32_t cp, const uint8_t **cov, int *w, int *h, float *advance);
+
+/* 1 when face has a glyph for cp (DejaVu or the CJK fallback). */
+int cs_fonts_has_glyph(cs_fonts *f, cs_face face, uint32_t cp);
 
 /* Decodes one UTF-8 code point at *s and advances it; invalid bytes give U+FFFD. */
 uint32_t cs_utf8_next(const char **s);

@@ -109,6 +109,7 @@ void cs_i18n_init(void)
     bindtextdomain(CS_I18N_DOMAIN, *I.dir ? I.dir : *CS_LOCALEDIR ? CS_LOCALEDIR : ".");
     bind_textdomain_codeset(CS_I18N_DOMAIN, "UTF-8");
     textdomain(CS_I18N_DOMAIN);
+    cs_i18n_set_lang(NULL); /* the locale's language until one is chosen */
 }
 
 /* ---- which language ---------------------------------------------------------------------------- */

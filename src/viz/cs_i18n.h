@@ -23,8 +23,9 @@
 
 #define CS_I18N_DOMAIN "convscope"
 
-/* Binds the text domain to the catalogue directory found (above), its output to UTF-8, and makes
- * it the default domain. Idempotent; cs_i18n_set_lang calls it. Does not pick a language. */
+/* Binds the text domain to the catalogue directory found (above), its output to UTF-8, makes it
+ * the default domain, and selects the locale's language (as cs_i18n_set_lang(NULL)). The first
+ * call does this, later ones nothing; cs_i18n_set_lang calls it. */
 void cs_i18n_init(void);
 
 /* Selects the UI language: "en", "zh" (also "zh_CN", "zh-CN", "zh_CN.UTF-8", "zh_SG"; "C" and

@@ -401,6 +401,8 @@ static int layout_kernels(cs_layout *L, const lctx *c, cs_rect inner, int first_
         L->kern_header[k] = (cs_rect){inner.x, y, inner.w, head};
         cs_rect area = {inner.x, y + head, grid_w, h - head - sep};
         L->kern_area[k] = area;
+        /* the colour bar's labels need one line at the minimum size at least */
+        if (area.h < cs_text_box_h(c->st->min_px)) return 0;
         /* the bar is at least three label lines tall, so its two ends and its middle never touch */
         const float bar_h = fminf(area.h - U(c, 4), fmaxf(U(c, 120), 0));
         L->kern_cbar[k] = (cs_rect){area.x + area.w + sep, area.y + U(c, 2), cbar_w, bar_h};
@@ -517,7 +519,7 @@ void cs_layout_compute(cs_layout *L, const cs_layout_in *in)
                                 CS_HIDE_BUTTONS | CS_HIDE_TIMELINE | CS_HIDE_DEEP | CS_HIDE_KERNELS | CS_HIDE_CURVES};
     const int n_tiers = sizeof tiers / sizeof tiers[0];
     cs_style st;
-    cs_style_make(&st, in->win_w, in->win_h, in->user_scale, in->present);
+    cs_style_make(&st, in->win_w, in->style_h > 0 ? in->style_h : in->win_h, in->user_scale, in->present);
     const float floor_s = cs_style_floor(&st);
     const lctx c = {&one, &st, in->measure};
     /* fewer panels before smaller type: --scale keeps its meaning */
@@ -550,6 +552,8 @@ const char *cs_target_format(const cs_target *t, const cs_snap_layer *layers, ch
         break;
     case CS_TARGET_OUTPUT: snprintf(buf, size, "output"); break;
     case CS_TARGET_CURVE: snprintf(buf, size, "curve %s", t->index ? "accuracy" : "loss"); break;
+    case CS_TARGET_LAYER_MAPS: snprintf(buf, size, "maps %s", layers[t->layer].name); break;
+    case CS_TARGET_LAYER_KERNELS: snprintf(buf, size, "kernels %s", layers[t->layer].name); break;
     default: snprintf(buf, size, "none"); break;
     }
     return buf;
@@ -565,6 +569,8 @@ const char *cs_target_describe(const cs_target *t, const cs_snap_layer *layers, 
         if (t->channel < 0) snprintf(buf, size, _("kernel %s %d"), layers[t->layer].name, t->index);
         else snprintf(buf, size, _("kernel %s %d %d"), layers[t->layer].name, t->index, t->channel);
         break;
+    case CS_TARGET_LAYER_MAPS: snprintf(buf, size, _("maps %s"), layers[t->layer].name); break;
+    case CS_TARGET_LAYER_KERNELS: snprintf(buf, size, _("kernels %s"), layers[t->layer].name); break;
     case CS_TARGET_OUTPUT: snprintf(buf, size, "%s", C_("target", "output")); break;
     case CS_TARGET_CURVE: snprintf(buf, size, "%s", t->index ? _("curve accuracy") : _("curve loss")); break;
     default: snprintf(buf, size, "%s", C_("target", "none")); break;
@@ -596,10 +602,18 @@ cs_status cs_target_parse(const char *s, const cs_snap_layer *layers, int n_laye
         t->kind = CS_TARGET_CURVE, t->index = strcmp(w[1], "accuracy") == 0;
         return CS_OK;
     }
+    if (strcmp(w[0], "maps") == 0 || strcmp(w[0], "kernels") == 0) {
+        const int maps = w[0][0] == 'm';
+        const int l = n == 2 ? layer_named(layers, n_layers, w[1]) : -1;
+        if (l < 0) return cs_fail(CS_ERR_ARG, "'%s': expected %s LAYER with a layer's name", s, w[0]);
+        if (!maps && layers[l].kind != CS_LAYER_CONV) return cs_fail(CS_ERR_ARG, "'%s': %s has no kernels", s, layers[l].name);
+        *t = (cs_target){maps ? CS_TARGET_LAYER_MAPS : CS_TARGET_LAYER_KERNELS, l, 0, -1};
+        return CS_OK;
+    }
     const int map = strcmp(w[0], "map") == 0, kern = strcmp(w[0], "kernel") == 0;
     if (!map && !kern)
-        return cs_fail(CS_ERR_ARG, "'%s': expected map LAYER N, kernel LAYER FILTER [CHANNEL], output or curve "
-                                   "loss|accuracy", s);
+        return cs_fail(CS_ERR_ARG, "'%s': expected map LAYER N, kernel LAYER FILTER [CHANNEL], maps LAYER, kernels "
+                                   "LAYER, output or curve loss|accuracy", s);
     const int l = n >= 2 ? layer_named(layers, n_layers, w[1]) : -1;
     if (l < 0) return cs_fail(CS_ERR_ARG, "'%s': no layer named '%s'", s, n >= 2 ? w[1] : "");
     const cs_snap_layer *ly = &layers[l];
@@ -648,6 +662,11 @@ cs_target cs_layout_target_at(const cs_layout *L, const cs_snap_layer *layers, f
         if (L->kern_rows_are_filters[k]) return (cs_target){CS_TARGET_KERNEL, l, i / C, i % C};
         return (cs_target){CS_TARGET_KERNEL, l, i % OC, i / OC};
     }
+    /* a column's name and a kernel layer's header stand for the whole layer */
+    for (int l = 0; l < L->n_cols; l++)
+        if (cs_rect_contains(L->col_name[l], x, y)) return (cs_target){CS_TARGET_LAYER_MAPS, l, 0, -1};
+    for (int k = 0; k < L->n_kern; k++)
+        if (cs_rect_contains(L->kern_header[k], x, y)) return (cs_target){CS_TARGET_LAYER_KERNELS, L->kern_layer[k], 0, -1};
     if (L->output.w > 0 && cs_rect_contains(L->output, x, y)) return (cs_target){CS_TARGET_OUTPUT, 0, 0, -1};
     if (L->curves.w > 0 && cs_rect_contains(L->loss_plot, x, y)) return (cs_target){CS_TARGET_CURVE, 0, 0, -1};
     if (L->curves.w > 0 && cs_rect_contains(L->acc_plot, x, y)) return (cs_target){CS_TARGET_CURVE, 0, 1, -1};
@@ -674,6 +693,14 @@ cs_rect cs_layout_target_rect(const cs_layout *L, const cs_snap_layer *layers, c
         return none;
     case CS_TARGET_OUTPUT: return L->output;
     case CS_TARGET_CURVE: return L->curves.w > 0 ? (t->index ? L->acc_plot : L->loss_plot) : none;
+    case CS_TARGET_LAYER_MAPS: return t->layer < L->n_cols ? L->col[t->layer] : none;
+    case CS_TARGET_LAYER_KERNELS:
+        for (int k = 0; k < L->n_kern; k++)
+            if (L->kern_layer[k] == t->layer) {
+                const cs_rect h = L->kern_header[k], a = L->kern_area[k];
+                return (cs_rect){h.x, h.y, fmaxf(h.w, a.x + a.w - h.x), a.y + a.h - h.y};
+            }
+        return none;
     default: return none;
     }
 }
@@ -805,6 +832,38 @@ static void enlarge_grid(cs_layout *E, const lctx *c, cs_rect area, int rows, in
         }
 }
 
+/* A whole layer in area: its maps, or its filters (RGB tiles for a first layer on an RGB image,
+ * else one tile per filter and input channel, a row per filter), as large as the area allows,
+ * with whole pixels per weight or map cell, a title, a caption and one colour bar. */
+static void enlarge_layer(cs_layout *E, const lctx *c, cs_rect area, const cs_snap_layer *ly, int maps,
+                          const cs_layout_in *in)
+{
+    const float pad = E->pad, line = LINE(c, CS_FONT_BIG), small = LINE(c, CS_FONT_NORMAL);
+    E->enl_title = (cs_rect){area.x + pad, area.y + pad * 0.5f, area.w - 2 * pad, line};
+    E->enl_caption = (cs_rect){area.x + pad, area.y + area.h - pad - small, area.w - 2 * pad, small};
+    const float label_w = fmaxf(TW(c, CS_FONT_NORMAL, "\u22120.000"), TW(c, CS_FONT_NORMAL, "12.3k")) + U(c, 6);
+    const float cbar_w = U(c, 16), sep = U(c, 12);
+    const float top = E->enl_title.y + line + pad;
+    const cs_rect tiles = {area.x + pad, top, area.w - 2 * pad - cbar_w - label_w - 2 * sep, E->enl_caption.y - pad - top};
+    int n, th, tw, cols = 0;
+    E->enl_tile_rgb = 0;
+    if (maps) {
+        cs_viz_layer_maps(ly, &n, &th, &tw);
+    } else {
+        th = tw = ly->k;
+        E->enl_tile_rgb = ly->in_c == 3 && ly->in_c == in->in_c && ly->in_h == in->in_h && ly->in_w == in->in_w;
+        n = E->enl_tile_rgb || ly->in_c == 1 ? ly->out_c : ly->out_c * ly->in_c;
+        if (!E->enl_tile_rgb && ly->in_c > 1) cols = ly->in_c;
+    }
+    E->enl_tiles = cs_grid_fit(tiles, n, tw, th, U(c, 8), cols);
+    const float gw = (float)E->enl_tiles.cols * (E->enl_tiles.tile_w + E->enl_tiles.gap) - E->enl_tiles.gap;
+    const float gh = (float)E->enl_tiles.rows * (E->enl_tiles.tile_h + E->enl_tiles.gap) - E->enl_tiles.gap;
+    const float bx = E->enl_tiles.x + gw + sep;
+    E->enl_cbar = (cs_rect){bx, top, cbar_w, fmaxf(gh, 3 * small)};
+    E->enl_cbar_labels = (cs_rect){bx + cbar_w + U(c, 4), top - U(c, 2), label_w, E->enl_cbar.h + U(c, 4)};
+    E->enl_planes = 0, E->enl_numbers_px = 0;
+}
+
 void cs_layout_enlarge(cs_layout *E, const cs_layout *L, const cs_layout_in *in, const cs_target *t)
 {
     *E = *L;
@@ -847,6 +906,9 @@ void cs_layout_enlarge(cs_layout *E, const cs_layout *L, const cs_layout_in *in,
         enlarge_grid(E, &c, a, ly->k, ly->k, t->channel < 0 ? 3 : 1);
         break;
     }
+    case CS_TARGET_LAYER_MAPS:
+    case CS_TARGET_LAYER_KERNELS: enlarge_layer(E, &c, a, &in->layers[t->layer], t->kind == CS_TARGET_LAYER_MAPS, in);
+        break;
     default: break;
     }
 }

@@ -74,8 +74,11 @@ const char *cs_layout_hidden_text(int h);
 
 /* What a click can enlarge, and what --script's `enlarge` names: "map conv1 3" (layer conv1's
  * activation map 3), "kernel conv2 4 1" (filter 4, input channel 1; an RGB first layer's filter
- * without a channel), "output", "curve loss", "curve accuracy". */
-typedef enum { CS_TARGET_NONE, CS_TARGET_MAP, CS_TARGET_KERNEL, CS_TARGET_OUTPUT, CS_TARGET_CURVE } cs_target_kind;
+ * without a channel), "output", "curve loss", "curve accuracy", and a whole layer: "maps conv1"
+ * (every activation map of conv1; a click on a column's name) and "kernels conv1" (every filter
+ * of conv1; a click on a kernel layer's header). */
+typedef enum { CS_TARGET_NONE, CS_TARGET_MAP, CS_TARGET_KERNEL, CS_TARGET_OUTPUT, CS_TARGET_CURVE, CS_TARGET_LAYER_MAPS,
+               CS_TARGET_LAYER_KERNELS } cs_target_kind;
 typedef struct {
     cs_target_kind kind;
     int layer;   /* index into the layers (map, kernel) */
@@ -103,6 +106,8 @@ typedef struct {
     int in_c, in_h, in_w, n_classes;
     const char *const *class_names; /* n_class_names (may be 0): the output panel's name column */
     int n_class_names;
+    int style_h;            /* the window's height its type is sized for (0: win_h); a view in the
+                             * top part of a window (a lesson's band below) keeps the window's sizes */
 } cs_layout_in;
 
 typedef struct {
@@ -179,6 +184,9 @@ typedef struct {
     float enl_cell;                 /* pixels per cell */
     cs_rect enl_cbar, enl_cbar_labels;
     int enl_numbers_px;             /* the size cell numbers are tried at; 0: cells too small for them */
+    cs_grid enl_tiles;              /* a whole layer: one tile per map, or per filter (an RGB first
+                                     * layer) or per filter and input channel (a row per filter) */
+    int enl_tile_rgb;               /* kernel tiles are RGB filters */
 } cs_layout;
 
 /* Lays out the train view: at the scale asked for if everything fits, else leaving out panels

@@ -221,9 +221,15 @@ static int step_try(cs_step_layout *L, const sctx *c, int hidden)
 void cs_step_layout_compute(cs_step_layout *L, int win_w, int win_h, float user_scale, int present,
                             const cs_measure *m, const cs_stepper *sp)
 {
+    cs_step_layout_compute_in(L, win_w, win_h, win_h, user_scale, present, m, sp);
+}
+
+void cs_step_layout_compute_in(cs_step_layout *L, int win_w, int win_h, int style_h, float user_scale, int present,
+                               const cs_measure *m, const cs_stepper *sp)
+{
     static const int tiers[] = {0, CS_STEP_STACKED, CS_STEP_STACKED | CS_STEP_HIDE_IMAGES};
     cs_style st;
-    cs_style_make(&st, win_w, win_h, user_scale, present);
+    cs_style_make(&st, win_w, style_h > 0 ? style_h : win_h, user_scale, present);
     const float floor_s = cs_style_floor(&st);
     const sctx c = {&st, m, sp};
     for (float s = st.scale;; s = fmaxf(floor_s, s * 0.92f)) {

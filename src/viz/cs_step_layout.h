@@ -79,6 +79,10 @@ typedef struct {
  * what --scale 1 gives. The grids' cells always have room for a number at the minimum size. */
 void cs_step_layout_compute(cs_step_layout *L, int win_w, int win_h, float user_scale, int present,
                             const cs_measure *m, const cs_stepper *st);
+/* The same in the top win_w x win_h of a window style_h rows high, with that window's type sizes
+ * (a lesson's band takes the rest). */
+void cs_step_layout_compute_in(cs_step_layout *L, int win_w, int win_h, int style_h, float user_scale, int present,
+                               const cs_measure *m, const cs_stepper *st);
 
 /* Makes room for the grey output picture beside the heat map in the output panel: side by side,
  * or the grey picture under the heat map when that gives larger cells; output_area (and so the

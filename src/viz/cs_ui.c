@@ -118,3 +118,51 @@ void cs_ui_target(cs_ui *ui, const char *name, cs_rect r)
 {
     if (ui->log) cs_textlog_add(ui->log, CS_TEXTLOG_TARGET, name, r, r, 0, 0);
 }
+
+cs_rect cs_ui_rich(cs_ui *ui, int layer, cs_rect box, const cs_fit_policy *p, cs_rgba c, cs_rgba ce, const char *s,
+                   const unsigned char *emph)
+{
+    if (!s || !*s) return (cs_rect){box.x, box.y, 0, 0};
+    static cs_fit_result r;
+    static unsigned char mask[CS_FIT_MAX_TEXT];
+    const cs_measure m = cs_text_measure(ui->text);
+    cs_fit_policy q = *p;
+    q.halign = CS_ALIGN_LEFT;
+    cs_fit_text(&m, s, box, &q, &r);
+    /* the fitted text is s with breaks put in (a break may swallow spaces) and runs of spaces
+     * made one: walk both to carry the emphasis over; anything else (an ellipsis) is plain */
+    size_t i = 0;
+    for (size_t j = 0; r.text[j]; j++) {
+        mask[j] = 0;
+        if (r.text[j] != ' ')
+            while (s[i] == ' ') i++; /* spaces a break swallowed, or that led the text */
+        if (r.text[j] == '\n' && s[i] != '\n') continue; /* a break put in */
+        if (r.text[j] != s[i]) {
+            while (s[i]) i++; /* out of step: the rest is drawn plain */
+            continue;
+        }
+        mask[j] = emph[i++];
+        if (r.text[j] == ' ')
+            while (s[i] == ' ') i++; /* a run of spaces drawn as one */
+    }
+    char run[CS_FIT_MAX_TEXT];
+    const char *line = r.text;
+    for (int li = 0; li < r.n_lines && line; li++) {
+        const char *nl = strchr(line, '\n');
+        const size_t n = nl ? (size_t)(nl - line) : strlen(line);
+        float x = r.rect.x;
+        const float y = r.rect.y + (float)li * r.pitch;
+        for (size_t a = 0; a < n;) {
+            const unsigned char e = mask[line - r.text + a];
+            size_t b = a;
+            while (b < n && mask[line - r.text + b] == e) b++;
+            memcpy(run, line + a, b - a);
+            run[b - a] = '\0';
+            x = cs_text_draw(ui->text, layer, q.face, r.px, x, y, e ? ce : c, run);
+            a = b;
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    record(ui, layer, CS_TEXTLOG_TEXT, &r, box);
+    return r.rect;
+}

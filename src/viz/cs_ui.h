@@ -36,6 +36,12 @@ cs_rect cs_ui_label_alt(cs_ui *ui, int layer, cs_rect box, cs_font_id f, int hal
 /* Lines of role f broken at spaces, shrinking to the minimum, the last line cut with "…" if the box
  * is too small even then. */
 cs_rect cs_ui_para(cs_ui *ui, int layer, cs_rect box, cs_font_id f, cs_rgba c, const char *s);
+/* Text with emphasis: plain UTF-8 s and, byte for byte, emph (1 where a byte belongs to an
+ * emphasised word), fitted by policy p like cs_ui_text (the line breaks decided on the plain
+ * text) and drawn in c with the emphasised runs in ce; recorded as one string. Lines are left
+ * aligned. Returns the rectangle drawn. */
+cs_rect cs_ui_rich(cs_ui *ui, int layer, cs_rect box, const cs_fit_policy *p, cs_rgba c, cs_rgba ce, const char *s,
+                   const unsigned char *emph);
 /* A number (cs_fit_value with sig significant digits at most), vertically centred. */
 cs_rect cs_ui_value(cs_ui *ui, int layer, cs_rect box, const cs_fit_policy *p, cs_rgba c, float v, int sig);
 /* A number centred on a cell of colour bg: the ink that contrasts most, on a plate when neither

@@ -4,6 +4,7 @@
 #include "cs_view_train.h"
 #include "cs_i18n.h"
 #include "cs_labels.h"
+#include "cs_kmetrics.h"
 #include "cs_theme.h"
 
 #include <math.h>
@@ -793,6 +794,70 @@ static int value_grid(cs_ui *ui, const cs_view_ui *vu, cs_rect g, int rows, int 
     return hit;
 }
 
+/* A whole layer enlarged: every map (for the probe) or every filter as tiles, one colour bar,
+ * and for kernels what the filters look like in numbers (cs_kmetrics): smoothness, oriented
+ * edges, colour blobs. Writes the title and caption. */
+static void draw_layer(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *vu,
+                       char *title, char *caption, size_t size)
+{
+    const cs_target *t = &L->enlarged;
+    const int l = t->layer, maps = t->kind == CS_TARGET_LAYER_MAPS;
+    const cs_snap_layer *ly = &s->layers[l];
+    const char *step = vu->step_note ? vu->step_note : "";
+    const cs_grid *g = &L->enl_tiles;
+    int n, mh, mw;
+    cs_viz_layer_maps(ly, &n, &mh, &mw);
+    if (maps) {
+        snprintf(title, size,
+                 P_("%s \u00B7 %d activation map of %d\u00D7%d \u00B7 test image #%d \u00B7 %s",
+                    "%s \u00B7 %d activation maps of %d\u00D7%d \u00B7 test image #%d \u00B7 %s", (unsigned long)n),
+                 ly->name, n, mh, mw, s->probe_index, step);
+        for (int i = 0; i < g->n && v->act_tex[l]; i++) {
+            const cs_rect r = cs_grid_tile(g, i);
+            cs_gl_heat(v->gl, v->act_tex[l], v->act_tw[l], v->act_th[l], r, 0, i * mh, mw, mh, act_range(v, vu, l, i),
+                       CS_CMAP_VIRIDIS, 0);
+            if (hot(vu, r)) snprintf(v->hover, sizeof v->hover, _("%s map %d"), ly->name, i), v->hover_target = r;
+        }
+        const cs_value_range r = vu->maps_norm == CS_NORM_FIXED ? (cs_value_range){0, CS_FIXED_ACT_HI} : v->act_layer[l];
+        cs_theme_vbar(ui, v->ramp_v, L->enl_cbar, L->enl_cbar_labels, CS_CMAP_VIRIDIS, r);
+        snprintf(caption, size, _("%s, %s \u00B7 Esc or a click: back"), cs_label_colormap(CS_CMAP_VIRIDIS),
+                 cs_norm_name(vu->maps_norm));
+        return;
+    }
+    const int K = ly->k, C = ly->in_c, OC = ly->out_c;
+    if (L->enl_tile_rgb)
+        snprintf(title, size,
+                 P_("%s \u00B7 %d filter %d\u00D7%d\u00D7%d (input channels as R, G, B) \u00B7 %s",
+                    "%s \u00B7 %d filters %d\u00D7%d\u00D7%d (input channels as R, G, B) \u00B7 %s", (unsigned long)OC),
+                 ly->name, OC, K, K, C, step);
+    else
+        snprintf(title, size, P_("%s \u00B7 %d filter %d\u00D7%d%s \u00B7 %s", "%s \u00B7 %d filters %d\u00D7%d%s \u00B7 %s",
+                                 (unsigned long)OC),
+                 ly->name, OC, K, K, C > 1 ? _(" (a row per filter, a column per input channel)") : "", step);
+    for (int i = 0; i < g->n && v->w_tex[l]; i++) {
+        const int o = L->enl_tile_rgb || C == 1 ? i : i / C, ch = L->enl_tile_rgb || C == 1 ? 0 : i % C;
+        const cs_rect r = cs_grid_tile(g, i);
+        cs_gl_heat(v->gl, v->w_tex[l], v->w_tw[l], v->w_th[l], r, 0, (o * C + ch) * K, K, K, w_range(v, vu, l, o),
+                   vu->diverging, L->enl_tile_rgb ? K : 0);
+        if (hot(vu, r)) snprintf(v->hover, sizeof v->hover, _("%s filter %d"), ly->name, o), v->hover_target = r;
+    }
+    const cs_value_range r = vu->kernels_norm == CS_NORM_FIXED ? (cs_value_range){-CS_FIXED_W, CS_FIXED_W} : v->w_layer[l];
+    cs_theme_vbar(ui, v->ramp_v, L->enl_cbar, L->enl_cbar_labels, vu->diverging, r);
+    if (K < 2) {
+        snprintf(caption, size, "%s", _("Esc or a click: back"));
+        return;
+    }
+    cs_kmetrics_layer km;
+    cs_kmetrics_of_layer(&km, NULL, s->weights + s->w_off[l], OC, C, K);
+    char sm[32];
+    cs_fmt_sig(sm, sizeof sm, isfinite(km.smoothness) ? km.smoothness : 0.0f, 2);
+    char edges[64], blobs[64];
+    snprintf(edges, sizeof edges, P_("%d oriented edge", "%d oriented edges", (unsigned long)km.edges), km.edges);
+    snprintf(blobs, sizeof blobs, P_("%d colour blob", "%d colour blobs", (unsigned long)km.blobs), km.blobs);
+    snprintf(caption, size, _("smoothness %s (random filters: about 0) \u00B7 %s \u00B7 %s \u00B7 Esc or a click: back"), sm,
+             edges, blobs);
+}
+
 static void draw_enlarged(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *vu)
 {
     const cs_palette *p = &ui->st->c;
@@ -846,6 +911,8 @@ static void draw_enlarged(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, con
         else
             snprintf(caption, sizeof caption, _("colours: %s over the %s range shown on the bar \u00B7 Esc or a click: back"),
                      cs_label_colormap(cm), map ? cs_norm_name(vu->maps_norm) : cs_norm_name(vu->kernels_norm));
+    } else if (t->kind == CS_TARGET_LAYER_MAPS || t->kind == CS_TARGET_LAYER_KERNELS) {
+        draw_layer(v, ui, s, L, vu, title, caption, sizeof title);
     } else {
         return;
     }
