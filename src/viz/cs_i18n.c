@@ -108,6 +108,9 @@ void cs_i18n_init(void)
     find_dir(I.dir, sizeof I.dir);
     bindtextdomain(CS_I18N_DOMAIN, *I.dir ? I.dir : *CS_LOCALEDIR ? CS_LOCALEDIR : ".");
     bind_textdomain_codeset(CS_I18N_DOMAIN, "UTF-8");
+    /* the system's own messages (strerror) shown in the window: UTF-8 too, not "?" for each
+     * character the "C" character set lacks */
+    bind_textdomain_codeset("libc", "UTF-8");
     textdomain(CS_I18N_DOMAIN);
     cs_i18n_set_lang(NULL); /* the locale's language until one is chosen */
 }

@@ -107,12 +107,20 @@ const char *cs_label_colormap(cs_colormap_id id)
 /* 1 when text is exactly the scanf pattern pat (at most 3 string captures of 95 bytes). */
 static int match(const char *text, const char *pat, char cap[3][96])
 {
-    int end = -1;
+    int end = -1, n = 0;
+    for (const char *p = pat; (p = strchr(p, '%')) != NULL; p += 2)
+        if (p[1] != '%') n++;
     char fmt[256];
     snprintf(fmt, sizeof fmt, "%s%%n", pat);
     cap[0][0] = cap[1][0] = cap[2][0] = '\0';
-    const int n = sscanf(text, fmt, cap[0], cap[1], cap[2], &end);
-    (void)n;
+    /* %n takes the pointer after the captures' */
+    switch (n) {
+    case 0: (void)sscanf(text, fmt, &end); break;
+    case 1: (void)sscanf(text, fmt, cap[0], &end); break;
+    case 2: (void)sscanf(text, fmt, cap[0], cap[1], &end); break;
+    case 3: (void)sscanf(text, fmt, cap[0], cap[1], cap[2], &end); break;
+    default: return 0;
+    }
     return end >= 0 && (size_t)end == strlen(text);
 }
 
