@@ -1,5 +1,6 @@
 #!/bin/sh
-# gui_lang.sh - the window in Chinese: every view (training, step, help overlay, enlarged map),
+# gui_lang.sh - the window in Chinese: every view (training, step, help overlay, enlarged map, a
+# whole layer's kernels enlarged),
 # plain and presenting, at 1280x720 and 1920x1080 with --scale 1 and 2, drawn with --lang zh and
 # checked from its --dump-text by dump_text_check: no two strings overlap, every string inside its
 # box and the window, no number cell empty, no text under the minimum size (`check`), the layout
@@ -86,12 +87,15 @@ matrix() {
     min=0 zh=10
     [ "$view" = step ] && min=147 zh=8 # window, kernel and products: 49 numbers each
     [ "$view" = help ] && zh=30        # the key rows
+    [ "$view" = layer ] && zh=8        # an enlarged layer: its title, caption and the bars
+    shown="$view"
+    [ "$view" = layer ] && shown=enlarged
     for sz in $sizes; do for sc in $scales; do
         tag="${tagbase}_${sz}_$sc"
         if [ ! -s "$tmp/$tag.json" ]; then fail "$tag: no dump"; continue; fi
         "$check" frame "$tmp/$tag.json" "${sz%x*}" "${sz#*x}" >"$tmp/$tag.frame" ||
             { fail "$tag: frame"; sed 's/^/  /' "$tmp/$tag.frame"; }
-        "$check" check "$tmp/$tag.json" --view "$view" --min-values $min >"$tmp/$tag.check" ||
+        "$check" check "$tmp/$tag.json" --view "$shown" --min-values $min >"$tmp/$tag.check" ||
             { fail "$tag: text"; sed 's/^/  /' "$tmp/$tag.check" | head -12; }
         "$check" lang "$tmp/$tag.json" $zh >"$tmp/$tag.lang" ||
             { fail "$tag: language"; sed 's/^/  /' "$tmp/$tag.lang" | head -12; }
@@ -104,6 +108,7 @@ for mode in plain present; do
     matrix "" step "$mode" "" --view step
     matrix "" help "$mode" "1 key h"
     matrix "" enlarged "$mode" "1 enlarge map pool1 3"
+    matrix "" layer "$mode" "1 enlarge kernels conv2"
 done
 # a font that has Chinese glyphs, standing in for DejaVu: the real widths of Chinese text
 cjk=
