@@ -34,6 +34,11 @@ env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER "$exe" gui --dataset shapes
 rc=$?
 if [ "$rc" -eq 1 ] && grep -q "display" "$tmp/err"; then echo "ok: no display gives exit 1 and says so"; else
     fail "no display: exit $rc"; head -3 "$tmp/err"; fi
+# A display named where no server answers: said as that, exit 1
+env -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER DISPLAY=":987" "$exe" gui --dataset shapes >"$tmp/out" 2>"$tmp/err" </dev/null
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q "cannot open display ':987'" "$tmp/err"; then echo "ok: a display with no server: exit 1, named"; else
+    fail "display with no server: exit $rc"; head -3 "$tmp/err"; fi
 
 "$exe" gui --view nonsense >/dev/null 2>&1; rc=$?
 [ "$rc" -eq 2 ] && echo "ok: unknown view is a usage error" || fail "--view nonsense: exit $rc, want 2"
@@ -141,7 +146,7 @@ shot bigscrub --size 1920x1080 --frames 90 --history-every 1 --script "60 key Ho
 # kernels (training stays paused, so only the playback changes them); e exports what is shown.
 if "$exe" train --dataset shapes --limit 600 --epochs 2 --save "$tmp/run.ckpt" --history-every 2 >"$tmp/train.out" 2>&1; then
     shot loaded --size 1280x720 --load "$tmp/run.ckpt" --paused --frames 70 --export-dir "$tmp/export" \
-        --script "10 shot $tmp/loaded0.png; 12 key e; 20 key Home; 22 key e; 24 shot $tmp/play0.png; 26 key p; 50 shot $tmp/play1.png"
+        --script "10 shot $tmp/loaded0.png; 12 key e; 14 key shift+e; 20 key Home; 22 key e; 24 shot $tmp/play0.png; 26 key p; 50 shot $tmp/play1.png"
     if [ -s "$tmp/loaded0.png" ] && [ -s "$tmp/play0.png" ] && [ -s "$tmp/play1.png" ]; then
         "$pixels" timeline mnist loaded "$tmp/loaded0.png" || fail "gui --load shows the history"
         "$pixels" kernels mnist differ "$tmp/play0.png" "$tmp/play1.png" || fail "playing changes the kernels"
@@ -163,6 +168,11 @@ if "$exe" train --dataset shapes --limit 600 --epochs 2 --save "$tmp/run.ckpt" -
     if [ -s "$tmp/export/conv1_maps_step0000000.png" ] && [ -s "$tmp/export/conv1_maps_step0000060.png" ] &&
         cmp -s "$tmp/export/conv1_maps_step0000000.png" "$tmp/export/conv1_maps_step0000060.png"; then
         fail "e at record 0 exported the live maps"
+    fi
+    # Shift+e: the net as shown as an ONNX model, the same bytes as `export --onnx` of the checkpoint
+    if "$exe" export --load "$tmp/run.ckpt" --onnx "$tmp/ck.onnx" >/dev/null 2>&1; then
+        cmp -s "$tmp/export/net-step60.onnx" "$tmp/ck.onnx" && echo "ok: Shift+e writes the net as ONNX" ||
+            fail "Shift+e: net-step60.onnx missing or unlike the checkpoint's ONNX"
     fi
     grep -q "exported" "$tmp/loaded.out" 2>/dev/null || grep -q "export: " "$tmp/loaded.out" || fail "export paths not printed"
 else
@@ -199,6 +209,9 @@ fi
     >/dev/null 2>"$tmp/probebad.err" </dev/null; rc=$?
 [ "$rc" -eq 1 ] && grep -q "c_notes.txt" "$tmp/probebad.err" && echo "ok: --probe-image of a text file: exit 1 naming it" ||
     fail "--probe-image of a text file: exit $rc"
+"$exe" gui --dataset shapes --probe 99999 --frames 2 --screenshot "$tmp/x.png" >/dev/null 2>"$tmp/probe.err" </dev/null; rc=$?
+[ "$rc" -eq 1 ] && grep -q "out of range: the test set of shapes has 1000 images (0..999)" "$tmp/probe.err" &&
+    echo "ok: --probe past the test set: exit 1, the range said" || fail "--probe 99999: exit $rc"
 
 # Quitting with unsaved training asks once: the first q leaves the window open (frame 20 is still
 # drawn), the second quits. With --save the first q quits (the run is saved on the way out).

@@ -47,5 +47,18 @@ got=$(grep '"event": "done"' "$dir/m.out" | sed 's/.*"test_accuracy": \([0-9.]*\
 "$exe" train --model "$dir/nonexistent.onnx" --dataset shapes >/dev/null 2>"$dir/e2"
 [ $? -eq 1 ] && grep -q "nonexistent.onnx" "$dir/e2" || fail "missing model: $(cat "$dir/e2")"
 
+# export --model: the pictures of the model's weights and of a test image's maps, no history
+"$exe" export --model "$dir/a.onnx" --dataset shapes --probe 3 --out "$dir/mx" >"$dir/x.out" 2>"$dir/x.err" ||
+    fail "export --model: exit $?: $(cat "$dir/x.err")"
+for f in conv1_kernels conv2_kernels conv1_maps softmax_maps; do
+    [ -s "$dir/mx/${f}_step0000000.png" ] || fail "export --model wrote no $f picture"
+done
+grep -q "probe: test image 3 of shapes" "$dir/x.out" || fail "export --model --probe: $(cat "$dir/x.out")"
+! ls "$dir/mx" | grep -q evolution || fail "export --model wrote an evolution without a history"
+"$exe" export --model "$dir/a.onnx" --probe 3 --out "$dir/my" >/dev/null 2>"$dir/e3"
+[ $? -eq 1 ] && grep -q "needs --dataset" "$dir/e3" || fail "export --model --probe without --dataset: $(cat "$dir/e3")"
+"$exe" export --model "$dir/a.onnx" --load "$dir/a.ckpt" --out "$dir/my" >/dev/null 2>"$dir/e4"
+[ $? -eq 2 ] && grep -q "not both" "$dir/e4" || fail "export --model with --load: $(head -1 "$dir/e4")"
+
 [ "$failures" -eq 0 ] && echo "ok: --model" && exit 0
 exit 1

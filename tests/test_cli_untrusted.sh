@@ -141,6 +141,14 @@ run 0 train --dataset shapes --net "input 28x28x1, fc 8" --limit 40 --epochs 1 -
     fail "no checkpoint of an fc net"
 run 0 train --load "$dir/fc.ckpt" --epochs 1
 run 2 export --load "$dir/fc.ckpt" --out "$dir/exp-delay" --delay=0 && contains err "bad value '0' for --delay"
+run 2 export --load "$dir/fc.ckpt" --out "$dir/exp-delay" --delay 0 && contains err "bad value '0' for --delay"
+run 1 export --load "$dir/fc.ckpt" --out "$dir/exp-fc" && contains err "nothing to draw: the net has no conv layers"
+run 0 export --load "$dir/fc.ckpt" --out "$dir/exp-fc" --probe 1 && [ -s "$dir/exp-fc/input.png" ] ||
+    fail "export of an fc net with --probe wrote no maps"
+run 2 export --load "$dir/fc.ckpt" --out "$dir/exp-probe" --probe abc && contains err "bad value 'abc' for --probe"
+# a probe past the test set: refused before any file is written
+run 1 export --load "$dir/fc.ckpt" --out "$dir/exp-probe" --probe 99999 && contains err "(0.." &&
+    { [ ! -e "$dir/exp-probe" ] || [ -z "$(ls -A "$dir/exp-probe")" ]; } || fail "export --probe 99999 wrote files"
 # 15. conv padding of any size, as PyTorch: a 1x1 kernel with pad 2, the border is the bias
 run 0 convolve --image "$f/pgm16.pgm" --kernel "$f/one.txt" --pad 2 --bias 0.5 --json &&
     contains out '"height": 9, "width": 10, "output": [[0.5, 0.5, 0.5' && contains out '[0.5, 0.5, 18.5, 18.5'

@@ -30,6 +30,7 @@
 static void export_usage(FILE *f)
 {
     fprintf(f, "usage: convscope export --load CKPT [--image PATH | --probe N] [--step N] --out DIR [OPTIONS]\n"
+               "       convscope export --model FILE.onnx [--image PATH | --dataset D --probe N] --out DIR\n"
                "       convscope export --load CKPT --onnx OUT.onnx\n\n"
                "Writes pictures of a saved run into DIR (created if missing), each with a title (layer and\n"
                "step), what it shows and a colour bar with numbers; names say the layer and step:\n"
@@ -40,6 +41,8 @@ static void export_usage(FILE *f)
                "  LAYER_evolution_stepA-B.gif    the kernels over the recorded history, animated\n"
                "  LAYER_filmstrip_stepA-B.png    the same as a row of frames\n\n"
                "  --load CKPT     a checkpoint written by 'convscope train --save' (or the window)\n"
+               "  --model FILE    an ONNX model instead: the pictures of its weights (no history, so\n"
+               "                  no evolution); --dataset D gives --probe its test set\n"
                "  --step N        the net at recorded step N (the nearest one the history kept) instead\n"
                "                  of the checkpoint's last step: its kernels, and its maps of the image;\n"
                "                  --step 0 gives the pictures of the run's initial weights. Writes the\n"
@@ -321,8 +324,9 @@ static int export_snapshot(out_dir *od, const cs_checkpoint *ck, const float *pi
 }
 
 /* The image's pixels as the net sees them, from a file (--image) or test image n of the data the
- * checkpoint was trained on (--probe, loaded as that run loads it); *pixels is the caller's. */
-static int probe_pixels(const cs_checkpoint *ck, const char *load, const char *image, int n, float **pixels,
+ * checkpoint was trained on (--probe, loaded as that run loads it; data opens that run, NULL when
+ * there is none); *pixels is the caller's. */
+static int probe_pixels(const cs_checkpoint *ck, const cs_run_spec *data, const char *image, int n, float **pixels,
                         char *note, size_t size)
 {
     const cs_net *net = ck->net;
@@ -338,21 +342,14 @@ static int probe_pixels(const cs_checkpoint *ck, const char *load, const char *i
         cs_dataset_free(&one);
         return 0;
     }
-    if (!ck->source_dataset) {
-        fprintf(stderr, "convscope export: the checkpoint does not record its dataset; use --image\n");
-        return 1;
-    }
-    cs_run_spec spec;
-    cs_run_spec_defaults(&spec);
-    spec.load = load;
     cs_run *run;
-    if (cs_run_open(&run, &spec) != CS_OK) {
+    if (cs_run_open(&run, data) != CS_OK) {
         fprintf(stderr, "convscope export: %s\n", cs_last_error());
         return 1;
     }
     int status = 0;
     if (n >= run->test.n) {
-        fprintf(stderr, "convscope export: --probe %d: %s has only %d test images\n", n, run->dataset_name, run->test.n);
+        fprintf(stderr, "convscope export: --probe %d: %s has only %d test images (0..%d)\n", n, run->dataset_name, run->test.n, run->test.n - 1);
         status = 1;
     } else {
         cs_run_set_probe(run, n);
@@ -364,9 +361,29 @@ static int probe_pixels(const cs_checkpoint *ck, const char *load, const char *i
     return status;
 }
 
+/* A model file as the source of the pictures: its net with its weights at step 0 and no history,
+ * in a checkpoint's shape (owned by *ck: free with cs_checkpoint_free). */
+static cs_status model_source(const char *path, cs_checkpoint *ck)
+{
+    memset(ck, 0, sizeof *ck);
+#ifdef CS_HAVE_ONNX
+    cs_onnx_model m;
+    cs_status st = cs_onnx_import(&m, path, NULL);
+    if (st) return st;
+    if (!(ck->spec = strdup(m.spec))) st = cs_fail(CS_ERR_NOMEM, "out of memory");
+    if (!st) st = cs_onnx_net_create(&ck->net, &m, 1, 1);
+    if (!st) printf("%s imported as '%s'\n", path, m.spec);
+    cs_onnx_model_free(&m);
+    if (st) cs_checkpoint_free(ck);
+    return st;
+#else
+    return cs_fail(CS_ERR_ARG, "%s: this build has no ONNX support (meson -Donnx=enabled)", path);
+#endif
+}
+
 int cs_cmd_export(int argc, char **argv)
 {
-    const char *load = NULL, *image = NULL, *out = NULL, *onnx = NULL;
+    const char *load = NULL, *model = NULL, *dataset = NULL, *image = NULL, *out = NULL, *onnx = NULL;
     int probe = -1, frames = 100, strip = 8, delay = 10;
     long long step = -1;
     static const struct option longopts[] = {
@@ -375,15 +392,18 @@ int cs_cmd_export(int argc, char **argv)
         {"frames", required_argument, 0, 'f'}, {"strip", required_argument, 0, 's'},
         {"delay", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'},
         {"onnx", required_argument, 0, 'x'}, {"step", required_argument, 0, 't'},
+        {"model", required_argument, 0, 'm'}, {"dataset", required_argument, 0, 'D'},
         {0, 0, 0, 0},
     };
     optind = 1;
     opterr = 0;
-    int ch;
-    while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    int ch, li = -1;
+    while ((ch = getopt_long(argc, argv, ":h", longopts, &li)) != -1) {
         int ok = 1;
         switch (ch) {
         case 'l': load = optarg; break;
+        case 'm': model = optarg; break;
+        case 'D': dataset = optarg; break;
         case 'i': image = optarg; break;
         case 'o': out = optarg; break;
         case 'x': onnx = optarg; break;
@@ -400,11 +420,13 @@ int cs_cmd_export(int argc, char **argv)
         case 'h': export_usage(stdout); return 0;
         default: return cs_cli_bad_option("export", argc, argv, ch, export_usage);
         }
-        if (!ok) return cs_cli_bad_value("export", argv[optind - 1], optarg, export_usage);
+        if (!ok) return cs_cli_bad_value("export", li >= 0 ? longopts[li].name : argv[optind - 1], optarg, export_usage);
+        li = -1;
     }
     if (optind < argc) return cs_cli_bad_value("export", "argument", argv[optind], export_usage);
-    if (!load || (!out && !onnx)) {
-        fprintf(stderr, "convscope export: --load and --out (or --onnx) are required\n\n");
+    if (!load == !model || (!out && !onnx)) {
+        fprintf(stderr, "convscope export: %s\n\n", load && model ? "give --load or --model, not both"
+                                                  : "--load (or --model) and --out (or --onnx) are required");
         export_usage(stderr);
         return 2;
     }
@@ -413,9 +435,29 @@ int cs_cmd_export(int argc, char **argv)
         export_usage(stderr);
         return 2;
     }
+    if (model && step >= 0) {
+        fprintf(stderr, "convscope export: --step needs a checkpoint's history; a model has none\n\n");
+        export_usage(stderr);
+        return 2;
+    }
+    if (dataset && !model) {
+        fprintf(stderr, "convscope export: --dataset goes with --model; a checkpoint records its own\n\n");
+        export_usage(stderr);
+        return 2;
+    }
     cs_checkpoint ck;
-    if (cs_checkpoint_read(load, &ck) != CS_OK) {
+    if ((model ? model_source(model, &ck) : cs_checkpoint_read(load, &ck)) != CS_OK) {
         fprintf(stderr, "convscope export: %s\n", cs_last_error());
+        return 1;
+    }
+    /* the run that gives --probe its test image: the checkpoint's, or the model's on --dataset */
+    cs_run_spec data;
+    cs_run_spec_defaults(&data);
+    data.load = load, data.model = model, data.dataset = dataset;
+    if (probe >= 0 && !(model ? dataset != NULL : ck.source_dataset != NULL)) {
+        fprintf(stderr, "convscope export: %s\n", model ? "--probe with --model needs --dataset (or use --image)"
+                                                        : "the checkpoint does not record its dataset; use --image");
+        cs_checkpoint_free(&ck);
         return 1;
     }
     if (onnx) {
@@ -440,12 +482,17 @@ int cs_cmd_export(int argc, char **argv)
     out_dir od = {out, 0};
     float *pixels = NULL;
     char note[256] = "";
-    int status = image || probe >= 0 ? probe_pixels(&ck, load, image, probe, &pixels, note, sizeof note) : 0;
+    int status = image || probe >= 0 ? probe_pixels(&ck, &data, image, probe, &pixels, note, sizeof note) : 0;
     if (!status) status = export_snapshot(&od, &ck, pixels, note, step);
     /* the evolution is the whole run's: not part of one step's pictures */
-    if (!status && step < 0) status = export_evolution(&od, &ck, frames, strip, delay);
+    if (!status && step < 0 && !model) status = export_evolution(&od, &ck, frames, strip, delay);
     free(pixels);
-    if (!status && !image && probe < 0)
+    if (!status && od.written == 0) {
+        /* a net of fully connected layers has no kernels to draw: only maps, which need an image */
+        fprintf(stderr, "convscope export: nothing to draw: the net has no conv layers (no kernel pictures); "
+                        "give --image or --probe for its activation maps\n");
+        status = 1;
+    } else if (!status && !image && probe < 0)
         fprintf(stderr, "convscope export: note: no --image or --probe, so no activation maps\n");
     if (!status) fprintf(stderr, "convscope export: %d files in %s\n", od.written, out);
     cs_checkpoint_free(&ck);

@@ -108,6 +108,12 @@ static int run_open(gui_app *app)
     spec.probe = app->opt.probe;
     if (open_run(app, &spec, app->opt.paused, &app->run, &app->driver) != CS_OK)
         return gui_error("cannot open the run", cs_last_error());
+    if (app->opt.probe >= app->run->test.n) {
+        char why[160];
+        snprintf(why, sizeof why, "the test set of %s has %d images (0..%d)", app->run->dataset_name,
+                 app->run->test.n, app->run->test.n - 1);
+        return gui_error("--probe is out of range", why);
+    }
     if (app->opt.probe_image) {
         /* the user's image, before the first frame: frame 0 shows it */
         if (gui_probe_load(app, app->opt.probe_image) != CS_OK) return gui_error("--probe-image", cs_last_error());
@@ -155,7 +161,15 @@ static int display_open(void)
     const char *asked = getenv("SDL_VIDEODRIVER");
     if (driver && (strcmp(driver, "offscreen") == 0 || strcmp(driver, "dummy") == 0 || strcmp(driver, "evdev") == 0) &&
         !(asked && *asked)) {
-        char msg[200];
+        char msg[300];
+        const char *x = getenv("DISPLAY"), *w = getenv("WAYLAND_DISPLAY");
+        SDL_Quit();
+        if ((x && *x) || (w && *w)) {
+            /* a display is named but nothing answers there */
+            snprintf(msg, sizeof msg, "cannot open display '%s' (no %s server answers there); start one or unset %s",
+                     x && *x ? x : w, x && *x ? "X" : "Wayland", x && *x ? "DISPLAY" : "WAYLAND_DISPLAY");
+            return gui_error("no display to open a window on", msg);
+        }
         snprintf(msg, sizeof msg, "SDL found only its '%s' video driver; set DISPLAY (X11) or WAYLAND_DISPLAY", driver);
         return gui_error("no display to open a window on", msg);
     }

@@ -227,8 +227,8 @@ int cs_cmd_onnx_test(int argc, char **argv)
     };
     optind = 1;
     opterr = 0;
-    int ch;
-    while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    int ch, li = -1;
+    while ((ch = getopt_long(argc, argv, ":h", longopts, &li)) != -1) {
         int ok = 1;
         switch (ch) {
         case 'o': rs.ops = optarg; break;
@@ -237,7 +237,8 @@ int cs_cmd_onnx_test(int argc, char **argv)
         case 'h': onnx_test_usage(stdout); return 0;
         default: return cs_cli_bad_option("onnx-test", argc, argv, ch, onnx_test_usage);
         }
-        if (!ok) return cs_cli_bad_value("onnx-test", argv[optind - 1], optarg, onnx_test_usage);
+        if (!ok) return cs_cli_bad_value("onnx-test", li >= 0 ? longopts[li].name : argv[optind - 1], optarg, onnx_test_usage);
+        li = -1;
     }
     if (optind >= argc) {
         fprintf(stderr, "convscope onnx-test: give at least one test folder\n\n");

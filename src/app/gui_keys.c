@@ -13,6 +13,9 @@
 #include "cs_export.h"
 #include "cs_i18n.h"
 #include "cs_labels.h"
+#ifdef CS_HAVE_ONNX
+#include "cs_onnx.h"
+#endif
 #include "gui_probe.h"
 
 /* ---- training speeds ------------------------------------------------------------------------ */
@@ -212,6 +215,56 @@ static void a_export(gui_app *app, int arg)
 
 /* w, ctrl+s: a checkpoint, written by the training side (which owns the trainer), to --save FILE
  * or a dated file. */
+/* Shift+e: the net as shown (live, or the timeline's recorded step) with its weights as an ONNX
+ * model, for PyTorch and other tools; built from the snapshot's parameter block, so the training
+ * thread's net is never touched. */
+static void a_export_onnx(gui_app *app, int arg)
+{
+    (void)arg;
+    const cs_snapshot *s = app->snap;
+    if (!s) return;
+    char msg[700];
+#ifdef CS_HAVE_ONNX
+    char path[512];
+    if (app->opt.export_dir) {
+        if (mkdir(app->opt.export_dir, 0777) != 0 && errno != EEXIST) {
+            const int err = errno;
+            snprintf(msg, sizeof msg, "cannot create %.400s (%s)", app->opt.export_dir, strerror(err));
+            fprintf(stderr, "convscope gui: %s\n", msg);
+            snprintf(msg, sizeof msg, _("cannot create %.400s (%s)"), app->opt.export_dir, strerror(err));
+            gui_app_say(app, msg);
+            return;
+        }
+        snprintf(path, sizeof path, "%.400s/net-step%ld.onnx", app->opt.export_dir, s->step);
+    } else {
+        char stamp[64];
+        dated(stamp, sizeof stamp, "%Y%m%d-%H%M%S");
+        snprintf(path, sizeof path, "convscope-%s-step%ld.onnx", stamp, s->step);
+    }
+    cs_net *net = NULL;
+    cs_status st = cs_net_create(&net, app->run->net_spec, 1, 1);
+    if (!st && net->n_params != s->n_weights)
+        st = cs_fail(CS_ERR_SHAPE, "the snapshot has %zu weights, the net %zu", s->n_weights, net->n_params);
+    if (!st) {
+        memcpy(net->params, s->weights, s->n_weights * sizeof(float));
+        st = cs_onnx_export(net, path);
+    }
+    cs_net_destroy(net);
+    if (st) {
+        snprintf(msg, sizeof msg, "ONNX export failed: %.500s", cs_last_error());
+        fprintf(stderr, "convscope gui: %s\n", msg);
+        snprintf(msg, sizeof msg, _("ONNX export failed: %.500s"), cs_last_error());
+    } else {
+        snprintf(msg, sizeof msg, _("wrote the net of step %ld as ONNX to %.400s"), s->step, path);
+        printf("export: %s\n", path);
+        fflush(stdout);
+    }
+#else
+    snprintf(msg, sizeof msg, "%s", _("this build has no ONNX support (meson -Donnx=enabled)"));
+#endif
+    gui_app_say(app, msg);
+}
+
 static void a_save(gui_app *app, int arg)
 {
     (void)arg;
@@ -351,6 +404,7 @@ static const gui_key KEYS[] = {
     {{SDLK_COMMA}, 0, T, a_play_speed, -1, ",  /  .", N_("slower / faster playback (1 to 200 records per second)")},
     {{SDLK_PERIOD}, 0, T, a_play_speed, 1, NULL, NULL},
     {{SDLK_t}, 0, T, a_strip, 0, "t", N_("one kernel's evolution as a strip (the hovered one, or conv1 filter 0); click a frame: that step")},
+    {{SDLK_e}, SHIFT, T, a_export_onnx, 0, "Shift+e", N_("write the net as shown, with its weights, as an ONNX model")},
     {{SDLK_e}, 0, T, a_export, 0, "e", N_("export the net as shown (kernels, maps, input) as labelled PNGs")},
     {{SDLK_w}, 0, T, a_save, 0, N_("w  or  ctrl+s"), N_("save a checkpoint (to --save FILE, or a dated file)")},
     {{0}, 0, T, NULL, 0, N_("mouse: buttons"), N_("pause, step, speed, restart, normalisation, help")},

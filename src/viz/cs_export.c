@@ -400,12 +400,15 @@ static cs_status export_input(const cs_snapshot *s, const cs_export_request *rq,
     return write_slide(rq, f, rq->input_name, rgb, iw, ih, &cap);
 }
 
-/* Flat outputs (fc, softmax) as one row of cells, each with its index over it and its value under it. */
+/* Flat outputs (fc, softmax) as rows of at most FLAT_COLS cells (a slide's width), each with its
+ * index over it and its value under it. */
 static uint8_t *flat_content(const float *v, int n, cs_value_range r, const cs_export_fonts *f, int *w, int *h)
 {
-    enum { CELL_W = 96, CELL_H = 56, GAP = 6 };
+    enum { CELL_W = 96, CELL_H = 56, GAP = 6, FLAT_COLS = 16 };
     const int lh = cs_label_line_height(f->small);
-    *w = GAP + n * (CELL_W + GAP), *h = lh + 2 + CELL_H + 4 + lh;
+    const int cols = n < FLAT_COLS ? n : FLAT_COLS, rows = (n + cols - 1) / cols;
+    const int row_h = lh + 2 + CELL_H + 4 + lh + GAP;
+    *w = GAP + cols * (CELL_W + GAP), *h = rows * row_h - GAP;
     uint8_t *rgb = malloc((size_t)*w * *h * 3);
     if (!rgb) return NULL;
     cs_export_style bg;
@@ -413,16 +416,16 @@ static uint8_t *flat_content(const float *v, int n, cs_value_range r, const cs_e
     for (size_t i = 0; i < (size_t)*w * *h; i++) memcpy(rgb + 3 * i, bg.background, 3);
     const cs_export_slide frame = {.w = *w, .h = *h};
     for (int i = 0; i < n; i++) {
-        const int x0 = GAP + i * (CELL_W + GAP);
+        const int x0 = GAP + (i % cols) * (CELL_W + GAP), y0 = (i / cols) * row_h;
         uint8_t c[3];
         cs_colormap_rgb(CS_CMAP_VIRIDIS, r, v[i], c);
         for (int y = 0; y < CELL_H; y++)
-            for (int x = 0; x < CELL_W; x++) memcpy(rgb + 3 * ((size_t)(lh + 2 + y) * *w + x0 + x), c, 3);
+            for (int x = 0; x < CELL_W; x++) memcpy(rgb + 3 * ((size_t)(y0 + lh + 2 + y) * *w + x0 + x), c, 3);
         char t[40];
         snprintf(t, sizeof t, "%d", i);
-        draw_centred(f->small, rgb, &frame, x0 + CELL_W / 2, x0, x0 + CELL_W, 0, t, NOTE_INK);
+        draw_centred(f->small, rgb, &frame, x0 + CELL_W / 2, x0, x0 + CELL_W, y0, t, NOTE_INK);
         cs_step_fmt_sig(t, sizeof t, v[i], 3);
-        draw_centred(f->small, rgb, &frame, x0 + CELL_W / 2, x0, x0 + CELL_W, lh + 2 + CELL_H + 4, t, TITLE_INK);
+        draw_centred(f->small, rgb, &frame, x0 + CELL_W / 2, x0, x0 + CELL_W, y0 + lh + 2 + CELL_H + 4, t, TITLE_INK);
     }
     return rgb;
 }

@@ -178,9 +178,10 @@ static void draw_counters(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, con
     snprintf(items[n], 96, _("loss: %s"), cs_label_loss(s->loss)), colour[n++] = p->dim;
     if (L->hidden & CS_HIDE_BUTTONS) snprintf(items[n], 96, "%s", _("h: keys")), colour[n++] = p->dim;
     if (!L->present) {
-        snprintf(items[n], 96, _("%s images/s"), ips), colour[n++] = p->dim;
+        /* rates only once measured: paused or in the first half second they would read 0 */
+        if (!s->paused && s->images_per_sec > 0) snprintf(items[n], 96, _("%s images/s"), ips), colour[n++] = p->dim;
         snprintf(items[n], 96, _("images %s"), seen), colour[n++] = p->dim;
-        snprintf(items[n], 96, _("%.0f fps"), vu->fps), colour[n++] = p->dim;
+        if (vu->fps > 0) snprintf(items[n], 96, _("%.0f fps"), vu->fps), colour[n++] = p->dim;
     }
     const cs_rect c = L->counters;
     const float line = cs_style_line(ui->st, CS_FONT_NORMAL), space = U(L, 20);
