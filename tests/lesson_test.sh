@@ -155,7 +155,8 @@ printf 'title: Own\nlanguage: en\n\nchapter: Photos\npage: A\n@dataset shapes\n@
 "$exe" lesson "$tmp/own/own.lesson" --size 1280x720 --screenshot "$tmp/own.png" --frames 16 \
     --script "3 dump $tmp/own_a.json; 4 key PageDown; 8 dump $tmp/own_b.json; 9 key PageDown; 13 dump $tmp/own_c.json" \
     >"$tmp/own.out" 2>"$tmp/own.err" </dev/null || fail "own lesson run: exit $?"
-grep -q "disc.pgm" "$tmp/own_a.json" && ! grep -q "disc.pgm" "$tmp/own_b.json" && grep -q "notes.txt" "$tmp/own_c.json" &&
+grep -q "40×30 gray → 28×28 gray" "$tmp/own_a.json" && grep -q "#2: circle" "$tmp/own_b.json" &&
+    ! grep -q "40×30 gray → 28×28 gray" "$tmp/own_b.json" && grep -q "notes.txt" "$tmp/own_c.json" &&
     echo "ok: @probe FILE makes a photo the probe, @probe N a test image again, a non-image is said on the page" ||
     { fail "@probe FILE"; grep -o '"text": *"[^"]*\(pgm\|txt\)[^"]*"' "$tmp"/own_*.json | head -5; }
 

@@ -245,24 +245,38 @@ static int layout_output(cs_layout *L, const lctx *c, cs_rect r)
     const float mono = LINE(c, CS_FONT_MONO);
     float vec_h = 2 * mono;
     if (TMIN(c, CS_FONT_MONO, vec) > pw) vec_h = 0;
-    L->out_vectors = (cs_rect){x + pad, y1 - pad - vec_h, vec_h > 0 ? pw : 0, vec_h};
     const float rows_top = L->out_header.y + line + pad * 0.5f;
+    /* the vectors repeat the rows' numbers: left out before the class rows' text must shrink */
+    if (vec_h > 0 && n > 0 && floorf((y1 - pad - vec_h - pad - rows_top) / (float)n) < small) vec_h = 0;
+    L->out_vectors = (cs_rect){x + pad, y1 - pad - vec_h, vec_h > 0 ? pw : 0, vec_h};
     const float rows_h = (vec_h > 0 ? L->out_vectors.y - pad : y1 - pad) - rows_top;
     L->out_row_y = rows_top;
     /* rows up to 24 units (more when enlarged, where the text may grow with them) */
     L->out_row_h = n > 0 ? fminf(fmaxf(U(c, r.h > 0.8f * (float)L->win_h ? 48 : 24), small), floorf(rows_h / (float)n)) : 0;
     if (n > 0 && L->out_row_h < cs_text_box_h(c->st->min_px) + 1) return 0;
-    /* columns: mark, name, bar with the value at its end, truth box */
-    const float mark_w = TW(c, CS_FONT_SMALL, "\u2713") + U(c, 4);
+    /* columns: mark, name, bar with the value at its end, truth box; one text size for every row:
+     * the largest (the small font, the big one when enlarged) at which the widest name, the value
+     * and a bar of U(24), enough to compare, fit, so names are not cut while a bar is long */
+    const int enlarged = r.h > 0.8f * (float)L->win_h;
     L->out_truth_w = fminf(U(c, 14), L->out_row_h - 2);
-    L->out_value_w = TW(c, CS_FONT_SMALL, "0.00") + U(c, 6);
-    float names = 0;
-    for (int i = 0; i < in->n_class_names && i < n; i++) names = fmaxf(names, TW(c, CS_FONT_SMALL, in->class_names[i]));
-    if (in->n_class_names < n) names = fmaxf(names, TW(c, CS_FONT_SMALL, _("(no class)")));
-    const float fixed = mark_w + L->out_value_w + U(c, 30) + L->out_truth_w + U(c, 10);
+    const cs_face sans = cs_font_face(CS_FONT_SMALL);
+    int px = c->st->px[enlarged ? CS_FONT_BIG : CS_FONT_SMALL];
+    px = (int)fminf((float)px, fmaxf((float)c->st->min_px, floorf((L->out_row_h - 2) / 1.3f)));
+    float names, mark_w, rest;
+    for (;; px--) {
+        names = 0;
+        for (int i = 0; i < in->n_class_names && i < n; i++)
+            names = fmaxf(names, c->m->width(c->m->ctx, sans, px, in->class_names[i]));
+        if (in->n_class_names < n) names = fmaxf(names, c->m->width(c->m->ctx, sans, px, _("(no class)")));
+        mark_w = c->m->width(c->m->ctx, sans, px, "\u2713") + U(c, 4);
+        L->out_value_w = c->m->width(c->m->ctx, sans, px, enlarged ? "0.000" : "0.00") + U(c, 6);
+        rest = mark_w + U(c, 4) + U(c, 24) + U(c, 6) + L->out_value_w + L->out_truth_w;
+        if (names + rest <= pw || px <= c->st->min_px) break;
+    }
+    L->out_row_px = px;
     L->out_mark_x = x + pad;
     L->out_name_x = L->out_mark_x + mark_w;
-    L->out_name_w = fminf(names + U(c, 4), pw - fixed);
+    L->out_name_w = fminf(names + U(c, 4), pw - rest);
     L->out_truth_x = x + w - pad - L->out_truth_w;
     L->out_bar_x = L->out_name_x + L->out_name_w + U(c, 4);
     /* the bar, then its value in a column of its own (never over the bar's colour) */

@@ -139,6 +139,7 @@ typedef struct {
     float out_row_y, out_row_h;     /* first row top and row pitch */
     float out_mark_x;               /* the predicted row's check mark */
     float out_name_x, out_name_w, out_bar_x, out_bar_w, out_value_w, out_truth_x, out_truth_w;
+    int out_row_px;                 /* the rows' text size: names, values and marks */
     cs_rect out_vectors;            /* the two vector lines (output vs one-hot truth); h 0: left out */
 
     cs_rect strip;                  /* network strip: one column per layer */

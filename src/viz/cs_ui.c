@@ -1,6 +1,7 @@
 /* cs_ui.c - the text box call (see cs_ui.h). */
 #include "cs_ui.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 cs_fit_policy cs_ui_policy(const cs_ui *ui, cs_font_id f, int flags, int halign, int valign)
@@ -41,6 +42,27 @@ cs_rect cs_ui_text(cs_ui *ui, int layer, cs_rect box, const cs_fit_policy *p, cs
     draw_lines(ui, layer, p, &r, c);
     record(ui, layer, CS_TEXTLOG_TEXT, &r, box);
     return r.rect;
+}
+
+static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+
+void cs_ui_label_row(cs_ui *ui, int layer, const cs_rect *boxes, cs_font_id f, int halign, cs_rgba c,
+                     const char *const *s, int n, int all_same)
+{
+    enum { MAX_ROW = 256 };
+    if (n <= 0) return;
+    if (n > MAX_ROW) n = MAX_ROW;
+    cs_fit_policy p = cs_ui_policy(ui, f, CS_FIT_SHRINK | CS_FIT_ELLIPSIS, halign, CS_VALIGN_TOP);
+    const cs_measure m = cs_text_measure(ui->text);
+    int px[MAX_ROW];
+    for (int i = 0; i < n; i++) {
+        cs_fit_result r;
+        cs_fit_text(&m, s[i], boxes[i], &p, &r);
+        px[i] = r.px;
+    }
+    qsort(px, (size_t)n, sizeof px[0], cmp_int);
+    p.px = px[all_same ? 0 : (n - 1) / 2]; /* the lower median: an even row leans to the smaller size */
+    for (int i = 0; i < n; i++) cs_ui_text(ui, layer, boxes[i], &p, c, s[i]);
 }
 
 cs_rect cs_ui_label(cs_ui *ui, int layer, cs_rect box, cs_font_id f, int halign, cs_rgba c, const char *s)

@@ -29,6 +29,12 @@ cs_fit_policy cs_ui_policy(const cs_ui *ui, cs_font_id f, int flags, int halign,
 cs_rect cs_ui_text(cs_ui *ui, int layer, cs_rect box, const cs_fit_policy *p, cs_rgba c, const char *s);
 /* One line of role f: shrinks to the minimum, then ends in "…" (labels, titles, messages). */
 cs_rect cs_ui_label(cs_ui *ui, int layer, cs_rect box, cs_font_id f, int halign, cs_rgba c, const char *s);
+/* A row of sibling labels (column headers): each fitted like cs_ui_label, but none larger than
+ * a size shared by the row: with all_same, the smallest of their fitted sizes (every label alike);
+ * else the size most of them get (the lower median), so a short name is not the row's biggest
+ * while one long name alone shrinks on its own. boxes and s have n entries. */
+void cs_ui_label_row(cs_ui *ui, int layer, const cs_rect *boxes, cs_font_id f, int halign, cs_rgba c,
+                     const char *const *s, int n, int all_same);
 /* The first of n alternatives (longest first) that fits box on one line without being cut, else
  * the last one cut with "…": a shorter wording before an ellipsis. */
 cs_rect cs_ui_label_alt(cs_ui *ui, int layer, cs_rect box, cs_font_id f, int halign, cs_rgba c, const char *const *alts,

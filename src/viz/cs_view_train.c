@@ -285,7 +285,11 @@ static void draw_output(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const
 {
     const cs_palette *p = &ui->st->c;
     cs_theme_panel(ui, L->output, (cs_rect){0, 0, 0, 0}, NULL);
-    const float split = L->out_bar_x + L->out_bar_w * 0.5f;
+    /* the title may take the header up to the "truth" label over the truth column */
+    const cs_measure m = cs_text_measure(ui->text);
+    const float truth_w = m.width(m.ctx, CS_FACE_SANS, ui->st->px[CS_FONT_SMALL], _("truth"));
+    const float split = fmaxf(L->out_bar_x + L->out_bar_w * 0.5f,
+                              L->out_truth_x + L->out_truth_w - truth_w - U(L, 12));
     cs_ui_label(ui, CS_GL_OVER, (cs_rect){L->out_header.x, L->out_header.y, split - L->out_header.x, L->out_header.h},
                 CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, _("Output vs truth"));
     const cs_fit_policy right = cs_ui_policy(ui, CS_FONT_SMALL, CS_FIT_SHRINK | CS_FIT_ELLIPSIS, CS_ALIGN_RIGHT,
@@ -295,19 +299,7 @@ static void draw_output(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const
     int pred = 0;
     for (int i = 1; i < s->n_classes; i++)
         if (s->probs[i] > s->probs[pred]) pred = i;
-    /* the rows' text grows with the rows (an enlarged panel), never past the big font */
-    int row_px = (int)fminf((float)ui->st->px[CS_FONT_BIG], fmaxf((float)ui->st->px[CS_FONT_SMALL],
-                                                                    floorf((L->out_row_h - 2) / 1.3f)));
-    if (L->enlarged.kind != CS_TARGET_OUTPUT) row_px = ui->st->px[CS_FONT_SMALL];
-    /* one size for every row: the largest at which all names and "0.00" fit their columns */
-    for (; row_px > ui->st->min_px; row_px--) {
-        int all = cs_text_width(v->text, CS_FACE_SANS, row_px, L->enlarged.kind == CS_TARGET_OUTPUT ? "0.000" : "0.00") <=
-                  L->out_value_w;
-        for (int i = 0; i < L->out_rows && all; i++)
-            all = cs_text_width(v->text, CS_FACE_SANS, row_px, i < vu->n_class_names ? vu->class_names[i] : _("(no class)")) <=
-                  L->out_name_w;
-        if (all) break;
-    }
+    const int row_px = L->out_row_px; /* chosen by the layout so every name and value fits */
     cs_fit_policy rp = {CS_FACE_SANS, row_px, ui->st->min_px, CS_FIT_SHRINK | CS_FIT_ELLIPSIS, CS_ALIGN_LEFT,
                         CS_VALIGN_MIDDLE, 0};
     cs_fit_policy vp = rp;
@@ -409,27 +401,39 @@ static void range_line(cs_ui *ui, const cs_layout *L, cs_rect box, const char *w
 static void draw_strip(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *vu)
 {
     const cs_palette *p = &ui->st->c;
-    char buf[200], shape[64], shorter[120];
+    char buf[200], shorter[120];
     snprintf(buf, sizeof buf, _("Activation maps of the probe image, layer by layer (colours: %s)"), cs_norm_name(vu->maps_norm));
     snprintf(shorter, sizeof shorter, _("Activation maps (colours: %s)"), cs_norm_name(vu->maps_norm));
     cs_theme_panel(ui, L->strip, (cs_rect){0, 0, 0, 0}, NULL);
     const char *const titles[] = {buf, shorter};
     cs_ui_label_alt(ui, CS_GL_OVER, L->strip_title, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, titles, 2);
     const float small = cs_style_line(ui->st, CS_FONT_SMALL);
+    /* names and shapes as rows of siblings: one size across the columns */
+    /* narrow columns: "C@" over "H×W", both lines in one size */
+    const char *names[CS_SNAP_MAX_LAYERS], *shape_s[2 * CS_SNAP_MAX_LAYERS];
+    char shapes[2 * CS_SNAP_MAX_LAYERS][40];
+    cs_rect boxes[2 * CS_SNAP_MAX_LAYERS];
+    int n_shapes = 0;
+    for (int l = 0; l < L->n_cols; l++) {
+        const cs_snap_layer *ly = &s->layers[l];
+        const cs_rect sh = L->col_shape[l];
+        names[l] = ly->name;
+        if (L->narrow) {
+            snprintf(shapes[n_shapes], sizeof shapes[0], "%d@", ly->out_c);
+            boxes[n_shapes++] = (cs_rect){sh.x, sh.y, sh.w, small};
+            snprintf(shapes[n_shapes], sizeof shapes[0], "%d\u00D7%d", ly->out_h, ly->out_w);
+            boxes[n_shapes++] = (cs_rect){sh.x, sh.y + small, sh.w, small};
+        } else {
+            snprintf(shapes[n_shapes], sizeof shapes[0], "%d@%d\u00D7%d", ly->out_c, ly->out_h, ly->out_w);
+            boxes[n_shapes++] = sh;
+        }
+    }
+    for (int i = 0; i < n_shapes; i++) shape_s[i] = shapes[i];
+    cs_ui_label_row(ui, CS_GL_OVER, L->col_name, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, names, L->n_cols, 0);
+    cs_ui_label_row(ui, CS_GL_OVER, boxes, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, shape_s, n_shapes, 1);
     for (int l = 0; l < L->n_cols; l++) {
         const cs_snap_layer *ly = &s->layers[l];
         const cs_rect c = L->col[l];
-        cs_ui_label(ui, CS_GL_OVER, L->col_name[l], CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, ly->name);
-        const cs_rect sh = L->col_shape[l];
-        if (L->narrow) {
-            snprintf(shape, sizeof shape, "%d@", ly->out_c);
-            cs_ui_label(ui, CS_GL_OVER, (cs_rect){sh.x, sh.y, sh.w, small}, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, shape);
-            snprintf(shape, sizeof shape, "%d\u00D7%d", ly->out_h, ly->out_w);
-            cs_ui_label(ui, CS_GL_OVER, (cs_rect){sh.x, sh.y + small, sh.w, small}, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, shape);
-        } else {
-            snprintf(shape, sizeof shape, "%d@%d\u00D7%d", ly->out_c, ly->out_h, ly->out_w);
-            cs_ui_label(ui, CS_GL_OVER, sh, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, shape);
-        }
         int n, mh, mw;
         cs_viz_layer_maps(ly, &n, &mh, &mw);
         const cs_grid *g = &L->col_grid[l];
@@ -668,11 +672,12 @@ static void plot(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, cs_rect r, f
         snprintf(buf, sizeof buf, _("test %s"), value);
     }
     int hp = ui->st->px[f];
+    /* a shorter wording before a smaller size: "test 64.0%" -> "64.0%" (the colour says test) */
+    if (buf[0] && cs_text_width(v->text, CS_FACE_SANS, hp, title) + cs_text_width(v->text, CS_FACE_SANS, hp, buf) + gap * 2 > r.w)
+        snprintf(buf, sizeof buf, "%s", value);
     while (hp > ui->st->min_px && cs_text_width(v->text, CS_FACE_SANS, hp, title) + cs_text_width(v->text, CS_FACE_SANS, hp, buf) +
                                           gap * 2 > r.w)
         hp--;
-    if (buf[0] && cs_text_width(v->text, CS_FACE_SANS, hp, title) + cs_text_width(v->text, CS_FACE_SANS, hp, buf) + gap * 2 > r.w)
-        snprintf(buf, sizeof buf, "%s", value); /* "test 64.0%" -> "64.0%": the colour says test */
     const float tw = cs_text_width(v->text, CS_FACE_SANS, hp, title) + gap;
     cs_fit_policy hpol = {CS_FACE_SANS, hp, hp, CS_FIT_ELLIPSIS, CS_ALIGN_LEFT, CS_VALIGN_TOP, 0};
     cs_ui_text(ui, CS_GL_OVER, (cs_rect){r.x, r.y - lh, tw, lh}, &hpol, p->text, title);
