@@ -323,12 +323,17 @@ static cs_status write_map_png(const cs_stepper *st, const char *path, int *scal
 
 /* ---- the command ------------------------------------------------------------------- */
 
-int cs_cmd_convolve(int argc, char **argv)
+typedef struct {
+    const char *image_spec, *kernel_spec, *out_path; /* borrowed from argv */
+    int stride, pad, relu, json, have_at, at_x, at_y;
+    double bias;
+    uint64_t max_pixels;
+} convolve_options;
+
+/* argv into *o; -1 to go on, else the exit status (help, a usage error). */
+static int parse_options(int argc, char **argv, convolve_options *o)
 {
-    const char *image_spec = NULL, *kernel_spec = NULL, *out_path = NULL;
-    int stride = 1, pad = 0, relu = 0, json = 0, have_at = 0, at_x = 0, at_y = 0;
-    double bias = 0.0;
-    uint64_t max_pixels = CS_IMAGE_MAX_PIXELS_DEFAULT;
+    *o = (convolve_options){.stride = 1, .max_pixels = CS_IMAGE_MAX_PIXELS_DEFAULT};
     enum { OPT_MAX_PIXELS = 256 };
     static const struct option longopts[] = {
         {"image", required_argument, 0, 'i'}, {"kernel", required_argument, 0, 'k'},
@@ -345,38 +350,63 @@ int cs_cmd_convolve(int argc, char **argv)
     while ((ch = getopt_long(argc, argv, ":h", longopts, &li)) != -1) {
         int ok = 1;
         switch (ch) {
-        case 'i': image_spec = optarg; break;
-        case 'k': kernel_spec = optarg; break;
+        case 'i': o->image_spec = optarg; break;
+        case 'k': o->kernel_spec = optarg; break;
         /* Out-of-range stride and pad parse here and are refused by the stepper, whose
          * message says what would fit. */
-        case 's': ok = cs_cli_int(optarg, -1000000, 1000000, &stride); break;
-        case 'p': ok = cs_cli_int(optarg, -1000000, 1000000, &pad); break;
-        case 'b': ok = cs_cli_double(optarg, -1e30, 1e30, &bias); break;
-        case 'r': relu = 1; break;
-        case 'a':
-            ok = parse_at(optarg, &at_x, &at_y);
-            have_at = 1;
-            break;
-        case 'o': out_path = optarg; break;
-        case 'j': json = 1; break;
-        case OPT_MAX_PIXELS: ok = cs_cli_u64(optarg, 1, (uint64_t)1 << 48, &max_pixels); break;
+        case 's': ok = cs_cli_int(optarg, -1000000, 1000000, &o->stride); break;
+        case 'p': ok = cs_cli_int(optarg, -1000000, 1000000, &o->pad); break;
+        case 'b': ok = cs_cli_double(optarg, -1e30, 1e30, &o->bias); break;
+        case 'r': o->relu = 1; break;
+        case 'a': ok = parse_at(optarg, &o->at_x, &o->at_y), o->have_at = 1; break;
+        case 'o': o->out_path = optarg; break;
+        case 'j': o->json = 1; break;
+        case OPT_MAX_PIXELS: ok = cs_cli_u64(optarg, 1, (uint64_t)1 << 48, &o->max_pixels); break;
         case 'h': convolve_usage(stdout); return 0;
         default: return cs_cli_bad_option("convolve", argc, argv, ch, convolve_usage);
         }
-        if (!ok)
-            return cs_cli_bad_value("convolve", longopts[li].name, optarg, convolve_usage);
+        if (!ok) return cs_cli_bad_value("convolve", longopts[li].name, optarg, convolve_usage);
     }
-    if (optind < argc)
-        return cs_cli_bad_value("convolve", "argument", argv[optind], convolve_usage);
-    if (!image_spec || !kernel_spec) {
-        fprintf(stderr, "convscope convolve: %s is required\n\n", !image_spec ? "--image" : "--kernel");
+    if (optind < argc) return cs_cli_bad_value("convolve", "argument", argv[optind], convolve_usage);
+    if (!o->image_spec || !o->kernel_spec) {
+        fprintf(stderr, "convscope convolve: %s is required\n\n", !o->image_spec ? "--image" : "--kernel");
         convolve_usage(stderr);
         return 2;
     }
+    return -1;
+}
 
+/* The explanation at --at, the whole map as text or JSON, the PNG: what o asks of st. */
+static int print_results(const convolve_options *o, cs_stepper *st, const cs_demo_image *img, const cs_filter *kernel)
+{
+    if (o->have_at) {
+        if (cs_stepper_seek(st, o->at_y, o->at_x) != CS_OK) return runtime_error(cs_last_error());
+        if (o->json) print_explanation_json(st, img->name, kernel->name);
+        else print_explanation(st, img->name, kernel->name);
+    }
+    cs_stepper_to_end(st);
+    if (!o->have_at) {
+        if (o->json) print_map_json(st, img->name, kernel->name);
+        else if (!o->out_path) print_map_text(st, img->name, img->w, img->h, kernel->name);
+    }
+    if (o->out_path) {
+        int scale = 1;
+        if (write_map_png(st, o->out_path, &scale) != CS_OK) return runtime_error(cs_last_error());
+        /* With --json, stdout holds only the JSON. */
+        fprintf(o->json ? stderr : stdout, "%swrote %s: %dx%d response map, %d px per value\n",
+                o->json ? "convscope convolve: " : "", o->out_path, st->OW, st->OH, scale);
+    }
+    if (fflush(stdout) != 0 || ferror(stdout)) return runtime_error("cannot write to standard output");
+    return 0;
+}
+
+int cs_cmd_convolve(int argc, char **argv)
+{
+    convolve_options o;
+    const int r = parse_options(argc, argv, &o);
+    if (r >= 0) return r;
     cs_filter kernel;
-    if (cs_filter_open(&kernel, kernel_spec) != CS_OK)
-        return runtime_error(cs_last_error());
+    if (cs_filter_open(&kernel, o.kernel_spec) != CS_OK) return runtime_error(cs_last_error());
     if (kernel.c != 1 && kernel.c != 3) {
         fprintf(stderr, "convscope convolve: kernel %s has %d channels; images are read as gray (1) or RGB (3)\n",
                 kernel.name, kernel.c);
@@ -384,54 +414,23 @@ int cs_cmd_convolve(int argc, char **argv)
         return 1;
     }
     cs_demo_image img;
-    const cs_image_budget budget = {max_pixels, 0};
-    if (cs_demo_open_budget(&img, image_spec, kernel.c, MAX_IMAGE_SIDE, &budget) != CS_OK) {
+    const cs_image_budget budget = {o.max_pixels, 0};
+    if (cs_demo_open_budget(&img, o.image_spec, kernel.c, MAX_IMAGE_SIDE, &budget) != CS_OK) {
         cs_filter_free(&kernel);
         return runtime_error(cs_last_error());
     }
     if (img.downscale > 1)
         fprintf(stderr, "convscope convolve: note: %s shrunk by %d (%dx%d -> %dx%d)\n", img.name, img.downscale,
                 img.src_w, img.src_h, img.w, img.h);
-
-    int rc = 0;
+    int rc;
     cs_stepper st;
-    if (cs_stepper_init(&st, img.pixels, img.c, img.h, img.w, kernel.w, kernel.k, (float)bias, stride, pad,
-                        relu ? CS_STEPPER_ACT_RELU : CS_STEPPER_ACT_NONE) != CS_OK) {
+    if (cs_stepper_init(&st, img.pixels, img.c, img.h, img.w, kernel.w, kernel.k, (float)o.bias, o.stride, o.pad,
+                        o.relu ? CS_STEPPER_ACT_RELU : CS_STEPPER_ACT_NONE) != CS_OK) {
         rc = runtime_error(cs_last_error());
-        goto done_images;
+    } else {
+        rc = print_results(&o, &st, &img, &kernel);
+        cs_stepper_free(&st);
     }
-    if (have_at) {
-        if (cs_stepper_seek(&st, at_y, at_x) != CS_OK) {
-            rc = runtime_error(cs_last_error());
-            goto done;
-        }
-        if (json)
-            print_explanation_json(&st, img.name, kernel.name);
-        else
-            print_explanation(&st, img.name, kernel.name);
-    }
-    cs_stepper_to_end(&st);
-    if (!have_at) {
-        if (json)
-            print_map_json(&st, img.name, kernel.name);
-        else if (!out_path)
-            print_map_text(&st, img.name, img.w, img.h, kernel.name);
-    }
-    if (out_path) {
-        int scale = 1;
-        if (write_map_png(&st, out_path, &scale) != CS_OK) {
-            rc = runtime_error(cs_last_error());
-            goto done;
-        }
-        /* With --json, stdout holds only the JSON. */
-        fprintf(json ? stderr : stdout, "%swrote %s: %dx%d response map, %d px per value\n",
-                json ? "convscope convolve: " : "", out_path, st.OW, st.OH, scale);
-    }
-    if (fflush(stdout) != 0 || ferror(stdout))
-        rc = runtime_error("cannot write to standard output");
-done:
-    cs_stepper_free(&st);
-done_images:
     cs_demo_image_free(&img);
     cs_filter_free(&kernel);
     return rc;

@@ -381,11 +381,23 @@ static cs_status model_source(const char *path, cs_checkpoint *ck)
 #endif
 }
 
-int cs_cmd_export(int argc, char **argv)
+typedef struct {
+    const char *load, *model, *dataset, *image, *out, *onnx; /* borrowed from argv */
+    int probe, frames, strip, delay;
+    long long step;
+} export_options;
+
+static int usage_error(const char *msg)
 {
-    const char *load = NULL, *model = NULL, *dataset = NULL, *image = NULL, *out = NULL, *onnx = NULL;
-    int probe = -1, frames = 100, strip = 8, delay = 10;
-    long long step = -1;
+    fprintf(stderr, "convscope export: %s\n\n", msg);
+    export_usage(stderr);
+    return 2;
+}
+
+/* argv into *o; -1 to go on, else the exit status (help, a usage error). */
+static int parse_options(int argc, char **argv, export_options *o)
+{
+    *o = (export_options){.probe = -1, .frames = 100, .strip = 8, .delay = 10, .step = -1};
     static const struct option longopts[] = {
         {"load", required_argument, 0, 'l'},  {"image", required_argument, 0, 'i'},
         {"probe", required_argument, 0, 'p'}, {"out", required_argument, 0, 'o'},
@@ -397,26 +409,21 @@ int cs_cmd_export(int argc, char **argv)
     };
     optind = 1;
     opterr = 0;
-    int ch, li = -1;
+    int ch, li = -1, v;
     while ((ch = getopt_long(argc, argv, ":h", longopts, &li)) != -1) {
         int ok = 1;
         switch (ch) {
-        case 'l': load = optarg; break;
-        case 'm': model = optarg; break;
-        case 'D': dataset = optarg; break;
-        case 'i': image = optarg; break;
-        case 'o': out = optarg; break;
-        case 'x': onnx = optarg; break;
-        case 'p': ok = cs_cli_int(optarg, 0, 100000000, &probe); break;
-        case 'f': ok = cs_cli_int(optarg, 1, 10000, &frames); break;
-        case 's': ok = cs_cli_int(optarg, 1, 100, &strip); break;
-        case 'd': ok = cs_cli_int(optarg, 1, 6000, &delay); break;
-        case 't': {
-            int v;
-            ok = cs_cli_int(optarg, 0, 2000000000, &v);
-            step = v;
-            break;
-        }
+        case 'l': o->load = optarg; break;
+        case 'm': o->model = optarg; break;
+        case 'D': o->dataset = optarg; break;
+        case 'i': o->image = optarg; break;
+        case 'o': o->out = optarg; break;
+        case 'x': o->onnx = optarg; break;
+        case 'p': ok = cs_cli_int(optarg, 0, 100000000, &o->probe); break;
+        case 'f': ok = cs_cli_int(optarg, 1, 10000, &o->frames); break;
+        case 's': ok = cs_cli_int(optarg, 1, 100, &o->strip); break;
+        case 'd': ok = cs_cli_int(optarg, 1, 6000, &o->delay); break;
+        case 't': ok = cs_cli_int(optarg, 0, 2000000000, &v), o->step = v; break;
         case 'h': export_usage(stdout); return 0;
         default: return cs_cli_bad_option("export", argc, argv, ch, export_usage);
         }
@@ -424,77 +431,79 @@ int cs_cmd_export(int argc, char **argv)
         li = -1;
     }
     if (optind < argc) return cs_cli_bad_value("export", "argument", argv[optind], export_usage);
-    if (!load == !model || (!out && !onnx)) {
-        fprintf(stderr, "convscope export: %s\n\n", load && model ? "give --load or --model, not both"
-                                                  : "--load (or --model) and --out (or --onnx) are required");
-        export_usage(stderr);
-        return 2;
-    }
-    if (image && probe >= 0) {
-        fprintf(stderr, "convscope export: give --image or --probe, not both\n\n");
-        export_usage(stderr);
-        return 2;
-    }
-    if (model && step >= 0) {
-        fprintf(stderr, "convscope export: --step needs a checkpoint's history; a model has none\n\n");
-        export_usage(stderr);
-        return 2;
-    }
-    if (dataset && !model) {
-        fprintf(stderr, "convscope export: --dataset goes with --model; a checkpoint records its own\n\n");
-        export_usage(stderr);
-        return 2;
-    }
-    cs_checkpoint ck;
-    if ((model ? model_source(model, &ck) : cs_checkpoint_read(load, &ck)) != CS_OK) {
-        fprintf(stderr, "convscope export: %s\n", cs_last_error());
-        return 1;
-    }
+    if (o->load && o->model) return usage_error("give --load or --model, not both");
+    if ((!o->load && !o->model) || (!o->out && !o->onnx))
+        return usage_error("--load (or --model) and --out (or --onnx) are required");
+    if (o->image && o->probe >= 0) return usage_error("give --image or --probe, not both");
+    if (o->model && o->step >= 0) return usage_error("--step needs a checkpoint's history; a model has none");
+    if (o->dataset && !o->model) return usage_error("--dataset goes with --model; a checkpoint records its own");
+    return -1;
+}
+
+/* --onnx: the net with its weights; 0 or 1. */
+static int write_onnx(const cs_checkpoint *ck, const char *path)
+{
+#ifdef CS_HAVE_ONNX
+    const cs_status st = cs_onnx_export(ck->net, path);
+    if (st) fprintf(stderr, "convscope export: %s\n", cs_last_error());
+    else fprintf(stderr, "convscope export: wrote %s\n", path);
+#else
+    (void)ck, (void)path;
+    const cs_status st = cs_fail(CS_ERR_ARG, "this build has no ONNX support (meson -Donnx=enabled)");
+    fprintf(stderr, "convscope export: %s\n", cs_last_error());
+#endif
+    return st ? 1 : 0;
+}
+
+/* --out: the pictures of ck (and of its image) into o->out; the exit status. */
+static int write_pictures(const export_options *o, const cs_checkpoint *ck)
+{
     /* the run that gives --probe its test image: the checkpoint's, or the model's on --dataset */
     cs_run_spec data;
     cs_run_spec_defaults(&data);
-    data.load = load, data.model = model, data.dataset = dataset;
-    if (probe >= 0 && !(model ? dataset != NULL : ck.source_dataset != NULL)) {
-        fprintf(stderr, "convscope export: %s\n", model ? "--probe with --model needs --dataset (or use --image)"
-                                                        : "the checkpoint does not record its dataset; use --image");
-        cs_checkpoint_free(&ck);
+    data.load = o->load, data.model = o->model, data.dataset = o->dataset;
+    if (o->probe >= 0 && !(o->model ? o->dataset != NULL : ck->source_dataset != NULL)) {
+        fprintf(stderr, "convscope export: %s\n", o->model ? "--probe with --model needs --dataset (or use --image)"
+                                                           : "the checkpoint does not record its dataset; use --image");
         return 1;
     }
-    if (onnx) {
-#ifdef CS_HAVE_ONNX
-        const cs_status st = cs_onnx_export(ck.net, onnx);
-        if (st) fprintf(stderr, "convscope export: %s\n", cs_last_error());
-        else fprintf(stderr, "convscope export: wrote %s\n", onnx);
-#else
-        const cs_status st = cs_fail(CS_ERR_ARG, "this build has no ONNX support (meson -Donnx=enabled)");
-        fprintf(stderr, "convscope export: %s\n", cs_last_error());
-#endif
-        if (st || !out) {
-            cs_checkpoint_free(&ck);
-            return st ? 1 : 0;
-        }
-    }
-    if (mkdir(out, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "convscope export: cannot create %s (%s)\n", out, strerror(errno));
-        cs_checkpoint_free(&ck);
+    if (mkdir(o->out, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "convscope export: cannot create %s (%s)\n", o->out, strerror(errno));
         return 1;
     }
-    out_dir od = {out, 0};
+    out_dir od = {o->out, 0};
     float *pixels = NULL;
     char note[256] = "";
-    int status = image || probe >= 0 ? probe_pixels(&ck, &data, image, probe, &pixels, note, sizeof note) : 0;
-    if (!status) status = export_snapshot(&od, &ck, pixels, note, step);
+    const int image = o->image || o->probe >= 0;
+    int status = image ? probe_pixels(ck, &data, o->image, o->probe, &pixels, note, sizeof note) : 0;
+    if (!status) status = export_snapshot(&od, ck, pixels, note, o->step);
     /* the evolution is the whole run's: not part of one step's pictures */
-    if (!status && step < 0 && !model) status = export_evolution(&od, &ck, frames, strip, delay);
+    if (!status && o->step < 0 && !o->model) status = export_evolution(&od, ck, o->frames, o->strip, o->delay);
     free(pixels);
     if (!status && od.written == 0) {
         /* a net of fully connected layers has no kernels to draw: only maps, which need an image */
         fprintf(stderr, "convscope export: nothing to draw: the net has no conv layers (no kernel pictures); "
                         "give --image or --probe for its activation maps\n");
         status = 1;
-    } else if (!status && !image && probe < 0)
+    } else if (!status && !image) {
         fprintf(stderr, "convscope export: note: no --image or --probe, so no activation maps\n");
-    if (!status) fprintf(stderr, "convscope export: %d files in %s\n", od.written, out);
+    }
+    if (!status) fprintf(stderr, "convscope export: %d files in %s\n", od.written, o->out);
+    return status;
+}
+
+int cs_cmd_export(int argc, char **argv)
+{
+    export_options o;
+    const int r = parse_options(argc, argv, &o);
+    if (r >= 0) return r;
+    cs_checkpoint ck;
+    if ((o.model ? model_source(o.model, &ck) : cs_checkpoint_read(o.load, &ck)) != CS_OK) {
+        fprintf(stderr, "convscope export: %s\n", cs_last_error());
+        return 1;
+    }
+    int status = o.onnx ? write_onnx(&ck, o.onnx) : 0;
+    if (!status && o.out) status = write_pictures(&o, &ck);
     cs_checkpoint_free(&ck);
     return status;
 }

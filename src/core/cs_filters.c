@@ -264,7 +264,17 @@ typedef struct {
     int last_line;     /* line of its last row */
     int rational;      /* every entry so far is an integer or a fraction of integers ... */
     long den_lcm;      /* ... and this is the least common multiple of their denominators */
+    double scale;      /* the scale line's factor (1 without one) */
+    long scale_num, scale_den; /* ... as a fraction, when it is one */
+    int scale_line;    /* its line, 0 before one */
 } parser;
+
+/* One line's tokens: up to CS_FILTER_MAX_K + 2 of them, and whether there were more. */
+typedef struct {
+    const char *tok[CS_FILTER_MAX_K + 2];
+    size_t len[CS_FILTER_MAX_K + 2];
+    int n, too_many;
+} line_tokens;
 
 /* Closes the current channel (if it has rows): checks it is square and matches the
  * channels before it. */
@@ -287,11 +297,111 @@ static cs_status end_channel(parser *ps)
     return CS_OK;
 }
 
+static void tokenize(const char *p, size_t code_len, line_tokens *t)
+{
+    t->n = 0, t->too_many = 0;
+    for (size_t i = 0; i < code_len;) {
+        if (is_sep(p[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < code_len && !is_sep(p[j])) j++;
+        if (t->n < CS_FILTER_MAX_K + 2) t->tok[t->n] = p + i, t->len[t->n] = j - i, t->n++;
+        else t->too_many = 1;
+        i = j;
+    }
+}
+
+/* "scale X" on line `line` (p its start). */
+static cs_status parse_scale(parser *ps, const line_tokens *t, const char *p, int line)
+{
+    double v;
+    num_status ns;
+    if (ps->scale_line)
+        return cs_fail(CS_ERR_SPEC, "%s:%d:1: second scale line (the first is on line %d)", ps->src, line, ps->scale_line);
+    if (t->n != 2)
+        return cs_fail(CS_ERR_SPEC, "%s:%d:1: expected one number after 'scale', like 'scale 1/16' or 'scale 0.0625'",
+                       ps->src, line);
+    if ((ns = parse_number(t->tok[1], t->len[1], &v)) != NUM_OK)
+        return number_error(ps->src, line, (int)(t->tok[1] - p) + 1, "scale", t->tok[1], t->len[1], ns);
+    ps->scale = v;
+    ps->scale_line = line;
+    if (!parse_rational(t->tok[1], t->len[1], &ps->scale_num, &ps->scale_den)) ps->rational = 0;
+    return CS_OK;
+}
+
+/* A row of numbers on line `line` (p its start, code_len bytes before any comment). */
+static cs_status parse_row(parser *ps, const line_tokens *t, const char *p, size_t code_len, int line)
+{
+    if (t->too_many || t->n > CS_FILTER_MAX_K)
+        return cs_fail(CS_ERR_SPEC, "%s:%d:%d: row has more than %d numbers; kernels are at most %dx%d", ps->src, line,
+                       (int)(t->tok[CS_FILTER_MAX_K] - p) + 1, CS_FILTER_MAX_K, CS_FILTER_MAX_K, CS_FILTER_MAX_K);
+    if (ps->rows > 0 && t->n != ps->cols) {
+        const int col = t->n > ps->cols ? (int)(t->tok[ps->cols] - p) + 1 : (int)code_len + 1;
+        return cs_fail(CS_ERR_SPEC, "%s:%d:%d: row has %d number%s but line %d has %d; rows must have equal length",
+                       ps->src, line, col, t->n, t->n == 1 ? "" : "s", ps->first_line, ps->cols);
+    }
+    if (ps->rows >= ps->cols && ps->rows > 0)
+        return cs_fail(CS_ERR_SPEC, "%s:%d:1: channel %d has more rows than its %d columns; kernels must be square "
+                       "(separate channels with a blank line)", ps->src, line, ps->n_channels + 1, ps->cols);
+    if (ps->rows == 0 && ps->n_channels >= CS_FILTER_MAX_C)
+        return cs_fail(CS_ERR_SPEC, "%s:%d:1: more than %d channels", ps->src, line, CS_FILTER_MAX_C);
+    if (ps->rows == 0) ps->cols = t->n, ps->first_line = line;
+    const size_t row0 = ((size_t)ps->n_channels * CS_FILTER_MAX_K + ps->rows) * CS_FILTER_MAX_K;
+    for (int i = 0; i < t->n; i++) {
+        double v;
+        const num_status ns = parse_number(t->tok[i], t->len[i], &v);
+        if (ns != NUM_OK) return number_error(ps->src, line, (int)(t->tok[i] - p) + 1, "entry", t->tok[i], t->len[i], ns);
+        ps->buf[row0 + i] = (float)v;
+        long rn, rd;
+        if (ps->rational && parse_rational(t->tok[i], t->len[i], &rn, &rd)) {
+            const long l = ps->den_lcm / gcd_long(ps->den_lcm, rd) * rd;
+            if (l > CS_FILTER_MAX_DEN) ps->rational = 0;
+            else ps->den_lcm = l;
+        } else {
+            ps->rational = 0;
+        }
+        ps->pos[row0 + i][0] = line;
+        ps->pos[row0 + i][1] = (int)(t->tok[i] - p) + 1;
+    }
+    ps->rows++;
+    ps->last_line = line;
+    return CS_OK;
+}
+
+/* The values read, times the scale, into f (the fraction form kept where exact). */
+static cs_status fill_filter(parser *ps, cs_filter *f)
+{
+    cs_status s = cs_filter_init(f, ps->src, ps->n_channels, ps->k);
+    for (int c = 0; s == CS_OK && c < f->c; c++)
+        for (int y = 0; s == CS_OK && y < f->k; y++)
+            for (int x = 0; x < f->k; x++) {
+                const size_t at = ((size_t)c * CS_FILTER_MAX_K + y) * CS_FILTER_MAX_K + x;
+                const double v = (double)ps->buf[at] * ps->scale;
+                if (fabs(v) > FLT_MAX) {
+                    s = cs_fail(CS_ERR_SPEC, "%s:%d:%d: entry %.9g times scale %.9g (line %d) is %.3g, out of range "
+                                "(a float holds at most about 3.4e38)", ps->src, ps->pos[at][0], ps->pos[at][1],
+                                (double)ps->buf[at], ps->scale, ps->scale_line, v);
+                    cs_filter_free(f);
+                    break;
+                }
+                f->w[(c * f->k + y) * f->k + x] = (float)v;
+            }
+    /* the fraction form: integers (or fractions of them) times a fraction scale, over one common
+     * denominator, kept when every weight is exactly its numerator over it */
+    const long den = ps->den_lcm * ps->scale_den;
+    if (s == CS_OK && ps->rational && den > 1 && den <= CS_FILTER_MAX_DEN && ps->scale_num != 0 &&
+        cs_filter_is_fraction(f->w, (size_t)f->c * f->k * f->k, (int)den))
+        f->frac_den = (int)den;
+    return s;
+}
+
 cs_status cs_filter_parse(cs_filter *f, const char *text, const char *source)
 {
     memset(f, 0, sizeof *f);
-    parser ps = {.src = source ? source : "kernel", .rational = 1, .den_lcm = 1};
-    long scale_num = 1, scale_den = 1;
+    parser ps = {.src = source ? source : "kernel", .rational = 1, .den_lcm = 1, .scale = 1.0, .scale_num = 1,
+                 .scale_den = 1};
     const size_t cells = (size_t)CS_FILTER_MAX_C * CS_FILTER_MAX_K * CS_FILTER_MAX_K;
     ps.buf = malloc(cells * sizeof *ps.buf);
     ps.pos = malloc(cells * sizeof *ps.pos);
@@ -300,134 +410,34 @@ cs_status cs_filter_parse(cs_filter *f, const char *text, const char *source)
         free(ps.pos);
         return cs_fail(CS_ERR_NOMEM, "out of memory parsing %s", ps.src);
     }
-    double scale = 1.0;
-    int scale_line = 0;
     cs_status s = CS_OK;
     int line = 0;
     const char *p = text;
     /* a UTF-8 byte-order mark, as Windows Notepad writes one, is not part of the text */
-    if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
-        p += 3;
+    if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF) p += 3;
     while (*p && s == CS_OK) {
         line++;
         const char *eol = strchr(p, '\n');
-        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        const size_t len = eol ? (size_t)(eol - p) : strlen(p);
         const char *hash = memchr(p, '#', len);
-        size_t code_len = hash ? (size_t)(hash - p) : len;
-
-        /* Split the code part of the line into tokens. */
-        const char *tok[CS_FILTER_MAX_K + 2];
-        size_t tok_len[CS_FILTER_MAX_K + 2];
-        int n_tok = 0, too_many = 0;
-        for (size_t i = 0; i < code_len;) {
-            if (is_sep(p[i])) {
-                i++;
-                continue;
-            }
-            size_t j = i;
-            while (j < code_len && !is_sep(p[j]))
-                j++;
-            if (n_tok < CS_FILTER_MAX_K + 2) {
-                tok[n_tok] = p + i;
-                tok_len[n_tok] = j - i;
-                n_tok++;
-            } else {
-                too_many = 1;
-            }
-            i = j;
-        }
-
-        if (n_tok == 0) {
-            /* A blank line separates channels; a comment-only line does not. */
-            if (!hash)
-                s = end_channel(&ps);
-        } else if (tok_len[0] == 5 && strncmp(tok[0], "scale", 5) == 0) {
-            double v;
-            num_status ns;
-            if (scale_line)
-                s = cs_fail(CS_ERR_SPEC, "%s:%d:1: second scale line (the first is on line %d)", ps.src, line,
-                            scale_line);
-            else if (n_tok != 2)
-                s = cs_fail(CS_ERR_SPEC, "%s:%d:1: expected one number after 'scale', like 'scale 1/16' or "
-                            "'scale 0.0625'", ps.src, line);
-            else if ((ns = parse_number(tok[1], tok_len[1], &v)) != NUM_OK)
-                s = number_error(ps.src, line, (int)(tok[1] - p) + 1, "scale", tok[1], tok_len[1], ns);
-            else {
-                scale = v;
-                scale_line = line;
-                if (!parse_rational(tok[1], tok_len[1], &scale_num, &scale_den)) ps.rational = 0;
-            }
-        } else if (tok_len[0] == 7 && strncmp(tok[0], "channel", 7) == 0) {
+        const size_t code_len = hash ? (size_t)(hash - p) : len;
+        line_tokens t;
+        tokenize(p, code_len, &t);
+        if (t.n == 0) {
+            if (!hash) s = end_channel(&ps); /* a blank line separates channels; a comment-only line does not */
+        } else if (t.len[0] == 5 && strncmp(t.tok[0], "scale", 5) == 0) {
+            s = parse_scale(&ps, &t, p, line);
+        } else if (t.len[0] == 7 && strncmp(t.tok[0], "channel", 7) == 0) {
             s = end_channel(&ps);
-        } else if (too_many || n_tok > CS_FILTER_MAX_K) {
-            s = cs_fail(CS_ERR_SPEC, "%s:%d:%d: row has more than %d numbers; kernels are at most %dx%d", ps.src,
-                        line, (int)(tok[CS_FILTER_MAX_K] - p) + 1, CS_FILTER_MAX_K, CS_FILTER_MAX_K,
-                        CS_FILTER_MAX_K);
-        } else if (ps.rows > 0 && n_tok != ps.cols) {
-            int col = n_tok > ps.cols ? (int)(tok[ps.cols] - p) + 1 : (int)code_len + 1;
-            s = cs_fail(CS_ERR_SPEC, "%s:%d:%d: row has %d number%s but line %d has %d; rows must have equal length",
-                        ps.src, line, col, n_tok, n_tok == 1 ? "" : "s", ps.first_line, ps.cols);
-        } else if (ps.rows >= ps.cols && ps.rows > 0) {
-            s = cs_fail(CS_ERR_SPEC, "%s:%d:1: channel %d has more rows than its %d columns; kernels must be square "
-                        "(separate channels with a blank line)", ps.src, line, ps.n_channels + 1, ps.cols);
-        } else if (ps.rows == 0 && ps.n_channels >= CS_FILTER_MAX_C) {
-            s = cs_fail(CS_ERR_SPEC, "%s:%d:1: more than %d channels", ps.src, line, CS_FILTER_MAX_C);
         } else {
-            if (ps.rows == 0) {
-                ps.cols = n_tok;
-                ps.first_line = line;
-            }
-            float *row = ps.buf + ((size_t)ps.n_channels * CS_FILTER_MAX_K + ps.rows) * CS_FILTER_MAX_K;
-            for (int t = 0; t < n_tok && s == CS_OK; t++) {
-                double v;
-                num_status ns = parse_number(tok[t], tok_len[t], &v);
-                long rn, rd;
-                if (ns != NUM_OK)
-                    s = number_error(ps.src, line, (int)(tok[t] - p) + 1, "entry", tok[t], tok_len[t], ns);
-                else
-                    row[t] = (float)v;
-                if (ps.rational && parse_rational(tok[t], tok_len[t], &rn, &rd)) {
-                    const long l = ps.den_lcm / gcd_long(ps.den_lcm, rd) * rd;
-                    if (l > CS_FILTER_MAX_DEN) ps.rational = 0;
-                    else ps.den_lcm = l;
-                } else {
-                    ps.rational = 0;
-                }
-                const size_t at = ((size_t)ps.n_channels * CS_FILTER_MAX_K + ps.rows) * CS_FILTER_MAX_K + t;
-                ps.pos[at][0] = line;
-                ps.pos[at][1] = (int)(tok[t] - p) + 1;
-            }
-            ps.rows++;
-            ps.last_line = line;
+            s = parse_row(&ps, &t, p, code_len, line);
         }
         p = eol ? eol + 1 : p + len;
     }
-    if (s == CS_OK)
-        s = end_channel(&ps);
+    if (s == CS_OK) s = end_channel(&ps);
     if (s == CS_OK && ps.n_channels == 0)
         s = cs_fail(CS_ERR_SPEC, "%s:%d:1: empty kernel: no rows of numbers", ps.src, line > 0 ? line : 1);
-    if (s == CS_OK)
-        s = cs_filter_init(f, ps.src, ps.n_channels, ps.k);
-    for (int c = 0; s == CS_OK && c < f->c; c++)
-        for (int y = 0; s == CS_OK && y < f->k; y++)
-            for (int x = 0; x < f->k; x++) {
-                const size_t at = ((size_t)c * CS_FILTER_MAX_K + y) * CS_FILTER_MAX_K + x;
-                const double v = (double)ps.buf[at] * scale;
-                if (fabs(v) > FLT_MAX) {
-                    s = cs_fail(CS_ERR_SPEC, "%s:%d:%d: entry %.9g times scale %.9g (line %d) is %.3g, out of range "
-                                "(a float holds at most about 3.4e38)", ps.src, ps.pos[at][0], ps.pos[at][1],
-                                (double)ps.buf[at], scale, scale_line, v);
-                    cs_filter_free(f);
-                    break;
-                }
-                f->w[(c * f->k + y) * f->k + x] = (float)v;
-            }
-    /* the fraction form: integers (or fractions of them) times a fraction scale, over one common
-     * denominator, kept when every weight is exactly its numerator over it */
-    const long den = ps.den_lcm * scale_den;
-    if (s == CS_OK && ps.rational && den > 1 && den <= CS_FILTER_MAX_DEN && scale_num != 0 &&
-        cs_filter_is_fraction(f->w, (size_t)f->c * f->k * f->k, (int)den))
-        f->frac_den = (int)den;
+    if (s == CS_OK) s = fill_filter(&ps, f);
     free(ps.buf);
     free(ps.pos);
     return s;

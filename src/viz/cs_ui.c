@@ -74,10 +74,18 @@ cs_rect cs_ui_label(cs_ui *ui, int layer, cs_rect box, cs_font_id f, int halign,
 cs_rect cs_ui_label_alt(cs_ui *ui, int layer, cs_rect box, cs_font_id f, int halign, cs_rgba c, const char *const *alts,
                         int n)
 {
-    const int min = ui->st->min_px;
-    for (int i = 0; i + 1 < n; i++)
-        if (cs_text_width(ui->text, cs_font_face(f), min, alts[i]) <= box.w) return cs_ui_label(ui, layer, box, f, halign, c, alts[i]);
-    return cs_ui_label(ui, layer, box, f, halign, c, alts[n - 1]);
+    /* each wording's largest size that fits; a longer wording is kept unless a shorter one may be
+     * drawn clearly larger (by more than a sixth): a shorter wording before much smaller text */
+    const int min = ui->st->min_px, pref = ui->st->px[f];
+    const cs_face face = cs_font_face(f);
+    int best = -1, best_px = 0;
+    for (int i = 0; i < n; i++) {
+        int px = pref;
+        while (px >= min && cs_text_width(ui->text, face, px, alts[i]) > box.w) px--;
+        if (px < min) continue;
+        if (best < 0 || (float)px > 1.2f * (float)best_px) best = i, best_px = px;
+    }
+    return cs_ui_label(ui, layer, box, f, halign, c, alts[best >= 0 ? best : n - 1]);
 }
 
 cs_rect cs_ui_para(cs_ui *ui, int layer, cs_rect box, cs_font_id f, cs_rgba c, const char *s)

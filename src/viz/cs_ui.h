@@ -35,8 +35,9 @@ cs_rect cs_ui_label(cs_ui *ui, int layer, cs_rect box, cs_font_id f, int halign,
  * while one long name alone shrinks on its own. boxes and s have n entries. */
 void cs_ui_label_row(cs_ui *ui, int layer, const cs_rect *boxes, cs_font_id f, int halign, cs_rgba c,
                      const char *const *s, int n, int all_same);
-/* The first of n alternatives (longest first) that fits box on one line without being cut, else
- * the last one cut with "…": a shorter wording before an ellipsis. */
+/* One of n alternatives (longest first) on one line: the longest that fits without being cut,
+ * unless a shorter one fits at a size more than 1.2 times larger (a shorter wording before much
+ * smaller text); when none fits even at the minimum, the last one cut with "…". */
 cs_rect cs_ui_label_alt(cs_ui *ui, int layer, cs_rect box, cs_font_id f, int halign, cs_rgba c, const char *const *alts,
                         int n);
 /* Lines of role f broken at spaces, shrinking to the minimum, the last line cut with "…" if the box

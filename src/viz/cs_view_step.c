@@ -340,7 +340,8 @@ static void draw_grids(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const c
     cs_ui_label(ui, CS_GL_OVER, L->grid_title[0], CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, buf);
     snprintf(buf, sizeof buf, _("Kernel: %s"), su->kernel_name);
     cs_ui_label(ui, CS_GL_OVER, L->grid_title[1], CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, buf);
-    cs_ui_label(ui, CS_GL_OVER, L->grid_title[2], CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, _("Products (window \u00D7 kernel)"));
+    const char *const products[] = {_("Products (window \u00D7 kernel)"), _("Products")};
+    cs_ui_label_alt(ui, CS_GL_OVER, L->grid_title[2], CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, products, 2);
     const cs_fit_policy op = cs_ui_policy(ui, CS_FONT_BIG, CS_FIT_SHRINK, CS_ALIGN_CENTER, CS_VALIGN_MIDDLE);
     cs_ui_text(ui, CS_GL_OVER, L->op[0], &op, p->text, "\u00D7");
     cs_ui_text(ui, CS_GL_OVER, L->op[1], &op, p->text, "=");

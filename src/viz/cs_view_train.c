@@ -540,17 +540,25 @@ static void draw_kernels(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, cons
         if (!v->w_tex[l]) continue;
         const cs_grid *g = &L->kern_grid[k];
         const int K = ly->k, C = ly->in_c, OC = ly->out_c;
-        if (L->kern_rgb[k])
+        char shorter[120];
+        if (L->kern_rgb[k]) {
             snprintf(buf, sizeof buf, P_("%s: %d filter %d\u00D7%d\u00D7%d, input channels as R, G, B",
                                          "%s: %d filters %d\u00D7%d\u00D7%d, input channels as R, G, B", (unsigned long)OC),
                      ly->name, OC, K, K, C);
-        else if (C == 1)
+            snprintf(shorter, sizeof shorter, P_("%s: %d filter %d\u00D7%d\u00D7%d (RGB)", "%s: %d filters %d\u00D7%d\u00D7%d (RGB)",
+                                                 (unsigned long)OC),
+                     ly->name, OC, K, K, C);
+        } else if (C == 1) {
             snprintf(buf, sizeof buf, P_("%s: %d filter %d\u00D7%d", "%s: %d filters %d\u00D7%d", (unsigned long)OC), ly->name,
                      OC, K, K);
-        else
+            snprintf(shorter, sizeof shorter, "%.100s", buf);
+        } else {
             snprintf(buf, sizeof buf, _("%s: %d filters \u00D7 %d input channels (%s), %d\u00D7%d"), ly->name, OC, C,
                      L->kern_rows_are_filters[k] ? _("a row per filter") : _("a column per filter"), K, K);
-        cs_ui_label(ui, CS_GL_OVER, L->kern_header[k], CS_FONT_SMALL, CS_ALIGN_LEFT, p->text, buf);
+            snprintf(shorter, sizeof shorter, _("%s: %d filters \u00D7 %d channels, %d\u00D7%d"), ly->name, OC, C, K, K);
+        }
+        const char *const titles[] = {buf, shorter};
+        cs_ui_label_alt(ui, CS_GL_OVER, L->kern_header[k], CS_FONT_SMALL, CS_ALIGN_LEFT, p->text, titles, 2);
         for (int i = 0; i < g->n; i++) {
             int o, c;
             if (L->kern_rgb[k] || C == 1) o = i, c = 0;
