@@ -15,6 +15,10 @@
  *          prints "X Y", the centre of click target TARGET ("map conv1 3"), for --script clicks
  *        dump_text_check minpx DUMP.json...
  *          prints the smallest text size in each dump (for the notes)
+ *        dump_text_check lang DUMP.json MIN
+ *          a frame drawn in Chinese: at least MIN strings hold Chinese, and none is left in English
+ *          (a string without a Chinese character that has an English word of three or more letters
+ *          other than the names that stay: layer kinds, "sum", key names, optimizers)
  * Prints one line per failed check and a summary; exits 1 if any check failed, 2 on bad input. */
 #include <ctype.h>
 #include <math.h>
@@ -353,8 +357,80 @@ static int frame(const char *path, double want_w, double want_h)
     return failures ? 1 : 0;
 }
 
+/* ---- the language of a frame ------------------------------------------------------------ */
+
+/* The next code point of UTF-8 *p (advanced). */
+static unsigned long next_cp(const unsigned char **p)
+{
+    unsigned long c = **p;
+    int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
+    if (n) c &= 0x3Fu >> n;
+    (*p)++;
+    for (int i = 0; i < n && (**p & 0xC0) == 0x80; i++, (*p)++) c = (c << 6) | (**p & 0x3F);
+    return c;
+}
+
+static int chinese(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        const unsigned long c = next_cp(&p);
+        if ((c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xFF00 && c <= 0xFFEF)) return 1;
+    }
+    return 0;
+}
+
+/* An English word of s (three letters or more) that is not one of the names every language keeps,
+ * copied to word; 0 when there is none. */
+static int english_word(const char *s, char *word, size_t size)
+{
+    static const char *const keep[] = {"conv", "relu", "pool", "softmax", "tanh", "sigmoid", "flatten", "affine",
+                                       "sum", "Home", "End", "Shift", "ctrl", "Tab", "Esc", "Enter", "SGD", "Adam",
+                                       "MSE", "ReLU", "RGB", "PNG", "viridis", "demo", "curve", "convscope"};
+    for (const char *p = s; *p;) {
+        if (!isalpha((unsigned char)*p)) {
+            p++;
+            continue;
+        }
+        const char *q = p;
+        while (isalpha((unsigned char)*q)) q++;
+        const size_t n = (size_t)(q - p);
+        int kept = n < 3;
+        for (size_t k = 0; k < sizeof keep / sizeof keep[0] && !kept; k++) kept = strlen(keep[k]) == n && !strncmp(p, keep[k], n);
+        if (!kept) {
+            snprintf(word, size, "%.*s", (int)n, p);
+            return 1;
+        }
+        p = q;
+    }
+    return 0;
+}
+
+static int lang(const char *path, int min)
+{
+    dump d;
+    if (!parse(path, &d)) return 2;
+    failures = 0;
+    int zh = 0, texts = 0;
+    char word[64], num[32];
+    for (int i = 0; i < d.n; i++) {
+        const entry *e = &d.e[i];
+        if (strcmp(e->kind, "text") || !e->text[0]) continue;
+        texts++;
+        if (chinese(e->text)) zh++;
+        else if (english_word(e->text, word, sizeof word)) fail(path, "left in English ('%s'): %s", word, e->text);
+    }
+    char want[32];
+    snprintf(num, sizeof num, "%d", zh);
+    snprintf(want, sizeof want, "%d", min);
+    if (zh < min) fail(path, "only %s strings hold Chinese (expected %s or more)", num, want);
+    printf("%s: %d of %d strings in Chinese, %d failure(s)\n", path, zh, texts, failures);
+    free(d.e);
+    return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && !strcmp(argv[1], "lang")) return lang(argv[2], atoi(argv[3]));
     if (argc >= 3 && !strcmp(argv[1], "check")) return check(argc, argv);
     if (argc == 5 && !strcmp(argv[1], "contrast")) return contrast(argv[2], argv[3], atof(argv[4]));
     if (argc == 5 && !strcmp(argv[1], "frame")) return frame(argv[2], atof(argv[3]), atof(argv[4]));
@@ -381,6 +457,6 @@ int main(int argc, char **argv)
         }
         return 0;
     }
-    fprintf(stderr, "usage: dump_text_check check|contrast|frame|point|minpx DUMP.json ...\n");
+    fprintf(stderr, "usage: dump_text_check check|contrast|frame|point|minpx|lang DUMP.json ...\n");
     return 2;
 }

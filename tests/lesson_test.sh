@@ -92,7 +92,7 @@ walk() { # LANG SIZE
     missing=""
     p=1
     while [ $p -le 38 ]; do
-        if [ "$1" = en ]; then pat="page $p of 38"; else pat="第 $p 页,共 38 页"; fi
+        if [ "$1" = en ]; then pat="page $p of 38"; else pat="第 $p 页，共 38 页"; fi
         grep -l -F "$pat" "$tmp/${tag}"_*.json >/dev/null 2>&1 || missing="$missing $p"
         p=$((p + 1))
     done

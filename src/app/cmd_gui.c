@@ -23,6 +23,8 @@
 #include "cs_imageio.h"
 #include "gui_app.h"
 #include "gui_keys.h"
+#include "cs_i18n.h"
+#include "cs_labels.h"
 #include "gui_lesson.h"
 #include "cs_theme.h"
 #include "cs_ui.h"
@@ -147,7 +149,7 @@ cs_status gui_app_reopen_run(gui_app *app, const cs_run_spec *spec, int paused)
     app->enlarged = (cs_target){CS_TARGET_NONE, 0, 0, -1};
     if (app->win) {
         char title[256];
-        snprintf(title, sizeof title, "convscope: %s net on %s", run->net_name, run->dataset_name);
+        snprintf(title, sizeof title, _("convscope: %s net on %s"), run->net_name, run->dataset_name);
         SDL_SetWindowTitle(app->win, title);
     }
     return CS_OK;
@@ -199,7 +201,7 @@ static int window_create(gui_app *app)
     SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
     SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
     char title[256];
-    snprintf(title, sizeof title, "convscope: %s net on %s", app->run->net_name, app->run->dataset_name);
+    snprintf(title, sizeof title, _("convscope: %s net on %s"), app->run->net_name, app->run->dataset_name);
     app->win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, o->win_w, o->win_h,
                                 SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
     if (!app->win) return gui_error("cannot create the window", SDL_GetError());
@@ -332,8 +334,8 @@ void gui_app_enlarge(gui_app *app, const cs_target *t)
     app->enlarged = *t;
     app->layout_w = 0; /* lay out again, enlarged or not */
     if (t->kind != CS_TARGET_NONE && app->snap) {
-        char name[96], m[160];
-        snprintf(m, sizeof m, "%s enlarged: Esc or a click goes back", cs_target_format(t, app->snap->layers, name, sizeof name));
+        char name[96], m[240];
+        snprintf(m, sizeof m, _("%s enlarged: Esc or a click goes back"), cs_target_describe(t, app->snap->layers, name, sizeof name));
         gui_app_say(app, m);
     }
 }
@@ -347,7 +349,7 @@ void gui_app_fullscreen(gui_app *app, int on)
         SDL_Rect b;
         if (SDL_GetDisplayBounds(SDL_GetWindowDisplayIndex(app->win), &b) != 0) {
             char m[300];
-            snprintf(m, sizeof m, "fullscreen: %s", SDL_GetError());
+            snprintf(m, sizeof m, _("fullscreen: %s"), SDL_GetError());
             gui_app_say(app, m);
             return;
         }
@@ -490,19 +492,24 @@ static int frame_events(gui_app *app)
 static void relayout(gui_app *app, const cs_snapshot *s, int dw, int dh)
 {
     if (dw == app->layout_w && dh == app->layout_h && app->user_scale == app->layout_scale &&
-        app->present == app->layout_present && app->style_h == app->layout_style_h)
+        app->present == app->layout_present && app->style_h == app->layout_style_h &&
+        app->layout_lang == cs_i18n_generation())
         return;
+    /* the class names as shown (built-in datasets' in the UI language), for the layout and the view */
     const cs_dataset *test = &app->run->test;
+    app->n_class_names = test->n_classes < CS_MAX_CLASSES ? test->n_classes : CS_MAX_CLASSES;
+    for (int i = 0; i < app->n_class_names; i++) app->class_names[i] = cs_label_class(test->class_names[i]);
     const cs_measure m = cs_text_measure(app->text);
     const cs_layout_in in = {
         .win_w = dw, .win_h = dh, .style_h = app->style_h, .user_scale = app->user_scale, .present = app->present, .measure = &m,
         .layers = s->layers, .n_layers = s->n_layers, .in_c = s->in_c, .in_h = s->in_h, .in_w = s->in_w,
-        .n_classes = s->n_classes, .class_names = (const char *const *)test->class_names,
-        .n_class_names = test->n_classes < CS_MAX_CLASSES ? test->n_classes : CS_MAX_CLASSES, .grads = app->show_grads,
+        .n_classes = s->n_classes, .class_names = app->class_names, .n_class_names = app->n_class_names,
+        .grads = app->show_grads,
     };
     cs_layout_compute(&app->layout, &in);
     if (app->enlarged.kind != CS_TARGET_NONE) cs_layout_enlarge(&app->enl_layout, &app->layout, &in, &app->enlarged);
     app->layout_w = dw, app->layout_h = dh, app->layout_scale = app->user_scale, app->layout_present = app->present;
+    app->layout_lang = cs_i18n_generation();
     app->layout_style_h = app->style_h;
 }
 
@@ -524,7 +531,8 @@ static const cs_snapshot *frame_snapshot(gui_app *app, int dw, int dh, int *dirt
     }
     if (s->event_seq != app->event_seen) {
         app->event_seen = s->event_seq;
-        if (s->event[0]) gui_app_say(app, s->event), *dirty = 1;
+        char said[512];
+        if (s->event[0]) gui_app_say(app, cs_label_run_text(s->event, said, sizeof said)), *dirty = 1;
     }
     app->snap = s;
     return s;
@@ -540,7 +548,7 @@ static int frame_actions(gui_app *app, int dirty, int dw, int dh, const cs_snaps
     if (app->view == GUI_VIEW_BACKPROP) dirty |= gui_backprop_tick(app->bp, app->now);
     if (app->reload_shaders) {
         app->reload_shaders = 0;
-        gui_app_say(app, cs_gl_reload(app->gl) ? "shaders reloaded" : cs_gl_error(app->gl));
+        gui_app_say(app, cs_gl_reload(app->gl) ? _("shaders reloaded") : cs_gl_error(app->gl));
         if (*cs_gl_error(app->gl)) fprintf(stderr, "convscope gui: %s\n", cs_gl_error(app->gl));
     }
     *shown = frame_snapshot(app, dw, dh, &dirty);
@@ -556,25 +564,26 @@ static int frame_actions(gui_app *app, int dirty, int dw, int dh, const cs_snaps
 /* The train view of snapshot s through ui (layout: the ordinary one or the enlarged one). */
 static void draw_train(gui_app *app, cs_ui *ui, const cs_snapshot *s)
 {
-    char speed_text[64], step_note[128], count[32], live[32];
+    char speed_text[64], step_note[160], count[32], live[32];
     gui_keys_speed_text(cs_run_driver_speed(app->driver), speed_text, sizeof speed_text);
     /* the seed in the title: `--seed N` replays the run (a restart changes it) */
-    snprintf(app->view_title, sizeof app->view_title, "convscope \u00B7 %s net \u00B7 %s \u00B7 seed %llu",
-             app->run->net_name, app->run->dataset_name, (unsigned long long)s->seed);
+    cs_label_title(app->view_title, sizeof app->view_title, app->run->net_name, app->run->dataset_name,
+                   (unsigned long long)s->seed);
     cs_theme_format_count(count, sizeof count, s->step);
     cs_theme_format_count(live, sizeof live, s->live_step);
     if (s->recorded) {
         /* the whole window shows a recorded step: say which, and that training is further on */
         const size_t n = strlen(app->view_title);
-        snprintf(app->view_title + n, sizeof app->view_title - n, " \u00B7 SHOWING STEP %s%s (live: step %s)", count,
-                 s->record_kernels_only ? " (kernels only)" : "", live);
-        snprintf(step_note, sizeof step_note, "step %s (timeline; live: %s)", count, live);
+        snprintf(app->view_title + n, sizeof app->view_title - n,
+                 s->record_kernels_only ? _(" \u00B7 SHOWING STEP %s (kernels only) (live: step %s)")
+                                        : _(" \u00B7 SHOWING STEP %s (live: step %s)"),
+                 count, live);
+        snprintf(step_note, sizeof step_note, _("step %s (timeline; live: %s)"), count, live);
     } else {
-        snprintf(step_note, sizeof step_note, "step %s (live)", count);
+        snprintf(step_note, sizeof step_note, _("step %s (live)"), count);
     }
     const char *const *help;
     const int n_help = gui_keys_help(GUI_VIEW_TRAIN, &help);
-    const cs_dataset *test = &app->run->test;
     const cs_layout *L = app->enlarged.kind != CS_TARGET_NONE ? &app->enl_layout : &app->layout;
     ui->st = &L->st;
     cs_view_ui vu = {
@@ -584,8 +593,7 @@ static void draw_train(gui_app *app, cs_ui *ui, const cs_snapshot *s)
         .paused = cs_run_driver_paused(app->driver), .speed = speed_text,
         .lr = app->dragging_lr ? app->drag_lr : s->lr, .lr_min = GUI_LR_MIN, .lr_max = GUI_LR_MAX,
         .show_help = app->show_help, .title = app->view_title, .message = app->message,
-        .class_names = (const char *const *)test->class_names,
-        .n_class_names = test->n_classes < CS_MAX_CLASSES ? test->n_classes : CS_MAX_CLASSES, .fps = app->fps,
+        .class_names = app->class_names, .n_class_names = app->n_class_names, .fps = app->fps,
         .help_lines = n_help, .help = help, .step_note = step_note, .show_grads = app->show_grads,
     };
     if (app->enlarged.kind == CS_TARGET_NONE) {
@@ -687,12 +695,12 @@ static void frame_shot(gui_app *app, int last, int dw, int dh)
     if (st) {
         fprintf(stderr, "convscope gui: cannot write the screenshot: %s\n", cs_last_error());
         if (last) app->status = 1;
-        gui_app_say(app, "the screenshot could not be written");
+        gui_app_say(app, _("the screenshot could not be written"));
         return;
     }
     printf("screenshot: %s\n", path);
     fflush(stdout);
-    snprintf(m, sizeof m, "screenshot written to %s", path);
+    snprintf(m, sizeof m, _("screenshot written to %s"), path);
     gui_app_say(app, m);
 }
 
@@ -796,6 +804,13 @@ static void print_stats(gui_app *app)
 /* Everything before the first frame; 0, or the exit status. */
 static int start(gui_app *app)
 {
+    /* the language first: before any thread starts (it sets LC_MESSAGES and LANGUAGE); the lesson
+     * mode has set its own */
+    if (!app->lesson) cs_i18n_set_lang(app->opt.lang);
+    if (strcmp(cs_i18n_lang(), "en") != 0 && !cs_i18n_translating())
+        fprintf(stderr, "convscope %s: no '%s' catalogue found (the build's po/, or the installed locale directory; "
+                        "CONVSCOPE_LOCALE_DIR names another): the window stays in English\n",
+                app->lesson ? "lesson" : "gui", cs_i18n_lang());
     if (app->opt.script && gui_script_parse(app->opt.script, &app->script) != CS_OK) {
         fprintf(stderr, "convscope %s: %s\n\n", app->lesson ? "lesson" : "gui", cs_last_error());
         gui_usage(stderr);

@@ -85,6 +85,9 @@ typedef struct {
     uint64_t uploaded;        /* data_seq of the snapshot in the textures */
     uint64_t event_seen;      /* the run's last event shown */
     char view_title[240];
+    const char *class_names[CS_MAX_CLASSES]; /* the test set's class names as shown (cs_label_class) */
+    int n_class_names;
+    unsigned layout_lang;     /* cs_i18n_generation of the layout's texts */
 
     /* the frame clock: frame count, and seconds (frames / 60 in lockstep, else the real clock) */
     long frame;

@@ -11,6 +11,8 @@
 #include <time.h>
 
 #include "cs_export.h"
+#include "cs_i18n.h"
+#include "cs_labels.h"
 #ifdef CS_HAVE_ONNX
 #include "cs_onnx.h"
 #endif
@@ -35,12 +37,7 @@ int gui_keys_speed_index(double bps)
     return best;
 }
 
-void gui_keys_speed_text(double bps, char *buf, size_t size)
-{
-    if (!(bps > 0)) snprintf(buf, size, "full speed");
-    else if (bps < 1) snprintf(buf, size, "1 batch every %g s", 1.0 / bps);
-    else snprintf(buf, size, "%g batch%s/s", bps, bps == 1 ? "" : "es");
-}
+void gui_keys_speed_text(double bps, char *buf, size_t size) { cs_label_speed(buf, size, bps); }
 
 /* ---- actions -------------------------------------------------------------------------------- */
 
@@ -113,7 +110,7 @@ static void a_step_filter(gui_app *app, int arg)
 {
     (void)arg;
     if (!app->snap || app->layout.n_kern < 1) {
-        gui_app_say(app, "this net has no conv layer to step");
+        gui_app_say(app, _("this net has no conv layer to step"));
         return;
     }
     const int hov = hovered_filter(app), f = hov >= 0 ? hov : app->step_filter;
@@ -140,17 +137,17 @@ static void a_present(gui_app *app, int arg)
 {
     (void)arg;
     app->present = !app->present;
-    gui_app_say(app, app->present ? "presenter mode: large type, high contrast, fewer panels (F2: off)"
-                                  : "presenter mode off");
+    gui_app_say(app, app->present ? _("presenter mode: large type, high contrast, fewer panels (F2: off)")
+                                  : _("presenter mode off"));
 }
 
 static void a_colormap(gui_app *app, int arg)
 {
     (void)arg;
     app->diverging = app->diverging == CS_CMAP_RDBU ? CS_CMAP_BLUEORANGE : CS_CMAP_RDBU;
-    gui_app_say(app, app->diverging == CS_CMAP_RDBU ? "signed values in red (+) and blue (\u2212)"
-                                                    : "signed values in orange (+) and blue (\u2212): safe for red-green "
-                                                      "colour blindness");
+    gui_app_say(app, app->diverging == CS_CMAP_RDBU ? _("signed values in red (+) and blue (\u2212)")
+                                                    : _("signed values in orange (+) and blue (\u2212): safe for red-green "
+                                                        "colour blindness"));
 }
 
 static void a_records(gui_app *app, int d) { gui_tl_step_records(app->tl, d); }
@@ -198,7 +195,7 @@ static void a_export(gui_app *app, int arg)
     (void)arg;
     const cs_snapshot *s = app->snap;
     if (!s) return;
-    char dir[512], msg[700];
+    char dir[512], msg[700], said[700];
     if (app->opt.export_dir) snprintf(dir, sizeof dir, "%s", app->opt.export_dir);
     else dated(dir, sizeof dir, "convscope-export-%Y%m%d-%H%M%S");
     char input[64];
@@ -208,18 +205,24 @@ static void a_export(gui_app *app, int arg)
     /* a kernels-only history (version-1 checkpoint) has no maps of its steps: its kernels alone */
     const int maps = !s->record_kernels_only;
     const cs_export_request rq = {dir, (long long)s->step, maps, input, print_export, &count};
+    /* the terminal gets English (as every message of the CLI), the window its language */
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        snprintf(msg, sizeof msg, "cannot create %.400s (%s)", dir, strerror(errno));
+        const int err = errno;
+        snprintf(msg, sizeof msg, "cannot create %.400s (%s)", dir, strerror(err));
         fprintf(stderr, "convscope gui: %s\n", msg);
+        snprintf(said, sizeof said, _("cannot create %.400s (%s)"), dir, strerror(err));
     } else if (cs_export_pictures_cmap(s, &rq, app->diverging) != CS_OK) {
         snprintf(msg, sizeof msg, "export failed: %.500s", cs_last_error());
         fprintf(stderr, "convscope gui: %s\n", msg);
+        snprintf(said, sizeof said, _("export failed: %.500s"), cs_last_error());
     } else {
-        snprintf(msg, sizeof msg, "exported %d pictures of step %ld%s to %.400s/", count, s->step,
-                 maps ? "" : " (kernels only: this history recorded no more)", dir);
+        snprintf(said, sizeof said,
+                 P_("exported %d picture of step %ld%s to %.400s/", "exported %d pictures of step %ld%s to %.400s/",
+                    (unsigned long)count),
+                 count, s->step, maps ? "" : _(" (kernels only: this history recorded no more)"), dir);
     }
     fflush(stdout);
-    gui_app_say(app, msg);
+    gui_app_say(app, said);
 }
 
 /* w, ctrl+s: a checkpoint, written by the training side (which owns the trainer), to --save FILE
@@ -237,8 +240,10 @@ static void a_export_onnx(gui_app *app, int arg)
     char path[512];
     if (app->opt.export_dir) {
         if (mkdir(app->opt.export_dir, 0777) != 0 && errno != EEXIST) {
-            snprintf(msg, sizeof msg, "cannot create %.400s (%s)", app->opt.export_dir, strerror(errno));
+            const int err = errno;
+            snprintf(msg, sizeof msg, "cannot create %.400s (%s)", app->opt.export_dir, strerror(err));
             fprintf(stderr, "convscope gui: %s\n", msg);
+            snprintf(msg, sizeof msg, _("cannot create %.400s (%s)"), app->opt.export_dir, strerror(err));
             gui_app_say(app, msg);
             return;
         }
@@ -260,13 +265,14 @@ static void a_export_onnx(gui_app *app, int arg)
     if (st) {
         snprintf(msg, sizeof msg, "ONNX export failed: %.500s", cs_last_error());
         fprintf(stderr, "convscope gui: %s\n", msg);
+        snprintf(msg, sizeof msg, _("ONNX export failed: %.500s"), cs_last_error());
     } else {
-        snprintf(msg, sizeof msg, "wrote the net of step %ld as ONNX to %.400s", s->step, path);
+        snprintf(msg, sizeof msg, _("wrote the net of step %ld as ONNX to %.400s"), s->step, path);
         printf("export: %s\n", path);
         fflush(stdout);
     }
 #else
-    snprintf(msg, sizeof msg, "this build has no ONNX support (meson -Donnx=enabled)");
+    snprintf(msg, sizeof msg, "%s", _("this build has no ONNX support (meson -Donnx=enabled)"));
 #endif
     gui_app_say(app, msg);
 }
@@ -278,7 +284,7 @@ static void a_save(gui_app *app, int arg)
     if (cs_run_save_path(app->run)) path[0] = '\0';
     else dated(path, sizeof path, "convscope-%Y%m%d-%H%M%S.ckpt");
     cs_run_driver_request_save(app->driver, path[0] ? path : NULL);
-    gui_app_say(app, "saving a checkpoint\u2026");
+    gui_app_say(app, _("saving a checkpoint\u2026"));
 }
 
 static void a_screenshot(gui_app *app, int arg)
@@ -424,81 +430,85 @@ typedef struct {
     const char *help;
 } gui_key;
 
+/* Labels and help texts are marked for translation (N_) and looked up where they are shown; a
+ * label that is only key names is the same in every language. */
 static const gui_key KEYS[] = {
     /* the training view, in the order its help lists them */
-    {{SDLK_SPACE}, 0, T, a_pause, 0, "space", "pause / resume training"},
-    {{SDLK_n}, 0, T, a_one_step, 0, "n", "train one batch (also while paused)"},
+    /* TRANSLATORS: the help overlay's key column: key names (space, Tab, Esc, ctrl) as on the keyboard;
+       "or" and the mouse's words are translated */
+    {{SDLK_SPACE}, 0, T, a_pause, 0, N_("space"), N_("pause / resume training")},
+    {{SDLK_n}, 0, T, a_one_step, 0, "n", N_("train one batch (also while paused)")},
     {{SDLK_PLUS, SDLK_EQUALS, SDLK_KP_PLUS}, 0, T, a_speed, 1, "+  /  \u2212",
-     "faster / slower: 1 batch every 5 s up to full speed"},
+     N_("faster / slower: 1 batch every 5 s up to full speed")},
     {{SDLK_MINUS, SDLK_KP_MINUS}, 0, T, a_speed, -1, NULL, NULL},
-    {{SDLK_r}, 0, T, a_restart, 0, "r", "restart from new random weights (after a divergence, at a tenth of the rate)"},
-    {{SDLK_LEFTBRACKET}, 0, T, a_probe, -1, "[  /  ]", "previous / next probe image"},
+    {{SDLK_r}, 0, T, a_restart, 0, "r", N_("restart from new random weights (after a divergence, at a tenth of the rate)")},
+    {{SDLK_LEFTBRACKET}, 0, T, a_probe, -1, "[  /  ]", N_("previous / next probe image")},
     {{SDLK_RIGHTBRACKET}, 0, T, a_probe, 1, NULL, NULL},
     {{SDLK_i}, SHIFT, T, a_probe_file, -1, NULL, NULL},
     {{SDLK_i}, 0, T, a_probe_file, 1, "i  /  Shift+i",
-     "next / previous image file in the probe file's folder (drop a file onto the window first)"},
-    {{SDLK_m}, 0, T, a_maps_norm, 0, "m", "maps normalisation: per map, per layer, fixed"},
-    {{SDLK_k}, 0, T, a_kernels_norm, 0, "k", "kernels normalisation: per map, per layer, fixed"},
-    {{SDLK_TAB, SDLK_v}, 0, T, a_view, S, "Tab  or  v", "the step view: one kernel stepped over one image"},
+     N_("next / previous image file in the probe file's folder (drop a file onto the window first)")},
+    {{SDLK_m}, 0, T, a_maps_norm, 0, "m", N_("maps normalisation: per map, per layer, fixed")},
+    {{SDLK_k}, 0, T, a_kernels_norm, 0, "k", N_("kernels normalisation: per map, per layer, fixed")},
+    {{SDLK_TAB, SDLK_v}, 0, T, a_view, S, N_("Tab  or  v"), N_("the step view: one kernel stepped over one image")},
     {{SDLK_s}, CTRL, T, a_save, 0, NULL, NULL},
-    {{SDLK_s}, 0, T, a_step_filter, 0, "s", "step the hovered (or last clicked) conv1 filter over the probe image"},
-    {{SDLK_d}, 0, T, a_backprop, 0, "d", "the backprop view: one training step of the probe image in slow motion"},
-    {{SDLK_g}, 0, T, a_grads, 0, "g", "gradients: under each map, beside each kernel, and their size per layer over time"},
+    {{SDLK_s}, 0, T, a_step_filter, 0, "s", N_("step the hovered (or last clicked) conv1 filter over the probe image")},
+    {{SDLK_d}, 0, T, a_backprop, 0, "d", N_("the backprop view: one training step of the probe image in slow motion")},
+    {{SDLK_g}, 0, T, a_grads, 0, "g", N_("gradients: under each map, beside each kernel, and their size per layer over time")},
     {{SDLK_LEFT}, SHIFT, T, a_records, -10, NULL, NULL},
     {{SDLK_RIGHT}, SHIFT, T, a_records, 10, NULL, NULL},
-    {{SDLK_LEFT}, 0, T, a_records, -1, "\u2190  /  \u2192", "the whole net one recorded step back / forward (shift: 10); Home first"},
+    {{SDLK_LEFT}, 0, T, a_records, -1, "\u2190  /  \u2192", N_("the whole net one recorded step back / forward (shift: 10); Home first")},
     {{SDLK_RIGHT}, 0, T, a_records, 1, NULL, NULL},
     {{SDLK_HOME}, 0, T, a_first, 0, NULL, NULL},
-    {{SDLK_l, SDLK_END}, 0, T, a_live, 0, "l  or  End", "back to the live net"},
-    {{SDLK_p}, 0, T, a_play, 1, "p  /  b", "play the net's training forward / backward: kernels, maps, outputs (again: stop)"},
+    {{SDLK_l, SDLK_END}, 0, T, a_live, 0, N_("l  or  End"), N_("back to the live net")},
+    {{SDLK_p}, 0, T, a_play, 1, "p  /  b", N_("play the net's training forward / backward: kernels, maps, outputs (again: stop)")},
     {{SDLK_b}, 0, T, a_play, -1, NULL, NULL},
-    {{SDLK_COMMA}, 0, T, a_play_speed, -1, ",  /  .", "slower / faster playback (1 to 200 records per second)"},
+    {{SDLK_COMMA}, 0, T, a_play_speed, -1, ",  /  .", N_("slower / faster playback (1 to 200 records per second)")},
     {{SDLK_PERIOD}, 0, T, a_play_speed, 1, NULL, NULL},
-    {{SDLK_t}, 0, T, a_strip, 0, "t", "one kernel's evolution as a strip (the hovered one, or conv1 filter 0); click a frame: that step"},
-    {{SDLK_e}, SHIFT, T, a_export_onnx, 0, "Shift+e", "write the net as shown, with its weights, as an ONNX model"},
-    {{SDLK_e}, 0, T, a_export, 0, "e", "export the net as shown (kernels, maps, input) as labelled PNGs"},
-    {{SDLK_w}, 0, T, a_save, 0, "w  or  ctrl+s", "save a checkpoint (to --save FILE, or a dated file)"},
-    {{0}, 0, T, NULL, 0, "mouse: buttons", "pause, step, speed, restart, normalisation, help"},
-    {{0}, 0, T, NULL, 0, "mouse: slider", "drag to set the learning rate (log scale)"},
-    {{0}, 0, T, NULL, 0, "mouse: hover a map", "its value; its receptive field outlined on the probe"},
-    {{0}, 0, T, NULL, 0, "mouse: hover a kernel", "its weights as numbers"},
-    {{0}, 0, T, NULL, 0, "mouse: wheel on probe", "previous / next probe image"},
-    {{0}, 0, T, NULL, 0, "mouse: timeline", "drag to show the whole net at a recorded step; wheel steps"},
-    {{0}, 0, T, NULL, 0, "mouse: click a map", "enlarge it: every value as a number, its colour bar (Esc or a click: back)"},
-    {{0}, 0, T, NULL, 0, "mouse: click a kernel", "enlarge it (and it is the filter s steps); t shows its evolution"},
-    {{0}, 0, T, NULL, 0, "mouse: click output, curve", "enlarge the output panel or that learning curve"},
+    {{SDLK_t}, 0, T, a_strip, 0, "t", N_("one kernel's evolution as a strip (the hovered one, or conv1 filter 0); click a frame: that step")},
+    {{SDLK_e}, SHIFT, T, a_export_onnx, 0, "Shift+e", N_("write the net as shown, with its weights, as an ONNX model")},
+    {{SDLK_e}, 0, T, a_export, 0, "e", N_("export the net as shown (kernels, maps, input) as labelled PNGs")},
+    {{SDLK_w}, 0, T, a_save, 0, N_("w  or  ctrl+s"), N_("save a checkpoint (to --save FILE, or a dated file)")},
+    {{0}, 0, T, NULL, 0, N_("mouse: buttons"), N_("pause, step, speed, restart, normalisation, help")},
+    {{0}, 0, T, NULL, 0, N_("mouse: slider"), N_("drag to set the learning rate (log scale)")},
+    {{0}, 0, T, NULL, 0, N_("mouse: hover a map"), N_("its value; its receptive field outlined on the probe")},
+    {{0}, 0, T, NULL, 0, N_("mouse: hover a kernel"), N_("its weights as numbers")},
+    {{0}, 0, T, NULL, 0, N_("mouse: wheel on probe"), N_("previous / next probe image")},
+    {{0}, 0, T, NULL, 0, N_("mouse: timeline"), N_("drag to show the whole net at a recorded step; wheel steps")},
+    {{0}, 0, T, NULL, 0, N_("mouse: click a map"), N_("enlarge it: every value as a number, its colour bar (Esc or a click: back)")},
+    {{0}, 0, T, NULL, 0, N_("mouse: click a kernel"), N_("enlarge it (and it is the filter s steps); t shows its evolution")},
+    {{0}, 0, T, NULL, 0, N_("mouse: click output, curve"), N_("enlarge the output panel or that learning curve")},
     /* the step view */
-    {{SDLK_LEFT}, 0, S, s_move, LEFT, "\u2190 \u2192 \u2191 \u2193", "move the window one output cell"},
+    {{SDLK_LEFT}, 0, S, s_move, LEFT, "\u2190 \u2192 \u2191 \u2193", N_("move the window one output cell")},
     {{SDLK_RIGHT}, 0, S, s_move, RIGHT, NULL, NULL},
     {{SDLK_UP}, 0, S, s_move, UP, NULL, NULL},
     {{SDLK_DOWN}, 0, S, s_move, DOWN, NULL, NULL},
-    {{SDLK_SPACE}, 0, S, s_play, 0, "space", "play / pause the slide (from the start once the map is done)"},
+    {{SDLK_SPACE}, 0, S, s_play, 0, N_("space"), N_("play / pause the slide (from the start once the map is done)")},
     {{SDLK_PLUS, SDLK_EQUALS, SDLK_KP_PLUS}, 0, S, s_speed, 1, "+  /  \u2212",
-     "speed: one multiply-add at a time \u2026 one position \u2026 whole image"},
+     N_("speed: one multiply-add at a time \u2026 one position \u2026 whole image")},
     {{SDLK_MINUS, SDLK_KP_MINUS}, 0, S, s_speed, -1, NULL, NULL},
-    {{SDLK_PERIOD}, 0, S, s_advance, 1, ".  /  ,", "one step forward / back (a term or a position, as the speed says)"},
+    {{SDLK_PERIOD}, 0, S, s_advance, 1, ".  /  ,", N_("one step forward / back (a term or a position, as the speed says)")},
     {{SDLK_COMMA}, 0, S, s_advance, -1, NULL, NULL},
-    {{SDLK_BACKSPACE}, 0, S, s_restart_sum, 0, "Backspace", "start this window's sum again, one multiply-add a ."},
-    {{SDLK_z}, 0, S, s_skip_zeros, 0, "z", "term by term: skip the zero terms / show every term"},
-    {{SDLK_g}, 0, S, s_grey, 0, "g", "the output also as a gray picture beside the heat map (on for smoothing)"},
-    {{SDLK_HOME}, 0, S, s_ends, 0, "Home / End", "empty map at the first position / the whole map"},
+    {{SDLK_BACKSPACE}, 0, S, s_restart_sum, 0, "Backspace", N_("start this window's sum again, one multiply-add a .")},
+    {{SDLK_z}, 0, S, s_skip_zeros, 0, "z", N_("term by term: skip the zero terms / show every term")},
+    {{SDLK_g}, 0, S, s_grey, 0, "g", N_("the output also as a gray picture beside the heat map (on for smoothing)")},
+    {{SDLK_HOME}, 0, S, s_ends, 0, "Home / End", N_("empty map at the first position / the whole map")},
     {{SDLK_END}, 0, S, s_ends, 1, NULL, NULL},
     {{SDLK_s}, SHIFT, S, s_stride, -1, NULL, NULL},
-    {{SDLK_s}, 0, S, s_stride, 1, "s  /  Shift+s", "stride up / down (output size shown at the top)"},
+    {{SDLK_s}, 0, S, s_stride, 1, "s  /  Shift+s", N_("stride up / down (output size shown at the top)")},
     {{SDLK_p}, SHIFT, S, s_pad, -1, NULL, NULL},
-    {{SDLK_p}, 0, S, s_pad, 1, "p  /  Shift+p", "padding up / down (violet cells are zero padding)"},
-    {{SDLK_r}, 0, S, s_relu, 0, "r", "ReLU after the bias on / off"},
-    {{SDLK_k}, 0, S, s_next, 0, "k  /  i", "next kernel preset / next built-in image"},
+    {{SDLK_p}, 0, S, s_pad, 1, "p  /  Shift+p", N_("padding up / down (violet cells are zero padding)")},
+    {{SDLK_r}, 0, S, s_relu, 0, "r", N_("ReLU after the bias on / off")},
+    {{SDLK_k}, 0, S, s_next, 0, "k  /  i", N_("next kernel preset / next built-in image")},
     {{SDLK_i}, 0, S, s_next, 1, NULL, NULL},
-    {{0}, 0, S, NULL, 0, "click input", "move the window there (centred on the pixel)"},
-    {{0}, 0, S, NULL, 0, "click output", "step to that output cell"},
-    {{0}, 0, S, NULL, 0, "click kernel cell", "select it: wheel changes it, or type a number + Enter"},
-    {{SDLK_TAB, SDLK_v}, 0, S, a_view, T, "Tab  or  v", "back to the training view (training goes on meanwhile)"},
+    {{0}, 0, S, NULL, 0, N_("click input"), N_("move the window there (centred on the pixel)")},
+    {{0}, 0, S, NULL, 0, N_("click output"), N_("step to that output cell")},
+    {{0}, 0, S, NULL, 0, N_("click kernel cell"), N_("select it: wheel changes it, or type a number + Enter")},
+    {{SDLK_TAB, SDLK_v}, 0, S, a_view, T, N_("Tab  or  v"), N_("back to the training view (training goes on meanwhile)")},
     /* the backprop view */
-    {{SDLK_RIGHT, SDLK_PAGEDOWN, SDLK_RETURN}, 0, B, b_press, 1, "→  /  ←",
-     "next / previous press: a phase, or in phase 4 one layer (PageDown / PageUp: a clicker)"},
+    {{SDLK_RIGHT, SDLK_PAGEDOWN, SDLK_RETURN}, 0, B, b_press, 1, N_("→  /  ←"),
+     N_("next / previous press: a phase, or in phase 4 one layer (PageDown / PageUp: a clicker)")},
     {{SDLK_LEFT, SDLK_PAGEUP}, 0, B, b_press, -1, NULL, NULL},
-    {{SDLK_1}, 0, B, b_phase, 0, "1 … 7", "the start of that phase; Home: phase 1, End: phase 7"},
+    {{SDLK_1}, 0, B, b_phase, 0, N_("1 … 7"), N_("the start of that phase; Home: phase 1, End: phase 7")},
     {{SDLK_2}, 0, B, b_phase, 1, NULL, NULL},
     {{SDLK_3}, 0, B, b_phase, 2, NULL, NULL},
     {{SDLK_4}, 0, B, b_phase, 3, NULL, NULL},
@@ -506,29 +516,29 @@ static const gui_key KEYS[] = {
     {{SDLK_6}, 0, B, b_phase, 5, NULL, NULL},
     {{SDLK_7, SDLK_END}, 0, B, b_phase, 6, NULL, NULL},
     {{SDLK_HOME}, 0, B, b_phase, 0, NULL, NULL},
-    {{SDLK_SPACE}, 0, B, b_play, 0, "space", "autoplay on / off: one press at a time"},
-    {{SDLK_PLUS, SDLK_EQUALS, SDLK_KP_PLUS}, 0, B, b_speed, 1, "+  /  −", "autoplay faster / slower (8 s to 0.5 s a press)"},
+    {{SDLK_SPACE}, 0, B, b_play, 0, N_("space"), N_("autoplay on / off: one press at a time")},
+    {{SDLK_PLUS, SDLK_EQUALS, SDLK_KP_PLUS}, 0, B, b_speed, 1, N_("+  /  −"), N_("autoplay faster / slower (8 s to 0.5 s a press)")},
     {{SDLK_MINUS, SDLK_KP_MINUS}, 0, B, b_speed, -1, NULL, NULL},
-    {{SDLK_DOWN}, 0, B, b_filter, 1, "↓  /  ↑", "phases 5 and 6: next / previous filter (or click one in phase 5)"},
+    {{SDLK_DOWN}, 0, B, b_filter, 1, N_("↓  /  ↑"), N_("phases 5 and 6: next / previous filter (or click one in phase 5)")},
     {{SDLK_UP}, 0, B, b_filter, -1, NULL, NULL},
-    {{SDLK_l}, 0, B, b_layer, 0, "l", "phases 5 and 6: the next conv layer"},
-    {{SDLK_RIGHTBRACKET}, 0, B, b_weight, 1, "]  /  [", "phase 5: next / previous weight of the filter (or click its cell)"},
+    {{SDLK_l}, 0, B, b_layer, 0, "l", N_("phases 5 and 6: the next conv layer")},
+    {{SDLK_RIGHTBRACKET}, 0, B, b_weight, 1, N_("]  /  ["), N_("phase 5: next / previous weight of the filter (or click its cell)")},
     {{SDLK_LEFTBRACKET}, 0, B, b_weight, -1, NULL, NULL},
-    {{SDLK_PERIOD}, 0, B, b_term, 1, ".  /  ,", "phase 5: the weight's sum one term forward / back"},
+    {{SDLK_PERIOD}, 0, B, b_term, 1, N_(".  /  ,"), N_("phase 5: the weight's sum one term forward / back")},
     {{SDLK_COMMA}, 0, B, b_term, -1, NULL, NULL},
-    {{SDLK_BACKSPACE}, 0, B, b_restart_sum, 0, "Backspace", "phase 5: the weight's sum from its first term again"},
-    {{SDLK_z}, 0, B, b_zeros, 0, "z", "phase 5: skip the zero terms / show every term"},
-    {{SDLK_r}, 0, B, b_recompute, 0, "r", "compute the step again from the newest weights and probe"},
-    {{SDLK_TAB, SDLK_d}, 0, B, a_view, T, "Tab  or  d", "back to the training view"},
+    {{SDLK_BACKSPACE}, 0, B, b_restart_sum, 0, N_("Backspace"), N_("phase 5: the weight's sum from its first term again")},
+    {{SDLK_z}, 0, B, b_zeros, 0, "z", N_("phase 5: skip the zero terms / show every term")},
+    {{SDLK_r}, 0, B, b_recompute, 0, "r", N_("compute the step again from the newest weights and probe")},
+    {{SDLK_TAB, SDLK_d}, 0, B, a_view, T, N_("Tab  or  d"), N_("back to the training view")},
     /* every view */
-    {{SDLK_h, SDLK_F1}, 0, A, a_help, 0, "h  or  F1", "this help"},
-    {{SDLK_f}, 0, A, a_fullscreen, 0, "f", "fullscreen on / off"},
-    {{SDLK_F2}, 0, A, a_present, 0, "F2", "presenter mode: large type, 7:1 contrast, fewer panels, pointer highlighted"},
-    {{SDLK_c}, 0, A, a_colormap, 0, "c", "signed values in red\u2013blue or blue\u2013orange (colour-blind safe); exports too"},
-    {{SDLK_F12}, 0, A, a_screenshot, 0, "F12", "screenshot to a PNG file (path shown below)"},
-    {{SDLK_F5}, 0, A, a_reload, 0, "F5", "reload shaders from CONVSCOPE_SHADER_DIR"},
-    {{SDLK_q}, 0, A, a_quit, 0, "q  or  Esc",
-     "quit (Esc first closes this help, an enlarged panel or the backprop view; with unsaved training, press again to confirm)"},
+    {{SDLK_h, SDLK_F1}, 0, A, a_help, 0, N_("h  or  F1"), N_("this help")},
+    {{SDLK_f}, 0, A, a_fullscreen, 0, "f", N_("fullscreen on / off")},
+    {{SDLK_F2}, 0, A, a_present, 0, "F2", N_("presenter mode: large type, 7:1 contrast, fewer panels, pointer highlighted")},
+    {{SDLK_c}, 0, A, a_colormap, 0, "c", N_("signed values in red\u2013blue or blue\u2013orange (colour-blind safe); exports too")},
+    {{SDLK_F12}, 0, A, a_screenshot, 0, "F12", N_("screenshot to a PNG file (path shown below)")},
+    {{SDLK_F5}, 0, A, a_reload, 0, "F5", N_("reload shaders from CONVSCOPE_SHADER_DIR")},
+    {{SDLK_q}, 0, A, a_quit, 0, N_("q  or  Esc"),
+     N_("quit (Esc first closes this help, an enlarged panel or the backprop view; with unsaved training, press again to confirm)")},
     {{SDLK_ESCAPE}, 0, A, a_escape, 0, NULL, NULL},
 };
 enum { N_KEYS = sizeof KEYS / sizeof KEYS[0] };
@@ -583,25 +593,35 @@ SDL_Keycode gui_keys_of_backprop_button(int button)
     }
 }
 
+/* The rows of one view, "label\thelp", the view's own first, then the ones both views share;
+ * translated or as written. */
+static int help_rows(int view, int translate, char (*text)[400], const char **list)
+{
+    int n = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < N_KEYS; i++) {
+            const gui_key *row = &KEYS[i];
+            const int shared = row->views == GUI_VIEW_ALL;
+            if (!row->label || !(row->views & view) || shared != pass) continue;
+            snprintf(text[n], sizeof text[n], "%s\t%s", translate ? _(row->label) : row->label,
+                     translate ? _(row->help) : row->help);
+            list[n] = text[n];
+            n++;
+        }
+    return n;
+}
+
 int gui_keys_help(int view, const char *const **rows)
 {
-    static char text[3][N_KEYS][200];
+    static char text[3][N_KEYS][400];
     static const char *list[3][N_KEYS];
     static int count[3] = {-1, -1, -1};
+    static unsigned made_for[3];
     const int v = view == GUI_VIEW_STEP ? 1 : view == GUI_VIEW_BACKPROP ? 2 : 0;
-    if (count[v] < 0) {
-        /* the view's own rows first, then the ones both views share */
-        int n = 0;
-        for (int pass = 0; pass < 2; pass++)
-            for (int i = 0; i < N_KEYS; i++) {
-                const gui_key *row = &KEYS[i];
-                const int shared = row->views == GUI_VIEW_ALL;
-                if (!row->label || !(row->views & view) || shared != pass) continue;
-                snprintf(text[v][n], sizeof text[v][n], "%s\t%s", row->label, row->help);
-                list[v][n] = text[v][n];
-                n++;
-            }
-        count[v] = n;
+    /* made again when the UI language changes */
+    if (count[v] < 0 || made_for[v] != cs_i18n_generation()) {
+        count[v] = help_rows(view, 1, text[v], list[v]);
+        made_for[v] = cs_i18n_generation();
     }
     *rows = list[v];
     return count[v];
@@ -616,8 +636,10 @@ void gui_keys_print(FILE *f)
                    {GUI_VIEW_BACKPROP, "Keys of the backprop view"}};
     for (size_t v = 0; v < sizeof views / sizeof views[0]; v++) {
         fprintf(f, "%s:\n", views[v].title);
-        const char *const *rows;
-        const int n = gui_keys_help(views[v].view, &rows);
+        /* the CLI's help stays English, whatever the window's language */
+        static char text[N_KEYS][400];
+        static const char *rows[N_KEYS];
+        const int n = help_rows(views[v].view, 0, text, rows);
         for (int i = 0; i < n; i++) {
             const char *tab = strchr(rows[i], '\t');
             /* pad to a column by characters, not bytes: the arrows are three bytes each */

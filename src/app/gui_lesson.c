@@ -450,9 +450,9 @@ static void band_content(gui_lesson *L, const gui_app *app, cs_lesson_band *c)
     int n = 0;
     for (int i = 0; i < L->ch; i++) n += L->lesson.chapters[i].n_pages;
     snprintf(L->page_no, sizeof L->page_no, tr("page %d of %d"), n + L->pg + 1, L->lesson.n_pages);
-    static const char *const NAV[3] = {"PageDown, \u2192, space or a click on this band: next \u00B7 PageUp, \u2190: back",
-                                       "PageDown \u2192 space: next \u00B7 PageUp \u2190: back",
-                                       "\u2192 next \u00B7 \u2190 back"};
+    static const char *const NAV[3] = {N_("PageDown, \u2192, space or a click on this band: next \u00B7 PageUp, \u2190: back"),
+                                       N_("PageDown \u2192 space: next \u00B7 PageUp \u2190: back"),
+                                       N_("\u2192 next \u00B7 \u2190 back")};
     for (int i = 0; i < 3; i++) {
         snprintf(L->nav[i], sizeof L->nav[i], "%s \u00B7 %s", L->page_no, tr(NAV[i]));
         L->nav_alts[i] = L->nav[i];

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cs_i18n.h"
 #include "gui_keys.h"
 #include "gui_script.h"
 
@@ -31,6 +32,9 @@ void gui_usage(FILE *f)
                "  --present           presenter mode (also F2): text at least 1/45 of the window's height,\n"
                "                      7:1 contrast, thick outlines, the pointer's target highlighted, fewer\n"
                "                      panels\n"
+               "  --lang en|zh        the window's language: English, or Chinese (zh_CN); default: the\n"
+               "                      locale's (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), English if it has\n"
+               "                      no catalogue. Numbers, equations and this help stay as they are\n"
                "  --probe N           the test image shown first (default 0)\n"
                "  --probe-image PATH  your own image as the probe instead (PNG, JPEG, BMP, GIF, PNM),\n"
                "                      converted to the net's input size and channels as datasets are;\n"
@@ -58,7 +62,7 @@ void gui_usage(FILE *f)
 }
 
 enum { O_VIEW = 1, O_SHOT, O_FRAMES, O_STATS, O_SIZE, O_FULL, O_SCALE, O_SCRIPT, O_PROBE, O_PAUSED, O_EXPORT_DIR,
-       O_LOCKSTEP, O_PRESENT, O_DUMP, O_PROBE_IMAGE };
+       O_LOCKSTEP, O_PRESENT, O_DUMP, O_PROBE_IMAGE, O_LANG };
 
 /* One of the window's own options; 1 done, 0 bad value, -1 not one of them. */
 static int apply_own(gui_options *o, int ch, const char *arg, int *lockstep_given)
@@ -85,6 +89,7 @@ static int apply_own(gui_options *o, int ch, const char *arg, int *lockstep_give
     case O_LOCKSTEP: *lockstep_given = 1; return cs_cli_int(arg, 0, 100000, &o->lockstep);
     case O_PRESENT: o->present = 1; return 1;
     case O_DUMP: o->dump_text = arg; return 1;
+    case O_LANG: o->lang = arg; return cs_i18n_lang_of(arg) != NULL;
     default: return -1;
     }
 }
@@ -110,7 +115,8 @@ int gui_options_parse_ext(gui_options *o, int argc, char **argv, const gui_optio
         {"export-dir", required_argument, 0, O_EXPORT_DIR}, {"lockstep", required_argument, 0, O_LOCKSTEP},
         {"present", no_argument, 0, O_PRESENT},     {"dump-text", required_argument, 0, O_DUMP},
         {"probe-image", required_argument, 0, O_PROBE_IMAGE},
-        {"help", no_argument, 0, 'h'},              {0, 0, 0, 0},
+        {"lang", required_argument, 0, O_LANG},     {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
     };
     struct option longopts[MAX_EXT + CS_RUNOPT_COUNT + GUI_STEP_OPTION_COUNT + sizeof own / sizeof own[0]];
     if (n_ext) memcpy(longopts, ext->longopts, (size_t)n_ext * sizeof *longopts);

@@ -17,6 +17,7 @@ typedef struct {
     const char *shot;         /* --screenshot FILE, or NULL */
     const char *dump_text;    /* --dump-text FILE (with --screenshot): the last frame's text as JSON */
     int present;              /* --present: presenter mode from the start */
+    const char *lang;         /* --lang en|zh (cs_i18n_lang_of accepts it), or NULL: the locale's */
     int frames;               /* --frames N with --screenshot (default 60) */
     const char *script;       /* --script TEXT, or NULL */
     int stats;                /* --stats */

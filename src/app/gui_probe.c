@@ -8,6 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cs_i18n.h"
+#include "cs_labels.h"
+
 /* Folders with more files than this are cycled through their first names only. */
 enum { MAX_FOLDER_FILES = 4096 };
 
@@ -19,7 +22,7 @@ cs_status gui_probe_load(gui_app *app, const char *path)
     cs_status st = cs_run_load_probe_file(path, net->in_c, net->in_h, net->in_w, &one, note, sizeof note, detail,
                                           sizeof detail);
     if (st) {
-        snprintf(msg, sizeof msg, "cannot use it as the probe: %.600s", cs_last_error());
+        snprintf(msg, sizeof msg, _("cannot use it as the probe: %.600s"), cs_last_error());
         gui_app_say(app, msg);
         return st;
     }
@@ -27,12 +30,13 @@ cs_status gui_probe_load(gui_app *app, const char *path)
                      : cs_run_set_probe_image(app->run, &one, 0, -1, note);
     cs_dataset_free(&one);
     if (st) {
-        snprintf(msg, sizeof msg, "cannot use it as the probe: %.600s", cs_last_error());
+        snprintf(msg, sizeof msg, _("cannot use it as the probe: %.600s"), cs_last_error());
         gui_app_say(app, msg);
         return st;
     }
     snprintf(app->probe_path, sizeof app->probe_path, "%s", path);
-    snprintf(msg, sizeof msg, "probe: %.600s", detail);
+    char said[600];
+    snprintf(msg, sizeof msg, _("probe: %.600s"), cs_label_run_text(detail, said, sizeof said));
     gui_app_say(app, msg);
     return CS_OK;
 }
@@ -64,7 +68,7 @@ static char **list_files(const char *dir, int *n)
 void gui_probe_cycle(gui_app *app, int dir)
 {
     if (!app->probe_path[0]) {
-        gui_app_say(app, "no image file yet: drop one onto the window, or start with --probe-image PATH");
+        gui_app_say(app, _("no image file yet: drop one onto the window, or start with --probe-image PATH"));
         return;
     }
     char folder[1024];
@@ -77,7 +81,7 @@ void gui_probe_cycle(gui_app *app, int dir)
     char **names = list_files(folder, &n);
     if (!names || n == 0) {
         char msg[1200];
-        snprintf(msg, sizeof msg, "cannot list the folder %.1000s", folder);
+        snprintf(msg, sizeof msg, _("cannot list the folder %.1000s"), folder);
         gui_app_say(app, msg);
         free(names);
         return;
@@ -96,7 +100,7 @@ void gui_probe_cycle(gui_app *app, int dir)
     }
     if (!loaded) {
         char msg[1200];
-        snprintf(msg, sizeof msg, "no other image file convscope reads in %.1000s", folder);
+        snprintf(msg, sizeof msg, _("no other image file convscope reads in %.1000s"), folder);
         gui_app_say(app, msg);
     }
     for (int i = 0; i < n; i++) free(names[i]);

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "cs_demo_images.h"
 #include "cs_filters.h"
+#include "cs_i18n.h"
 #include "cs_step_layout.h"
 #include "cs_stepper.h"
 #include "cs_tensor.h"
@@ -33,17 +34,17 @@ typedef enum { BY_TERM, BY_POSITION, WHOLE } step_unit;
 static const struct {
     step_unit unit;
     double rate;
-    const char *label;
+    const char *label; /* marked for translation; _() where shown */
 } SPEEDS[] = {
-    {BY_TERM, 1, "one multiply-add at a time, 1/s"},
-    {BY_TERM, 4, "one multiply-add at a time, 4/s"},
-    {BY_TERM, 16, "one multiply-add at a time, 16/s"},
-    {BY_POSITION, 1, "one position at a time, 1/s"},
-    {BY_POSITION, 4, "one position at a time, 4/s"},
-    {BY_POSITION, 12, "one position at a time, 12/s"},
-    {BY_POSITION, 60, "one position at a time, 60/s"},
-    {BY_POSITION, 600, "600 positions/s"},
-    {WHOLE, 0, "the whole image at once"},
+    {BY_TERM, 1, N_("one multiply-add at a time, 1/s")},
+    {BY_TERM, 4, N_("one multiply-add at a time, 4/s")},
+    {BY_TERM, 16, N_("one multiply-add at a time, 16/s")},
+    {BY_POSITION, 1, N_("one position at a time, 1/s")},
+    {BY_POSITION, 4, N_("one position at a time, 4/s")},
+    {BY_POSITION, 12, N_("one position at a time, 12/s")},
+    {BY_POSITION, 60, N_("one position at a time, 60/s")},
+    {BY_POSITION, 600, N_("600 positions/s")},
+    {WHOLE, 0, N_("the whole image at once")},
 };
 enum { N_SPEEDS = sizeof SPEEDS / sizeof SPEEDS[0], DEFAULT_SPEED = 5 };
 
@@ -75,6 +76,7 @@ struct gui_step {
     int have_layout;
     char message[320];
     int has_message;
+    int edited;            /* the kernel's numbers were changed by hand (its name says so) */
     int style_h;           /* the window's height for type sizes (0: the drawn height) */
 };
 
@@ -193,6 +195,7 @@ static cs_status install(gui_step *g, cs_demo_image *img, cs_filter *k, float im
     g->sel_c = -1, g->editing = 0, g->playing = 0;
     snprintf(g->image_name, sizeof g->image_name, "%s", g->img.name);
     snprintf(g->kernel_name, sizeof g->kernel_name, "%s", g->kernel.name);
+    g->edited = 0;
     g->image_dirty = 1;
     compute_range(g);
     return CS_OK;
@@ -322,7 +325,7 @@ int gui_step_tick(gui_step *g, double now)
         g->carry -= 1;
         if (!step_once(g, 1)) {
             g->playing = 0, g->carry = 0;
-            say(g, "the whole map is computed: space plays it again from the start");
+            say(g, _("the whole map is computed: space plays it again from the start"));
             break;
         }
         moved = 1;
@@ -348,7 +351,7 @@ static void set_geometry(gui_step *g, int S, int P)
     }
     compute_range(g);
     char m[128];
-    snprintf(m, sizeof m, "stride %d, pad %d: the output is %d\u00D7%d", S, P, g->st.OW, g->st.OH);
+    snprintf(m, sizeof m, _("stride %d, pad %d: the output is %d\u00D7%d"), S, P, g->st.OW, g->st.OH);
     say(g, m);
 }
 
@@ -359,8 +362,8 @@ static void kernel_changed(gui_step *g)
     cs_stepper_set_fraction(&g->st, g->kernel.frac_den);
     compute_range(g);
     /* the name says the numbers are no longer the preset's or the file's */
-    if (!strstr(g->kernel_name, "(edited)"))
-        snprintf(g->kernel_name, sizeof g->kernel_name, "%.80s (edited)", g->kernel.name);
+    if (!g->edited) snprintf(g->kernel_name, sizeof g->kernel_name, _("%s (edited)"), g->kernel.name);
+    g->edited = 1;
 }
 
 /* The wheel's step for a kernel value: 1 for whole-number kernels, else a tenth of the
@@ -383,7 +386,7 @@ static void commit_edit(gui_step *g)
     const double v = strtod(g->edit, &end);
     if (end == g->edit || *end || !isfinite(v)) {
         char m[96];
-        snprintf(m, sizeof m, "'%s' is not a number", g->edit);
+        snprintf(m, sizeof m, _("'%s' is not a number"), g->edit);
         say(g, m);
     } else {
         const int K = g->st.K;
@@ -438,7 +441,7 @@ static int edit_key(gui_step *g, SDL_Keycode k)
 void gui_step_next_kernel(gui_step *g)
 {
     if (g->st.C != 1) {
-        say(g, "the presets are single-channel kernels: press i for a gray built-in image first");
+        say(g, _("the presets are single-channel kernels: press i for a gray built-in image first"));
         return;
     }
     g->preset = (g->preset + 1) % N_PRESETS;
@@ -483,21 +486,21 @@ void gui_step_restart_sum(gui_step *g)
     if (SPEEDS[g->speed].unit != BY_TERM) g->speed = 0;
     cs_stepper_set_term(&g->st, 0);
     g->term_pos = g->st.oy * g->st.OW + g->st.ox;
-    say(g, ". adds one multiply-add to the sum (z skips the zero terms)");
+    say(g, _(". adds one multiply-add to the sum (z skips the zero terms)"));
 }
 
 void gui_step_toggle_skip_zeros(gui_step *g)
 {
     g->skip_zeros = !g->skip_zeros;
-    say(g, g->skip_zeros ? "term by term: zero terms skipped (each . shows the next non-zero product)"
-                         : "term by term: every term, zeros too");
+    say(g, g->skip_zeros ? _("term by term: zero terms skipped (each . shows the next non-zero product)")
+                         : _("term by term: every term, zeros too"));
 }
 
 void gui_step_toggle_grey(gui_step *g)
 {
     g->grey_on = !g->grey_on;
-    say(g, g->grey_on ? "the output also as a gray picture at the input's scale, beside the heat map"
-                      : "the output as a heat map only");
+    say(g, g->grey_on ? _("the output also as a gray picture at the input's scale, beside the heat map")
+                      : _("the output as a heat map only"));
 }
 
 void gui_step_speed(gui_step *g, int d)
@@ -537,7 +540,7 @@ void gui_step_toggle_relu(gui_step *g)
     cs_stepper *st = &g->st;
     cs_stepper_set_activation(st, st->act == CS_STEPPER_ACT_RELU ? CS_STEPPER_ACT_NONE : CS_STEPPER_ACT_RELU);
     compute_range(g);
-    say(g, st->act == CS_STEPPER_ACT_RELU ? "ReLU on: negative outputs become 0" : "ReLU off");
+    say(g, st->act == CS_STEPPER_ACT_RELU ? _("ReLU on: negative outputs become 0") : _("ReLU off"));
 }
 
 int gui_step_click(gui_step *g, float x, float y)
@@ -548,7 +551,7 @@ int gui_step_click(gui_step *g, float x, float y)
     if (g->editing && g->edit[0]) commit_edit(g);
     if (cs_step_hit_kernel(L, x, y, &c, &a, &b)) {
         g->sel_c = c, g->sel_ky = a, g->sel_kx = b, g->editing = 0, g->edit[0] = '\0';
-        say(g, "kernel cell selected: the wheel changes it, or type a number and press Enter (Esc: done)");
+        say(g, _("kernel cell selected: the wheel changes it, or type a number and press Enter (Esc: done)"));
         return 1;
     }
     g->sel_c = -1;
@@ -592,31 +595,32 @@ int gui_step_wheel(gui_step *g, float x, float y, int dy)
 
 cs_status gui_step_use_filter(gui_step *g, const cs_snapshot *s, int layer, int filter)
 {
+    /* the window's own messages (the status line shows them), in the UI language */
     if (layer < 0 || layer >= s->n_layers || s->layers[layer].kind != CS_LAYER_CONV)
-        return cs_fail(CS_ERR_ARG, "layer %d is not a conv layer", layer);
+        return cs_fail(CS_ERR_ARG, _("layer %d is not a conv layer"), layer);
     for (int l = 0; l < layer; l++)
         if (s->layers[l].kind == CS_LAYER_CONV)
-            return cs_fail(CS_ERR_ARG, "%s sees the previous layer's maps, not the probe image: only the first conv "
-                                       "layer's filters can be stepped over it", s->layers[layer].name);
+            return cs_fail(CS_ERR_ARG, _("%s sees the previous layer's maps, not the probe image: only the first conv "
+                                         "layer's filters can be stepped over it"), s->layers[layer].name);
     const cs_snap_layer *ly = &s->layers[layer];
-    if (filter < 0 || filter >= ly->out_c) return cs_fail(CS_ERR_ARG, "%s has no filter %d", ly->name, filter);
+    if (filter < 0 || filter >= ly->out_c) return cs_fail(CS_ERR_ARG, _("%s has no filter %d"), ly->name, filter);
     if (ly->in_c != s->in_c || ly->in_h != s->in_h || ly->in_w != s->in_w)
-        return cs_fail(CS_ERR_ARG, "%s does not take the probe image as it is", ly->name);
+        return cs_fail(CS_ERR_ARG, _("%s does not take the probe image as it is"), ly->name);
     if (!cs_win_is_square(&ly->win)) /* the stepper slides square kernels with one stride and padding */
-        return cs_fail(CS_ERR_ARG, "%s has a %dx%d kernel, strides %d %d and padding %d %d %d %d: the step view slides "
-                       "square kernels with equal strides and padding on every side", ly->name, ly->win.kh,
+        return cs_fail(CS_ERR_ARG, _("%s has a %dx%d kernel, strides %d %d and padding %d %d %d %d: the step view slides "
+                                     "square kernels with equal strides and padding on every side"), ly->name, ly->win.kh,
                        ly->win.kw, ly->win.sh, ly->win.sw, ly->win.pt, ly->win.pl, ly->win.pb, ly->win.pr);
     const int C = ly->in_c, K = ly->k;
     const size_t per = (size_t)C * K * K;
     cs_filter k;
     char name[64];
-    snprintf(name, sizeof name, "%s filter %d, step %ld", ly->name, filter, s->step);
+    snprintf(name, sizeof name, _("%s filter %d, step %ld"), ly->name, filter, s->step);
     cs_status st = cs_filter_init(&k, name, C, K);
     if (st != CS_OK) return st;
     memcpy(k.w, s->weights + s->w_off[layer] + (size_t)filter * per, per * sizeof *k.w);
     const float bias = s->weights[s->w_off[layer] + (size_t)ly->out_c * per + filter];
     cs_demo_image img = {0};
-    snprintf(img.name, sizeof img.name, "probe image #%d", s->probe_index);
+    snprintf(img.name, sizeof img.name, _("probe image #%d"), s->probe_index);
     img.c = s->in_c, img.h = s->in_h, img.w = s->in_w;
     img.src_w = s->in_w, img.src_h = s->in_h, img.downscale = 1;
     const size_t n = (size_t)img.c * img.h * img.w;
@@ -637,7 +641,7 @@ cs_status gui_step_use_filter(gui_step *g, const cs_snapshot *s, int layer, int 
         if (g->st.output[i] > g->st.output[best]) best = i;
     cs_stepper_seek(&g->st, best / g->st.OW, best % g->st.OW);
     char m[320];
-    snprintf(m, sizeof m, "stepping %s over %s (pixels 0..1, as the net sees them); it starts at its strongest output",
+    snprintf(m, sizeof m, _("stepping %s over %s (pixels 0..1, as the net sees them); it starts at its strongest output"),
              g->kernel_name, g->image_name);
     say(g, m);
     return CS_OK;
@@ -671,7 +675,7 @@ void gui_step_draw(gui_step *g, cs_ui *ui, int win_w, int win_h, float user_scal
         .out_range = g->out_range,
         .out_cmap = g->out_cmap == CS_CMAP_VIRIDIS ? CS_CMAP_VIRIDIS : diverging,
         .diverging = diverging,
-        .playing = g->playing, .speed = SPEEDS[g->speed].label,
+        .playing = g->playing, .speed = _(SPEEDS[g->speed].label),
         .sel_c = g->sel_c, .sel_ky = g->sel_ky, .sel_kx = g->sel_kx, .edit = g->editing ? g->edit : NULL,
         .mouse_x = mouse_x, .mouse_y = mouse_y, .mouse_in = mouse_in,
         .show_help = show_help, .help = help, .help_lines = help_lines,

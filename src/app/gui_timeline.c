@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "cs_export.h"
+#include "cs_i18n.h"
+#include "cs_labels.h"
 #include "cs_replay.h"
 #include "cs_timeline.h"
 #include "cs_view_timeline.h"
@@ -335,9 +337,9 @@ static void toggle_strip(gui_tl *t, int layer, int o, int c)
     t->strip_on = 1, t->strip_pending = 1, t->strip_n = 0;
     t->strip_layer = layer, t->strip_o = o, t->strip_c = rgb ? 0 : c, t->strip_planes = rgb ? 3 : 1, t->strip_k = ly->k;
     if (rgb || ly->in_c == 1)
-        snprintf(t->strip_title, sizeof t->strip_title, "%s filter %d over the run \u00B7 click a frame to go there", ly->name, o);
+        snprintf(t->strip_title, sizeof t->strip_title, _("%s filter %d over the run \u00B7 click a frame to go there"), ly->name, o);
     else
-        snprintf(t->strip_title, sizeof t->strip_title, "%s filter %d, input channel %d, over the run \u00B7 click a frame to go there",
+        snprintf(t->strip_title, sizeof t->strip_title, _("%s filter %d, input channel %d, over the run \u00B7 click a frame to go there"),
                  ly->name, o, c);
 }
 
@@ -409,15 +411,16 @@ int gui_tl_wheel(gui_tl *t, float x, float y, int dy)
 void gui_tl_draw(gui_tl *t, cs_ui *ui, const cs_snapshot *shown, const cs_layout *L, float mouse_x, float mouse_y,
                  int mouse_in, int blocked, cs_colormap_id diverging)
 {
-    char speed[32];
-    snprintf(speed, sizeof speed, "%d record%s/s", PLAY_SPEEDS[t->play_speed], PLAY_SPEEDS[t->play_speed] == 1 ? "" : "s");
+    char speed[64], note[512];
+    const int rps = PLAY_SPEEDS[t->play_speed];
+    snprintf(speed, sizeof speed, P_("%d record/s", "%d records/s", (unsigned long)rps), rps);
     cs_timeline_ui tu = {
         .meta = t->meta, .n = t->n,
         .mark_steps = t->mark_steps, .mark_epochs = t->mark_epochs, .n_marks = t->n_marks,
         .live_step = t->live_step,
         .sel = t->scrubbed && t->rec_step >= 0 ? t->sel : CS_TIMELINE_LIVE,
         .playing = t->playing, .play_speed = speed,
-        .note = t->note[0] ? t->note : NULL,
+        .note = t->note[0] ? cs_label_run_text(t->note, note, sizeof note) : NULL,
         .mouse_x = mouse_x, .mouse_y = mouse_y, .mouse_in = mouse_in, .blocked = blocked,
         .strip_n = t->strip_on ? t->strip_n : 0, .strip_title = t->strip_title,
         .strip_frames = t->strip_frames, .strip_k = t->strip_k, .strip_planes = t->strip_planes,

@@ -6,6 +6,8 @@
  * from the text's measured width, and a layout that does not fit tries again with fewer panels,
  * then at a smaller scale. */
 #include "cs_layout.h"
+#include "cs_i18n.h"
+#include "cs_labels.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -121,6 +123,19 @@ const char *cs_layout_hidden_names(int h)
     return buf;
 }
 
+const char *cs_layout_hidden_text(int h)
+{
+    static char buf[400];
+    static const char *const names[] = {N_("the buttons"), N_("the timeline"), N_("deeper kernels"), N_("the kernels"),
+                                        N_("the curves")};
+    buf[0] = '\0';
+    for (int i = 0; i < 5; i++)
+        if (h & (1 << i))
+            /* TRANSLATORS: between the names of panels left out to fit ("the buttons, the timeline") */
+            snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", buf[0] ? _(", ") : "", _(names[i]));
+    return buf;
+}
+
 /* ---- the fitting context ------------------------------------------------------------------ */
 
 typedef struct {
@@ -171,33 +186,39 @@ static int layout_bar(cs_layout *L, const lctx *c, int hide_buttons)
     int ok = 1;
     if (!hide_buttons) {
         bar_pen pen = {pad, pad, bh, U(c, 6), pad, W - pad, 1};
-        static const char *const pause[] = {"Pause", "\u25B6 Run"}, *const speeds[] = {"full speed", "200 batches/s"};
-        static const char *const maps[] = {"Maps: per map", "Maps: per layer", "Maps: fixed"};
-        static const char *const kerns[] = {"Kernels: per map", "Kernels: per layer", "Kernels: fixed"};
+        char fast[64], slow[64], slowest[64], rate[64];
+        cs_label_speed(fast, sizeof fast, 0);
+        cs_label_speed(slow, sizeof slow, 200);
+        cs_label_speed(slowest, sizeof slowest, 0.2);
+        cs_label_rate(rate, sizeof rate, "0.0001");
+        const char *const pause[] = {cs_label_pause(0), cs_label_pause(1)}, *const speeds[] = {fast, slow, slowest};
+        const char *const maps[] = {cs_label_maps_norm(0), cs_label_maps_norm(1), cs_label_maps_norm(2)};
+        const char *const kerns[] = {cs_label_kernels_norm(0), cs_label_kernels_norm(1), cs_label_kernels_norm(2)};
         L->buttons[CS_BTN_PAUSE] = bar_item(&pen, widest(c, CS_FONT_NORMAL, pause, 2) + bpad);
-        L->buttons[CS_BTN_STEP] = bar_item(&pen, TW(c, CS_FONT_NORMAL, "Step") + bpad);
+        L->buttons[CS_BTN_STEP] = bar_item(&pen, TW(c, CS_FONT_NORMAL, C_("button", "Step")) + bpad);
         pen.x += sep;
         L->buttons[CS_BTN_SLOWER] = bar_item(&pen, fmaxf(U(c, 28), TW(c, CS_FONT_NORMAL, "\u2212") + bpad));
-        L->speed_label = bar_item(&pen, widest(c, CS_FONT_NORMAL, speeds, 2) + U(c, 8));
+        L->speed_label = bar_item(&pen, widest(c, CS_FONT_NORMAL, speeds, 3) + U(c, 8));
         L->buttons[CS_BTN_FASTER] = bar_item(&pen, fmaxf(U(c, 28), TW(c, CS_FONT_NORMAL, "+") + bpad));
         pen.x += sep;
-        L->lr_label = bar_item(&pen, TW(c, CS_FONT_NORMAL, "rate 0.0001") + U(c, 8));
+        L->lr_label = bar_item(&pen, TW(c, CS_FONT_NORMAL, rate) + U(c, 8));
         L->lr_slider = bar_item(&pen, U(c, 150));
         pen.x += sep;
-        L->buttons[CS_BTN_RESTART] = bar_item(&pen, TW(c, CS_FONT_NORMAL, "Restart") + bpad);
+        L->buttons[CS_BTN_RESTART] = bar_item(&pen, TW(c, CS_FONT_NORMAL, _("Restart")) + bpad);
         pen.x += sep;
         L->buttons[CS_BTN_MAPS_NORM] = bar_item(&pen, widest(c, CS_FONT_NORMAL, maps, 3) + bpad);
         L->buttons[CS_BTN_KERNELS_NORM] = bar_item(&pen, widest(c, CS_FONT_NORMAL, kerns, 3) + bpad);
-        L->buttons[CS_BTN_BACKPROP] = bar_item(&pen, TW(c, CS_FONT_NORMAL, "Backprop") + bpad);
-        L->buttons[CS_BTN_HELP] = bar_item(&pen, TW(c, CS_FONT_NORMAL, "Help") + bpad);
+        L->buttons[CS_BTN_BACKPROP] = bar_item(&pen, TW(c, CS_FONT_NORMAL, _("Backprop")) + bpad);
+        L->buttons[CS_BTN_HELP] = bar_item(&pen, TW(c, CS_FONT_NORMAL, _("Help")) + bpad);
         ok = pen.rows <= 2;
         y = pen.y + bh + U(c, 4);
     }
     /* title and counters: one line when a typical pair fits, else two */
     const float line = LINE(c, CS_FONT_NORMAL), w = W - 2 * pad;
-    const float need = TW(c, CS_FONT_NORMAL, "convscope \u00B7 article net \u00B7 fashion-mnist \u00B7 seed 12345") +
-                       TW(c, CS_FONT_NORMAL, "epoch 12   step 123,456   images 2,469,120   12,345 images/s   "
-                                             "SGD lr 0.0001   loss: cross-entropy   paused") + U(c, 24);
+    char title[256], counters[512];
+    cs_label_title(title, sizeof title, "article", "fashion-mnist", 12345);
+    cs_label_counters(counters, sizeof counters);
+    const float need = TW(c, CS_FONT_NORMAL, title) + TW(c, CS_FONT_NORMAL, counters) + U(c, 24);
     L->counter_lines = need <= w ? 1 : 2;
     L->counters = (cs_rect){pad, y, w, line * (float)L->counter_lines};
     L->top = (cs_rect){0, 0, W, L->counters.y + L->counters.h + U(c, 4)};
@@ -217,7 +238,8 @@ static int layout_output(cs_layout *L, const lctx *c, cs_rect r)
     const int n = in->n_classes < CS_VIZ_MAX_CLASSES ? in->n_classes : CS_VIZ_MAX_CLASSES;
     L->out_rows = n;
     /* the vectors in mono: "output [ 0  0 .1 …]"; left out where even the minimum size is too wide */
-    char vec[160] = "output [";
+    char vec[160];
+    snprintf(vec, sizeof vec, "%s", cs_label_vector(0));
     const int shown = n < 10 ? n : 10;
     for (int i = 0; i < shown; i++) strcat(vec, i + 1 < shown ? " .5 " : " .5");
     strcat(vec, n > 10 ? "\u2026]" : "]");
@@ -246,7 +268,7 @@ static int layout_output(cs_layout *L, const lctx *c, cs_rect r)
         names = 0;
         for (int i = 0; i < in->n_class_names && i < n; i++)
             names = fmaxf(names, c->m->width(c->m->ctx, sans, px, in->class_names[i]));
-        if (in->n_class_names < n) names = fmaxf(names, c->m->width(c->m->ctx, sans, px, "(no class)"));
+        if (in->n_class_names < n) names = fmaxf(names, c->m->width(c->m->ctx, sans, px, _("(no class)")));
         mark_w = c->m->width(c->m->ctx, sans, px, "\u2713") + U(c, 4);
         L->out_value_w = c->m->width(c->m->ctx, sans, px, enlarged ? "0.000" : "0.00") + U(c, 6);
         rest = mark_w + U(c, 4) + U(c, 24) + U(c, 6) + L->out_value_w + L->out_truth_w;
@@ -262,7 +284,7 @@ static int layout_output(cs_layout *L, const lctx *c, cs_rect r)
     L->out_bar_w = L->out_truth_x - U(c, 6) - L->out_value_w - L->out_bar_x;
     /* a name may be cut, but not to nothing */
     return L->out_name_w >= TMIN(c, CS_FONT_SMALL, "abc\u2026") && L->out_bar_w >= U(c, 24) &&
-           TMIN(c, CS_FONT_NORMAL, "Output") <= pw;
+           TMIN(c, CS_FONT_NORMAL, C_("shortest title", "Output")) <= pw;
 }
 
 
@@ -284,7 +306,7 @@ static int layout_left(cs_layout *L, const lctx *c, float x, float w, float y0, 
     L->probe_title = (cs_rect){x + pad, y0 + pad * 0.5f, L->buttons[CS_BTN_PROBE_PREV].x - gap - (x + pad), line};
     L->probe_img = (cs_rect){floorf(x + 0.5f * (w - img_w)), y0 + pad + line + pad * 0.5f, img_w, img_h};
     L->probe_caption = (cs_rect){x + pad, L->probe_img.y + img_h + pad * 0.5f, pw, small};
-    if (TMIN(c, CS_FONT_NORMAL, "Probe") > L->probe_title.w) return 0;
+    if (TMIN(c, CS_FONT_NORMAL, C_("shortest title", "Probe")) > L->probe_title.w) return 0;
 
     const float oy = L->probe.y + L->probe.h + gap;
     return layout_output(L, c, (cs_rect){x, oy, w, y1 - oy});
@@ -342,7 +364,7 @@ static int layout_strip(cs_layout *L, const lctx *c, float x, float w, float y0,
         const float g = nm > 12 ? fmaxf(1, U(c, 2)) : U(c, 3);
         L->col_grid[l] = cs_grid_fit(L->col_maps[l], nm, mw, cs_layout_tile_cells(L, mh), g, 0);
     }
-    return TMIN(c, CS_FONT_NORMAL, "Activation maps") <= L->strip_title.w;
+    return TMIN(c, CS_FONT_NORMAL, C_("shortest title", "Activation maps")) <= L->strip_title.w;
 }
 
 /* Every conv layer's kernels (only the first with CS_HIDE_DEEP) in inner; 0 when a section does
@@ -422,12 +444,13 @@ static int layout_curves(cs_layout *L, const lctx *c, cs_rect r)
     const float pad = L->pad, gap = U(c, 6), line = LINE(c, CS_FONT_NORMAL), small = LINE(c, CS_FONT_SMALL);
     L->curves = r;
     const float inner_w = r.w - 2 * pad;
-    const float title_w = TW(c, CS_FONT_NORMAL, "Learning curves") + U(c, 12);
+    const float title_w = TW(c, CS_FONT_NORMAL, _("Learning curves")) + U(c, 12);
     L->curves_title = (cs_rect){r.x + pad, r.y + pad * 0.5f, title_w, line};
     L->curves_legend = (cs_rect){r.x + pad + title_w, r.y + pad * 0.5f, inner_w - title_w, line};
     /* the short legend ("train", "test") at the minimum size must fit beside the title */
-    const float legend_min = TMIN(c, CS_FONT_SMALL, "train") + TMIN(c, CS_FONT_SMALL, "test") + 2 * U(c, 22) + U(c, 12);
-    if (L->curves_legend.w < legend_min || TMIN(c, CS_FONT_NORMAL, "Learning curves") > title_w) return 0;
+    const float legend_min = TMIN(c, CS_FONT_SMALL, C_("curve", "train")) + TMIN(c, CS_FONT_SMALL, C_("curve", "test")) +
+                             2 * U(c, 22) + U(c, 12);
+    if (L->curves_legend.w < legend_min || TMIN(c, CS_FONT_NORMAL, _("Learning curves")) > title_w) return 0;
     L->axis_w = fmaxf(fmaxf(TW(c, CS_FONT_SMALL, "100%"), TW(c, CS_FONT_SMALL, "0.000")), TW(c, CS_FONT_SMALL, "12.3k")) +
                 U(c, 5);
     const float plot_top = r.y + pad + line + small;
@@ -437,7 +460,7 @@ static int layout_curves(cs_layout *L, const lctx *c, cs_rect r)
     L->acc_plot = (cs_rect){L->loss_plot.x + plot_w + gap + L->axis_w, plot_top, plot_w, plot_h};
     /* under a plot: "0" at the left, the last step at the right; above it: its title and the test value */
     const float under = TMIN(c, CS_FONT_SMALL, "0") + TMIN(c, CS_FONT_SMALL, "123k") + U(c, 10);
-    const float above = TMIN(c, CS_FONT_SMALL, "accuracy") + TMIN(c, CS_FONT_SMALL, "100.0%") + U(c, 8);
+    const float above = TMIN(c, CS_FONT_SMALL, cs_label_curve(1)) + TMIN(c, CS_FONT_SMALL, "100.0%") + U(c, 8);
     return plot_h >= 2 * small + U(c, 10) && plot_w >= under && plot_w >= above;
 }
 
@@ -462,7 +485,7 @@ static int layout_right(cs_layout *L, const lctx *c, float x, float w, float y0,
             L->timeline = (cs_rect){x + pad, y0 + kern_h - pad - tl_h, w - 2 * pad, tl_h};
         }
         const cs_rect inner = {x + pad, y0 + pad + line, w - 2 * pad, kern_h - 2 * pad - line - (tl_h > 0 ? tl_h + pad : 0)};
-        if (TMIN(c, CS_FONT_NORMAL, "Kernels") > L->kern_title.w) return 0;
+        if (TMIN(c, CS_FONT_NORMAL, C_("shortest title", "Kernels")) > L->kern_title.w) return 0;
         if (tl_h > 0 && L->timeline.w < U(c, 30) * 2 + U(c, 46) + U(c, 60)) return 0;
         if (layout_kernels(L, c, inner, (hidden & CS_HIDE_DEEP) != 0)) break;
         if (attempt == 1) return 0;
@@ -555,6 +578,25 @@ const char *cs_target_format(const cs_target *t, const cs_snap_layer *layers, ch
     case CS_TARGET_LAYER_MAPS: snprintf(buf, size, "maps %s", layers[t->layer].name); break;
     case CS_TARGET_LAYER_KERNELS: snprintf(buf, size, "kernels %s", layers[t->layer].name); break;
     default: snprintf(buf, size, "none"); break;
+    }
+    return buf;
+}
+
+const char *cs_target_describe(const cs_target *t, const cs_snap_layer *layers, char *buf, size_t size)
+{
+    /* TRANSLATORS: what a click enlarged, for the status line; English keeps --script's names
+       ("map conv1 3": layer conv1's activation map 3) */
+    switch (t->kind) {
+    case CS_TARGET_MAP: snprintf(buf, size, _("map %s %d"), layers[t->layer].name, t->index); break;
+    case CS_TARGET_KERNEL:
+        if (t->channel < 0) snprintf(buf, size, _("kernel %s %d"), layers[t->layer].name, t->index);
+        else snprintf(buf, size, _("kernel %s %d %d"), layers[t->layer].name, t->index, t->channel);
+        break;
+    case CS_TARGET_LAYER_MAPS: snprintf(buf, size, _("maps %s"), layers[t->layer].name); break;
+    case CS_TARGET_LAYER_KERNELS: snprintf(buf, size, _("kernels %s"), layers[t->layer].name); break;
+    case CS_TARGET_OUTPUT: snprintf(buf, size, "%s", C_("target", "output")); break;
+    case CS_TARGET_CURVE: snprintf(buf, size, "%s", t->index ? _("curve accuracy") : _("curve loss")); break;
+    default: snprintf(buf, size, "%s", C_("target", "none")); break;
     }
     return buf;
 }
@@ -749,7 +791,9 @@ static int help_try(cs_help_layout *H, const cs_style *st, const cs_measure *m, 
     float y = 0, used_h = 0;
     for (int i = 0; i < n; i++) {
         const char *tab = strchr(rows[i], '\t');
-        cs_fit_text(m, tab ? tab + 1 : "", (cs_rect){0, 0, desc_w, 1e6f}, &p, &r);
+        /* a description must wrap into its column: a word wider than the column (or a long
+         * stretch of text without a break, as Chinese is to a wrap at spaces) needs another try */
+        if (!cs_fit_text(m, tab ? tab + 1 : "", (cs_rect){0, 0, desc_w, 1e6f}, &p, &r)) return 0;
         const float h = fmaxf(r.rect.h, cs_text_box_h(px));
         if (y + h > avail && y > 0) {
             if (++col >= cols) return 0;

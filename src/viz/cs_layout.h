@@ -67,8 +67,11 @@ enum {
     CS_HIDE_KERNELS = 8,   /* the kernel panel */
     CS_HIDE_CURVES = 16,   /* the learning curves */
 };
-/* "buttons timeline" for the bits of h (static buffer). */
+/* "buttons timeline" for the bits of h (static buffer): the names --dump-text records. */
 const char *cs_layout_hidden_names(int h);
+/* The same for a status line, in the UI language ("the buttons, the timeline"; static buffer). */
+const char *cs_layout_hidden_text(int h);
+
 
 /* What a click can enlarge, and what --script's `enlarge` names: "map conv1 3" (layer conv1's
  * activation map 3), "kernel conv2 4 1" (filter 4, input channel 1; an RGB first layer's filter
@@ -86,6 +89,8 @@ typedef struct {
 
 /* Writes t's name (as above) to buf; returns buf. */
 const char *cs_target_format(const cs_target *t, const cs_snap_layer *layers, char *buf, size_t size);
+/* The same name in the UI language, for the status line (English: as cs_target_format). */
+const char *cs_target_describe(const cs_target *t, const cs_snap_layer *layers, char *buf, size_t size);
 /* Parses a name; CS_ERR_ARG naming the bad word and what was expected. */
 cs_status cs_target_parse(const char *s, const cs_snap_layer *layers, int n_layers, cs_target *t);
 /* 1 when a and b name the same thing. */

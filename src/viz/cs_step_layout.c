@@ -2,6 +2,7 @@
  * cs_step_layout.h). Sizes are written for a 1280x720 window and multiplied by the UI scale,
  * as cs_layout.c does for the train view. */
 #include "cs_step_layout.h"
+#include "cs_i18n.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -38,7 +39,7 @@ static int input_panel(cs_step_layout *L, const sctx *c, cs_rect r)
     const float w = cell * (float)cols, h = cell * (float)rows;
     L->input_area = (cs_rect){floorf(r.x + pad + 0.5f * (aw - w)), r.y + pad + line + pad * 0.5f, w, h};
     L->input_caption = (cs_rect){r.x + pad, L->input_area.y + h + pad * 0.5f, aw, small};
-    return cell >= 1 && SMIN(c, CS_FONT_NORMAL, "Input") <= L->input_title.w;
+    return cell >= 1 && SMIN(c, CS_FONT_NORMAL, C_("shortest title", "Input")) <= L->input_title.w;
 }
 
 /* The output panel in r: title, the map in whole pixels per cell, a colour bar with its numbers. */
@@ -63,7 +64,7 @@ static int output_panel(cs_step_layout *L, const sctx *c, cs_rect r)
                                       bh + SU(c, 4)};
     L->output_caption = (cs_rect){r.x + pad, L->output_area.y + fmaxf(h, bh) + pad * 0.5f, r.w - 2 * pad, small};
     return cell >= 1 && bh >= 3 * cs_text_box_h(c->st->min_px) && aw > 0 &&
-           SMIN(c, CS_FONT_NORMAL, "Output") <= L->output_title.w;
+           SMIN(c, CS_FONT_NORMAL, C_("shortest title", "Output")) <= L->output_title.w;
 }
 
 /* The three grids (and channel labels and sums) in r; 0 when a cell cannot hold a number at the
@@ -74,7 +75,7 @@ static int grids_panel(cs_step_layout *L, const sctx *c, cs_rect r, float max_h,
     const float pad = L->pad, line = SLINE(c, CS_FONT_NORMAL), small = SLINE(c, CS_FONT_SMALL);
     const float op_w = fmaxf(SU(c, 26), SW(c, CS_FONT_BIG, "\u00D7") + SU(c, 8));
     const float label_w = C > 1 ? SW(c, CS_FONT_NORMAL, "c0") + SU(c, 8) : 0;
-    const float sum_w = C > 1 ? fmaxf(SW(c, CS_FONT_SMALL, "channel sum"), SW(c, CS_FONT_NORMAL, "\u221212.3k")) + SU(c, 8) : 0;
+    const float sum_w = C > 1 ? fmaxf(SW(c, CS_FONT_SMALL, _("channel sum")), SW(c, CS_FONT_NORMAL, "\u221212.3k")) + SU(c, 8) : 0;
     const float row_gap = C > 1 ? SU(c, 6) : 0, legend_h = SU(c, 8) + small + SU(c, 6);
     const float inner_w = r.w - 2 * pad;
     /* the smallest cell that holds a number: "−0.05" (any value's short form is no wider) */
@@ -115,7 +116,8 @@ static int grids_panel(cs_step_layout *L, const sctx *c, cs_rect r, float max_h,
         L->chan_sum[ch] = (cs_rect){gx0 + 3 * gw + 2 * op_w + SU(c, 6), ry, sum_w - SU(c, 6), gh_one};
     }
     /* the titles' first words, and a legend's two ends, at the minimum size */
-    return SMIN(c, CS_FONT_NORMAL, "Products") <= L->grid_title[2].w && SMIN(c, CS_FONT_NORMAL, "Kernel") <= gw &&
+    return SMIN(c, CS_FONT_NORMAL, C_("shortest title", "Products")) <= L->grid_title[2].w &&
+           SMIN(c, CS_FONT_NORMAL, C_("shortest title", "Kernel")) <= gw &&
            2 * SMIN(c, CS_FONT_SMALL, "\u22121500") + SU(c, 8) <= gw;
 }
 
@@ -141,13 +143,13 @@ static void top_lines(cs_step_layout *L, const sctx *c)
 {
     const cs_stepper *st = c->sp;
     const float pad = L->pad, line = SLINE(c, CS_FONT_NORMAL), w = (float)L->win_w - 2 * pad;
-    char geo[200], info[240];
-    snprintf(geo, sizeof geo, "stride %d   pad %d   bias \u2212000   ReLU off   \u2192   output %d\u00D7%d", st->S, st->P,
-             st->OW, st->OH);
-    snprintf(info, sizeof info, "position x %d, y %d  (window: input columns %d\u2013%d, rows %d\u2013%d)     %d of %d "
-             "outputs computed", st->OW, st->OH, st->W, st->W, st->H, st->H, st->OW * st->OH, st->OW * st->OH);
+    char geo[200], info[240], speed[200];
+    cs_step_label_geometry(geo, sizeof geo, st->S, st->P, "\u2212000", 0, st->OW, st->OH);
+    cs_step_label_info(info, sizeof info, st->OW, st->OH, st->W, st->W, st->H, st->H, st->OW * st->OH, st->OW * st->OH);
+    /* the longest speed's name (gui_step.c's table) */
+    cs_step_label_speed(speed, sizeof speed, 1, _("one multiply-add at a time, 16/s"));
     const float gw = SW(c, CS_FONT_NORMAL, geo) + SU(c, 8);
-    const float sw = SW(c, CS_FONT_NORMAL, "\u25B6 playing   speed: one multiply-add at a time, 16/s") + SU(c, 8);
+    const float sw = SW(c, CS_FONT_NORMAL, speed) + SU(c, 8);
     float y = pad;
     /* the title keeps at least 40% of the line, else the geometry gets a line of its own */
     if (gw <= 0.6f * w) {
@@ -344,6 +346,28 @@ cs_rect cs_step_window_rect(const cs_step_layout *L, int oy, int ox)
 
 int cs_step_utf8_len(const char *s) { return cs_utf8_len(s); }
 
+/* East Asian wide and fullwidth code points (UAX #11): two columns of a monospaced line. */
+static int wide(unsigned long cp)
+{
+    return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF && cp != 0x303F) ||
+           (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+           (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+}
+
+int cs_step_text_cols(const char *s)
+{
+    int cols = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        unsigned long cp = *p;
+        int n = cp < 0x80 ? 0 : (cp & 0xE0) == 0xC0 ? 1 : (cp & 0xF0) == 0xE0 ? 2 : (cp & 0xF8) == 0xF0 ? 3 : 0;
+        if (n) cp &= 0x3Fu >> n;
+        p++;
+        for (int i = 0; i < n && (*p & 0xC0) == 0x80; i++, p++) cp = (cp << 6) | (*p & 0x3F);
+        cols += wide(cp) ? 2 : 1;
+    }
+    return cols;
+}
+
 int cs_step_fmt(char *buf, size_t size, float v) { return cs_fmt_sig(buf, size, v, 3); }
 
 int cs_step_fmt_sig(char *buf, size_t size, float v, int sig) { return cs_fmt_sig(buf, size, v, sig); }
@@ -364,7 +388,7 @@ static void w_put(writer *w, const char *s)
     }
     memcpy(w->out + w->len, s, n + 1);
     w->len += n;
-    w->col += cs_step_utf8_len(s);
+    w->col += cs_step_text_cols(s);
 }
 
 static void w_newline(writer *w)
@@ -497,10 +521,10 @@ static int write_terms(writer *w, const cs_stepper *st, int cols, int term_lines
         if (!term_written(st, t)) continue;
         term_text(body, sizeof body, st, t, sig, common);
         snprintf(piece, sizeof piece, "%s%s", written_n ? " + " : "", body);
-        const int pw = cs_step_utf8_len(piece);
+        const int pw = cs_step_text_cols(piece);
         const int last_piece = written_n == n_written - 1;
-        snprintf(more, sizeof more, " + \u2026 (%d more)", n_written - written_n);
-        const int more_w = cs_step_utf8_len(more);
+        snprintf(more, sizeof more, _(" + \u2026 (%d more)"), n_written - written_n);
+        const int more_w = cs_step_text_cols(more);
         const int reserve = w->lines >= term_lines && !last_piece ? more_w : 0;
         if (w->col + pw + reserve > cols) {
             if (w->lines >= term_lines) {
@@ -548,24 +572,29 @@ static void write_closing(writer *w, const cs_stepper *st, int cols, int max_lin
         fraction_text(fr, sizeof fr, factor, st->frac_den);
         exact_text(br, sizeof br, bracket);
         exact_text(val, sizeof val, bracket * (double)factor / st->frac_den);
-        snprintf(close, sizeof close, ") = %s \u00D7 %s = %s%s", fr, br, val, growing ? " so far" : "");
+        snprintf(close, sizeof close, ") = %s \u00D7 %s = %s%s", fr, br, val, growing ? _(" so far") : "");
     } else {
         cs_step_fmt_sig(val, sizeof val, value, total_sig);
         if (shown == 0) snprintf(close, sizeof close, "\u2026");
         else if (n_written == 0) snprintf(close, sizeof close, "%s", val);
-        else snprintf(close, sizeof close, "= %s%s", val, growing ? " so far" : "");
+        else snprintf(close, sizeof close, "= %s%s", val, growing ? _(" so far") : "");
     }
-    if (shown == 0) snprintf(note, sizeof note, "(no terms yet: 0 of %d)", total);
-    else if (n_written == 0) snprintf(note, sizeof note, "(all %d terms are zero)", total);
-    else if (growing && zeros) snprintf(note, sizeof note, "(%d of %d terms; %d zero, not shown)", shown, total, zeros);
-    else if (growing) snprintf(note, sizeof note, "(%d of %d terms)", shown, total);
-    else if (zeros > 0) snprintf(note, sizeof note, "(%d of the %d terms are zero and not shown)", zeros, total);
+    if (shown == 0) snprintf(note, sizeof note, _("(no terms yet: 0 of %d)"), total);
+    else if (n_written == 0) snprintf(note, sizeof note, _("(all %d terms are zero)"), total);
+    else if (growing && zeros) snprintf(note, sizeof note, _("(%d of %d terms; %d zero, not shown)"), shown, total, zeros);
+    else if (growing) snprintf(note, sizeof note, _("(%d of %d terms)"), shown, total);
+    else if (zeros > 0)
+        snprintf(note, sizeof note,
+                 P_("(%d of the %d terms is zero and not shown)", "(%d of the %d terms are zero and not shown)",
+                    (unsigned long)zeros),
+                 zeros, total);
     /* a narrow panel gets the short form of the note, or none */
-    if (6 + cs_step_utf8_len(note) > cols) {
-        if (zeros > 0 && !growing && n_written > 0) snprintf(note, sizeof note, "(%d zero terms)", zeros);
-        if (6 + cs_step_utf8_len(note) > cols) note[0] = '\0';
+    if (6 + cs_step_text_cols(note) > cols) {
+        if (zeros > 0 && !growing && n_written > 0)
+            snprintf(note, sizeof note, P_("(%d zero term)", "(%d zero terms)", (unsigned long)zeros), zeros);
+        if (6 + cs_step_text_cols(note) > cols) note[0] = '\0';
     }
-    const int cw = cs_step_utf8_len(close), nw = cs_step_utf8_len(note);
+    const int cw = cs_step_text_cols(close), nw = cs_step_text_cols(note);
     const int glued = close[0] == ')'; /* a fraction form's bracket closes right after its last term */
     if (w->col + 1 + cw <= cols) {
         if (written_n && !glued) w_put(w, " "); /* "sum = " ends in one already */
@@ -593,7 +622,7 @@ static void write_channels(writer *w, const cs_stepper *st, int cols)
     const int shown = st->term, growing = shown < st->n_terms;
     char val[40], piece[128];
     w_newline(w);
-    w_put(w, growing ? "channels so far: " : "channels: ");
+    w_put(w, growing ? _("channels so far: ") : _("channels: "));
     for (int c = 0; c < st->C; c++) {
         const int kk = st->K * st->K;
         float cs = 0;
@@ -605,7 +634,7 @@ static void write_channels(writer *w, const cs_stepper *st, int cols)
         char nb[16];
         cs_step_fmt(val, sizeof val, cs);
         snprintf(piece, sizeof piece, "%s%s %s", c ? " + " : "", chan_name(st->C, c, nb, sizeof nb), val);
-        if (w->col + cs_step_utf8_len(piece) > cols) {
+        if (w->col + cs_step_text_cols(piece) > cols) {
             w_put(w, " \u2026");
             break;
         }
@@ -613,7 +642,7 @@ static void write_channels(writer *w, const cs_stepper *st, int cols)
     }
     cs_step_fmt(val, sizeof val, growing ? st->partial : st->sum);
     snprintf(piece, sizeof piece, " = %s", val);
-    if (w->col + cs_step_utf8_len(piece) <= cols) w_put(w, piece);
+    if (w->col + cs_step_text_cols(piece) <= cols) w_put(w, piece);
 }
 
 int cs_step_equation(const cs_stepper *st, int cols, int max_lines, char *out, size_t size, int *unwritten)
@@ -670,8 +699,8 @@ int cs_step_result(const cs_stepper *st, char *out, size_t size)
     char sum[40], bias[40], val[40], pre[40];
     if (st->term < st->n_terms) {
         cs_step_fmt(sum, sizeof sum, st->partial);
-        snprintf(out, size, "so far: %s   (%d of %d terms)", sum, st->term, st->n_terms);
-        return cs_step_utf8_len(out);
+        snprintf(out, size, _("so far: %s   (%d of %d terms)"), sum, st->term, st->n_terms);
+        return cs_step_text_cols(out);
     }
     cs_step_fmt(sum, sizeof sum, st->sum);
     cs_step_fmt(bias, sizeof bias, st->bias);
@@ -685,4 +714,23 @@ int cs_step_result(const cs_stepper *st, char *out, size_t size)
     else
         snprintf(out, size, "%s %s %s = %s", sum, neg ? "\u2212" : "+", bias, val);
     return cs_step_utf8_len(out);
+}
+
+/* ---- the top lines, as the view writes them and the layout measures them ------------------- */
+
+void cs_step_label_geometry(char *buf, size_t size, int S, int P, const char *bias, int relu, int OW, int OH)
+{
+    snprintf(buf, size, _("stride %d   pad %d   bias %s   ReLU %s   \u2192   output %d\u00D7%d"), S, P, bias,
+             relu ? C_("ReLU", "on") : C_("ReLU", "off"), OW, OH);
+}
+
+void cs_step_label_info(char *buf, size_t size, int ox, int oy, int ix0, int ix1, int iy0, int iy1, int done, int total)
+{
+    snprintf(buf, size, _("position x %d, y %d  (window: input columns %d\u2013%d, rows %d\u2013%d)     %d of %d outputs computed"),
+             ox, oy, ix0, ix1, iy0, iy1, done, total);
+}
+
+void cs_step_label_speed(char *buf, size_t size, int playing, const char *speed)
+{
+    snprintf(buf, size, _("%s   speed: %s"), playing ? _("\u25B6 playing") : _("paused"), speed);
 }

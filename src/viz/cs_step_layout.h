@@ -115,11 +115,14 @@ int cs_step_fmt(char *buf, size_t size, float v);
 /* The same with `sig` (1..6) significant digits for non-integers, for cells too narrow for 3. */
 int cs_step_fmt_sig(char *buf, size_t size, float v, int sig);
 
-/* Code points in a UTF-8 string (its width in a monospaced font). */
+/* Code points in a UTF-8 string. */
 int cs_step_utf8_len(const char *s);
+/* Columns of a UTF-8 string in a monospaced line: one per code point, two for East Asian wide
+ * ones (Chinese), which a CJK font draws about twice as wide as a Latin letter. */
+int cs_step_text_cols(const char *s);
 
 /* The sum written out for the stepper's current position, as the article writes it, wrapped
- * into lines of at most `cols` characters and at most `max_lines` lines, separated by '\n':
+ * into lines of at most `cols` columns (cs_step_text_cols) and `max_lines` lines, separated by '\n':
  *   sum = (50×30) + (50×30) + (50×30) + (20×30) + (50×30)
  *       = 6600    (44 zero terms not shown)
  * Only the first st->term terms are written (the equation grows term by term); zero terms are
@@ -144,5 +147,13 @@ int cs_step_weight_text(char *buf, size_t size, const cs_stepper *st, int t, int
 /* The result line: "6600 + 0 = 6600", "relu(−120 + 5) = 0", or while the terms still grow
  * "so far: 1500 (12 of 49 terms)". Returns its length in characters. */
 int cs_step_result(const cs_stepper *st, char *out, size_t size);
+
+/* The top lines of the view, in the UI language (cs_i18n.h), as the view draws them and the
+ * layout measures them: "stride 1   pad 0   bias 0   ReLU off   →   output 26×24" (bias as
+ * written), "position x 4, y 10  (window: input columns 4–10, rows 10–16)     1 of 624 outputs
+ * computed", "▶ playing   speed: NAME" (or "paused"). */
+void cs_step_label_geometry(char *buf, size_t size, int S, int P, const char *bias, int relu, int OW, int OH);
+void cs_step_label_info(char *buf, size_t size, int ox, int oy, int ix0, int ix1, int iy0, int iy1, int done, int total);
+void cs_step_label_speed(char *buf, size_t size, int playing, const char *speed);
 
 #endif

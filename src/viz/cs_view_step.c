@@ -3,6 +3,8 @@
  * coloured on the CPU from the same colormap table, so a cell's number can pick a legible ink.
  * Every string goes through the text box call (cs_ui.h). */
 #include "cs_view_step.h"
+#include "cs_i18n.h"
+#include "cs_labels.h"
 #include "cs_theme.h"
 
 #include <math.h>
@@ -113,21 +115,19 @@ static void draw_top(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const cs_
     const cs_palette *p = &ui->st->c;
     cs_gl_rect(v->gl, CS_GL_UNDER, (cs_rect){0, L->top.y + L->top.h - 2, L->top.w, 2}, p->gutter);
     char buf[512], bias[40];
-    snprintf(buf, sizeof buf, "Step through one convolution:  %s  %d\u00D7%d%s  *  %s  %d\u00D7%d%s", su->image_name, st->W,
+    snprintf(buf, sizeof buf, _("Step through one convolution:  %s  %d\u00D7%d%s  *  %s  %d\u00D7%d%s"), su->image_name, st->W,
              st->H, st->C == 3 ? "\u00D73" : "", su->kernel_name, st->K, st->K,
              st->C > 1 ? (st->C == 3 ? "\u00D73" : "\u00D7C") : "");
     cs_ui_label(ui, CS_GL_OVER, L->title, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, buf);
     cs_fmt_sig(bias, sizeof bias, st->bias, 3);
-    snprintf(buf, sizeof buf, "stride %d   pad %d   bias %s   ReLU %s   \u2192   output %d\u00D7%d", st->S, st->P, bias,
-             st->act == CS_STEPPER_ACT_RELU ? "on" : "off", st->OW, st->OH);
+    cs_step_label_geometry(buf, sizeof buf, st->S, st->P, bias, st->act == CS_STEPPER_ACT_RELU, st->OW, st->OH);
     const int same_line = L->geometry.y == L->title.y;
     cs_ui_label(ui, CS_GL_OVER, L->geometry, CS_FONT_NORMAL, same_line ? CS_ALIGN_RIGHT : CS_ALIGN_LEFT, p->hilite, buf);
     const int total = st->OH * st->OW;
-    snprintf(buf, sizeof buf,
-             "position x %d, y %d  (window: input columns %d\u2013%d, rows %d\u2013%d)     %d of %d outputs computed", st->ox,
-             st->oy, st->ix0, st->ix0 + st->K - 1, st->iy0, st->iy0 + st->K - 1, st->n_visited, total);
+    cs_step_label_info(buf, sizeof buf, st->ox, st->oy, st->ix0, st->ix0 + st->K - 1, st->iy0, st->iy0 + st->K - 1,
+                       st->n_visited, total);
     cs_ui_label(ui, CS_GL_OVER, L->info, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->dim, buf);
-    snprintf(buf, sizeof buf, "%s   speed: %s", su->playing ? "\u25B6 playing" : "paused", su->speed);
+    cs_step_label_speed(buf, sizeof buf, su->playing, su->speed);
     cs_ui_label(ui, CS_GL_OVER, L->speed, CS_FONT_NORMAL, L->speed.y == L->info.y ? CS_ALIGN_RIGHT : CS_ALIGN_LEFT,
                 su->playing ? p->hilite : p->text, buf);
 }
@@ -142,14 +142,14 @@ static void draw_input(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const c
     if (dmax < su->img_max) {
         /* a faint drawing stretched to full contrast: say so, with its numbers */
         cs_fmt_sig(shown, sizeof shown, dmax, 3);
-        snprintf(buf, sizeof buf, "Input (%s, values 0\u2013%s; drawn 0\u2013%s as black\u2013white)", st->C == 3 ? "RGB" : "gray",
-                 hi, shown);
+        snprintf(buf, sizeof buf, _("Input (%s, values 0\u2013%s; drawn 0\u2013%s as black\u2013white)"),
+                 st->C == 3 ? "RGB" : C_("image", "gray"), hi, shown);
     } else {
-        snprintf(buf, sizeof buf, "Input (%s, values 0\u2013%s)", st->C == 3 ? "RGB" : "gray", hi);
+        snprintf(buf, sizeof buf, _("Input (%s, values 0\u2013%s)"), st->C == 3 ? "RGB" : C_("image", "gray"), hi);
     }
     char shorter[96];
-    if (dmax < su->img_max) snprintf(shorter, sizeof shorter, "Input, drawn 0\u2013%s", shown);
-    else snprintf(shorter, sizeof shorter, "Input (0\u2013%s)", hi);
+    if (dmax < su->img_max) snprintf(shorter, sizeof shorter, _("Input, drawn 0\u2013%s"), shown);
+    else snprintf(shorter, sizeof shorter, _("Input (0\u2013%s)"), hi);
     cs_theme_panel(ui, L->input_panel, (cs_rect){0, 0, 0, 0}, NULL);
     const char *const titles[] = {buf, shorter};
     cs_ui_label_alt(ui, CS_GL_OVER, L->input_title, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, titles, 2);
@@ -179,19 +179,19 @@ static void draw_input(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const c
         cs_gl_frame(v->gl, CS_GL_OVER, cs_rect_inset(cell, -1), fmaxf(1, roundf(s)), p->button_on);
     }
     if (su->downscale > 1)
-        snprintf(buf, sizeof buf, "%d\u00D7%d, shrunk \u00F7%d from %d\u00D7%d for the view%s", st->W, st->H, su->downscale,
-                 su->src_w, su->src_h, st->P ? "; violet: zero padding" : "");
+        snprintf(buf, sizeof buf, _("%d\u00D7%d, shrunk \u00F7%d from %d\u00D7%d for the view%s"), st->W, st->H, su->downscale,
+                 su->src_w, su->src_h, st->P ? _("; violet: zero padding") : "");
     else
-        snprintf(buf, sizeof buf, "%d\u00D7%d pixels;  %s", st->W, st->H,
-                 st->P ? "violet: zero padding" : "click to move the window there");
-    snprintf(shorter, sizeof shorter, "%d\u00D7%d pixels", st->W, st->H);
+        snprintf(buf, sizeof buf, _("%d\u00D7%d pixels;  %s"), st->W, st->H,
+                 st->P ? _("violet: zero padding") : _("click to move the window there"));
+    snprintf(shorter, sizeof shorter, _("%d\u00D7%d pixels"), st->W, st->H);
     const char *const captions[] = {buf, shorter};
     cs_ui_label_alt(ui, CS_GL_OVER, L->input_caption, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, captions, 2);
     int iy, ix;
     if (hot(su, L->input_area) && cs_step_hit_input(L, su->mouse_x, su->mouse_y, &iy, &ix)) {
         v->hover_target = cs_step_input_cell(L, iy, ix);
         if (iy < 0 || ix < 0 || iy >= st->H || ix >= st->W) {
-            snprintf(v->hover, sizeof v->hover, "padding at row %d, column %d: 0", iy, ix);
+            snprintf(v->hover, sizeof v->hover, _("padding at row %d, column %d: 0"), iy, ix);
         } else {
             const size_t plane = (size_t)st->H * st->W, i = (size_t)iy * st->W + ix;
             char r[40], g[40], b[40];
@@ -199,10 +199,10 @@ static void draw_input(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const c
             if (st->C == 3) {
                 cs_fmt_sig(g, sizeof g, st->image[plane + i], 3);
                 cs_fmt_sig(b, sizeof b, st->image[2 * plane + i], 3);
-                snprintf(v->hover, sizeof v->hover, "input row %d, column %d = R %s G %s B %s   (click: window here)", iy,
+                snprintf(v->hover, sizeof v->hover, _("input row %d, column %d = R %s G %s B %s   (click: window here)"), iy,
                          ix, r, g, b);
             } else {
-                snprintf(v->hover, sizeof v->hover, "input row %d, column %d = %s   (click: window here)", iy, ix, r);
+                snprintf(v->hover, sizeof v->hover, _("input row %d, column %d = %s   (click: window here)"), iy, ix, r);
             }
         }
     }
@@ -213,8 +213,8 @@ static void draw_output(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const 
     const cs_palette *p = &ui->st->c;
     char buf[256];
     char shorter[64];
-    snprintf(buf, sizeof buf, "Output map %d\u00D7%d, filled in as the window moves", st->OW, st->OH);
-    snprintf(shorter, sizeof shorter, "Output map %d\u00D7%d", st->OW, st->OH);
+    snprintf(buf, sizeof buf, _("Output map %d\u00D7%d, filled in as the window moves"), st->OW, st->OH);
+    snprintf(shorter, sizeof shorter, _("Output map %d\u00D7%d"), st->OW, st->OH);
     cs_theme_panel(ui, L->output_panel, (cs_rect){0, 0, 0, 0}, NULL);
     const char *const titles[] = {buf, shorter};
     cs_ui_label_alt(ui, CS_GL_OVER, L->output_title, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, titles, 2);
@@ -253,14 +253,17 @@ static void draw_output(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const 
     char shorter_caption[96];
     if (su->grey && L->output_grey.w > 0) {
         const int below = L->output_grey.y > L->output_area.y;
-        snprintf(buf, sizeof buf, "%s: colours (%s); %s: gray at the input's 0\u2013%g", below ? "top" : "left",
-                 cs_colormap_name(su->out_cmap), below ? "below" : "right", (double)su->img_max);
-        snprintf(shorter_caption, sizeof shorter_caption, "%s: gray, 0\u2013%g", below ? "below" : "right",
+        /* TRANSLATORS: the step view's output caption with the gray picture: "top: colours (viridis); below:
+           gray at the input's 0–255" (the first %s is top or left, the third below or right) */
+        snprintf(buf, sizeof buf, _("%s: colours (%s); %s: gray at the input's 0\u2013%g"),
+                 below ? _("top") : _("left"), cs_label_colormap(su->out_cmap), below ? _("below") : _("right"),
+                 (double)su->img_max);
+        snprintf(shorter_caption, sizeof shorter_caption, _("%s: gray, 0\u2013%g"), below ? _("below") : _("right"),
                  (double)su->img_max);
     } else {
-        snprintf(buf, sizeof buf, "colours: the whole map's range (%s); dark: not computed yet",
-                 cs_colormap_name(su->out_cmap));
-        snprintf(shorter_caption, sizeof shorter_caption, "dark: not computed yet");
+        snprintf(buf, sizeof buf, _("colours: the whole map's range (%s); dark: not computed yet"),
+                 cs_label_colormap(su->out_cmap));
+        snprintf(shorter_caption, sizeof shorter_caption, "%s", _("dark: not computed yet"));
     }
     const char *const captions[] = {buf, shorter_caption};
     cs_ui_label_alt(ui, CS_GL_OVER, L->output_caption, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, captions, 2);
@@ -271,9 +274,9 @@ static void draw_output(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const 
         if (st->visited[i]) {
             char num[40];
             cs_fmt_sig(num, sizeof num, st->output[i], 3);
-            snprintf(v->hover, sizeof v->hover, "output x %d, y %d = %s   (click: step there)", ox, oy, num);
+            snprintf(v->hover, sizeof v->hover, _("output x %d, y %d = %s   (click: step there)"), ox, oy, num);
         } else {
-            snprintf(v->hover, sizeof v->hover, "output x %d, y %d: not computed yet   (click: step there)", ox, oy);
+            snprintf(v->hover, sizeof v->hover, _("output x %d, y %d: not computed yet   (click: step there)"), ox, oy);
         }
     }
 }
@@ -294,10 +297,10 @@ static void grids_hover(cs_view_step *v, const cs_stepper *st, const cs_step_lay
             cs_fmt_sig(a, sizeof a, st->window[i], 3);
             cs_step_weight_text(b, sizeof b, st, i, 3); /* 1/9 for a fraction kernel */
             cs_fmt_sig(p, sizeof p, st->products[i], 3);
-            snprintf(v->hover, sizeof v->hover, "row %d, column %d%s:  window %s%s \u00D7 kernel %s = %s%s", ky, kx,
+            snprintf(v->hover, sizeof v->hover, _("row %d, column %d%s:  window %s%s \u00D7 kernel %s = %s%s"), ky, kx,
                      C == 3 ? (c == 0 ? " (R)" : c == 1 ? " (G)" : " (B)") : "", a,
-                     st->pad_mask[ky * K + kx] ? " (padding)" : "", b, p,
-                     g == CS_STEP_GRID_KERNEL ? "   click, then wheel or type a number" : "");
+                     st->pad_mask[ky * K + kx] ? _(" (padding)") : "", b, p,
+                     g == CS_STEP_GRID_KERNEL ? _("   click, then wheel or type a number") : "");
         }
 }
 
@@ -317,7 +320,7 @@ static void channel_label(cs_ui *ui, const cs_stepper *st, const cs_step_layout 
     const cs_rect sr = L->chan_sum[c];
     const float line = cs_style_line(ui->st, CS_FONT_NORMAL);
     cs_ui_label(ui, CS_GL_OVER, (cs_rect){sr.x, sr.y + 0.5f * sr.h - line, sr.w, line}, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim,
-                "channel sum");
+                _("channel sum"));
     const cs_fit_policy vp = cs_ui_policy(ui, CS_FONT_NORMAL, CS_FIT_SHRINK, CS_ALIGN_LEFT, CS_VALIGN_TOP);
     cs_ui_value(ui, CS_GL_OVER, (cs_rect){sr.x, sr.y + 0.5f * sr.h, sr.w, line}, &vp, p->text, cs, 3);
 }
@@ -333,11 +336,11 @@ static void draw_grids(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const c
     const cs_value_range wr = {0, dmax};
     const cs_value_range kr = symmetric(st->kernel, n), pr = symmetric(st->products, n);
     char buf[256];
-    snprintf(buf, sizeof buf, "Input window %d\u00D7%d", K, K);
+    snprintf(buf, sizeof buf, _("Input window %d\u00D7%d"), K, K);
     cs_ui_label(ui, CS_GL_OVER, L->grid_title[0], CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, buf);
-    snprintf(buf, sizeof buf, "Kernel: %s", su->kernel_name);
+    snprintf(buf, sizeof buf, _("Kernel: %s"), su->kernel_name);
     cs_ui_label(ui, CS_GL_OVER, L->grid_title[1], CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, buf);
-    const char *const products[] = {"Products (window \u00D7 kernel)", "Products"};
+    const char *const products[] = {_("Products (window \u00D7 kernel)"), _("Products")};
     cs_ui_label_alt(ui, CS_GL_OVER, L->grid_title[2], CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, products, 2);
     const cs_fit_policy op = cs_ui_policy(ui, CS_FONT_BIG, CS_FIT_SHRINK, CS_ALIGN_CENTER, CS_VALIGN_MIDDLE);
     cs_ui_text(ui, CS_GL_OVER, L->op[0], &op, p->text, "\u00D7");
@@ -421,7 +424,7 @@ static void draw_grids(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const c
 static void draw_equation(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const cs_step_layout *L)
 {
     const cs_palette *p = &ui->st->c;
-    cs_theme_panel(ui, L->eq_panel, L->eq_title, "The sum written out (zero terms counted, not written)");
+    cs_theme_panel(ui, L->eq_panel, L->eq_title, _("The sum written out (zero terms counted, not written)"));
     static char text[4096];
     int n = 0, px = ui->st->min_px;
     const cs_rect e = L->eq_text;
@@ -459,8 +462,8 @@ static void draw_equation(cs_view_step *v, cs_ui *ui, const cs_stepper *st, cons
     char res[256];
     cs_step_result(st, res, sizeof res);
     const cs_rect r = L->eq_result;
-    const char *label = st->term < st->n_terms ? "running sum:" :
-                        st->act == CS_STEPPER_ACT_RELU ? "relu(sum + bias) = output:" : "sum + bias = output:";
+    const char *label = st->term < st->n_terms ? _("running sum:") :
+                        st->act == CS_STEPPER_ACT_RELU ? _("relu(sum + bias) = output:") : _("sum + bias = output:");
     const int big = ui->st->px[CS_FONT_BIG];
     const float rw = cs_text_width(v->text, CS_FACE_SANS, big, res);
     const float lw = cs_text_width(v->text, CS_FACE_SANS, ui->st->px[CS_FONT_NORMAL], label) + cs_style_u(ui->st, 10);
@@ -494,9 +497,9 @@ void cs_view_step_draw(cs_view_step *v, cs_ui *ui, const cs_stepper *st, const c
     else
         cs_ui_label(ui, CS_GL_OVER, box, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->dim,
                     L->hidden & CS_STEP_HIDE_IMAGES
-                        ? "Input and output left out to fit this size.  \u2190\u2191\u2192\u2193 move   space play   h: help"
-                        : "\u2190\u2191\u2192\u2193 move   space play/pause   +/\u2212 speed   click input or output: jump   "
-                          "click a kernel cell: wheel or type   s/p stride/pad   Tab: training   h: help");
-    if (su->show_help) cs_theme_draw_help(ui, L->help, "Step view: keys and mouse", su->help, su->help_lines);
+                        ? _("Input and output left out to fit this size.  \u2190\u2191\u2192\u2193 move   space play   h: help")
+                        : _("\u2190\u2191\u2192\u2193 move   space play/pause   +/\u2212 speed   click input or output: jump   "
+                            "click a kernel cell: wheel or type   s/p stride/pad   Tab: training   h: help"));
+    if (su->show_help) cs_theme_draw_help(ui, L->help, _("Step view: keys and mouse"), su->help, su->help_lines);
     else if (L->st.present && su->mouse_in) cs_theme_pointer(ui, v->hover_target, su->mouse_x, su->mouse_y);
 }

@@ -3,6 +3,7 @@
  * coloured on the CPU through the shared colormap table and drawn as quads on the top layer, so
  * the strip covers the kernels under it. Epoch ticks and labels are thinned to stay ~30 px apart. */
 #include "cs_view_timeline.h"
+#include "cs_i18n.h"
 #include "cs_theme.h"
 
 #include <math.h>
@@ -60,7 +61,7 @@ static void curve_marker(cs_ui *ui, const cs_snapshot *s, cs_rect r, int use_acc
     char buf[48];
     if (m->step == 0) {
         /* no batch has been trained yet: the record has no loss to mark */
-        snprintf(buf, sizeof buf, "start");
+        snprintf(buf, sizeof buf, "%s", C_("timeline", "start"));
         y = r.y + 0.5f * r.h;
     } else {
         cs_gl_rect(ui->gl, CS_GL_OVER, (cs_rect){x - d, y - d, 2 * d, 2 * d}, p->hilite);
@@ -124,7 +125,7 @@ static void draw_strip(cs_view_timeline *v, cs_ui *ui, const cs_timeline_layout 
         if (hot(tu, fr) && tu->strip_records) {
             const cs_history_meta *m = &tu->meta[tu->strip_records[f]];
             cs_theme_format_count(buf, sizeof buf, (long long)m->step);
-            snprintf(v->hover, sizeof v->hover, "step %s (epoch %d): click to show the whole net at this step", buf,
+            snprintf(v->hover, sizeof v->hover, _("step %s (epoch %d): click to show the whole net at this step"), buf,
                      cs_history_epoch_label(m));
         }
     }
@@ -151,7 +152,9 @@ static void draw_track(cs_view_timeline *v, cs_ui *ui, const cs_timeline_layout 
     }
     /* epoch ticks at a stride that keeps them ~30 px apart (a small dataset has many epochs) */
     const int spx = ui->st->px[CS_FONT_SMALL];
-    const float label_w = cs_text_width(v->text, CS_FACE_SANS, spx, "e000") + roundf(8 * sc);
+    char widest[32];
+    snprintf(widest, sizeof widest, _("e%d"), 999);
+    const float label_w = cs_text_width(v->text, CS_FACE_SANS, spx, widest) + roundf(8 * sc);
     const int stride = cs_mark_stride(tr.w, tu->n_marks + 1, fmaxf(roundf(30 * sc), label_w));
     const float mh = cs_style_line(ui->st, CS_FONT_SMALL);
     float last_label = -1e9f;
@@ -159,7 +162,7 @@ static void draw_track(cs_view_timeline *v, cs_ui *ui, const cs_timeline_layout 
         if (tu->mark_epochs[e] % stride) continue;
         const float x = roundf(cs_timeline_x_of_step(tr, s0, s1, tu->mark_steps[e]));
         cs_gl_line(v->gl, CS_GL_OVER, x, tr.y + roundf(2 * sc), x, tr.y + tr.h - roundf(2 * sc), 1, (cs_rgba){1, 1, 1, 0.45f});
-        snprintf(buf, sizeof buf, "e%d", tu->mark_epochs[e]);
+        snprintf(buf, sizeof buf, _("e%d"), tu->mark_epochs[e]);
         const float tw = cs_text_width(v->text, CS_FACE_SANS, spx, buf);
         if (x - last_label >= label_w && x - 0.5f * tw >= tr.x && x + 0.5f * tw <= tr.x + tr.w) {
             cs_ui_label(ui, CS_GL_OVER, (cs_rect){x - 0.5f * tw, T->marks.y, tw, mh}, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, buf);
@@ -207,24 +210,24 @@ void cs_view_timeline_draw(cs_view_timeline *v, cs_ui *ui, const cs_snapshot *s,
     } else if (scrubbed) {
         cs_theme_format_count(a, sizeof a, (long long)m->step);
         cs_theme_format_count(b, sizeof b, (long long)tu->live_step);
-        snprintf(buf, sizeof buf, "the net at step %s of %s (epoch %d)", a, b, cs_history_epoch_label(m));
+        snprintf(buf, sizeof buf, _("the net at step %s of %s (epoch %d)"), a, b, cs_history_epoch_label(m));
         const cs_rect r = cs_ui_label(ui, CS_GL_OVER, T->label, CS_FONT_SMALL, CS_ALIGN_LEFT, p->hilite, buf);
-        if (tu->playing) snprintf(buf, sizeof buf, "\u2014 playing, %s", tu->play_speed ? tu->play_speed : "");
-        else snprintf(buf, sizeof buf, "\u2014 press L for live");
+        if (tu->playing) snprintf(buf, sizeof buf, _("\u2014 playing, %s"), tu->play_speed ? tu->play_speed : "");
+        else snprintf(buf, sizeof buf, "%s", _("\u2014 press L for live"));
         const float x = r.x + r.w + roundf(8 * sc);
         if (x < T->label.x + T->label.w)
             cs_ui_label(ui, CS_GL_OVER, (cs_rect){x, T->label.y, T->label.x + T->label.w - x, T->label.h}, CS_FONT_SMALL,
                         CS_ALIGN_LEFT, p->text, buf);
     } else {
         cs_theme_format_count(a, sizeof a, (long long)tu->n);
-        snprintf(buf, sizeof buf, "kernels live \u00B7 %s recorded steps \u00B7 drag the track or \u2190 \u2192 to go back",
+        snprintf(buf, sizeof buf, _("kernels live \u00B7 %s recorded steps \u00B7 drag the track or \u2190 \u2192 to go back"),
                  a);
         cs_ui_label(ui, CS_GL_OVER, T->label, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, buf);
     }
 
     button(ui, tu, T->btn_back, tu->playing < 0 ? "\u275A\u275A" : "\u25C0", tu->playing < 0);
     button(ui, tu, T->btn_play, tu->playing > 0 ? "\u275A\u275A" : "\u25B6", tu->playing > 0);
-    button(ui, tu, T->btn_live, "Live", !scrubbed);
+    button(ui, tu, T->btn_live, C_("button", "Live"), !scrubbed);
 
     draw_track(v, ui, T, tu, m);
 
@@ -235,22 +238,22 @@ void cs_view_timeline_draw(cs_view_timeline *v, cs_ui *ui, const cs_snapshot *s,
     if (hot(tu, cs_rect_inset(tr, -roundf(3 * sc))) && tu->n > 0) {
         const long r = cs_timeline_record_at_x(tr, tu->meta, tu->n, tu->live_step, tu->mouse_x);
         if (r == CS_TIMELINE_LIVE) {
-            snprintf(v->hover, sizeof v->hover, "the live net: click to follow training again");
+            snprintf(v->hover, sizeof v->hover, "%s", _("the live net: click to follow training again"));
         } else {
             const cs_history_meta *h = &tu->meta[r];
             const float x = cs_timeline_x_of_step(tr, s0, s1, h->step);
             cs_gl_line(v->gl, CS_GL_OVER, x, tr.y, x, tr.y + tr.h, 1, p->text);
             cs_theme_format_count(a, sizeof a, (long long)h->step);
             snprintf(v->hover, sizeof v->hover,
-                     "step %s (epoch %d): batch loss %.3f, accuracy %.1f%%; click or drag to show the net then", a,
+                     _("step %s (epoch %d): batch loss %.3f, accuracy %.1f%%; click or drag to show the net then"), a,
                      cs_history_epoch_label(h), (double)h->loss, (double)h->accuracy * 100.0);
         }
     } else if (hot(tu, T->btn_play)) {
-        snprintf(v->hover, sizeof v->hover, "play the net's training forward (p); , and . change the speed");
+        snprintf(v->hover, sizeof v->hover, "%s", _("play the net's training forward (p); , and . change the speed"));
     } else if (hot(tu, T->btn_back)) {
-        snprintf(v->hover, sizeof v->hover, "play the net's training backward (b)");
+        snprintf(v->hover, sizeof v->hover, "%s", _("play the net's training backward (b)"));
     } else if (hot(tu, T->btn_live)) {
-        snprintf(v->hover, sizeof v->hover, "back to the live net (l)");
+        snprintf(v->hover, sizeof v->hover, "%s", _("back to the live net (l)"));
     }
 
     if (scrubbed) {

@@ -2,6 +2,8 @@
  * kernels colour-mapped on the GPU from float textures, flat UI batched by cs_gl, every string
  * fitted into its box by the text box call (cs_ui.h). Colours come from the frame's style. */
 #include "cs_view_train.h"
+#include "cs_i18n.h"
+#include "cs_labels.h"
 #include "cs_kmetrics.h"
 #include "cs_theme.h"
 
@@ -34,9 +36,9 @@ struct cs_view_train {
 const char *cs_norm_name(cs_norm_mode m)
 {
     switch (m) {
-    case CS_NORM_PER_MAP: return "per map";
-    case CS_NORM_PER_LAYER: return "per layer";
-    default: return "fixed";
+    case CS_NORM_PER_MAP: return _("per map");
+    case CS_NORM_PER_LAYER: return _("per layer");
+    default: return _("fixed");
     }
 }
 
@@ -197,17 +199,17 @@ static void draw_counters(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, con
     cs_theme_format_count(ips, sizeof ips, (long)(s->images_per_sec + 0.5));
     fmt_num(num, sizeof num, s->lr);
     snprintf(items[n], 96, "%s", vu->title), colour[n++] = p->text;
-    if (s->paused && !s->diverged) snprintf(items[n], 96, "paused"), colour[n++] = p->hilite;
-    snprintf(items[n], 96, "epoch %d", s->epoch), colour[n++] = p->dim;
-    snprintf(items[n], 96, "step %s", step), colour[n++] = p->dim;
-    snprintf(items[n], 96, "%s lr %s", s->optimizer, num), colour[n++] = p->dim;
-    snprintf(items[n], 96, "loss: %s", s->loss), colour[n++] = p->dim;
-    if (L->hidden & CS_HIDE_BUTTONS) snprintf(items[n], 96, "h: keys"), colour[n++] = p->dim;
+    if (s->paused && !s->diverged) snprintf(items[n], 96, "%s", _("paused")), colour[n++] = p->hilite;
+    snprintf(items[n], 96, _("epoch %d"), s->epoch), colour[n++] = p->dim;
+    snprintf(items[n], 96, _("step %s"), step), colour[n++] = p->dim;
+    snprintf(items[n], 96, _("%s lr %s"), s->optimizer, num), colour[n++] = p->dim;
+    snprintf(items[n], 96, _("loss: %s"), cs_label_loss(s->loss)), colour[n++] = p->dim;
+    if (L->hidden & CS_HIDE_BUTTONS) snprintf(items[n], 96, "%s", _("h: keys")), colour[n++] = p->dim;
     if (!L->present) {
         /* rates only once measured: paused or in the first half second they would read 0 */
-        if (!s->paused && s->images_per_sec > 0) snprintf(items[n], 96, "%s images/s", ips), colour[n++] = p->dim;
-        snprintf(items[n], 96, "images %s", seen), colour[n++] = p->dim;
-        if (vu->fps > 0) snprintf(items[n], 96, "%.0f fps", vu->fps), colour[n++] = p->dim;
+        if (!s->paused && s->images_per_sec > 0) snprintf(items[n], 96, _("%s images/s"), ips), colour[n++] = p->dim;
+        snprintf(items[n], 96, _("images %s"), seen), colour[n++] = p->dim;
+        if (vu->fps > 0) snprintf(items[n], 96, _("%.0f fps"), vu->fps), colour[n++] = p->dim;
     }
     const cs_rect c = L->counters;
     const float line = cs_style_line(ui->st, CS_FONT_NORMAL), space = U(L, 20);
@@ -230,16 +232,16 @@ static void draw_top(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs
     cs_gl_rect(v->gl, CS_GL_UNDER, (cs_rect){0, L->top.y + L->top.h - 2, L->top.w, 2}, p->gutter);
     if (!(L->hidden & CS_HIDE_BUTTONS)) {
         char buf[128], num[32];
-        cs_theme_button(ui, L->buttons[CS_BTN_PAUSE], vu->paused ? "\u25B6 Run" : "Pause", vu->paused,
+        cs_theme_button(ui, L->buttons[CS_BTN_PAUSE], cs_label_pause(vu->paused), vu->paused,
                         hot(vu, L->buttons[CS_BTN_PAUSE]));
-        cs_theme_button(ui, L->buttons[CS_BTN_STEP], "Step", 0, hot(vu, L->buttons[CS_BTN_STEP]));
+        cs_theme_button(ui, L->buttons[CS_BTN_STEP], C_("button", "Step"), 0, hot(vu, L->buttons[CS_BTN_STEP]));
         cs_theme_button(ui, L->buttons[CS_BTN_SLOWER], "\u2212", 0, hot(vu, L->buttons[CS_BTN_SLOWER]));
         cs_theme_button(ui, L->buttons[CS_BTN_FASTER], "+", 0, hot(vu, L->buttons[CS_BTN_FASTER]));
         const cs_fit_policy mid = cs_ui_policy(ui, CS_FONT_NORMAL, CS_FIT_SHRINK | CS_FIT_ELLIPSIS, CS_ALIGN_CENTER,
                                                CS_VALIGN_MIDDLE);
         cs_ui_text(ui, CS_GL_OVER, L->speed_label, &mid, p->text, vu->speed);
         fmt_num(num, sizeof num, vu->lr);
-        snprintf(buf, sizeof buf, "rate %s", num);
+        cs_label_rate(buf, sizeof buf, num);
         const cs_fit_policy right = cs_ui_policy(ui, CS_FONT_NORMAL, CS_FIT_SHRINK | CS_FIT_ELLIPSIS, CS_ALIGN_RIGHT,
                                                  CS_VALIGN_MIDDLE);
         cs_ui_text(ui, CS_GL_OVER, (cs_rect){L->lr_label.x, L->lr_label.y, L->lr_label.w - U(L, 4), L->lr_label.h}, &right,
@@ -252,13 +254,13 @@ static void draw_top(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs
         cs_gl_rect(v->gl, CS_GL_UNDER, (cs_rect){tr.x, tr.y + tr.h * 0.5f - th * 0.5f, tr.w, th}, p->button);
         cs_gl_rect(v->gl, CS_GL_UNDER, (cs_rect){tr.x, tr.y + tr.h * 0.5f - th * 0.5f, tr.w * t, th}, p->button_on);
         cs_gl_rect(v->gl, CS_GL_OVER, (cs_rect){tr.x + tr.w * t - U(L, 5), tr.y + U(L, 3), U(L, 10), tr.h - U(L, 6)}, p->text);
-        cs_theme_button(ui, L->buttons[CS_BTN_RESTART], "Restart", 0, hot(vu, L->buttons[CS_BTN_RESTART]));
-        snprintf(buf, sizeof buf, "Maps: %s", cs_norm_name(vu->maps_norm));
-        cs_theme_button(ui, L->buttons[CS_BTN_MAPS_NORM], buf, 0, hot(vu, L->buttons[CS_BTN_MAPS_NORM]));
-        snprintf(buf, sizeof buf, "Kernels: %s", cs_norm_name(vu->kernels_norm));
-        cs_theme_button(ui, L->buttons[CS_BTN_KERNELS_NORM], buf, 0, hot(vu, L->buttons[CS_BTN_KERNELS_NORM]));
-        cs_theme_button(ui, L->buttons[CS_BTN_BACKPROP], "Backprop", 0, hot(vu, L->buttons[CS_BTN_BACKPROP]));
-        cs_theme_button(ui, L->buttons[CS_BTN_HELP], "Help", vu->show_help, hot(vu, L->buttons[CS_BTN_HELP]));
+        cs_theme_button(ui, L->buttons[CS_BTN_RESTART], _("Restart"), 0, hot(vu, L->buttons[CS_BTN_RESTART]));
+        cs_theme_button(ui, L->buttons[CS_BTN_MAPS_NORM], cs_label_maps_norm(vu->maps_norm), 0,
+                        hot(vu, L->buttons[CS_BTN_MAPS_NORM]));
+        cs_theme_button(ui, L->buttons[CS_BTN_KERNELS_NORM], cs_label_kernels_norm(vu->kernels_norm), 0,
+                        hot(vu, L->buttons[CS_BTN_KERNELS_NORM]));
+        cs_theme_button(ui, L->buttons[CS_BTN_BACKPROP], _("Backprop"), 0, hot(vu, L->buttons[CS_BTN_BACKPROP]));
+        cs_theme_button(ui, L->buttons[CS_BTN_HELP], _("Help"), vu->show_help, hot(vu, L->buttons[CS_BTN_HELP]));
         for (int b = 0; b < CS_BTN_PROBE_PREV; b++)
             if (hot(vu, L->buttons[b])) v->hover_target = L->buttons[b];
     }
@@ -270,7 +272,7 @@ static void draw_top(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs
 static void draw_probe(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *vu)
 {
     const cs_palette *p = &ui->st->c;
-    cs_theme_panel(ui, L->probe, L->probe_title, "Probe image");
+    cs_theme_panel(ui, L->probe, L->probe_title, _("Probe image"));
     cs_theme_button(ui, L->buttons[CS_BTN_PROBE_PREV], "\u25C0", 0, hot(vu, L->buttons[CS_BTN_PROBE_PREV]));
     cs_theme_button(ui, L->buttons[CS_BTN_PROBE_NEXT], "\u25B6", 0, hot(vu, L->buttons[CS_BTN_PROBE_NEXT]));
     for (int b = CS_BTN_PROBE_PREV; b <= CS_BTN_PROBE_NEXT; b++)
@@ -280,12 +282,14 @@ static void draw_probe(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const 
     const char *name = s->probe_label >= 0 && s->probe_label < vu->n_class_names ? vu->class_names[s->probe_label] : "?";
     char a[320], b[320];
     if (s->probe_index >= 0) {
-        snprintf(a, sizeof a, "test image #%d, true class: %s", s->probe_index, name);
-        snprintf(b, sizeof b, "#%d: %s", s->probe_index, name);
+        snprintf(a, sizeof a, _("test image #%d, true class: %s"), s->probe_index, name);
+        snprintf(b, sizeof b, _("#%d: %s"), s->probe_index, name);
     } else { /* an image file: how it became the net's input, and without its name when that does not fit */
-        const char *colon = strstr(s->probe_note, ": ");
-        snprintf(a, sizeof a, "%s", s->probe_note);
-        snprintf(b, sizeof b, "%s", colon ? colon + 2 : s->probe_note);
+        char said[320];
+        const char *note = cs_label_run_text(s->probe_note, said, sizeof said);
+        const char *colon = strstr(note, ": ");
+        snprintf(a, sizeof a, "%s", note);
+        snprintf(b, sizeof b, "%s", colon ? colon + 2 : note);
     }
     const char *const caption[] = {a, b};
     cs_ui_label_alt(ui, CS_GL_OVER, L->probe_caption, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, caption, 2);
@@ -296,11 +300,11 @@ static void draw_probe(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const 
         if (x >= s->in_w) x = s->in_w - 1;
         const size_t plane = (size_t)s->in_h * s->in_w;
         if (s->in_c == 3)
-            snprintf(v->hover, sizeof v->hover, "input pixel row %d col %d = R %.2f G %.2f B %.2f", y, x,
+            snprintf(v->hover, sizeof v->hover, _("input pixel row %d col %d = R %.2f G %.2f B %.2f"), y, x,
                      (double)s->probe[(size_t)y * s->in_w + x], (double)s->probe[plane + (size_t)y * s->in_w + x],
                      (double)s->probe[2 * plane + (size_t)y * s->in_w + x]);
         else
-            snprintf(v->hover, sizeof v->hover, "input pixel row %d col %d = %.3f", y, x,
+            snprintf(v->hover, sizeof v->hover, _("input pixel row %d col %d = %.3f"), y, x,
                      (double)s->probe[(size_t)y * s->in_w + x]);
         v->hover_target = L->probe_img;
     }
@@ -312,15 +316,15 @@ static void draw_output(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const
     cs_theme_panel(ui, L->output, (cs_rect){0, 0, 0, 0}, NULL);
     /* the title may take the header up to the "truth" label over the truth column */
     const cs_measure m = cs_text_measure(ui->text);
-    const float truth_w = m.width(m.ctx, CS_FACE_SANS, ui->st->px[CS_FONT_SMALL], "truth");
+    const float truth_w = m.width(m.ctx, CS_FACE_SANS, ui->st->px[CS_FONT_SMALL], _("truth"));
     const float split = fmaxf(L->out_bar_x + L->out_bar_w * 0.5f,
                               L->out_truth_x + L->out_truth_w - truth_w - U(L, 12));
     cs_ui_label(ui, CS_GL_OVER, (cs_rect){L->out_header.x, L->out_header.y, split - L->out_header.x, L->out_header.h},
-                CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, "Output vs truth");
+                CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, _("Output vs truth"));
     const cs_fit_policy right = cs_ui_policy(ui, CS_FONT_SMALL, CS_FIT_SHRINK | CS_FIT_ELLIPSIS, CS_ALIGN_RIGHT,
                                              CS_VALIGN_MIDDLE);
     cs_ui_text(ui, CS_GL_OVER, (cs_rect){split + U(L, 4), L->out_header.y, L->out_truth_x + L->out_truth_w - split - U(L, 4),
-                                         L->out_header.h}, &right, p->dim, "truth");
+                                         L->out_header.h}, &right, p->dim, _("truth"));
     int pred = 0;
     for (int i = 1; i < s->n_classes; i++)
         if (s->probs[i] > s->probs[pred]) pred = i;
@@ -332,7 +336,7 @@ static void draw_output(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const
     const int enlarged = L->enlarged.kind == CS_TARGET_OUTPUT;
     for (int i = 0; i < L->out_rows; i++) {
         const float y = L->out_row_y + (float)i * L->out_row_h, rh = L->out_row_h;
-        const char *name = i < vu->n_class_names ? vu->class_names[i] : "(no class)";
+        const char *name = i < vu->n_class_names ? vu->class_names[i] : _("(no class)");
         const int truth = i == s->probe_label;
         if (i == pred && s->probe_label >= 0) /* an image file has no truth to be right or wrong about */
             cs_ui_text(ui, CS_GL_OVER, (cs_rect){L->out_mark_x, y, L->out_name_x - L->out_mark_x, rh}, &rp,
@@ -351,12 +355,14 @@ static void draw_output(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const
         if (truth) cs_gl_rect(v->gl, CS_GL_OVER, tc, p->text);
         else cs_gl_frame(v->gl, CS_GL_OVER, tc, fmaxf(1, ui->st->rule * 0.5f), p->dim);
         if (hot(vu, (cs_rect){L->output.x, y, L->output.w, rh}))
-            snprintf(v->hover, sizeof v->hover, "class %d (%s): network says %.4f, truth %d%s", i, name,
-                     (double)s->probs[i], truth, enlarged ? "" : "   (click: enlarge)");
+            snprintf(v->hover, sizeof v->hover, _("class %d (%s): network says %.4f, truth %d%s"), i, name,
+                     (double)s->probs[i], truth, enlarged ? "" : _("   (click: enlarge)"));
     }
     if (L->out_vectors.h <= 0) return;
     /* the article's picture: the output vector next to the one-hot truth */
-    char outv[256] = "output [", truthv[256] = "truth  [";
+    char outv[256], truthv[256];
+    snprintf(outv, sizeof outv, "%s", cs_label_vector(0));
+    snprintf(truthv, sizeof truthv, "%s", cs_label_vector(1));
     const int shown = s->n_classes < 10 ? s->n_classes : 10;
     size_t no = strlen(outv), nt = strlen(truthv);
     for (int i = 0; i < shown; i++) {
@@ -404,12 +410,12 @@ static void hover_act(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const c
     char num[32];
     fmt_num(num, sizeof num, val);
     if (vec)
-        snprintf(v->hover, sizeof v->hover, "%s unit %d = %s   (sees the whole %dx%d image; click: enlarge)", ly->name, cy,
-                 num, s->in_h, s->in_w);
+        snprintf(v->hover, sizeof v->hover, _("%s unit %d = %s   (sees the whole %dx%d image; click: enlarge)"), ly->name,
+                 cy, num, s->in_h, s->in_w);
     else
         snprintf(v->hover, sizeof v->hover,
-                 "%s map %d, row %d col %d = %s   receptive field: rows %d\u2013%d, cols %d\u2013%d of the input (%dx%d);"
-                 " click: enlarge", ly->name, m, cy, cx, num, y0, y1, x0, x1, y1 - y0 + 1, x1 - x0 + 1);
+                 _("%s map %d, row %d col %d = %s   receptive field: rows %d\u2013%d, cols %d\u2013%d of the input (%dx%d);"
+                   " click: enlarge"), ly->name, m, cy, cx, num, y0, y1, x0, x1, y1 - y0 + 1, x1 - x0 + 1);
 }
 
 /* "max" / "min" and a number in box: the word where the column is wide enough. */
@@ -425,8 +431,8 @@ static void draw_strip(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const 
 {
     const cs_palette *p = &ui->st->c;
     char buf[200], shorter[120];
-    snprintf(buf, sizeof buf, "Activation maps of the probe image, layer by layer (colours: %s)", cs_norm_name(vu->maps_norm));
-    snprintf(shorter, sizeof shorter, "Activation maps (colours: %s)", cs_norm_name(vu->maps_norm));
+    snprintf(buf, sizeof buf, _("Activation maps of the probe image, layer by layer (colours: %s)"), cs_norm_name(vu->maps_norm));
+    snprintf(shorter, sizeof shorter, _("Activation maps (colours: %s)"), cs_norm_name(vu->maps_norm));
     cs_theme_panel(ui, L->strip, (cs_rect){0, 0, 0, 0}, NULL);
     const char *const titles[] = {buf, shorter};
     cs_ui_label_alt(ui, CS_GL_OVER, L->strip_title, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, titles, 2);
@@ -483,13 +489,13 @@ static void draw_strip(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const 
         }
     }
     const char *what = vu->maps_norm == CS_NORM_FIXED
-                           ? "colours: viridis over 0 to 2 for every layer (the numbers under each column)"
+                           ? _("colours: viridis over 0 to 2 for every layer (the numbers under each column)")
                        : vu->maps_norm == CS_NORM_PER_MAP
-                           ? "colours: viridis, each map from its own min to its own max; under each column its layer's range"
-                           : "colours: viridis from each column's min (dark) to its max (yellow); click a map to enlarge it";
-    const char *const legends[] = {what, vu->maps_norm == CS_NORM_FIXED ? "viridis over 0 to 2 for every layer"
-                                         : vu->maps_norm == CS_NORM_PER_MAP ? "viridis, each map from its own min to max"
-                                                                            : "viridis, each column from min to max"};
+                           ? _("colours: viridis, each map from its own min to its own max; under each column its layer's range")
+                           : _("colours: viridis from each column's min (dark) to its max (yellow); click a map to enlarge it");
+    const char *const legends[] = {what, vu->maps_norm == CS_NORM_FIXED ? _("viridis over 0 to 2 for every layer")
+                                         : vu->maps_norm == CS_NORM_PER_MAP ? _("viridis, each map from its own min to max")
+                                                                            : _("viridis, each column from min to max")};
     cs_ui_label_alt(ui, CS_GL_OVER, L->strip_legend, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, legends, 2);
 }
 
@@ -506,8 +512,8 @@ static void kernel_tooltip(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, co
     const float cw = cs_text_width(v->text, CS_FACE_MONO, px, "0");
     const float lh = cs_text_pitch(px), head = cs_style_line(ui->st, CS_FONT_NORMAL), pad = U(L, 8);
     char title[160], row[400];
-    if (rgb) snprintf(title, sizeof title, "%s filter %d (R, G, B planes)", ly->name, o);
-    else snprintf(title, sizeof title, "%s filter %d, input channel %d", ly->name, o, c);
+    if (rgb) snprintf(title, sizeof title, _("%s filter %d (R, G, B planes)"), ly->name, o);
+    else snprintf(title, sizeof title, _("%s filter %d, input channel %d"), ly->name, o, c);
     const float title_w = cs_text_width(v->text, CS_FACE_SANS, ui->st->px[CS_FONT_NORMAL], title);
     float bw = fmaxf(cw * 7.0f * (float)K, title_w) + 2 * pad;
     float bh = head + (float)planes * ((float)K * lh + (rgb ? head : 0)) + 2 * pad;
@@ -526,7 +532,7 @@ static void kernel_tooltip(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, co
     for (int pl = 0; pl < planes; pl++) {
         if (rgb) {
             cs_ui_label(ui, CS_GL_TOP, (cs_rect){bx + pad, y, bw - 2 * pad, head}, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim,
-                        pl == 0 ? "red" : pl == 1 ? "green" : "blue");
+                        pl == 0 ? _("red") : pl == 1 ? _("green") : _("blue"));
             y += head;
         }
         const float *w = s->weights + s->w_off[l] + ((size_t)o * ly->in_c + (rgb ? pl : c)) * K * K;
@@ -542,7 +548,7 @@ static void kernel_tooltip(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, co
     const float b = s->weights[s->w_off[l] + ly->out_c * (size_t)ly->in_c * K * K + o];
     char num[32];
     fmt_num(num, sizeof num, b);
-    snprintf(v->hover, sizeof v->hover, "%s filter %d: %d\u00D7%d weights shown in the box, bias %s; click: enlarge",
+    snprintf(v->hover, sizeof v->hover, _("%s filter %d: %d\u00D7%d weights shown in the box, bias %s; click: enlarge"),
              ly->name, o, K, K, num);
 }
 
@@ -550,13 +556,13 @@ static void draw_kernels(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, cons
 {
     const cs_palette *p = &ui->st->c;
     char buf[200];
-    snprintf(buf, sizeof buf, "Kernels (weights; colours: %s, %s)", cs_norm_name(vu->kernels_norm),
-             vu->diverging == CS_CMAP_BLUEORANGE ? "blue\u2013orange" : "red\u2013blue");
+    snprintf(buf, sizeof buf, _("Kernels (weights; colours: %s, %s)"), cs_norm_name(vu->kernels_norm),
+             vu->diverging == CS_CMAP_BLUEORANGE ? _("blue\u2013orange") : _("red\u2013blue"));
     cs_theme_panel(ui, L->kernels, L->kern_title, buf);
     if (L->n_kern == 0) {
         cs_ui_label(ui, CS_GL_OVER, (cs_rect){L->kern_title.x, L->kern_title.y + L->kern_title.h, L->kern_title.w,
                                               L->kern_title.h}, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim,
-                    "this net has no conv layers");
+                    _("this net has no conv layers"));
         return;
     }
     int hov_l = -1, hov_o = 0, hov_c = 0, hov_rgb = 0;
@@ -568,15 +574,20 @@ static void draw_kernels(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, cons
         const int K = ly->k, C = ly->in_c, OC = ly->out_c;
         char shorter[120];
         if (L->kern_rgb[k]) {
-            snprintf(buf, sizeof buf, "%s: %d filters %d\u00D7%d\u00D7%d, input channels as R, G, B", ly->name, OC, K, K, C);
-            snprintf(shorter, sizeof shorter, "%s: %d filters %d\u00D7%d\u00D7%d (RGB)", ly->name, OC, K, K, C);
+            snprintf(buf, sizeof buf, P_("%s: %d filter %d\u00D7%d\u00D7%d, input channels as R, G, B",
+                                         "%s: %d filters %d\u00D7%d\u00D7%d, input channels as R, G, B", (unsigned long)OC),
+                     ly->name, OC, K, K, C);
+            snprintf(shorter, sizeof shorter, P_("%s: %d filter %d\u00D7%d\u00D7%d (RGB)", "%s: %d filters %d\u00D7%d\u00D7%d (RGB)",
+                                                 (unsigned long)OC),
+                     ly->name, OC, K, K, C);
         } else if (C == 1) {
-            snprintf(buf, sizeof buf, "%s: %d filters %d\u00D7%d", ly->name, OC, K, K);
+            snprintf(buf, sizeof buf, P_("%s: %d filter %d\u00D7%d", "%s: %d filters %d\u00D7%d", (unsigned long)OC), ly->name,
+                     OC, K, K);
             snprintf(shorter, sizeof shorter, "%.100s", buf);
         } else {
-            snprintf(buf, sizeof buf, "%s: %d filters \u00D7 %d input channels (%s), %d\u00D7%d", ly->name, OC, C,
-                     L->kern_rows_are_filters[k] ? "a row per filter" : "a column per filter", K, K);
-            snprintf(shorter, sizeof shorter, "%s: %d filters \u00D7 %d channels, %d\u00D7%d", ly->name, OC, C, K, K);
+            snprintf(buf, sizeof buf, _("%s: %d filters \u00D7 %d input channels (%s), %d\u00D7%d"), ly->name, OC, C,
+                     L->kern_rows_are_filters[k] ? _("a row per filter") : _("a column per filter"), K, K);
+            snprintf(shorter, sizeof shorter, _("%s: %d filters \u00D7 %d channels, %d\u00D7%d"), ly->name, OC, C, K, K);
         }
         const char *const titles[] = {buf, shorter};
         cs_ui_label_alt(ui, CS_GL_OVER, L->kern_header[k], CS_FONT_SMALL, CS_ALIGN_LEFT, p->text, titles, 2);
@@ -637,7 +648,9 @@ void cs_view_train_plot_xy(const cs_snapshot *s, cs_rect r, int use_acc, long st
 static void epoch_marks(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, cs_rect r, long xmax, cs_font_id f)
 {
     if (s->n_epoch_marks <= 0) return;
-    const float label_w = cs_text_width(v->text, CS_FACE_SANS, ui->st->px[f], "e000") + cs_style_u(ui->st, 6);
+    char widest[32];
+    snprintf(widest, sizeof widest, _("e%d"), 999);
+    const float label_w = cs_text_width(v->text, CS_FACE_SANS, ui->st->px[f], widest) + cs_style_u(ui->st, 6);
     const long first = s->epoch_marks[0] > 0 ? s->epoch_marks[0] : 1;
     const int span = (int)fminf(1e9f, (float)xmax / (float)first + 1);
     const int stride = cs_mark_stride(r.w, span, fmaxf(cs_style_u(ui->st, 30), label_w));
@@ -649,7 +662,8 @@ static void epoch_marks(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, cs_re
         const float x = roundf(r.x + r.w * (float)s->epoch_marks[e] / (float)xmax);
         if (x > r.x + r.w) continue;
         cs_gl_line(v->gl, CS_GL_OVER, x, r.y, x, r.y + r.h, 1, (cs_rgba){1, 1, 1, 0.35f});
-        snprintf(buf, sizeof buf, "e%d", e + 1);
+        /* TRANSLATORS: an epoch's mark on a learning curve (e3: the end of epoch 3); keep it short */
+        snprintf(buf, sizeof buf, _("e%d"), e + 1);
         const float tw = cs_text_width(v->text, CS_FACE_SANS, ui->st->px[f], buf);
         if (x - last_label >= label_w && x + 2 + tw <= r.x + r.w) {
             cs_ui_label(ui, CS_GL_OVER, (cs_rect){x + 2, r.y + 1, tw, lh}, f, CS_ALIGN_LEFT, ui->st->c.dim, buf);
@@ -691,18 +705,20 @@ static void plot(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, cs_rect r, f
     }
     /* above: its title and the last test value at one size that fits both; left: the axis'
      * ends; under: 0 and the last step */
-    char buf[64] = "";
-    const char *title = use_acc ? "accuracy" : "loss";
+    char buf[64] = "", value[32] = "";
+    const char *title = cs_label_curve(use_acc);
     const cs_curve *last = &s->test;
     if (last->n > 0) {
         const float val = use_acc ? last->p[last->n - 1].acc : last->p[last->n - 1].loss;
-        if (use_acc) snprintf(buf, sizeof buf, "test %.1f%%", (double)val * 100.0);
-        else snprintf(buf, sizeof buf, "test %.3f", (double)val);
+        if (use_acc) snprintf(value, sizeof value, "%.1f%%", (double)val * 100.0);
+        else snprintf(value, sizeof value, "%.3f", (double)val);
+        /* TRANSLATORS: the last test value above a learning curve ("test 64.0%") */
+        snprintf(buf, sizeof buf, _("test %s"), value);
     }
     int hp = ui->st->px[f];
     /* a shorter wording before a smaller size: "test 64.0%" -> "64.0%" (the colour says test) */
     if (buf[0] && cs_text_width(v->text, CS_FACE_SANS, hp, title) + cs_text_width(v->text, CS_FACE_SANS, hp, buf) + gap * 2 > r.w)
-        memmove(buf, buf + 5, strlen(buf + 5) + 1);
+        snprintf(buf, sizeof buf, "%s", value);
     while (hp > ui->st->min_px && cs_text_width(v->text, CS_FACE_SANS, hp, title) + cs_text_width(v->text, CS_FACE_SANS, hp, buf) +
                                           gap * 2 > r.w)
         hp--;
@@ -727,7 +743,7 @@ static void plot(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, cs_rect r, f
     const float right_x = r.x + zero_w + gap, right_w = r.w - zero_w - gap;
     char cnt[32];
     cs_theme_format_count(cnt, sizeof cnt, s->step); /* the counter's step (the axis spans at least 1) */
-    snprintf(buf, sizeof buf, "step %s", cnt);
+    snprintf(buf, sizeof buf, _("step %s"), cnt);
     if (cs_text_width(v->text, CS_FACE_SANS, ui->st->px[f], buf) <= right_w) {
         cs_ui_label(ui, CS_GL_OVER, (cs_rect){right_x, r.y + r.h + 1, right_w, lh}, f, CS_ALIGN_RIGHT, p->dim, buf);
     } else {
@@ -742,11 +758,11 @@ static void curves_legend(cs_view_train *v, cs_ui *ui, cs_rect box)
 {
     const cs_palette *p = &ui->st->c;
     const float sw = cs_style_u(ui->st, 18), sg = cs_style_u(ui->st, 4), gap = cs_style_u(ui->st, 12);
-    const char *a = "train (batches)", *b = "test";
+    const char *a = _("train (batches)"), *b = C_("curve", "test");
     int px = ui->st->px[CS_FONT_SMALL];
     float wa = 0, wb = 0;
     for (int shortened = 0; shortened < 2; shortened++) {
-        a = shortened ? "train" : "train (batches)";
+        a = shortened ? C_("curve", "train") : _("train (batches)");
         for (px = ui->st->px[CS_FONT_SMALL]; px >= ui->st->min_px; px--) {
             wa = cs_text_width(v->text, CS_FACE_SANS, px, a), wb = cs_text_width(v->text, CS_FACE_SANS, px, b);
             if (wa + wb + 2 * (sw + sg) + gap <= box.w) break;
@@ -830,7 +846,7 @@ static void grad_plot(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, cs_rect
 
 static void draw_curves(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *vu)
 {
-    cs_theme_panel(ui, L->curves, L->curves_title, "Learning curves");
+    cs_theme_panel(ui, L->curves, L->curves_title, _("Learning curves"));
     curves_legend(v, ui, L->curves_legend);
     plot(v, ui, s, L->loss_plot, L->axis_w, 0, CS_FONT_SMALL);
     if (vu->show_grads) grad_plot(v, ui, s, L->acc_plot, L->axis_w);
@@ -842,7 +858,9 @@ static void draw_curves(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const
         cs_ui_target(ui, cs_target_format(&tg, s->layers, name, sizeof name), r);
         if (hot(vu, r)) {
             v->hover_target = r;
-            if (!v->hover[0]) snprintf(v->hover, sizeof v->hover, "the %s curve: click to enlarge it", i ? "accuracy" : "loss");
+            if (!v->hover[0])
+                snprintf(v->hover, sizeof v->hover, "%s", i ? _("the accuracy curve: click to enlarge it")
+                                                            : _("the loss curve: click to enlarge it"));
         }
     }
 }
@@ -903,46 +921,54 @@ static void draw_layer(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const 
     int n, mh, mw;
     cs_viz_layer_maps(ly, &n, &mh, &mw);
     if (maps) {
-        snprintf(title, size, "%s \u00B7 %d activation map%s of %d\u00D7%d \u00B7 test image #%d \u00B7 %s", ly->name,
-                 n, n == 1 ? "" : "s", mh, mw, s->probe_index, step);
+        snprintf(title, size,
+                 P_("%s \u00B7 %d activation map of %d\u00D7%d \u00B7 test image #%d \u00B7 %s",
+                    "%s \u00B7 %d activation maps of %d\u00D7%d \u00B7 test image #%d \u00B7 %s", (unsigned long)n),
+                 ly->name, n, mh, mw, s->probe_index, step);
         for (int i = 0; i < g->n && v->act_tex[l]; i++) {
             const cs_rect r = cs_grid_tile(g, i);
             cs_gl_heat(v->gl, v->act_tex[l], v->act_tw[l], v->act_th[l], r, 0, i * mh, mw, mh, act_range(v, vu, l, i),
                        CS_CMAP_VIRIDIS, 0);
-            if (hot(vu, r)) snprintf(v->hover, sizeof v->hover, "%s map %d", ly->name, i), v->hover_target = r;
+            if (hot(vu, r)) snprintf(v->hover, sizeof v->hover, _("%s map %d"), ly->name, i), v->hover_target = r;
         }
         const cs_value_range r = vu->maps_norm == CS_NORM_FIXED ? (cs_value_range){0, CS_FIXED_ACT_HI} : v->act_layer[l];
         cs_theme_vbar(ui, v->ramp_v, L->enl_cbar, L->enl_cbar_labels, CS_CMAP_VIRIDIS, r);
-        snprintf(caption, size, "viridis, %s \u00B7 Esc or a click: back", cs_norm_name(vu->maps_norm));
+        snprintf(caption, size, _("%s, %s \u00B7 Esc or a click: back"), cs_label_colormap(CS_CMAP_VIRIDIS),
+                 cs_norm_name(vu->maps_norm));
         return;
     }
     const int K = ly->k, C = ly->in_c, OC = ly->out_c;
     if (L->enl_tile_rgb)
-        snprintf(title, size, "%s \u00B7 %d filters %d\u00D7%d\u00D7%d (input channels as R, G, B) \u00B7 %s", ly->name,
-                 OC, K, K, C, step);
+        snprintf(title, size,
+                 P_("%s \u00B7 %d filter %d\u00D7%d\u00D7%d (input channels as R, G, B) \u00B7 %s",
+                    "%s \u00B7 %d filters %d\u00D7%d\u00D7%d (input channels as R, G, B) \u00B7 %s", (unsigned long)OC),
+                 ly->name, OC, K, K, C, step);
     else
-        snprintf(title, size, "%s \u00B7 %d filters %d\u00D7%d%s \u00B7 %s", ly->name, OC, K, K,
-                 C > 1 ? " (a row per filter, a column per input channel)" : "", step);
+        snprintf(title, size, P_("%s \u00B7 %d filter %d\u00D7%d%s \u00B7 %s", "%s \u00B7 %d filters %d\u00D7%d%s \u00B7 %s",
+                                 (unsigned long)OC),
+                 ly->name, OC, K, K, C > 1 ? _(" (a row per filter, a column per input channel)") : "", step);
     for (int i = 0; i < g->n && v->w_tex[l]; i++) {
         const int o = L->enl_tile_rgb || C == 1 ? i : i / C, ch = L->enl_tile_rgb || C == 1 ? 0 : i % C;
         const cs_rect r = cs_grid_tile(g, i);
         cs_gl_heat(v->gl, v->w_tex[l], v->w_tw[l], v->w_th[l], r, 0, (o * C + ch) * K, K, K, w_range(v, vu, l, o),
                    vu->diverging, L->enl_tile_rgb ? K : 0);
-        if (hot(vu, r)) snprintf(v->hover, sizeof v->hover, "%s filter %d", ly->name, o), v->hover_target = r;
+        if (hot(vu, r)) snprintf(v->hover, sizeof v->hover, _("%s filter %d"), ly->name, o), v->hover_target = r;
     }
     const cs_value_range r = vu->kernels_norm == CS_NORM_FIXED ? (cs_value_range){-CS_FIXED_W, CS_FIXED_W} : v->w_layer[l];
     cs_theme_vbar(ui, v->ramp_v, L->enl_cbar, L->enl_cbar_labels, vu->diverging, r);
     if (K < 2) {
-        snprintf(caption, size, "Esc or a click: back");
+        snprintf(caption, size, "%s", _("Esc or a click: back"));
         return;
     }
     cs_kmetrics_layer km;
     cs_kmetrics_of_layer(&km, NULL, s->weights + s->w_off[l], OC, C, K);
     char sm[32];
     cs_fmt_sig(sm, sizeof sm, isfinite(km.smoothness) ? km.smoothness : 0.0f, 2);
-    snprintf(caption, size, "smoothness %s (random filters: about 0) \u00B7 %d oriented edge%s \u00B7 %d colour blob%s "
-                            "\u00B7 Esc or a click: back", sm, km.edges, km.edges == 1 ? "" : "s", km.blobs,
-             km.blobs == 1 ? "" : "s");
+    char edges[64], blobs[64];
+    snprintf(edges, sizeof edges, P_("%d oriented edge", "%d oriented edges", (unsigned long)km.edges), km.edges);
+    snprintf(blobs, sizeof blobs, P_("%d colour blob", "%d colour blobs", (unsigned long)km.blobs), km.blobs);
+    snprintf(caption, size, _("smoothness %s (random filters: about 0) \u00B7 %s \u00B7 %s \u00B7 Esc or a click: back"), sm,
+             edges, blobs);
 }
 
 static void draw_enlarged(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const cs_layout *L, const cs_view_ui *vu)
@@ -952,12 +978,12 @@ static void draw_enlarged(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, con
     const char *step = vu->step_note ? vu->step_note : "";
     char title[300], caption[300], num[40];
     cs_theme_panel(ui, L->main, (cs_rect){0, 0, 0, 0}, NULL);
-    snprintf(caption, sizeof caption, "Esc or a click: back to the whole view");
+    snprintf(caption, sizeof caption, "%s", _("Esc or a click: back to the whole view"));
     if (t->kind == CS_TARGET_OUTPUT) {
-        snprintf(title, sizeof title, "Output against the one-hot truth \u00B7 test image #%d \u00B7 %s", s->probe_index, step);
+        snprintf(title, sizeof title, _("Output against the one-hot truth \u00B7 test image #%d \u00B7 %s"), s->probe_index, step);
         draw_output(v, ui, s, L, vu);
     } else if (t->kind == CS_TARGET_CURVE) {
-        snprintf(title, sizeof title, "Learning curve: %s \u00B7 %s", t->index ? "accuracy" : "loss", step);
+        snprintf(title, sizeof title, _("Learning curve: %s \u00B7 %s"), cs_label_curve(t->index), step);
         plot(v, ui, s, t->index ? L->acc_plot : L->loss_plot, L->axis_w, t->index, CS_FONT_NORMAL);
         curves_legend(v, ui, L->curves_legend);
     } else if (t->kind == CS_TARGET_MAP || t->kind == CS_TARGET_KERNEL) {
@@ -967,13 +993,13 @@ static void draw_enlarged(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, con
         cs_viz_layer_maps(ly, &n, &mh, &mw);
         const int K = ly->k, C = ly->in_c;
         if (map)
-            snprintf(title, sizeof title, "%s \u00B7 activation map %d of %d \u00B7 %d\u00D7%d \u00B7 test image #%d \u00B7 %s",
+            snprintf(title, sizeof title, _("%s \u00B7 activation map %d of %d \u00B7 %d\u00D7%d \u00B7 test image #%d \u00B7 %s"),
                      ly->name, t->index, n, mh, mw, s->probe_index, step);
         else if (t->channel < 0)
-            snprintf(title, sizeof title, "%s \u00B7 filter %d of %d \u00B7 %d\u00D7%d\u00D73 (R, G, B) \u00B7 %s", ly->name,
+            snprintf(title, sizeof title, _("%s \u00B7 filter %d of %d \u00B7 %d\u00D7%d\u00D73 (R, G, B) \u00B7 %s"), ly->name,
                      t->index, ly->out_c, K, K, step);
         else
-            snprintf(title, sizeof title, "%s \u00B7 filter %d of %d, input channel %d of %d \u00B7 %d\u00D7%d \u00B7 %s",
+            snprintf(title, sizeof title, _("%s \u00B7 filter %d of %d, input channel %d of %d \u00B7 %d\u00D7%d \u00B7 %s"),
                      ly->name, t->index, ly->out_c, t->channel, C, K, K, step);
         const cs_value_range r = map ? act_range(v, vu, t->layer, t->index) : w_range(v, vu, t->layer, t->index);
         const cs_colormap_id cm = map ? CS_CMAP_VIRIDIS : vu->diverging;
@@ -984,20 +1010,20 @@ static void draw_enlarged(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, con
             const int rows = map ? mh : K, cols = map ? mw : K;
             if (L->enl_planes > 1)
                 cs_ui_label(ui, CS_GL_OVER, L->enl_plane_label[pl], CS_FONT_NORMAL, CS_ALIGN_LEFT, p->dim,
-                            pl == 0 ? "red (input channel 0)" : pl == 1 ? "green (1)" : "blue (2)");
+                            pl == 0 ? _("red (input channel 0)") : pl == 1 ? _("green (1)") : _("blue (2)"));
             const int hit = value_grid(ui, vu, L->enl_grid[pl], rows, cols, vals, r, cm, L->enl_cell, L->enl_numbers_px);
             if (hit >= 0) {
                 fmt_num(num, sizeof num, vals[hit]);
-                snprintf(v->hover, sizeof v->hover, "row %d, column %d = %s", hit / cols, hit % cols, num);
+                snprintf(v->hover, sizeof v->hover, _("row %d, column %d = %s"), hit / cols, hit % cols, num);
             }
         }
         cs_theme_vbar(ui, v->ramp_v, L->enl_cbar, L->enl_cbar_labels, cm, r);
         if (L->enl_numbers_px == 0)
-            snprintf(caption, sizeof caption, "cells too small for numbers here: hover a cell for its value \u00B7 "
-                                              "Esc or a click: back");
+            snprintf(caption, sizeof caption, "%s", _("cells too small for numbers here: hover a cell for its value \u00B7 "
+                                                    "Esc or a click: back"));
         else
-            snprintf(caption, sizeof caption, "colours: %s over the %s range shown on the bar \u00B7 Esc or a click: back",
-                     cs_colormap_name(cm), map ? cs_norm_name(vu->maps_norm) : cs_norm_name(vu->kernels_norm));
+            snprintf(caption, sizeof caption, _("colours: %s over the %s range shown on the bar \u00B7 Esc or a click: back"),
+                     cs_label_colormap(cm), map ? cs_norm_name(vu->maps_norm) : cs_norm_name(vu->kernels_norm));
     } else if (t->kind == CS_TARGET_LAYER_MAPS || t->kind == CS_TARGET_LAYER_KERNELS) {
         draw_layer(v, ui, s, L, vu, title, caption, sizeof title);
     } else {
@@ -1016,16 +1042,17 @@ static void draw_status(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const
     const float pad = U(L, 8), ty = L->status.y + U(L, 3);
     const cs_rect box = {L->status.x + pad, ty, L->status.w - 2 * pad, cs_style_line(ui->st, CS_FONT_NORMAL)};
     char hint[300];
-    if (L->enlarged.kind != CS_TARGET_NONE) snprintf(hint, sizeof hint, "Esc or a click: back to the whole view.  h: help");
+    if (L->enlarged.kind != CS_TARGET_NONE) snprintf(hint, sizeof hint, "%s", _("Esc or a click: back to the whole view.  h: help"));
     else if (L->hidden & ~CS_HIDE_BUTTONS)
-        snprintf(hint, sizeof hint, "Left out to fit this size: %s.  Click a map, kernel or plot to enlarge it.  h: help",
-                 cs_layout_hidden_names(L->hidden & ~CS_HIDE_BUTTONS));
+        snprintf(hint, sizeof hint, _("Left out to fit this size: %s.  Click a map, kernel or plot to enlarge it.  h: help"),
+                 cs_layout_hidden_text(L->hidden & ~CS_HIDE_BUTTONS));
     else
-        snprintf(hint, sizeof hint, "Hover a map cell for its value and receptive field, a kernel for its numbers; "
-                                    "click one to enlarge it.  h: help");
+        snprintf(hint, sizeof hint, "%s", _("Hover a map cell for its value and receptive field, a kernel for its numbers; "
+                                            "click one to enlarge it.  h: help"));
     const int msg = vu->message && *vu->message;
     if (s->diverged) {
-        cs_ui_label(ui, CS_GL_OVER, box, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->bad, s->message);
+        char said[512];
+        cs_ui_label(ui, CS_GL_OVER, box, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->bad, cs_label_run_text(s->message, said, sizeof said));
     } else if (v->hover[0] && msg) {
         /* both: the hover on the left, the message on the right third */
         const float w3 = floorf(box.w / 3);
@@ -1055,14 +1082,15 @@ static void draw_diverged(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, con
     cs_gl_frame(v->gl, CS_GL_TOP, b, fmaxf(2, ui->st->rule), p->bad);
     float y = b.y + pad;
     cs_ui_label(ui, CS_GL_TOP, (cs_rect){b.x + pad, y, b.w - 2 * pad, big}, CS_FONT_BIG, CS_ALIGN_LEFT, (cs_rgba){1, 1, 1, 1},
-                "Training diverged and is paused");
+                _("Training diverged and is paused"));
     y += big;
+    char said[512];
     cs_ui_para(ui, CS_GL_TOP, (cs_rect){b.x + pad, y, b.w - 2 * pad, 2 * norm}, CS_FONT_NORMAL, (cs_rgba){1, 1, 1, 1},
-               s->message);
+               cs_label_run_text(s->message, said, sizeof said));
     y += 2 * norm;
     char lower[32], offer[200];
     fmt_num(lower, sizeof lower, 0.1f * s->lr);
-    snprintf(offer, sizeof offer, "Press r (or Restart) for new random weights at a tenth of the rate: %s", lower);
+    snprintf(offer, sizeof offer, _("Press r (or Restart) for new random weights at a tenth of the rate: %s"), lower);
     cs_ui_para(ui, CS_GL_TOP, (cs_rect){b.x + pad, y, b.w - 2 * pad, 2 * norm}, CS_FONT_NORMAL, (cs_rgba){1, 0.95f, 0.5f, 1},
                offer);
 }
@@ -1087,6 +1115,6 @@ void cs_view_train_draw(cs_view_train *v, cs_ui *ui, const cs_snapshot *s, const
     }
     draw_status(v, ui, s, L, vu);
     if (s->diverged) draw_diverged(v, ui, s, L);
-    if (vu->show_help) cs_theme_draw_help(ui, L->help, "Keys and mouse", vu->help, vu->help_lines);
+    if (vu->show_help) cs_theme_draw_help(ui, L->help, _("Keys and mouse"), vu->help, vu->help_lines);
     else if (L->present && vu->mouse_in) cs_theme_pointer(ui, v->hover_target, vu->mouse_x, vu->mouse_y);
 }
