@@ -99,11 +99,15 @@ walk() { # LANG SIZE
     [ -z "$missing" ] && echo "ok: $tag: all 38 pages shown with PageDown alone, $(ls "$tmp/${tag}"_*.json | wc -l) dumps checked" ||
         fail "$tag: pages never shown:$missing"
 }
-for lang in en zh; do for size in 1280x720 1920x1080; do walk "$lang" "$size"; done; done
+walks="en_1280x720 en_1920x1080 zh_1280x720 zh_1920x1080"
+# a sanitized build (CONVSCOPE_TEST_SANITIZED, set by meson) walks once, in Chinese (the CJK paths too)
+[ -n "${CONVSCOPE_TEST_SANITIZED:-}" ] && walks="zh_1920x1080"
+for w in $walks; do walk "${w%_*}" "${w#*_}"; done
 # the page texts themselves (first words of a page of each chapter kind)
 for want in "en_1920x1080:Now a filter made to find one shape" "en_1280x720:The first conv layer of AlexNet" \
     "zh_1920x1080:我们要识别图像中的某种特定曲线" "zh_1280x720:慢动作看一次训练" "en_1920x1080:Phase 4 of 7"; do
     tag=${want%%:*} text=${want#*:}
+    case " $walks " in *" $tag "*) ;; *) continue ;; esac
     grep -l -F "$text" "$tmp/${tag}"_*.json >/dev/null 2>&1 && echo "ok: $tag shows '$text'" || fail "$tag: '$text' never shown"
 done
 

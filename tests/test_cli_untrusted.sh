@@ -146,6 +146,14 @@ run 1 export --load "$dir/fc.ckpt" --out "$dir/exp-fc" && contains err "nothing 
 run 0 export --load "$dir/fc.ckpt" --out "$dir/exp-fc" --probe 1 && [ -s "$dir/exp-fc/input.png" ] ||
     fail "export of an fc net with --probe wrote no maps"
 run 2 export --load "$dir/fc.ckpt" --out "$dir/exp-probe" --probe abc && contains err "bad value 'abc' for --probe"
+# named pipes never block a reader: each is refused at once (opening one waits for a writer)
+mkfifo "$dir/pipe.png" "$dir/pipe.ckpt" "$dir/pipe.lesson" "$dir/pipe.onnx" "$dir/pipe.txt" 2>/dev/null && {
+    run 1 convolve --image "$dir/pipe.png" --kernel box && refused pipe.png "named pipe"
+    run 1 train --load "$dir/pipe.ckpt" && refused pipe.ckpt "named pipe"
+    run 1 lesson "$dir/pipe.lesson" --list && refused pipe.lesson "named pipe"
+    run 1 train --model "$dir/pipe.onnx" --dataset shapes && refused pipe.onnx "named pipe"
+    run 1 convolve --image demo:curve --kernel "$dir/pipe.txt" && refused pipe.txt "named pipe"
+}
 # a probe past the test set: refused before any file is written
 run 1 export --load "$dir/fc.ckpt" --out "$dir/exp-probe" --probe 99999 && contains err "(0.." &&
     { [ ! -e "$dir/exp-probe" ] || [ -z "$(ls -A "$dir/exp-probe")" ]; } || fail "export --probe 99999 wrote files"

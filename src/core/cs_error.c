@@ -3,15 +3,19 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static _Thread_local char cs_error_message[1024];
 
 cs_status cs_fail(cs_status code, const char *fmt, ...)
 {
+    /* through a copy: a message may quote the last one (cs_fail(..., "%s", cs_last_error())) */
+    char buf[sizeof cs_error_message];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(cs_error_message, sizeof cs_error_message, fmt, ap);
+    vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    memcpy(cs_error_message, buf, sizeof buf);
     return code;
 }
 

@@ -3,6 +3,7 @@
  * The parser works line by line so every error can name a line and a column; numbers are
  * read with strtod (so the C locale's '.' decimal point) or as a fraction A/B.
  */
+#include "cs_file.h"
 #include "cs_filters.h"
 
 #include <errno.h>
@@ -447,9 +448,9 @@ cs_status cs_filter_load(cs_filter *f, const char *path)
 {
     enum { MAX_BYTES = 1 << 20 };
     memset(f, 0, sizeof *f);
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return cs_fail(CS_ERR_IO, "%s: cannot open kernel file: %s", path, strerror(errno));
+    FILE *fp;
+    const cs_status ost = cs_file_open_read(path, "kernel file", &fp, NULL);
+    if (ost) return ost;
     char *text = malloc(MAX_BYTES + 1);
     if (!text) {
         fclose(fp);
@@ -485,12 +486,11 @@ cs_status cs_filter_open(cs_filter *f, const char *preset_or_path)
 {
     if (find_preset(preset_or_path))
         return cs_filter_preset(f, preset_or_path);
-    FILE *fp = fopen(preset_or_path, "rb");
-    if (!fp) {
-        int e = errno;
+    FILE *fp;
+    if (cs_file_open_read(preset_or_path, NULL, &fp, NULL) != CS_OK) {
         memset(f, 0, sizeof *f);
         return cs_fail(CS_ERR_IO, "kernel '%s' is neither a preset (%s) nor a readable file (%s)", preset_or_path,
-                       cs_filter_preset_names(), strerror(e));
+                       cs_filter_preset_names(), cs_last_error());
     }
     fclose(fp);
     return cs_filter_load(f, preset_or_path);

@@ -1,6 +1,7 @@
 /* cs_checkpoint.c - versioned, checksummed, atomically written training checkpoints (the
  * format is described in cs_checkpoint.h). Byte order is explicit (little-endian) so files
  * move between machines; CRC-32 is zlib's. */
+#include "cs_file.h"
 #include "cs_checkpoint.h"
 
 #include <dirent.h>
@@ -450,13 +451,11 @@ static cs_status read_file(const char *path, unsigned char **out, size_t *len)
 {
     *out = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) return cs_fail(CS_ERR_IO, "%s: cannot open (%s)", path, strerror(errno));
-    struct stat sb;
-    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        fclose(f);
-        return cs_fail(CS_ERR_IO, "%s: not a regular file", path);
-    }
+    FILE *f;
+    long long file_size;
+    const cs_status ost = cs_file_open_read(path, NULL, &f, &file_size);
+    if (ost) return ost;
+    const struct stat sb = {.st_size = (off_t)file_size};
     if ((uint64_t)sb.st_size > CS_CHECKPOINT_MAX_BYTES) {
         fclose(f);
         return cs_fail(CS_ERR_FORMAT, "%s: %lld bytes is over the checkpoint budget of %llu bytes", path,

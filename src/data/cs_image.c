@@ -4,6 +4,7 @@
  *
  * PNM follows the Netpbm specifications (netpbm.sourceforge.net/doc/pbm.html, pgm.html,
  * ppm.html); BMP the BITMAPINFOHEADER family of Microsoft's documentation. */
+#include "cs_file.h"
 #include "cs_image.h"
 #include "cs_image_internal.h"
 
@@ -463,13 +464,11 @@ cs_status cs_image_read(cs_image *img, const char *path, int c, const cs_image_b
 {
     memset(img, 0, sizeof *img);
     const cs_image_budget bud = cs_image_budget_resolve(b);
-    FILE *f = fopen(path, "rb");
-    if (!f) return cs_fail(CS_ERR_IO, "%s: cannot open image (%s)", path, strerror(errno));
-    struct stat sb;
-    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        fclose(f);
-        return cs_fail(CS_ERR_IO, "%s: not a regular file", path);
-    }
+    FILE *f;
+    long long file_size;
+    const cs_status ost = cs_file_open_read(path, "image", &f, &file_size);
+    if (ost) return ost;
+    const struct stat sb = {.st_size = (off_t)file_size};
     if ((uint64_t)sb.st_size > bud.max_file_bytes) {
         fclose(f);
         return cs_fail(CS_ERR_FORMAT, "%s: %lld bytes is over the image file budget of %llu bytes", path,

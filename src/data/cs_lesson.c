@@ -4,6 +4,7 @@
  * by line: headers, chapters, pages, text lines and directives. Directives are parsed from one
  * table of {name, argument shape, words}, which also names them in messages. Every error is one
  * line "FILE:LINE:COLUMN: expected ..., found ..." and frees everything parsed so far. */
+#include "cs_file.h"
 #include "cs_lesson.h"
 
 #include <ctype.h>
@@ -768,8 +769,9 @@ cs_status cs_lesson_parse(cs_lesson *lesson, const char *name, const char *text,
 cs_status cs_lesson_load(cs_lesson *lesson, const char *path)
 {
     memset(lesson, 0, sizeof *lesson);
-    FILE *f = fopen(path, "rb");
-    if (!f) return cs_fail(CS_ERR_IO, "%s: cannot open the lesson: %s", path, strerror(errno));
+    FILE *f;
+    const cs_status ost = cs_file_open_read(path, "the lesson", &f, NULL);
+    if (ost) return ost;
     char *buf = malloc(CS_LESSON_MAX_BYTES + 1);
     if (!buf) {
         fclose(f);

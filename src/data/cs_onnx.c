@@ -4,6 +4,7 @@
  * then checked as a whole (names defined once, every input defined, no cycle) and walked
  * from its input as a chain, one operator at a time. Operator semantics follow the ONNX
  * operator specification (onnx/docs/Operators.md) for each opset. */
+#include "cs_file.h"
 #include "cs_onnx.h"
 
 #include <ctype.h>
@@ -93,13 +94,11 @@ static void budget_free(void *data, void *p)
 static cs_status read_file(const char *path, size_t limit, uint8_t **out, size_t *size)
 {
     *out = NULL, *size = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) return cs_fail(CS_ERR_IO, "%s: cannot open (%s)", path, strerror(errno));
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        return cs_fail(CS_ERR_IO, "%s: not a regular file", path);
-    }
+    FILE *f;
+    long long file_size;
+    const cs_status ost = cs_file_open_read(path, NULL, &f, &file_size);
+    if (ost) return ost;
+    const struct stat st = {.st_size = (off_t)file_size};
     if ((uint64_t)st.st_size > limit) {
         fclose(f);
         return cs_fail(CS_ERR_FORMAT, "%s: %lld bytes, more than the %zu MiB an ONNX file may have here", path,
@@ -290,10 +289,12 @@ static cs_status read_external(const Onnx__TensorProto *t, const char *what, con
     char path[4096];
     if (snprintf(path, sizeof path, "%s/%s", dir, location) >= (int)sizeof path)
         return cs_fail(CS_ERR_FORMAT, "%s: external data path too long", what);
-    FILE *f = fopen(path, "rb");
-    if (!f) return cs_fail(CS_ERR_IO, "%s: cannot open its external data %s (%s)", what, path, strerror(errno));
-    struct stat sb;
-    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) || (unsigned long long)sb.st_size > CS_ONNX_MAX_FILE_BYTES ||
+    FILE *f;
+    long long file_size;
+    if (cs_file_open_read(path, NULL, &f, &file_size) != CS_OK)
+        return cs_fail(CS_ERR_IO, "%s: its external data: %s", what, cs_last_error());
+    const struct stat sb = {.st_size = (off_t)file_size};
+    if ((unsigned long long)sb.st_size > CS_ONNX_MAX_FILE_BYTES ||
         (unsigned long long)offset > (unsigned long long)sb.st_size ||
         need > (unsigned long long)sb.st_size - (unsigned long long)offset) {
         fclose(f);
