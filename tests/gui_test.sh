@@ -209,6 +209,10 @@ fi
     >/dev/null 2>"$tmp/probebad.err" </dev/null; rc=$?
 [ "$rc" -eq 1 ] && grep -q "c_notes.txt" "$tmp/probebad.err" && echo "ok: --probe-image of a text file: exit 1 naming it" ||
     fail "--probe-image of a text file: exit $rc"
+"$exe" gui --dataset shapes --net "input 28x28x1, conv 4@1x5, fc 8" --frames 2 --screenshot "$tmp/x.png" \
+    >/dev/null 2>"$tmp/kw.err" </dev/null; rc=$?
+[ "$rc" -eq 1 ] && grep -q "conv1 has a 1x5 kernel: the window shows square kernels only" "$tmp/kw.err" &&
+    echo "ok: a net with a 1x5 kernel is refused by the window, exit 1" || fail "1x5 kernel in the window: exit $rc"
 "$exe" gui --dataset shapes --probe 99999 --frames 2 --screenshot "$tmp/x.png" >/dev/null 2>"$tmp/probe.err" </dev/null; rc=$?
 [ "$rc" -eq 1 ] && grep -q "out of range: the test set of shapes has 1000 images (0..999)" "$tmp/probe.err" &&
     echo "ok: --probe past the test set: exit 1, the range said" || fail "--probe 99999: exit $rc"

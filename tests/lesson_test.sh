@@ -40,6 +40,9 @@ printf 'title: T\nlanguage: en\n\nchapter: C\npage: P\n@view sideways\nText\n' >
 [ "$rc" -eq 1 ] && grep -q "bad.lesson:6:7: expected one of train|step|backprop after @view, found 'sideways'" "$tmp/bad.err" &&
     [ "$(wc -l <"$tmp/bad.err")" -eq 1 ] && echo "ok: a bad lesson file: one line FILE:LINE:COLUMN, exit 1" ||
     { fail "bad lesson: exit $rc"; cat "$tmp/bad.err"; }
+"$exe" lesson --page 39 >/dev/null 2>"$tmp/p39.err"; rc=$?
+[ "$rc" -eq 1 ] && grep -q -- "--page 39: the lesson has 38 pages" "$tmp/p39.err" && echo "ok: --page past the end: exit 1" ||
+    fail "--page 39: exit $rc"
 "$exe" lesson --chapter 12 >/dev/null 2>&1; rc=$?
 [ "$rc" -eq 1 ] && echo "ok: --chapter past the end: exit 1" || fail "--chapter 12: exit $rc"
 "$exe" lesson --lang fr >/dev/null 2>&1; rc=$?
@@ -134,7 +137,7 @@ has h "position x 4, y 12" && has i "page 9 of 38" && has i "position x 4, y 10"
 for x in a b c d e f g h i; do "$check" check "$tmp/nav_$x.json" >/dev/null || fail "nav dump $x fails the text check"; done
 
 # a page waiting for a key (chapter 1 page 3: space slides the kernel): the first press does it
-"$exe" lesson --chapter 1 --page 3 --size 1280x720 --screenshot "$tmp/wk.png" --frames 20 \
+"$exe" lesson --page 3 --size 1280x720 --screenshot "$tmp/wk.png" --frames 20 \
     --script "3 dump $tmp/wk_a.json; 4 key PageDown; 7 dump $tmp/wk_b.json; 8 key PageDown; 11 dump $tmp/wk_c.json" \
     >/dev/null 2>"$tmp/wk.err" </dev/null || fail "wait-key run"
 grep -q "page 3 of 38" "$tmp/wk_a.json" && grep -q "Press space to slide the kernel" "$tmp/wk_a.json" &&

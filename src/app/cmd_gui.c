@@ -85,6 +85,14 @@ static cs_status open_run(const gui_app *app, const cs_run_spec *base, int pause
         printf("resuming %s at step %ld (epoch %d)\n", spec.load, tr->step, cs_history_epoch_label(&m));
     }
     st = (*run)->test.n <= 0 ? cs_fail(CS_ERR_ARG, "no probe images: the test set is empty") : CS_OK;
+    /* the window draws, records and steps square kernels only */
+    const cs_net *net = tr->net;
+    for (int l = 0; !st && l < net->n_layers; l++) {
+        const cs_layer *ly = &net->layers[l];
+        if (ly->kind == CS_LAYER_CONV && ly->win.kh != ly->win.kw)
+            st = cs_fail(CS_ERR_SHAPE, "%s has a %dx%d kernel: the window shows square kernels only (train it with "
+                         "'convscope train')", ly->name, ly->win.kh, ly->win.kw);
+    }
     cs_run_driver_config dc;
     cs_run_driver_config_defaults(&dc);
     dc.lockstep = o->lockstep;

@@ -42,7 +42,8 @@ static void lesson_usage(FILE *f)
                "files\"). Each page sets the window up and may wait for an action or ask a question.\n\n"
                "  --lang en|zh        the built-in lesson's and the window's language (default: the locale)\n"
                "  --chapter N         start at chapter N (1-based)\n"
-               "  --page N            ... at its page N (1-based)\n"
+               "  --page N            ... at its page N (1-based); without --chapter, page N of the whole\n"
+               "                      lesson as --list numbers them\n"
                "  --list              print the lesson's chapters and pages, and exit\n"
                "  --no-present        start without presenter mode (a page may still turn it on)\n"
                "  FILE                a lesson file instead of the built-in lesson\n\n"
@@ -185,10 +186,20 @@ int cs_cmd_lesson(int argc, char **argv)
         return 0;
     }
     status = -1;
+    /* --page alone counts through the whole lesson, as --list numbers the pages */
+    if (lo.page && !lo.chapter && lesson.n_chapters > 0 && lo.page <= lesson.n_pages) {
+        int c = 0, p = lo.page;
+        while (c < lesson.n_chapters && p > lesson.chapters[c].n_pages) p -= lesson.chapters[c].n_pages, c++;
+        if (c < lesson.n_chapters) lo.chapter = c + 1, lo.page = p;
+    }
     if (lesson.n_chapters == 0) status = lesson_error("the lesson has no chapters");
     else if (lo.chapter > lesson.n_chapters) {
         char m[200];
         snprintf(m, sizeof m, "--chapter %d: the lesson has %d chapters", lo.chapter, lesson.n_chapters);
+        status = lesson_error(m);
+    } else if (lo.page && !lo.chapter) {
+        char m[200];
+        snprintf(m, sizeof m, "--page %d: the lesson has %d pages", lo.page, lesson.n_pages);
         status = lesson_error(m);
     } else if (lo.page > lesson.chapters[lo.chapter ? lo.chapter - 1 : 0].n_pages) {
         char m[200];
