@@ -40,6 +40,10 @@ rc=$?
 if [ "$rc" -eq 1 ] && grep -q "cannot open display ':987'" "$tmp/err"; then echo "ok: a display with no server: exit 1, named"; else
     fail "display with no server: exit $rc"; head -3 "$tmp/err"; fi
 
+"$exe" gui --frames 5 >/dev/null 2>&1; rc=$?
+[ "$rc" -eq 2 ] && echo "ok: --frames without --screenshot is a usage error" || fail "--frames alone: exit $rc, want 2"
+"$exe" gui --lockstep 100000 >/dev/null 2>&1; rc=$?
+[ "$rc" -eq 2 ] && echo "ok: --lockstep past 1000 is a usage error" || fail "--lockstep 100000: exit $rc, want 2"
 "$exe" gui --view nonsense >/dev/null 2>&1; rc=$?
 [ "$rc" -eq 2 ] && echo "ok: unknown view is a usage error" || fail "--view nonsense: exit $rc, want 2"
 "$exe" gui --size 12 >/dev/null 2>&1; rc=$?

@@ -48,7 +48,8 @@ void gui_usage(FILE *f)
                "  --script TEXT       keys, pointer moves and screenshots at given frames (below)\n"
                "  --lockstep N        train exactly N steps per frame, the frame waiting for them, so\n"
                "                      frame F shows step F x N on any machine (default 1 with\n"
-               "                      --screenshot or --script; 0: training runs on its own thread)\n"
+               "                      --screenshot or --script; 0: training runs on its own thread;\n"
+               "                      at most 1000)\n"
                "  --stats             print one JSON line at exit: frames, frame_ms_mean, frame_ms_p95,\n"
                "                      train_images_per_sec, steps, lockstep (this also turns vsync off and\n"
                "                      paces frames at 60 per second itself, so frame_ms is the time spent\n"
@@ -86,7 +87,7 @@ static int apply_own(gui_options *o, int ch, const char *arg, int *lockstep_give
     case O_PROBE_IMAGE: o->probe_image = arg; return 1;
     case O_PAUSED: o->paused = 1; return 1;
     case O_EXPORT_DIR: o->export_dir = arg; return 1;
-    case O_LOCKSTEP: *lockstep_given = 1; return cs_cli_int(arg, 0, 100000, &o->lockstep);
+    case O_LOCKSTEP: *lockstep_given = 1; return cs_cli_int(arg, 0, 1000, &o->lockstep);
     case O_PRESENT: o->present = 1; return 1;
     case O_DUMP: o->dump_text = arg; return 1;
     case O_LANG: o->lang = arg; return cs_i18n_lang_of(arg) != NULL;
@@ -125,7 +126,7 @@ int gui_options_parse_ext(gui_options *o, int argc, char **argv, const gui_optio
     memcpy(longopts + n_ext + CS_RUNOPT_COUNT + GUI_STEP_OPTION_COUNT, own, sizeof own);
     optind = 1;
     opterr = 0;
-    int ch, longindex = 0, lockstep_given = 0;
+    int ch, longindex = 0, lockstep_given = 0, frames_given = 0;
     while ((ch = getopt_long(argc, argv, ":h", longopts, &longindex)) != -1) {
         if (ch == 'h') {
             usage(stdout);
@@ -134,6 +135,7 @@ int gui_options_parse_ext(gui_options *o, int argc, char **argv, const gui_optio
         if (ch == ':' || ch == '?') return cs_cli_bad_option(cmd, argc, argv, ch, usage);
         int r = n_ext ? ext->apply(ext->ctx, ch, optarg) : -1;
         if (r < 0) r = apply_own(o, ch, optarg, &lockstep_given);
+        if (ch == O_FRAMES) frames_given = 1;
         if (r < 0) r = gui_step_option(&o->step, ch, optarg);
         if (r < 0) r = cs_runopt_apply(&o->run, ch, optarg);
         if (r < 0) return cs_cli_bad_option(cmd, argc, argv, ch, usage);
@@ -142,6 +144,11 @@ int gui_options_parse_ext(gui_options *o, int argc, char **argv, const gui_optio
     const int max_args = ext ? ext->max_args : 0;
     if (ext && ext->arg) *ext->arg = optind < argc && max_args > 0 ? argv[optind] : NULL;
     if (argc - optind > max_args) return cs_cli_bad_value(cmd, "argument", argv[optind + max_args], usage);
+    if (frames_given && !o->shot) {
+        fprintf(stderr, "convscope %s: --frames N needs --screenshot FILE (it counts the frames before that shot)\n\n", cmd);
+        usage(stderr);
+        return 2;
+    }
     if (o->dump_text && !o->shot) {
         fprintf(stderr, "convscope %s: --dump-text FILE needs --screenshot FILE (it records that last frame)\n\n", cmd);
         usage(stderr);

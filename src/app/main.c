@@ -63,6 +63,14 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(name, commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+#ifdef CS_HAVE_GUI
+    /* options without a command are the window's: `convscope --dataset shapes` is `convscope gui --dataset shapes` */
+    if (name[0] == '-' && name[1] == '-') {
+        static char gui_name[] = "gui";
+        argv[0] = gui_name;
+        return cs_cmd_gui(argc, argv);
+    }
+#endif
     fprintf(stderr, "convscope: unknown command '%s'\n\n", name);
     usage(stderr);
     return 2;
