@@ -146,6 +146,9 @@ run 1 export --load "$dir/fc.ckpt" --out "$dir/exp-fc" && contains err "nothing 
 run 0 export --load "$dir/fc.ckpt" --out "$dir/exp-fc" --probe 1 && [ -s "$dir/exp-fc/input.png" ] ||
     fail "export of an fc net with --probe wrote no maps"
 run 2 export --load "$dir/fc.ckpt" --out "$dir/exp-probe" --probe abc && contains err "bad value 'abc' for --probe"
+# --save into a folder that is not there: said before any training
+run 1 train --dataset shapes --limit 40 --epochs 1 --save "$dir/no-such-folder/x.ckpt" && refused no-such-folder "no folder" &&
+    ! grep -q "epoch" "$dir/out" || fail "--save into a missing folder trained first"
 # named pipes never block a reader: each is refused at once (opening one waits for a writer)
 mkfifo "$dir/pipe.png" "$dir/pipe.ckpt" "$dir/pipe.lesson" "$dir/pipe.onnx" "$dir/pipe.txt" 2>/dev/null && {
     run 1 convolve --image "$dir/pipe.png" --kernel box && refused pipe.png "named pipe"

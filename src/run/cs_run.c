@@ -4,12 +4,15 @@
 #define _DEFAULT_SOURCE
 #include "cs_run.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cs_checkpoint.h"
 #include "cs_data.h"
@@ -381,9 +384,30 @@ static cs_status open_model(cs_run **out, const cs_run_spec *spec)
 #endif
 }
 
+/* --save's folder exists and takes files: said before the data loads and the training runs, not
+ * after the first epoch */
+static cs_status check_save_folder(const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else if (slash == path) snprintf(dir, sizeof dir, "/");
+    else snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    struct stat sb;
+    if (stat(dir, &sb) != 0) return cs_fail(CS_ERR_IO, "--save %s: no folder %s (%s)", path, dir, strerror(errno));
+    if (!S_ISDIR(sb.st_mode)) return cs_fail(CS_ERR_IO, "--save %s: %s is not a folder", path, dir);
+    if (access(dir, W_OK | X_OK) != 0)
+        return cs_fail(CS_ERR_IO, "--save %s: cannot write in %s (%s)", path, dir, strerror(errno));
+    return CS_OK;
+}
+
 cs_status cs_run_open(cs_run **out, const cs_run_spec *spec)
 {
     *out = NULL;
+    if (spec->save && *spec->save) {
+        const cs_status st = check_save_folder(spec->save);
+        if (st) return st;
+    }
     return spec->model ? open_model(out, spec) : open_spec(out, spec);
 }
 
