@@ -49,30 +49,33 @@ int cs_cli_double(const char *s, double lo, double hi, double *out)
     return 1;
 }
 
+/* Usage errors are one line that says where to look; the whole usage is --help's (a screenful
+ * after a typo hides the one line that matters). */
 int cs_cli_bad_option(const char *cmd, int argc, char **argv, int ch, void (*usage)(FILE *))
 {
+    (void)usage;
     const char *opt = optind - 1 < argc ? argv[optind - 1] : "?";
-    if (ch == ':') fprintf(stderr, "convscope %s: option '%s' needs a value\n\n", cmd, opt);
-    else fprintf(stderr, "convscope %s: unknown option '%s'\n\n", cmd, opt);
-    usage(stderr);
+    if (ch == ':') fprintf(stderr, "convscope %s: option '%s' needs a value (see convscope %s --help)\n", cmd, opt, cmd);
+    else fprintf(stderr, "convscope %s: unknown option '%s' (see convscope %s --help)\n", cmd, opt, cmd);
     return 2;
 }
 
 int cs_cli_bad_value(const char *cmd, const char *option, const char *value, void (*usage)(FILE *))
 {
+    (void)usage;
     if (strcmp(option, "argument") == 0) {
-        fprintf(stderr, "convscope %s: unexpected argument '%s'\n\n", cmd, value);
+        fprintf(stderr, "convscope %s: unexpected argument '%s' (see convscope %s --help)\n", cmd, value, cmd);
     } else if (option == value || strcmp(option, value) == 0) {
         /* given the value's own argv slot instead of the option's: the name is not known here */
-        fprintf(stderr, "convscope %s: bad value '%s' for the option before it\n\n", cmd, value);
+        fprintf(stderr, "convscope %s: bad value '%s' for the option before it (see convscope %s --help)\n", cmd, value, cmd);
     } else {
         /* "--delay=0" or "--delay" or "delay": the name alone */
         const char *name = option[0] == '-' && option[1] == '-' ? option + 2 : option;
         const char *eq = strchr(name, '=');
-        fprintf(stderr, "convscope %s: bad value '%s' for --%.*s\n\n", cmd, value,
-                eq ? (int)(eq - name) : (int)strlen(name), name);
+        const int n = eq ? (int)(eq - name) : (int)strlen(name);
+        fprintf(stderr, "convscope %s: bad value '%s' for --%.*s (see convscope %s --help)\n", cmd, value, n,
+                name, cmd);
     }
-    usage(stderr);
     return 2;
 }
 

@@ -72,11 +72,8 @@ void cs_bp_layout_compute(cs_bp_layout *L, int win_w, int win_h, int style_h, fl
     const float floor_s = cs_style_floor(&L->st);
     for (float s = L->st.scale;; s = fmaxf(floor_s, s * 0.92f)) {
         cs_style_at(&L->st, s);
-        if (try_layout(L, m, n_classes)) return;
-        if (s <= floor_s) break;
+        if (try_layout(L, m, n_classes) || s <= floor_s) break;
     }
-    /* above a lesson's band with the whole window's type it does not fit: its own height's */
-    if (style_h > win_h) cs_bp_layout_compute(L, win_w, win_h, 0, user_scale, present, m, n_classes);
 }
 
 cs_bp_cells cs_bp_cells_fit(cs_rect area, int rows, int cols, float max_cell)
