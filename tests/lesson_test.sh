@@ -40,6 +40,11 @@ printf 'title: T\nlanguage: en\n\nchapter: C\npage: P\n@view sideways\nText\n' >
 [ "$rc" -eq 1 ] && grep -q "bad.lesson:6:7: expected one of train|step|backprop after @view, found 'sideways'" "$tmp/bad.err" &&
     [ "$(wc -l <"$tmp/bad.err")" -eq 1 ] && echo "ok: a bad lesson file: one line FILE:LINE:COLUMN, exit 1" ||
     { fail "bad lesson: exit $rc"; cat "$tmp/bad.err"; }
+printf 'title: T\nlanguage: en\n\nchapter: C\npage: P\n@view step\n@image nothere.png\nText\n' >"$tmp/miss.lesson"
+"$exe" lesson "$tmp/miss.lesson" >/dev/null 2>"$tmp/miss.err"; rc=$?
+[ "$rc" -eq 1 ] && grep -q "miss.lesson:7:1: @image nothere.png: .*nothere.png: cannot open" "$tmp/miss.err" &&
+    [ "$(wc -l <"$tmp/miss.err")" -eq 1 ] && echo "ok: a file the lesson names is missing: its line, exit 1" ||
+    { fail "missing @image: exit $rc"; cat "$tmp/miss.err"; }
 "$exe" lesson --page 39 >/dev/null 2>"$tmp/p39.err"; rc=$?
 [ "$rc" -eq 1 ] && grep -q -- "--page 39: the lesson has 38 pages" "$tmp/p39.err" && echo "ok: --page past the end: exit 1" ||
     fail "--page 39: exit $rc"

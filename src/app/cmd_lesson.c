@@ -3,14 +3,17 @@
  * options (--size, --scale, --screenshot, --script, --dump-text, --model, ...) are `gui`'s. */
 #define _DEFAULT_SOURCE
 #include <SDL.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "cs_file.h"
 #include "cs_font.h"
 #include "cs_i18n.h"
 #include "cs_lesson.h"
@@ -139,6 +142,50 @@ static void print_list(const cs_lesson *l, const char *path)
     }
 }
 
+/* The files a lesson names (@image, @kernel, @probe, @dataset folders), relative to the lesson,
+ * are there before a window opens: "FILE:LINE:COLUMN: @image x.png: ..." into msg, 1 when one is
+ * not. Presets and demo:NAME (no '/' and no '.') are the program's own. */
+static int check_files(const cs_lesson *l, const char *path, char *msg, size_t size)
+{
+    static const struct {
+        cs_lesson_directive_kind kind;
+        const char *name;
+    } kinds[] = {{CS_LD_IMAGE, "image"}, {CS_LD_KERNEL, "kernel"}, {CS_LD_PROBE, "probe"}, {CS_LD_DATASET, "dataset"}};
+    char dir[1200];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = '\0';
+    else snprintf(dir, sizeof dir, ".");
+    for (int c = 0; c < l->n_chapters; c++)
+        for (int p = 0; p < l->chapters[c].n_pages; p++) {
+            const cs_lesson_page *pg = &l->chapters[c].pages[p];
+            for (int d = 0; d < pg->n_directives; d++) {
+                const cs_lesson_directive *v = &pg->directives[d];
+                const char *t = v->text;
+                if (!t || !strncmp(t, "demo:", 5) || (!strchr(t, '/') && !strchr(t, '.'))) continue;
+                for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+                    if (v->kind != kinds[k].kind) continue;
+                    char file[2400];
+                    snprintf(file, sizeof file, "%s%s%s", t[0] == '/' ? "" : dir, t[0] == '/' ? "" : "/", t);
+                    struct stat sb;
+                    const char *why = NULL;
+                    FILE *f = NULL;
+                    if (v->kind == CS_LD_DATASET) {
+                        if (stat(file, &sb) != 0) why = strerror(errno);
+                    } else if (cs_file_open_read(file, NULL, &f, NULL) != CS_OK) {
+                        why = cs_last_error();
+                    }
+                    if (f) fclose(f);
+                    if (why) {
+                        snprintf(msg, size, "%s:%d:%d: @%s %s: %s", path, v->line, v->column, kinds[k].name, t, why);
+                        return 1;
+                    }
+                }
+            }
+        }
+    return 0;
+}
+
 static int lesson_error(const char *msg)
 {
     fprintf(stderr, "convscope lesson: %s\n", msg);
@@ -192,7 +239,9 @@ int cs_cmd_lesson(int argc, char **argv)
         while (c < lesson.n_chapters && p > lesson.chapters[c].n_pages) p -= lesson.chapters[c].n_pages, c++;
         if (c < lesson.n_chapters) lo.chapter = c + 1, lo.page = p;
     }
+    char missing[4000];
     if (lesson.n_chapters == 0) status = lesson_error("the lesson has no chapters");
+    else if (check_files(&lesson, path, missing, sizeof missing)) status = lesson_error(missing);
     else if (lo.chapter > lesson.n_chapters) {
         char m[200];
         snprintf(m, sizeof m, "--chapter %d: the lesson has %d chapters", lo.chapter, lesson.n_chapters);
