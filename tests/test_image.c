@@ -568,12 +568,18 @@ static void test_budget(void **state)
                                             "refused before decoding"));
     assert_int_equal(cs_image_decode(&img, b.p, b.n, "p.png", 1, &exact), CS_OK);
     cs_image_free(&img);
-    /* a PNG whose header claims 20000x20000 but whose image data cannot hold it */
-    memcpy(b.p + 16, "\0\0\x4e\x20\0\0\x4e\x20", 8);
-    const uint32_t crc = (uint32_t)crc32(0, b.p + 12, 17);
-    const uint8_t be[4] = {(uint8_t)(crc >> 24), (uint8_t)(crc >> 16), (uint8_t)(crc >> 8), (uint8_t)crc};
+    /* a PNG whose header claims 8000x8000 (within the budget) but whose image data cannot hold it */
+    memcpy(b.p + 16, "\0\0\x1f\x40\0\0\x1f\x40", 8);
+    uint32_t crc = (uint32_t)crc32(0, b.p + 12, 17);
+    uint8_t be[4] = {(uint8_t)(crc >> 24), (uint8_t)(crc >> 16), (uint8_t)(crc >> 8), (uint8_t)crc};
     memcpy(b.p + 29, be, 4);
-    decode_fails(b.p, b.n, "claims.png", "cannot inflate to the 400020000 bytes of rows its header declares");
+    decode_fails(b.p, b.n, "claims.png", "cannot inflate to the 64008000 bytes of rows its header declares");
+    /* one that claims 20000x20000: over the pixel budget, said before its data is looked at */
+    memcpy(b.p + 16, "\0\0\x4e\x20\0\0\x4e\x20", 8);
+    crc = (uint32_t)crc32(0, b.p + 12, 17);
+    const uint8_t be2[4] = {(uint8_t)(crc >> 24), (uint8_t)(crc >> 16), (uint8_t)(crc >> 8), (uint8_t)crc};
+    memcpy(b.p + 29, be2, 4);
+    decode_fails(b.p, b.n, "claims.png", "PNG of 20000x20000 = 400000000 pixels is over the image budget of 67108864");
     free(b.p);
     /* a JPEG, a GIF and a PNM over the default budget */
     b = make_jpeg(8, 8, 1, 50, 0, jpeg_gray);

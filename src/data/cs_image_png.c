@@ -166,6 +166,9 @@ static cs_status png_walk_chunks(const cs_image_ctx *cx, const uint8_t *p, size_
             /* the filtered rows: a filter byte and ceil(width * bits per pixel / 8) bytes each */
             static const int channels[7] = {1, 0, 3, 1, 2, 0, 4};
             const uint64_t w = be32(d), h = be32(d + 4), bits = d[8], ct = d[9] < 7 ? channels[d[9]] : 0;
+            /* the size said first: a huge header is over the budget, whatever its data holds */
+            const cs_status size_st = cs_image_check_size(cx, "PNG", w, h);
+            if (size_st) return size_st;
             need = h * (1 + (w * bits * ct + 7) / 8);
         }
         if (strcmp(type, "IDAT") == 0) idat += len;
