@@ -27,10 +27,16 @@ static void print_json(const cs_run_epoch *e, const cs_run *run, int done)
 {
     printf("{");
     if (done) printf("\"event\": \"done\", ");
-    printf("\"epoch\": %d, \"train_loss\": %.6f, \"train_accuracy\": %.6f, \"test_loss\": %.6f, "
-           "\"test_accuracy\": %.6f, \"images_per_sec\": %.1f, \"seconds\": %.3f, \"step\": %ld, \"dataset\": ",
-           e->epoch, e->train_loss, e->train_accuracy, e->test_loss, e->test_accuracy, e->images_per_sec, e->seconds,
-           run->trainer->step);
+    if (e->epoch > 0) {
+        printf("\"epoch\": %d, \"train_loss\": %.6f, \"train_accuracy\": %.6f, \"test_loss\": %.6f, "
+               "\"test_accuracy\": %.6f, \"images_per_sec\": %.1f, \"seconds\": %.3f, ",
+               e->epoch, e->train_loss, e->train_accuracy, e->test_loss, e->test_accuracy, e->images_per_sec, e->seconds);
+    } else {
+        /* no epoch ran (--epochs 0): nothing was measured, and 0 would read as a measurement */
+        printf("\"epoch\": 0, \"train_loss\": null, \"train_accuracy\": null, \"test_loss\": null, "
+               "\"test_accuracy\": null, \"images_per_sec\": null, \"seconds\": 0.000, ");
+    }
+    printf("\"step\": %ld, \"dataset\": ", run->trainer->step);
     cs_cli_json_string(stdout, run->dataset_name);
     printf(", \"net\": ");
     cs_cli_json_string(stdout, run->net_name);
