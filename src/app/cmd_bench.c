@@ -230,8 +230,8 @@ int cs_cmd_bench(int argc, char **argv)
                "\"train_gflops\": %.2f, \"infer_gflops\": %.2f, \"forward_mflop_per_image\": %.3f",
                batch, threads, train_ips, infer_ips, train_ips * 3 * fwd * 1e-9, infer_ips * fwd * 1e-9, fwd * 1e-6);
     } else {
-        printf("net %s, batch %d, %d thread%s, %d runs of >= %.2g s (median)\n", shown, batch, threads,
-               threads == 1 ? "" : "s", runs, seconds);
+        printf("net %s, batch %d, %d thread%s, %d run%s of >= %.2g s (%s)\n", shown, batch, threads,
+               threads == 1 ? "" : "s", runs, runs == 1 ? "" : "s", seconds, runs == 1 ? "its rate" : "median");
         printf("  train: %10.1f images/s  %6.2f GFLOP/s (3 x %.3f MFLOP forward per image)\n", train_ips,
                train_ips * 3 * fwd * 1e-9, fwd * 1e-6);
         printf("  infer: %10.1f images/s  %6.2f GFLOP/s\n", infer_ips, infer_ips * fwd * 1e-9);
