@@ -233,10 +233,19 @@ static long gcd_long(long a, long b)
 }
 
 /* The message for a token that did not parse: file:line:col: what was found, what is expected. */
-static cs_status number_error(const char *src, int line, int col, const char *what, const char *tok, size_t len,
+static cs_status number_error(const char *src, int line, int col, const char *what, const char *tok_in, size_t len,
                               num_status why)
 {
-    const int shown = (int)(len > 32 ? 32 : len);
+    /* the token as printable ASCII: bytes of another encoding (UTF-16, binary) as \xNN, never raw */
+    char tok[32 * 4 + 1];
+    size_t k = 0;
+    for (size_t i = 0; i < len && i < 32; i++) {
+        const unsigned char ch = (unsigned char)tok_in[i];
+        if (ch >= 0x20 && ch < 0x7f) tok[k++] = (char)ch;
+        else k += (size_t)snprintf(tok + k, sizeof tok - k, "\\x%02x", ch);
+    }
+    tok[k] = '\0';
+    const int shown = (int)k;
     switch (why) {
     case NUM_NONFINITE:
         return cs_fail(CS_ERR_SPEC, "%s:%d:%d: %s '%.*s' is not a finite number (NaN and infinity are not weights)",
