@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cs_i18n.h"
+#include "cs_labels.h"
 #include "cs_layout.h"
 #include "cs_theme.h"
 
@@ -49,7 +50,7 @@ static cs_rgba cmap_rgba(cs_colormap_id id, cs_value_range r, float x)
 
 static const char *class_name(const cs_bp_ui *bu, int k, char *buf, size_t size)
 {
-    if (k < bu->n_class_names && bu->class_names && bu->class_names[k]) snprintf(buf, size, "%d %s", k, bu->class_names[k]);
+    if (k < bu->n_class_names && bu->class_names && bu->class_names[k]) snprintf(buf, size, "%d %s", k, cs_label_class(bu->class_names[k]));
     else snprintf(buf, size, _("class %d"), k);
     return buf;
 }
