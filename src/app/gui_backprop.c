@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cs_backprop.h"
+#include "cs_i18n.h"
 #include "cs_inspect.h"
 #include "cs_view_backprop.h"
 #include "cs_wgrad.h"
@@ -127,7 +128,7 @@ static int first_conv(const cs_backprop *bp, int after)
 cs_status gui_backprop_compute(gui_backprop *g, const cs_snapshot *s, int filter)
 {
     if (s->probe_label < 0)
-        return cs_fail(CS_ERR_ARG, "the probe image has no class, so there is no truth to learn: choose a test image ([ or ])");
+        return cs_fail(CS_ERR_ARG, "%s", _("the probe image has no class, so there is no truth to learn: choose a test image ([ or ])"));
     cs_backprop_request rq;
     const int run_optim = cs_backprop_request_from_snapshot(&rq, s);
     const cs_status st = cs_backprop_compute(&g->bp, g->ins, &rq);
@@ -137,11 +138,11 @@ cs_status gui_backprop_compute(gui_backprop *g, const cs_snapshot *s, int filter
     cs_backprop_cursor_start(&g->cur);
     g->playing = 0;
     if (s->probe_index >= 0)
-        snprintf(g->source, sizeof g->source, "test image #%d, the weights of step %ld, %s", s->probe_index, s->step,
-                 run_optim ? "the run's optimizer" : "plain SGD");
+        snprintf(g->source, sizeof g->source, _("test image #%d, the weights of step %ld, %s"), s->probe_index, s->step,
+                 run_optim ? _("the run's optimizer") : _("plain SGD"));
     else
-        snprintf(g->source, sizeof g->source, "the probe image, the weights of step %ld, %s", s->step,
-                 run_optim ? "the run's optimizer" : "plain SGD");
+        snprintf(g->source, sizeof g->source, _("the probe image, the weights of step %ld, %s"), s->step,
+                 run_optim ? _("the run's optimizer") : _("plain SGD"));
     const int l = first_conv(&g->bp, -1);
     if (l >= 0) {
         /* the filter asked for, unless its gradient is small beside the strongest one's (a quarter
@@ -257,8 +258,8 @@ int gui_backprop_click(gui_backprop *g, float x, float y)
 static void speed_text(const gui_backprop *g, char *buf, size_t size)
 {
     const double s = PLAY_SECONDS[g->speed];
-    if (s >= 1) snprintf(buf, size, "one press every %g s", s);
-    else snprintf(buf, size, "%g presses a second", 1 / s);
+    if (s >= 1) snprintf(buf, size, _("one press every %g s"), s);
+    else snprintf(buf, size, _("%g presses a second"), 1 / s);
 }
 
 void gui_backprop_draw(gui_backprop *g, cs_ui *ui, const gui_backprop_frame *f)
@@ -272,7 +273,7 @@ void gui_backprop_draw(gui_backprop *g, cs_ui *ui, const gui_backprop_frame *f)
     ui->st = &g->layout.st;
     if (!g->computed) {
         cs_ui_para(ui, CS_GL_OVER, g->layout.main, CS_FONT_BIG, ui->st->c.text,
-                   f->message && *f->message ? f->message : "Waiting for the first snapshot of the net\u2026");
+                   f->message && *f->message ? f->message : _("Waiting for the first snapshot of the net\u2026"));
         return;
     }
     char speed[64];
@@ -294,12 +295,14 @@ cs_status gui_backprop_set_phase(gui_app *app, const char *name)
     gui_backprop *g = app->bp;
     int phase = -1;
     if (name && (phase = cs_backprop_phase_parse(name)) < 0)
-        return cs_fail(CS_ERR_ARG, "no backprop phase '%s' (forward, loss, output-gradient, map-gradients, "
-                                   "weight-gradient, update, forward-again)", name);
+        return cs_fail(CS_ERR_ARG,
+                       _("no backprop phase '%s' (forward, loss, output-gradient, map-gradients, weight-gradient, update, "
+                         "forward-again)"),
+                       name);
     const cs_snapshot *s = app->snap ? app->snap : cs_run_driver_snapshot(app->driver, NULL);
     /* the weights and probe as they stand now: computed again when they changed since */
     if (!g->computed || (app->view != GUI_VIEW_BACKPROP && s && s->seq && !gui_backprop_current(g, s))) {
-        if (!s || s->seq == 0) return cs_fail(CS_ERR_ARG, "no snapshot of the net yet");
+        if (!s || s->seq == 0) return cs_fail(CS_ERR_ARG, "%s", _("no snapshot of the net yet"));
         const cs_status st = gui_backprop_compute(g, s, app->step_filter);
         if (st) {
             gui_app_say(app, cs_last_error());

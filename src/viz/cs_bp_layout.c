@@ -1,18 +1,21 @@
 /* cs_bp_layout.c - the backprop view's boxes, cell grids and hit tests (see cs_bp_layout.h). */
 #include "cs_bp_layout.h"
 
+#include "cs_i18n.h"
+
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 const char *cs_bp_button_label(int b, int playing)
 {
     switch (b) {
-    case CS_BP_BTN_BACK: return "\u25C0 back";
-    case CS_BP_BTN_NEXT: return "next \u25B6";
-    case CS_BP_BTN_PLAY: return playing ? "pause" : "autoplay";
-    case CS_BP_BTN_SLOWER: return "slower";
-    case CS_BP_BTN_FASTER: return "faster";
-    case CS_BP_BTN_TRAIN: return "training view";
+    case CS_BP_BTN_BACK: return _("\u25C0 back");
+    case CS_BP_BTN_NEXT: return _("next \u25B6");
+    case CS_BP_BTN_PLAY: return playing ? _("pause") : _("autoplay");
+    case CS_BP_BTN_SLOWER: return _("slower");
+    case CS_BP_BTN_FASTER: return _("faster");
+    case CS_BP_BTN_TRAIN: return _("training view");
     default: return "";
     }
 }
@@ -59,7 +62,9 @@ static int try_layout(cs_bp_layout *L, const cs_measure *m, int n_classes)
     const float rows_h = (float)(n_classes + 3) * cs_text_pitch(st->min_px) * 1.15f;
     if (L->main.h < rows_h || L->main.h < 0.3f * H) ok = 0;
     /* the title's shortest wording at the minimum size */
-    if (width(m, CS_FONT_BIG, st->min_px, "Phase 4 of 7 \u00B7 map-gradients") > L->title.w) ok = 0;
+    char shortest[160];
+    snprintf(shortest, sizeof shortest, _("Phase %d of 7 \u00B7 %s"), 4, C_("backprop phase", "map-gradients"));
+    if (width(m, CS_FONT_BIG, st->min_px, shortest) > L->title.w) ok = 0;
     return ok;
 }
 

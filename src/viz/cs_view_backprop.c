@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cs_i18n.h"
+#include "cs_labels.h"
 #include "cs_layout.h"
 #include "cs_theme.h"
 
@@ -48,8 +50,8 @@ static cs_rgba cmap_rgba(cs_colormap_id id, cs_value_range r, float x)
 
 static const char *class_name(const cs_bp_ui *bu, int k, char *buf, size_t size)
 {
-    if (k < bu->n_class_names && bu->class_names && bu->class_names[k]) snprintf(buf, size, "%d %s", k, bu->class_names[k]);
-    else snprintf(buf, size, "class %d", k);
+    if (k < bu->n_class_names && bu->class_names && bu->class_names[k]) snprintf(buf, size, "%d %s", k, cs_label_class(bu->class_names[k]));
+    else snprintf(buf, size, _("class %d"), k);
     return buf;
 }
 
@@ -123,15 +125,30 @@ static void value_at(cs_ui *ui, cs_rect r, cs_rgba c, float v, int sig)
 static const char *phase_title(int phase)
 {
     static const char *const t[CS_BACKPROP_PHASES] = {
-        "the image goes forward through every layer",
-        "the output against the one-hot truth: the loss L",
-        "the gradient at the output, \u2202L/\u2202y per class",
-        "backward, one layer per press: \u2202L/\u2202(map)",
-        "the weight gradient \u2202L/\u2202w of a chosen filter",
-        "the update: w \u2190 w \u2212 lr \u00B7 \u2202L/\u2202w",
-        "forward again on the same image: the new L",
+        N_("the image goes forward through every layer"),
+        N_("the output against the one-hot truth: the loss L"),
+        N_("the gradient at the output, \u2202L/\u2202y per class"),
+        N_("backward, one layer per press: \u2202L/\u2202(map)"),
+        N_("the weight gradient \u2202L/\u2202w of a chosen filter"),
+        N_("the update: w \u2190 w \u2212 lr \u00B7 \u2202L/\u2202w"),
+        N_("forward again on the same image: the new L"),
     };
-    return phase >= 0 && phase < CS_BACKPROP_PHASES ? t[phase] : "";
+    return phase >= 0 && phase < CS_BACKPROP_PHASES ? _(t[phase]) : "";
+}
+
+/* The phase's name in the UI language (cs_backprop_phase_name's words, which the CLI and scripts use). */
+static const char *phase_word(int phase)
+{
+    switch (phase) {
+    case CS_BACKPROP_FORWARD: return C_("backprop phase", "forward");
+    case CS_BACKPROP_LOSS: return C_("backprop phase", "loss");
+    case CS_BACKPROP_OUTPUT_GRADIENT: return C_("backprop phase", "output-gradient");
+    case CS_BACKPROP_MAP_GRADIENTS: return C_("backprop phase", "map-gradients");
+    case CS_BACKPROP_WEIGHT_GRADIENT: return C_("backprop phase", "weight-gradient");
+    case CS_BACKPROP_UPDATE: return C_("backprop phase", "update");
+    case CS_BACKPROP_FORWARD_AGAIN: return C_("backprop phase", "forward-again");
+    default: return cs_backprop_phase_name(phase);
+    }
 }
 
 static void draw_frame(cs_view_backprop *v, cs_ui *ui, const cs_backprop *bp, const cs_backprop_cursor *c,
@@ -139,15 +156,15 @@ static void draw_frame(cs_view_backprop *v, cs_ui *ui, const cs_backprop *bp, co
 {
     const cs_palette *p = &ui->st->c;
     char a[300], b[120];
-    snprintf(a, sizeof a, "Phase %d of 7 \u00B7 %s: %s", c->phase + 1, cs_backprop_phase_name(c->phase), phase_title(c->phase));
-    snprintf(b, sizeof b, "Phase %d of 7 \u00B7 %s", c->phase + 1, cs_backprop_phase_name(c->phase));
+    snprintf(a, sizeof a, _("Phase %d of 7 \u00B7 %s: %s"), c->phase + 1, phase_word(c->phase), phase_title(c->phase));
+    snprintf(b, sizeof b, _("Phase %d of 7 \u00B7 %s"), c->phase + 1, phase_word(c->phase));
     const char *alts[] = {a, b};
     cs_ui_label_alt(ui, CS_GL_OVER, L->title, CS_FONT_BIG, CS_ALIGN_LEFT, p->text, alts, 2);
     char note[600], cname[64];
     snprintf(note, sizeof note,
-             "The batch is this one image (%s, truth: %s): every number is exactly its own. Training uses the mean "
-             "over a batch of %d.",
-             bu->source ? bu->source : "the probe", class_name(bu, bp->label, cname, sizeof cname), bu->batch);
+             _("The batch is this one image (%s, truth: %s): every number is exactly its own. Training uses the mean "
+               "over a batch of %d."),
+             bu->source ? bu->source : _("the probe"), class_name(bu, bp->label, cname, sizeof cname), bu->batch);
     cs_ui_para(ui, CS_GL_OVER, L->note, CS_FONT_NORMAL, p->dim, note);
     for (int i = 0; i < CS_BP_BTN_COUNT; i++) {
         const cs_rect r = L->buttons[i];
@@ -158,8 +175,8 @@ static void draw_frame(cs_view_backprop *v, cs_ui *ui, const cs_backprop *bp, co
     if (bu->message && *bu->message) snprintf(status, sizeof status, "%s", bu->message);
     else
         snprintf(status, sizeof status,
-                 "\u2192 or PageDown: next \u00B7 \u2190: back \u00B7 1\u20137: a phase \u00B7 space: autoplay (%s) "
-                 "\u00B7 h: help",
+                 _("\u2192 or PageDown: next \u00B7 \u2190: back \u00B7 1\u20137: a phase \u00B7 space: autoplay (%s) "
+                   "\u00B7 h: help"),
                  bu->speed ? bu->speed : "");
     cs_ui_label(ui, CS_GL_OVER, L->status, CS_FONT_SMALL, CS_ALIGN_LEFT, p->dim, status);
     (void)v;
@@ -179,7 +196,7 @@ static void draw_forward(cs_ui *ui, const cs_backprop *bp, const cs_bp_layout *L
     const cs_rect a = L->main;
     const float pad = L->pad, line = cs_text_box_h(ui->st->px[CS_FONT_NORMAL]) + 2;
     const float img_w = floorf(fminf(a.w * 0.22f, a.h - line));
-    text_left(ui, (cs_rect){a.x, a.y, img_w, line}, CS_FONT_NORMAL, p->text, "input image");
+    text_left(ui, (cs_rect){a.x, a.y, img_w, line}, CS_FONT_NORMAL, p->text, _("input image"));
     image_cells(ui, (cs_rect){a.x, a.y + line, img_w, img_w}, bp->input, bp->in_c, bp->in_h, bp->in_w);
     const float x0 = a.x + img_w + 2 * pad, w = a.x + a.w - x0;
     const float row_h = floorf(a.h / (float)bp->n_layers);
@@ -213,37 +230,37 @@ static void table_words(cs_ui *ui, const cs_backprop *bp, cs_rect side, int phas
         cs_fmt_sig(num[1], sizeof num[1], bp->loss_after, 5);
         cs_fmt_sig(num[2], sizeof num[2], (float)bp->first_order, 4);
         static const char *const why[] = {
-            "L went down: the step followed this image's gradient.",
-            "L did not change: no gradient reached the weights, or the step is below float resolution.",
-            "L went up: the gradient predicted a fall, but the step was too large for the loss's curvature; a "
-            "smaller learning rate would lower L.",
-            "L went up: the step did not follow this image's gradient; momentum from earlier batches, weight decay "
-            "or Adam's per-weight scaling moved the weights.",
+            N_("L went down: the step followed this image's gradient."),
+            N_("L did not change: no gradient reached the weights, or the step is below float resolution."),
+            N_("L went up: the gradient predicted a fall, but the step was too large for the loss's curvature; a "
+               "smaller learning rate would lower L."),
+            N_("L went up: the step did not follow this image's gradient; momentum from earlier batches, weight decay "
+               "or Adam's per-weight scaling moved the weights."),
         };
-        snprintf(s, sizeof s, "L before: %s\nL after: %s\nThe gradient predicted a change of %s (\u03A3 g \u00B7 \u0394w). %s",
-                 num[0], num[1], num[2], why[bp->verdict]);
+        snprintf(s, sizeof s, _("L before: %s\nL after: %s\nThe gradient predicted a change of %s (\u03A3 g \u00B7 \u0394w). %s"),
+                 num[0], num[1], num[2], _(why[bp->verdict]));
     } else if (mse) {
         double sum = 0;
         for (int k = 0; k < D; k++) sum += bp->loss_terms[k];
         cs_fmt_sig(num[1], sizeof num[1], (float)sum, 5);
         if (phase == CS_BACKPROP_LOSS)
             snprintf(s, sizeof s,
-                     "MSE, as the article has it: L = (1/n) \u03A3 (y\u1D62 \u2212 t\u1D62)\u00B2 over the n = %d classes. "
-                     "The terms add up to %s; L = %s / %d = %s.",
+                     _("MSE, as the article has it: L = (1/n) \u03A3 (y\u1D62 \u2212 t\u1D62)\u00B2 over the n = %d classes. "
+                       "The terms add up to %s; L = %s / %d = %s."),
                      D, num[1], num[1], D, num[0]);
         else
             snprintf(s, sizeof s,
-                     "\u2202L/\u2202y\u1D62 = 2 (y\u1D62 \u2212 t\u1D62) / %d: positive where the output is too high, "
-                     "negative where it is too low.%s",
-                     D, bp->softmax_last ? " Then through the softmax to the logits." : "");
+                     _("\u2202L/\u2202y\u1D62 = 2 (y\u1D62 \u2212 t\u1D62) / %d: positive where the output is too high, "
+                       "negative where it is too low.%s"),
+                     D, bp->softmax_last ? _(" Then through the softmax to the logits.") : "");
     } else {
         cs_fmt_sig(num[1], sizeof num[1], bp->probs[bp->label], 5);
         if (phase == CS_BACKPROP_LOSS)
-            snprintf(s, sizeof s, "Cross-entropy: L = \u2212log p_true = \u2212log %s = %s. Only the true class's term is "
-                                  "not 0.", num[1], num[0]);
+            snprintf(s, sizeof s, _("Cross-entropy: L = \u2212log p_true = \u2212log %s = %s. Only the true class's term is "
+                                    "not 0."), num[1], num[0]);
         else
-            snprintf(s, sizeof s, "At the logits: \u2202L/\u2202logit\u1D62 = p\u1D62 \u2212 t\u1D62: push the true "
-                                  "class up, every other class down by its probability.");
+            snprintf(s, sizeof s, "%s", _("At the logits: \u2202L/\u2202logit\u1D62 = p\u1D62 \u2212 t\u1D62: push the true "
+                                          "class up, every other class down by its probability."));
     }
     /* \n starts a new paragraph: one para per line */
     float y = side.y;
@@ -268,8 +285,9 @@ static void draw_table(cs_ui *ui, const cs_backprop *bp, const cs_bp_layout *L, 
     if (phase <= CS_BACKPROP_OUTPUT_GRADIENT) use[COL_TERM] = 1;
     if (phase == CS_BACKPROP_OUTPUT_GRADIENT) use[COL_DY] = 1, use[COL_DLOGIT] = bp->softmax_last || !mse;
     if (phase == CS_BACKPROP_FORWARD_AGAIN) use[COL_Y_AFTER] = 1, use[COL_P_AFTER] = !mse;
-    static const char *const head[N_COLS] = {"class", "output y", "truth t", "p",
-                                             "term", "\u2202L/\u2202y", "\u2202L/\u2202logit", "y after", "p after"};
+    static const char *const head[N_COLS] = {N_("class"), N_("output y"), N_("truth t"), "p",
+                                             N_("term"), "\u2202L/\u2202y", "\u2202L/\u2202logit", N_("y after"),
+                                             N_("p after")};
     char term_head[40];
     snprintf(term_head, sizeof term_head, "%s", mse ? "(y\u2212t)\u00B2" : "\u2212log p");
     int n_used = 0;
@@ -285,7 +303,7 @@ static void draw_table(cs_ui *ui, const cs_backprop *bp, const cs_bp_layout *L, 
         if (!use[i]) continue;
         cols[i] = (col){x, i == COL_CLASS ? first_w : cw};
         x += cols[i].w;
-        const char *h = i == COL_TERM ? term_head : head[i];
+        const char *h = i == COL_TERM ? term_head : _(head[i]);
         cs_ui_label(ui, CS_GL_OVER, (cs_rect){cols[i].x, a.y, cols[i].w, rh}, CS_FONT_NORMAL,
                     i == COL_CLASS ? CS_ALIGN_LEFT : CS_ALIGN_RIGHT, p->text, h);
     }
@@ -333,25 +351,34 @@ static void layer_sentence(const cs_backprop *bp, int l, char *s, size_t size)
     cs_fmt_sig(a, sizeof a, (float)f->grad_out_norm, 4);
     cs_fmt_sig(b, sizeof b, (float)f->grad_in_norm, 4);
     switch (ly->kind) {
-    case CS_LAYER_FC: snprintf(s, size, "spreads it through the weights to %ld inputs", f->n_in); break;
+    case CS_LAYER_FC: snprintf(s, size, P_("spreads it through the weights to %ld input", "spreads it through the weights to %ld inputs", (unsigned long)f->n_in), f->n_in); break;
     case CS_LAYER_CONV:
-        if (f->passes_back) snprintf(s, size, "spreads it through the flipped kernels to %ld inputs", f->n_in);
-        else snprintf(s, size, "first layer: the image's gradient is not needed, only the weights'");
+        if (f->passes_back) snprintf(s, size, P_("spreads it through the flipped kernels to %ld input", "spreads it through the flipped kernels to %ld inputs", (unsigned long)f->n_in), f->n_in);
+        else snprintf(s, size, "%s", _("first layer: the image's gradient is not needed, only the weights'"));
         break;
     case CS_LAYER_RELU:
-        snprintf(s, size, "blocks it where the input was \u2264 0: %ld of %ld positions (%ld with a gradient)", f->blocked,
-                 f->n_in, f->blocked_nonzero);
+        snprintf(s, size,
+                 P_("blocks it where the input was \u2264 0: %ld of %ld position (%ld with a gradient)",
+                    "blocks it where the input was \u2264 0: %ld of %ld positions (%ld with a gradient)", (unsigned long)f->n_in),
+                 f->blocked, f->n_in, f->blocked_nonzero);
         break;
     case CS_LAYER_LEAKYRELU:
-        snprintf(s, size, "scales it by \u03B1 where the input was \u2264 0: %ld of %ld positions", f->blocked, f->n_in);
+        snprintf(s, size,
+                 P_("scales it by \u03B1 where the input was \u2264 0: %ld of %ld position",
+                    "scales it by \u03B1 where the input was \u2264 0: %ld of %ld positions", (unsigned long)f->n_in),
+                 f->blocked, f->n_in);
         break;
     case CS_LAYER_MAXPOOL:
-        snprintf(s, size, "routes it to the max: %ld of %ld inputs won one of %ld windows", f->winners, f->n_in, f->windows);
+        snprintf(s, size,
+                 P_("routes it to the max: %ld of %ld inputs won one of %ld window",
+                    "routes it to the max: %ld of %ld inputs won one of %ld windows", (unsigned long)f->windows),
+                 f->winners, f->n_in, f->windows);
         break;
     case CS_LAYER_AVGPOOL:
-    case CS_LAYER_GLOBALAVGPOOL: snprintf(s, size, "shares it equally over each window's %ld inputs", f->n_in); break;
-    case CS_LAYER_SOFTMAX: snprintf(s, size, "through the softmax: p\u1D62 \u2212 t\u1D62 at the logits"); break;
-    default: snprintf(s, size, "passes it back through its derivative"); break;
+    case CS_LAYER_GLOBALAVGPOOL: snprintf(s, size, P_("shares it equally over each window's %ld input", "shares it equally over each window's %ld inputs", (unsigned long)f->n_in), f->n_in);
+        break;
+    case CS_LAYER_SOFTMAX: snprintf(s, size, "%s", _("through the softmax: p\u1D62 \u2212 t\u1D62 at the logits")); break;
+    default: snprintf(s, size, "%s", _("passes it back through its derivative")); break;
     }
     if (f->passes_back) {
         const size_t n = strlen(s);
@@ -383,7 +410,7 @@ static void draw_map_gradients(cs_view_backprop *v, cs_ui *ui, const cs_backprop
         text_left(ui, (cs_rect){row.x, row.y, name_w, line}, CS_FONT_NORMAL, shown ? p->text : p->dim, lab);
         const cs_rect rest = {row.x + name_w + pad, row.y, row.w - name_w - pad, row.h};
         if (!shown) {
-            snprintf(s, sizeof s, "\u2192: pass the gradient back to %s", ly->name);
+            snprintf(s, sizeof s, _("\u2192: pass the gradient back to %s"), ly->name);
             if (l == bp->n_layers - 1 - c->layers_shown)
                 text_left(ui, (cs_rect){rest.x, rest.y, rest.w, line}, CS_FONT_NORMAL, p->dim, s);
             continue;
@@ -406,7 +433,7 @@ static void draw_map_gradients(cs_view_backprop *v, cs_ui *ui, const cs_backprop
     const float bx = a.x + a.w - bar_w - lab_w - pad;
     const float line_s = cs_text_box_h(ui->st->px[CS_FONT_SMALL]) + 2;
     cs_ui_para(ui, CS_GL_OVER, (cs_rect){bx, a.y, bar_w + lab_w + pad, 2 * line_s}, CS_FONT_SMALL, p->dim,
-                "\u2202L/\u2202out \u00F7 the row's \u00B1");
+                _("\u2202L/\u2202out \u00F7 the row's \u00B1"));
     cs_theme_vbar(ui, v->ramp_v, (cs_rect){bx, a.y + 2 * line_s, bar_w, a.h * 0.5f},
                   (cs_rect){bx + bar_w + 4, a.y + 2 * line_s, lab_w, a.h * 0.5f}, bu->diverging, unit);
 }
@@ -445,8 +472,8 @@ static void draw_weight_gradient(cs_ui *ui, const cs_backprop *bp, const cs_bp_l
 {
     const cs_palette *p = &ui->st->c;
     if (bu->layer < 0) {
-        cs_ui_para(ui, CS_GL_OVER, L->main, CS_FONT_NORMAL, p->text, "This net has no conv layer: its weight gradients "
-                                                                     "are in the fc layers (see convscope backprop).");
+        cs_ui_para(ui, CS_GL_OVER, L->main, CS_FONT_NORMAL, p->text,
+                   _("This net has no conv layer: its weight gradients are in the fc layers (see convscope backprop)."));
         return;
     }
     const cs_backprop_layer *ly = &bp->layers[bu->layer];
@@ -455,16 +482,16 @@ static void draw_weight_gradient(cs_ui *ui, const cs_backprop *bp, const cs_bp_l
     cs_bp_filter_layout F;
     cs_bp_filter_layout_compute(&F, L, &m, C, K, ly->out_c);
     const float *g = bp->grads + ly->w_off;
-    draw_filter_tiles(ui, bp, &F, bu, g, "\u2202L/\u2202w of every filter (click one)");
+    draw_filter_tiles(ui, bp, &F, bu, g, _("\u2202L/\u2202w of every filter (click one)"));
     const float *gf = g + (size_t)bu->filter * C * KK;
     const cs_value_range r = sym_range(gf, (size_t)C * KK);
     char t[160];
     if (F.shown == 1 && C > 1)
-        snprintf(t, sizeof t, "%s filter %d: \u2202L/\u2202w (%d\u00D7%d\u00D7%d; channel 0 shown)", ly->name, bu->filter, C, K, K);
+        snprintf(t, sizeof t, _("%s filter %d: \u2202L/\u2202w (%d\u00D7%d\u00D7%d; channel 0 shown)"), ly->name, bu->filter, C, K, K);
     else if (F.shown < C)
-        snprintf(t, sizeof t, "%s filter %d: \u2202L/\u2202w (%d\u00D7%d\u00D7%d; channels 0\u2013%d shown)", ly->name, bu->filter, C,
+        snprintf(t, sizeof t, _("%s filter %d: \u2202L/\u2202w (%d\u00D7%d\u00D7%d; channels 0\u2013%d shown)"), ly->name, bu->filter, C,
                  K, K, F.shown - 1);
-    else snprintf(t, sizeof t, "%s filter %d: \u2202L/\u2202w (%d\u00D7%d\u00D7%d)", ly->name, bu->filter, C, K, K);
+    else snprintf(t, sizeof t, _("%s filter %d: \u2202L/\u2202w (%d\u00D7%d\u00D7%d)"), ly->name, bu->filter, C, K, K);
     cs_ui_label(ui, CS_GL_OVER, F.grid_title, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, t);
     const cs_wgrad *ws = bu->ws;
     for (int c = 0; c < F.shown; c++)
@@ -475,13 +502,13 @@ static void draw_weight_gradient(cs_ui *ui, const cs_backprop *bp, const cs_bp_l
     const cs_rect s = F.sum;
     const float line = cs_text_pitch(ui->st->px[CS_FONT_NORMAL]) * 1.1f;
     char buf[600], n1[40], n2[40], n3[40];
-    snprintf(buf, sizeof buf, "\u2202L/\u2202w[%d][%d][%d] = \u03A3 over the %d\u00D7%d output positions of input[%d][y+%d][x+%d] "
-                              "\u00D7 \u2202L/\u2202out[y][x]",
+    snprintf(buf, sizeof buf, _("\u2202L/\u2202w[%d][%d][%d] = \u03A3 over the %d\u00D7%d output positions of input[%d][y+%d][x+%d] "
+                                "\u00D7 \u2202L/\u2202out[y][x]"),
              ws->c, ws->i, ws->j, ws->OH, ws->OW, ws->c, ws->i, ws->j);
     cs_ui_para(ui, CS_GL_OVER, (cs_rect){s.x, s.y, s.w, 2 * line}, CS_FONT_NORMAL, p->text, buf);
     /* the window over the input, dL/dout and their products, as maps */
     const float gy = s.y + 2 * line + L->pad, tile = floorf(fminf((s.w - 2 * L->pad) / 3, s.h * 0.3f));
-    const char *heads[3] = {"input window", "\u2202L/\u2202out", "products"};
+    const char *heads[3] = {_("input window"), "\u2202L/\u2202out", _("products")};
     const float *planes[3] = {ws->window, ws->dout, ws->products};
     for (int k = 0; k < 3; k++) {
         const cs_rect tr = {s.x + (float)k * (tile + L->pad), gy, tile, line};
@@ -504,25 +531,29 @@ static void draw_weight_gradient(cs_ui *ui, const cs_backprop *bp, const cs_bp_l
         cs_fmt_sig(n1, sizeof n1, ws->window[q], 4);
         cs_fmt_sig(n2, sizeof n2, ws->dout[q], 4);
         cs_fmt_sig(n3, sizeof n3, ws->products[q], 4);
-        snprintf(buf, sizeof buf, "term %d of %d (y %d, x %d): %s \u00D7 %s = %s", ws->term, ws->n_terms, q / ws->OW,
+        snprintf(buf, sizeof buf, _("term %d of %d (y %d, x %d): %s \u00D7 %s = %s"), ws->term, ws->n_terms, q / ws->OW,
                  q % ws->OW, n1, n2, n3);
         cs_ui_para(ui, CS_GL_OVER, (cs_rect){s.x, y, s.w, 2 * line}, CS_FONT_NORMAL, p->text, buf);
     } else {
-        snprintf(buf, sizeof buf, "%s: one term forward  (%s)", ws->term == 0 ? ".": "Backspace", ws->term == 0 ? "no term added yet" : "all terms added");
+        snprintf(buf, sizeof buf, _("%s: one term forward  (%s)"), ws->term == 0 ? "." : "Backspace",
+                 ws->term == 0 ? _("no term added yet") : _("all terms added"));
         cs_ui_para(ui, CS_GL_OVER, (cs_rect){s.x, y, s.w, line}, CS_FONT_NORMAL, p->dim, buf);
     }
     y += 2 * line;
     cs_fmt_sig(n1, sizeof n1, ws->partial, 5);
-    snprintf(buf, sizeof buf, "sum of %d terms: %s   (%d of the %d terms are 0%s; %s)", ws->term, n1, ws->n_zero,
-             ws->n_terms, ws->n_pad ? ", padding included" : "", bu->skip_zeros ? "z: zeros skipped" : "z: skip zeros");
+    snprintf(buf, sizeof buf,
+             P_("sum of %d term: %s   (%d of the %d terms are 0%s; %s)", "sum of %d terms: %s   (%d of the %d terms are 0%s; %s)",
+                (unsigned long)(ws->term > 0 ? ws->term : 0)),
+             ws->term, n1, ws->n_zero, ws->n_terms, ws->n_pad ? _(", padding included") : "",
+             bu->skip_zeros ? _("z: zeros skipped") : _("z: skip zeros"));
     cs_ui_para(ui, CS_GL_OVER, (cs_rect){s.x, y, s.w, 2 * line}, CS_FONT_NORMAL, p->text, buf);
     y += 2 * line;
     /* the total, and the cell of the gradient it equals */
     const float cellv = gf[(size_t)ws->c * KK + ws->i * K + ws->j];
-    cs_ui_label(ui, CS_GL_OVER, (cs_rect){s.x, y, s.w * 0.45f, line}, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, "the whole sum");
+    cs_ui_label(ui, CS_GL_OVER, (cs_rect){s.x, y, s.w * 0.45f, line}, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, _("the whole sum"));
     value_at(ui, (cs_rect){s.x + s.w * 0.45f, y, s.w * 0.25f, line}, p->text, ws->sum, 5);
     y += line;
-    cs_ui_label(ui, CS_GL_OVER, (cs_rect){s.x, y, s.w * 0.45f, line}, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, "the gradient's cell");
+    cs_ui_label(ui, CS_GL_OVER, (cs_rect){s.x, y, s.w * 0.45f, line}, CS_FONT_NORMAL, CS_ALIGN_LEFT, p->text, _("the gradient's cell"));
     value_at(ui, (cs_rect){s.x + s.w * 0.45f, y, s.w * 0.25f, line}, p->text, cellv, 5);
 }
 
@@ -533,7 +564,7 @@ static void draw_update(cs_ui *ui, const cs_backprop *bp, const cs_bp_layout *L,
     char buf[400], lr[32];
     cs_fmt_sig(lr, sizeof lr, u->lr, 4);
     if (bu->layer < 0) {
-        cs_ui_para(ui, CS_GL_OVER, L->main, CS_FONT_NORMAL, p->text, "This net has no conv layer to show.");
+        cs_ui_para(ui, CS_GL_OVER, L->main, CS_FONT_NORMAL, p->text, _("This net has no conv layer to show."));
         return;
     }
     const cs_backprop_layer *ly = &bp->layers[bu->layer];
@@ -555,26 +586,27 @@ static void draw_update(cs_ui *ui, const cs_backprop *bp, const cs_bp_layout *L,
         if (g.cell >= cs_text_box_h(ui->st->min_px) * 1.2f && g.cell >= ui->st->min_px * 3.2f) break;
     }
     /* the rule, with its numbers */
-    if (u->plain) snprintf(buf, sizeof buf, "plain SGD: w\u2032 = w \u2212 lr \u00B7 \u2202L/\u2202w, for %s filter %d", ly->name, bu->filter);
+    if (u->plain)
+        snprintf(buf, sizeof buf, _("plain SGD: w\u2032 = w \u2212 lr \u00B7 \u2202L/\u2202w, for %s filter %d"), ly->name, bu->filter);
     else if (u->kind == CS_OPTIM_SGD)
-        snprintf(buf, sizeof buf, "SGD with momentum \u03BC = %g%s: v\u2032 = \u03BC v + \u2202L/\u2202w%s, w\u2032 = w \u2212 lr \u00B7 v\u2032",
-                 (double)u->momentum, u->weight_decay > 0 ? " and weight decay" : "",
-                 u->weight_decay > 0 ? " + decay \u00B7 w" : "");
+        snprintf(buf, sizeof buf, _("SGD with momentum \u03BC = %g%s: v\u2032 = \u03BC v + \u2202L/\u2202w%s, w\u2032 = w \u2212 lr \u00B7 v\u2032"),
+                 (double)u->momentum, u->weight_decay > 0 ? _(" and weight decay") : "",
+                 u->weight_decay > 0 ? _(" + decay \u00B7 w") : "");
     else
-        snprintf(buf, sizeof buf, "Adam (\u03B2\u2081 %g, \u03B2\u2082 %g, step %ld): w\u2032 = w \u2212 lr \u00B7 m\u0302 / (\u221Av\u0302 + \u03B5)",
+        snprintf(buf, sizeof buf, _("Adam (\u03B2\u2081 %g, \u03B2\u2082 %g, step %ld): w\u2032 = w \u2212 lr \u00B7 m\u0302 / (\u221Av\u0302 + \u03B5)"),
                  (double)u->beta1, (double)u->beta2, u->t);
     if (!u->plain) {
         const size_t len = strlen(buf);
-        snprintf(buf + len, sizeof buf - len, ", for %s filter %d", ly->name, bu->filter);
+        snprintf(buf + len, sizeof buf - len, _(", for %s filter %d"), ly->name, bu->filter);
     }
     if (shown < C) {
         const size_t len = strlen(buf);
-        if (shown == 1) snprintf(buf + len, sizeof buf - len, " (channel 0 of %d shown)", C);
-        else snprintf(buf + len, sizeof buf - len, " (channels 0\u2013%d of %d shown)", shown - 1, C);
+        if (shown == 1) snprintf(buf + len, sizeof buf - len, _(" (channel 0 of %d shown)"), C);
+        else snprintf(buf + len, sizeof buf - len, _(" (channels 0\u2013%d of %d shown)"), shown - 1, C);
     }
     cs_ui_para(ui, CS_GL_OVER, (cs_rect){a.x, a.y, a.w * 0.75f, line}, CS_FONT_NORMAL, p->text, buf);
     cs_ui_label(ui, CS_GL_OVER, (cs_rect){a.x + a.w * 0.76f, a.y, a.w * 0.12f, line}, CS_FONT_NORMAL, CS_ALIGN_RIGHT, p->text,
-                "learning rate lr");
+                _("learning rate lr"));
     value_at(ui, (cs_rect){a.x + a.w * 0.88f, a.y, a.w * 0.12f, line}, p->text, u->lr, 4);
     /* the change of the channels drawn, as the float difference the update made */
     const size_t n = (size_t)shown * KK;
@@ -584,11 +616,11 @@ static void draw_update(cs_ui *ui, const cs_backprop *bp, const cs_bp_layout *L,
     const float *cols[5];
     const char *heads[5];
     int nc = 0;
-    cols[nc] = bp->params + off, heads[nc++] = "old w";
+    cols[nc] = bp->params + off, heads[nc++] = _("old w");
     cols[nc] = bp->grads + off, heads[nc++] = "\u2202L/\u2202w";
-    if (!u->plain && bp->m_after) cols[nc] = bp->m_after + off, heads[nc++] = u->kind == CS_OPTIM_SGD ? "v\u2032 (momentum)" : "m\u2032 (Adam)";
-    cols[nc] = step, heads[nc++] = u->plain ? "\u2212lr \u00B7 \u2202L/\u2202w" : "change w\u2032 \u2212 w";
-    cols[nc] = bp->params_after + off, heads[nc++] = "new w";
+    if (!u->plain && bp->m_after) cols[nc] = bp->m_after + off, heads[nc++] = u->kind == CS_OPTIM_SGD ? _("v\u2032 (momentum)") : _("m\u2032 (Adam)");
+    cols[nc] = step, heads[nc++] = u->plain ? "\u2212lr \u00B7 \u2202L/\u2202w" : _("change w\u2032 \u2212 w");
+    cols[nc] = bp->params_after + off, heads[nc++] = _("new w");
     const cs_fit_policy pol = cs_ui_policy(ui, CS_FONT_NORMAL, CS_FIT_SHRINK | CS_FIT_ELLIPSIS, CS_ALIGN_LEFT, CS_VALIGN_TOP);
     const float each = (gh - line - L->pad * (float)(shown - 1)) / (float)shown;
     for (int k = 0; k < nc; k++) {
@@ -623,5 +655,5 @@ void cs_view_backprop_draw(cs_view_backprop *v, cs_ui *ui, const cs_backprop *bp
     case CS_BACKPROP_UPDATE: draw_update(ui, bp, L, bu); break;
     default: break;
     }
-    if (bu->show_help) cs_theme_draw_help(ui, L->help, "Keys of the backprop view", bu->help, bu->help_lines);
+    if (bu->show_help) cs_theme_draw_help(ui, L->help, _("Keys of the backprop view"), bu->help, bu->help_lines);
 }
