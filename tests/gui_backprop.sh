@@ -29,22 +29,8 @@ for p in /usr/bin/python3 python3; do
     if "$p" -c "import json" >/dev/null 2>&1; then py="$p"; break; fi
 done
 if [ -z "$py" ]; then echo "SKIP: no python3"; exit 77; fi
-if ! command -v Xvfb >/dev/null 2>&1; then echo "SKIP: Xvfb is not installed"; exit 77; fi
-n=240
-while [ $n -lt 300 ]; do
-    if [ ! -e "/tmp/.X11-unix/X$n" ] && [ ! -e "/tmp/.X$n-lock" ]; then
-        Xvfb ":$n" -screen 0 1920x1080x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
-        xvfb_pid=$!
-        i=0
-        while [ $i -lt 50 ] && [ ! -e "/tmp/.X11-unix/X$n" ] && kill -0 "$xvfb_pid" 2>/dev/null; do
-            sleep 0.1; i=$((i + 1)); done
-        if [ -e "/tmp/.X11-unix/X$n" ]; then break; fi
-        kill "$xvfb_pid" 2>/dev/null; xvfb_pid=
-    fi
-    n=$((n + 1))
-done
-if [ -z "$xvfb_pid" ]; then echo "SKIP: could not start Xvfb"; cat "$tmp/xvfb.log"; exit 77; fi
-export DISPLAY=":$n"
+. "$(dirname "$0")/xvfb.sh"
+start_xvfb 240 300 1920x1080x24
 
 # numbers TAG KEY ARGS...: the phases' dumps of one window and the JSON of the same step; KEY is
 # pressed on entering phase 5 ("l": the next conv layer, "-": none)

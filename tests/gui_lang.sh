@@ -44,22 +44,8 @@ if grep -q "^Keys of the training view:" "$tmp/help.txt" && grep -q "pause / res
     grep -q -- "--lang en|zh" "$tmp/help.txt"; then echo "ok: gui --help stays English and lists --lang"; else
     fail "gui --help under LANG=zh_CN.UTF-8"; fi
 
-if ! command -v Xvfb >/dev/null 2>&1; then echo "SKIP: Xvfb is not installed"; exit 77; fi
-n=230
-while [ $n -lt 300 ]; do
-    if [ ! -e "/tmp/.X11-unix/X$n" ] && [ ! -e "/tmp/.X$n-lock" ]; then
-        Xvfb ":$n" -screen 0 1920x1080x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
-        xvfb_pid=$!
-        i=0
-        while [ $i -lt 50 ] && [ ! -e "/tmp/.X11-unix/X$n" ] && kill -0 "$xvfb_pid" 2>/dev/null; do
-            sleep 0.1; i=$((i + 1)); done
-        if [ -e "/tmp/.X11-unix/X$n" ]; then break; fi
-        kill "$xvfb_pid" 2>/dev/null; xvfb_pid=
-    fi
-    n=$((n + 1))
-done
-if [ -z "$xvfb_pid" ]; then echo "SKIP: could not start Xvfb"; cat "$tmp/xvfb.log"; exit 77; fi
-export DISPLAY=":$n"
+. "$(dirname "$0")/xvfb.sh"
+start_xvfb 230 300 1920x1080x24
 start=$(date +%s)
 
 sizes="1280x720 1920x1080"

@@ -25,23 +25,9 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 export ASAN_OPTIONS
 
-if ! command -v Xvfb >/dev/null 2>&1; then echo "SKIP: Xvfb is not installed"; exit 77; fi
+. "$(dirname "$0")/xvfb.sh"
 # a screen as large as the largest window (fullscreen covers all of it)
-n=160
-while [ $n -lt 230 ]; do
-    if [ ! -e "/tmp/.X11-unix/X$n" ] && [ ! -e "/tmp/.X$n-lock" ]; then
-        Xvfb ":$n" -screen 0 2560x1440x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
-        xvfb_pid=$!
-        i=0
-        while [ $i -lt 50 ] && [ ! -e "/tmp/.X11-unix/X$n" ] && kill -0 "$xvfb_pid" 2>/dev/null; do
-            sleep 0.1; i=$((i + 1)); done
-        if [ -e "/tmp/.X11-unix/X$n" ]; then break; fi
-        kill "$xvfb_pid" 2>/dev/null; xvfb_pid=
-    fi
-    n=$((n + 1))
-done
-if [ -z "$xvfb_pid" ]; then echo "SKIP: could not start Xvfb"; cat "$tmp/xvfb.log"; exit 77; fi
-export DISPLAY=":$n"
+start_xvfb 160 230 2560x1440x24
 start=$(date +%s)
 
 sizes="1024x600 1280x720 1920x1080 2560x1440"

@@ -56,28 +56,8 @@ if [ "$rc" -eq 1 ] && grep -q "cannot open display ':987'" "$tmp/err"; then echo
 [ "$rc" -eq 2 ] && echo "ok: bad --lockstep is a usage error" || fail "--lockstep -1: exit $rc, want 2"
 
 # An X server: Xvfb on the first free display number.
-if ! command -v Xvfb >/dev/null 2>&1; then
-    echo "SKIP: Xvfb is not installed"
-    exit 77
-fi
-n=90
-while [ $n -lt 160 ]; do
-    if [ ! -e "/tmp/.X11-unix/X$n" ] && [ ! -e "/tmp/.X$n-lock" ]; then
-        Xvfb ":$n" -screen 0 1920x1080x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
-        xvfb_pid=$!
-        i=0
-        while [ $i -lt 50 ] && [ ! -e "/tmp/.X11-unix/X$n" ] && kill -0 "$xvfb_pid" 2>/dev/null; do
-            sleep 0.1; i=$((i + 1)); done
-        if [ -e "/tmp/.X11-unix/X$n" ]; then break; fi
-        kill "$xvfb_pid" 2>/dev/null; xvfb_pid=
-    fi
-    n=$((n + 1))
-done
-if [ -z "$xvfb_pid" ]; then
-    echo "SKIP: could not start Xvfb"; cat "$tmp/xvfb.log"
-    exit 77
-fi
-export DISPLAY=":$n"
+. "$(dirname "$0")/xvfb.sh"
+start_xvfb 90 160 1920x1080x24
 echo "Xvfb on $DISPLAY"
 
 # shot NAME ARGS...: one run that must exit 0 and write $tmp/NAME.png

@@ -61,22 +61,8 @@ FONTCONFIG_FILE="$tmp/empty.conf" "$exe" lesson --lang zh >/dev/null 2>"$tmp/nof
     echo "ok: --lang zh without a CJK font: one line, exit 1" || { fail "no CJK font: exit $rc"; cat "$tmp/nofont.err"; }
 
 # ---- an X server -------------------------------------------------------------------------------------
-if ! command -v Xvfb >/dev/null 2>&1; then echo "SKIP: Xvfb is not installed"; exit 77; fi
-n=100
-while [ $n -lt 170 ]; do
-    if [ ! -e "/tmp/.X11-unix/X$n" ] && [ ! -e "/tmp/.X$n-lock" ]; then
-        Xvfb ":$n" -screen 0 1920x1080x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
-        xvfb_pid=$!
-        i=0
-        while [ $i -lt 50 ] && [ ! -e "/tmp/.X11-unix/X$n" ] && kill -0 "$xvfb_pid" 2>/dev/null; do
-            sleep 0.1; i=$((i + 1)); done
-        if [ -e "/tmp/.X11-unix/X$n" ]; then break; fi
-        kill "$xvfb_pid" 2>/dev/null; xvfb_pid=
-    fi
-    n=$((n + 1))
-done
-[ -n "$xvfb_pid" ] || { echo "SKIP: could not start Xvfb"; exit 77; }
-export DISPLAY=":$n"
+. "$(dirname "$0")/xvfb.sh"
+start_xvfb 100 170 1920x1080x24
 
 # ---- every page, both languages, two sizes, PageDown only --------------------------------------------
 # A dump and a press every 2 frames; a page holding for an epoch takes presses until the epoch
